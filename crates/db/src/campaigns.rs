@@ -1,0 +1,121 @@
+//! Campaigns (kỳ đánh giá): one per year, with their legal basis and deadlines.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::deadlines;
+use crate::error::{DbError, DbResult};
+use crate::pool::{Db, Tx};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Campaign {
+    pub id: i64,
+    pub year: i64,
+    pub name_vi: String,
+    pub name_en: String,
+    pub legal_basis: String,
+}
+
+/// The editable fields, already validated and cleaned by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignInput {
+    pub year: i64,
+    pub name_vi: String,
+    pub name_en: String,
+    pub legal_basis: String,
+    /// (deadline kind, ISO day); kinds left out have no deadline.
+    pub deadlines: Vec<(String, String)>,
+}
+
+const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis";
+
+pub async fn list(db: &Db) -> DbResult<Vec<Campaign>> {
+    let sql = format!("SELECT {COLUMNS} FROM campaigns ORDER BY year DESC");
+    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?)
+}
+
+pub async fn get(db: &Db, id: i64) -> DbResult<Campaign> {
+    let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE id = $1");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(p).await)?,
+    )
+}
+
+pub async fn by_year(db: &Db, year: i64) -> DbResult<Campaign> {
+    let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE year = $1");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(year).fetch_one(p).await)?,
+    )
+}
+
+async fn get_tx(tx: &mut Tx, id: i64) -> DbResult<Campaign> {
+    let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(c).await)?,
+    )
+}
+
+fn snapshot(c: &Campaign, deadlines: &[(String, String)]) -> serde_json::Value {
+    serde_json::json!({ "campaign": c, "deadlines": deadlines })
+}
+
+pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campaign> {
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"
+    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(ctx.now_ms)
+    .fetch_one(c).await)
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),
+        other => other,
+    })?;
+    deadlines::replace_tx(&mut tx, id, &input.deadlines).await?;
+    let created = get_tx(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "campaign.create",
+            entity: "campaign",
+            entity_id: id.to_string(),
+            campaign_id: Some(id),
+            after: Some(snapshot(&created, &input.deadlines)),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn update(db: &Db, ctx: &Ctx, id: i64, input: &CampaignInput) -> DbResult<Campaign> {
+    let mut tx = db.begin().await?;
+    let before = get_tx(&mut tx, id).await?;
+    let before_deadlines = deadlines::for_campaign_tx(&mut tx, id).await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4 WHERE id = $5"
+    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(id)
+    .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),
+        other => other,
+    })?;
+    deadlines::replace_tx(&mut tx, id, &input.deadlines).await?;
+    let after = get_tx(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "campaign.update",
+            entity: "campaign",
+            entity_id: id.to_string(),
+            campaign_id: Some(id),
+            before: Some(snapshot(&before, &before_deadlines)),
+            after: Some(snapshot(&after, &input.deadlines)),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,97 @@
+//! Campaign deadlines and per-unit extensions (each extension is audited with its reason).
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::DbResult;
+use crate::pool::{Db, Tx};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Extension {
+    pub unit_id: i64,
+    pub kind: String,
+    pub due_date: String,
+    pub reason: String,
+    pub granted_by: i64,
+    pub granted_at: i64,
+}
+
+/// (kind, ISO day) pairs of a campaign.
+pub async fn for_campaign(db: &Db, campaign_id: i64) -> DbResult<Vec<(String, String)>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT kind, due_date FROM campaign_deadlines WHERE campaign_id = $1 ORDER BY kind"
+    ).bind(campaign_id).fetch_all(p).await)?)
+}
+
+pub(crate) async fn for_campaign_tx(
+    tx: &mut Tx,
+    campaign_id: i64,
+) -> DbResult<Vec<(String, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT kind, due_date FROM campaign_deadlines WHERE campaign_id = $1 ORDER BY kind"
+    ).bind(campaign_id).fetch_all(c).await)?)
+}
+
+pub(crate) async fn replace_tx(
+    tx: &mut Tx,
+    campaign_id: i64,
+    deadlines: &[(String, String)],
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM campaign_deadlines WHERE campaign_id = $1")
+        .bind(campaign_id).execute(c).await.map(|r| r.rows_affected()))?;
+    for (kind, day) in deadlines {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO campaign_deadlines (campaign_id, kind, due_date) VALUES ($1, $2, $3)"
+        ).bind(campaign_id).bind(kind).bind(day).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+pub async fn extensions_for_unit(db: &Db, unit_id: i64) -> DbResult<Vec<Extension>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT unit_id, kind, due_date, reason, granted_by, granted_at FROM deadline_extensions \
+         WHERE unit_id = $1 ORDER BY kind"
+    ).bind(unit_id).fetch_all(p).await)?)
+}
+
+/// Grants (or replaces) one unit's extension of one deadline.
+pub async fn grant_extension(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    kind: &str,
+    due_date: &str,
+    reason: &str,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    let before: Option<Extension> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT unit_id, kind, due_date, reason, granted_by, granted_at FROM deadline_extensions \
+         WHERE campaign_id = $1 AND unit_id = $2 AND kind = $3"
+    ).bind(campaign_id).bind(unit_id).bind(kind).fetch_optional(c).await)?;
+    let granted_by = ctx.actor_id.unwrap_or(0);
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO deadline_extensions (campaign_id, unit_id, kind, due_date, reason, granted_by, granted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (campaign_id, unit_id, kind) DO UPDATE SET due_date = excluded.due_date, \
+         reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at"
+    ).bind(campaign_id).bind(unit_id).bind(kind).bind(due_date).bind(reason).bind(granted_by).bind(ctx.now_ms)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "deadline.extend",
+            entity: "deadline_extension",
+            entity_id: format!("{unit_id}/{kind}"),
+            campaign_id: Some(campaign_id),
+            unit_id: Some(unit_id),
+            before: before.map(|b| serde_json::json!(b)),
+            after: Some(
+                serde_json::json!({ "kind": kind, "due_date": due_date, "reason": reason }),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,25 @@
+//! The parindex database: one [`Db`] value over SQLite (the embedded default) or PostgreSQL.
+//!
+//! Every query body is written once in portable SQL (`$1` placeholders, `RETURNING`, `ON CONFLICT`) and
+//! expanded for each engine by the `on_pool!`/`on_tx!` macros; engine arms appear only where the dialects
+//! differ. Every change is written together with its audit entry in one transaction.
+
+#[macro_use]
+mod dispatch;
+
+pub mod audit;
+pub mod backup;
+pub mod campaigns;
+pub mod contacts;
+pub mod ctx;
+pub mod deadlines;
+pub mod error;
+pub mod pool;
+pub mod sessions;
+pub mod throttle;
+pub mod units;
+pub mod users;
+
+pub use ctx::Ctx;
+pub use error::DbError;
+pub use pool::{Db, Engine, Tx};

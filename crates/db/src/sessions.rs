@@ -1,0 +1,93 @@
+//! Login sessions, stored in the database so several app servers share them. The cookie carries a
+//! random token; only its SHA-256 hash is stored.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::DbResult;
+use crate::pool::Db;
+use crate::users::User;
+
+pub async fn create(
+    db: &Db,
+    ctx: &Ctx,
+    token_hash: &str,
+    user_id: i64,
+    expires_at: i64,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)"
+    ).bind(token_hash).bind(user_id).bind(ctx.now_ms).bind(expires_at).bind(&ctx.ip)
+    .bind(ctx.user_agent.chars().take(300).collect::<String>()).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)")
+        .bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "session.login",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The active account behind a session token hash, if the session is live.
+pub async fn user_for(db: &Db, token_hash: &str, now_ms: i64) -> DbResult<Option<User>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT u.id, u.username, u.full_name, u.email, u.role, u.unit_id, u.password_hash, \
+         u.must_change_password, u.active FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE"
+    ).bind(token_hash).bind(now_ms).fetch_optional(p).await)?)
+}
+
+/// Ends one session (logout) or, with `everywhere`, every session of its account.
+pub async fn end(
+    db: &Db,
+    ctx: &Ctx,
+    token_hash: &str,
+    user_id: i64,
+    everywhere: bool,
+) -> DbResult<u64> {
+    let mut tx = db.begin().await?;
+    let n = if everywhere {
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await.map(|r| r.rows_affected()))?
+    } else {
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?
+    };
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: if everywhere {
+                "session.logout_everywhere"
+            } else {
+                "session.logout"
+            },
+            entity: "user",
+            entity_id: user_id.to_string(),
+            after: Some(serde_json::json!({ "sessions_ended": n })),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub async fn count_for_user(db: &Db, user_id: i64, now_ms: i64) -> DbResult<i64> {
+    let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2"
+    ).bind(user_id).bind(now_ms).fetch_one(p).await)?;
+    Ok(n)
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn purge_expired(db: &Db, now_ms: i64) -> DbResult<u64> {
+    Ok(
+        on_pool!(db, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(p).await.map(|r| r.rows_affected()))?,
+    )
+}

@@ -1,0 +1,42 @@
+//! Failed-login throttling, kept in the database so the limits hold across app servers.
+//! The policy (how many failures in which window) lives with the caller.
+
+use crate::error::DbResult;
+use crate::pool::Db;
+
+/// Failures for an account and for an address since `since_ms`, and the newest of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub by_user: i64,
+    pub by_user_last: Option<i64>,
+    pub by_ip: i64,
+    pub by_ip_last: Option<i64>,
+}
+
+pub async fn recent(db: &Db, username: &str, ip: &str, since_ms: i64) -> DbResult<Failures> {
+    let (by_user, by_user_last): (i64, Option<i64>) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND at > $2"
+    ).bind(username).bind(since_ms).fetch_one(p).await)?;
+    let (by_ip, by_ip_last): (i64, Option<i64>) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = $1 AND at > $2"
+    ).bind(ip).bind(since_ms).fetch_one(p).await)?;
+    Ok(Failures {
+        by_user,
+        by_user_last,
+        by_ip,
+        by_ip_last,
+    })
+}
+
+pub async fn record(db: &Db, username: &str, ip: &str, at_ms: i64) -> DbResult<()> {
+    on_pool!(db, p => sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)")
+        .bind(username).bind(ip).bind(at_ms).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Drops failures older than `before_ms`.
+pub async fn purge(db: &Db, before_ms: i64) -> DbResult<u64> {
+    Ok(
+        on_pool!(db, p => sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(before_ms).execute(p).await.map(|r| r.rows_affected()))?,
+    )
+}

@@ -1,0 +1,129 @@
+//! Units (đơn vị được đánh giá): the ministries and provinces taking part in a campaign.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::{DbError, DbResult};
+use crate::pool::{Db, Tx};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Unit {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub code: String,
+    pub level: String,
+    pub name: String,
+    pub short_name: String,
+    pub not_ranked: bool,
+    /// Comma-separated official e-mail domains.
+    pub email_domains: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitInput {
+    pub code: String,
+    pub level: String,
+    pub name: String,
+    pub short_name: String,
+    pub not_ranked: bool,
+    pub email_domains: String,
+}
+
+const COLUMNS: &str = "id, campaign_id, code, level, name, short_name, not_ranked, email_domains";
+
+pub async fn list(db: &Db, campaign_id: i64) -> DbResult<Vec<Unit>> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE campaign_id = $1 ORDER BY level, code");
+    let mut units: Vec<Unit> = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).fetch_all(p).await)?;
+    units.sort_by(|a, b| {
+        a.level
+            .cmp(&b.level)
+            .then_with(|| parindex_domain::text::compare_titles(&a.short_name, &b.short_name))
+    });
+    Ok(units)
+}
+
+pub async fn get(db: &Db, id: i64) -> DbResult<Unit> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(p).await)?,
+    )
+}
+
+pub async fn by_code(db: &Db, campaign_id: i64, code: &str) -> DbResult<Unit> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE campaign_id = $1 AND code = $2");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).bind(code).fetch_one(p).await)?,
+    )
+}
+
+async fn get_tx(tx: &mut Tx, id: i64) -> DbResult<Unit> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(c).await)?,
+    )
+}
+
+fn conflict(e: sqlx::Error) -> DbError {
+    match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict("units.code".into()),
+        other => other,
+    }
+}
+
+pub async fn create(db: &Db, ctx: &Ctx, campaign_id: i64, u: &UnitInput) -> DbResult<Unit> {
+    let mut tx = db.begin().await?;
+    let key = parindex_domain::text::search_key(&format!("{} {}", u.name, u.short_name));
+    let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+        "INSERT INTO units (campaign_id, code, level, name, short_name, not_ranked, email_domains, search_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    ).bind(campaign_id).bind(&u.code).bind(&u.level).bind(&u.name).bind(&u.short_name)
+    .bind(u.not_ranked).bind(&u.email_domains).bind(&key)
+    .fetch_one(c).await).map_err(conflict)?;
+    let created = get_tx(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "unit.create",
+            entity: "unit",
+            entity_id: id.to_string(),
+            campaign_id: Some(campaign_id),
+            unit_id: Some(id),
+            after: Some(serde_json::json!(created)),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn update(db: &Db, ctx: &Ctx, id: i64, u: &UnitInput) -> DbResult<Unit> {
+    let mut tx = db.begin().await?;
+    let before = get_tx(&mut tx, id).await?;
+    let key = parindex_domain::text::search_key(&format!("{} {}", u.name, u.short_name));
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE units SET code = $1, level = $2, name = $3, short_name = $4, not_ranked = $5, \
+         email_domains = $6, search_key = $7 WHERE id = $8"
+    ).bind(&u.code).bind(&u.level).bind(&u.name).bind(&u.short_name).bind(u.not_ranked)
+    .bind(&u.email_domains).bind(&key).bind(id)
+    .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(conflict)?;
+    let after = get_tx(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "unit.update",
+            entity: "unit",
+            entity_id: id.to_string(),
+            campaign_id: Some(after.campaign_id),
+            unit_id: Some(id),
+            before: Some(serde_json::json!(before)),
+            after: Some(serde_json::json!(after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

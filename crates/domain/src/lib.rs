@@ -1,0 +1,19 @@
+//! Pure domain types and rules of parindex. Nothing in this crate performs IO:
+//! it is tested, benchmarked and fuzzed alone.
+
+pub mod audit;
+pub mod clock;
+pub mod deadline;
+pub mod email;
+pub mod level;
+pub mod password_policy;
+pub mod phone;
+pub mod role;
+pub mod text;
+pub mod token;
+
+pub use clock::{Clock, FixedClock, ShiftedClock, SystemClock};
+pub use deadline::DeadlineKind;
+pub use email::Email;
+pub use level::Level;
+pub use role::Role;

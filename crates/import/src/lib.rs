@@ -1,0 +1,5 @@
+//! Imports from .xlsx and .csv files: [`table`] turns an uploaded file into rows of text within fixed
+//! bounds; the per-kind modules check each row and report every problem with its row, column and reason.
+
+pub mod accounts;
+pub mod table;

@@ -1,0 +1,232 @@
+//! An uploaded file as rows of cleaned text. The size is checked before parsing and the sheet's
+//! dimensions right after, so a huge file is refused rather than parsed. The type is decided by the
+//! content (an .xlsx is a zip archive), never by the file name.
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use std::io::Cursor;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+    pub max_cols: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 5 * 1024 * 1024,
+            max_rows: 20_000,
+            max_cols: 40,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than {max} bytes")]
+    TooLarge { max: usize },
+    #[error("the file has more than {max} rows")]
+    TooManyRows { max: usize },
+    #[error("the file has more than {max} columns")]
+    TooManyColumns { max: usize },
+    #[error("the spreadsheet cannot be read")]
+    BadSpreadsheet,
+    #[error("the text file is not UTF-8")]
+    NotUtf8,
+    #[error("the CSV file cannot be read")]
+    BadCsv,
+    #[error("the file is neither .xlsx nor .csv")]
+    UnknownType,
+}
+
+impl TableError {
+    /// The message key shown to the user.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            TableError::Empty => "import-empty",
+            TableError::TooLarge { .. } => "import-too-large",
+            TableError::TooManyRows { .. } => "import-too-many-rows",
+            TableError::TooManyColumns { .. } => "import-too-many-columns",
+            TableError::BadSpreadsheet => "import-bad-xlsx",
+            TableError::NotUtf8 => "import-not-utf8",
+            TableError::BadCsv => "import-bad-csv",
+            TableError::UnknownType => "import-unknown-type",
+        }
+    }
+}
+
+/// Rows of the first sheet (or the CSV), each cell cleaned to NFC with spaces folded. Row 0 is the
+/// header. Trailing empty rows are dropped; empty rows inside are kept so row numbers match the file.
+pub fn read(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<String>>, TableError> {
+    if bytes.is_empty() {
+        return Err(TableError::Empty);
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(TableError::TooLarge {
+            max: limits.max_bytes,
+        });
+    }
+    let mut rows = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes, limits)?
+    } else if bytes.contains(&0) {
+        return Err(TableError::UnknownType);
+    } else {
+        read_csv(bytes, limits)?
+    };
+    while rows.last().is_some_and(|r| r.iter().all(String::is_empty)) {
+        rows.pop();
+    }
+    if rows.is_empty() {
+        return Err(TableError::Empty);
+    }
+    Ok(rows)
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        // Excel stores typed numbers as floats: 912345678.0 is the phone number 912345678.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => parindex_domain::text::clean(&other.to_string()),
+    }
+}
+
+fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<String>>, TableError> {
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| TableError::BadSpreadsheet)?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or(TableError::Empty)?
+        .map_err(|_| TableError::BadSpreadsheet)?;
+    let (h, w) = range.get_size();
+    if h > limits.max_rows + 1 {
+        return Err(TableError::TooManyRows {
+            max: limits.max_rows,
+        });
+    }
+    if w > limits.max_cols {
+        return Err(TableError::TooManyColumns {
+            max: limits.max_cols,
+        });
+    }
+    // Rows are placed by their position in the sheet, so a blank first row keeps numbering honest.
+    let start = range.start().map_or(0, |(r, _)| r as usize);
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); start];
+    rows.extend(range.rows().map(|r| r.iter().map(cell_text).collect()));
+    Ok(rows)
+}
+
+fn read_csv(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<String>>, TableError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(body).map_err(|_| TableError::NotUtf8)?;
+    let first = text.lines().next().unwrap_or("");
+    let delim = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|_| TableError::BadCsv)?;
+        if rows.len() > limits.max_rows {
+            return Err(TableError::TooManyRows {
+                max: limits.max_rows,
+            });
+        }
+        if rec.len() > limits.max_cols {
+            return Err(TableError::TooManyColumns {
+                max: limits.max_cols,
+            });
+        }
+        rows.push(rec.iter().map(parindex_domain::text::clean).collect());
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn csv_with_bom_semicolons_and_nfd_text() {
+        let data = "\u{feff}Họ và tên;Email\nNguye\u{302}\u{303}n  Văn A ; a@x.vn\n\n".as_bytes();
+        let rows = read(data, Limits::default()).expect("rows");
+        assert_eq!(
+            rows,
+            vec![vec!["Họ và tên", "Email"], vec!["Nguyễn Văn A", "a@x.vn"]]
+        );
+    }
+
+    #[test]
+    fn xlsx_numbers_become_plain_text() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "phone").expect("write");
+        ws.write_number(1, 0, 912_345_678.0).expect("write");
+        let bytes = wb.save_to_buffer().expect("save");
+        let rows = read(&bytes, Limits::default()).expect("rows");
+        assert_eq!(rows, vec![vec!["phone"], vec!["912345678"]]);
+    }
+
+    #[test]
+    fn limits_are_enforced_before_and_after_parsing() {
+        let big = vec![b'a'; 100];
+        assert_eq!(
+            read(
+                &big,
+                Limits {
+                    max_bytes: 10,
+                    ..Limits::default()
+                }
+            ),
+            Err(TableError::TooLarge { max: 10 })
+        );
+        let many = "a\n".repeat(50);
+        assert_eq!(
+            read(
+                many.as_bytes(),
+                Limits {
+                    max_rows: 10,
+                    ..Limits::default()
+                }
+            ),
+            Err(TableError::TooManyRows { max: 10 })
+        );
+        assert_eq!(
+            read(b"PK\x03\x04garbage", Limits::default()),
+            Err(TableError::BadSpreadsheet)
+        );
+        assert_eq!(
+            read(b"\xff\xfe\x00a", Limits::default()),
+            Err(TableError::UnknownType)
+        );
+        assert_eq!(
+            read(b"\xff\xfea", Limits::default()),
+            Err(TableError::NotUtf8)
+        );
+        assert_eq!(read(b"", Limits::default()), Err(TableError::Empty));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = read(&bytes, Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_zip_like_prefixes(tail in proptest::collection::vec(any::<u8>(), 0..500)) {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend(tail);
+            let _ = read(&bytes, Limits::default());
+        }
+    }
+}

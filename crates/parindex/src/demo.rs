@@ -1,0 +1,268 @@
+//! `--demo`: a realistic 2023 campaign, as dispatch 7156/BNV-CCHC set it up, with real ministries and
+//! provinces and an account for every role. Seeding is idempotent: a second run only lists the logins.
+//! People, phone numbers and support contacts are fictional (illustrative).
+
+use parindex_db::campaigns::{self, CampaignInput};
+use parindex_db::contacts::{self, FocalContacts, SupportContact};
+use parindex_db::units::{self, UnitInput};
+use parindex_db::users::{self, NewUser};
+use parindex_db::{Ctx, Db, deadlines};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+/// The password of every demo account (printed at start-up; demo data only).
+pub const DEMO_PASSWORD: &str = "demo-cchc-2023";
+pub const DEMO_YEAR: i64 = 2023;
+
+/// The demo runs as of this instant (10/12/2023 09:00 in Hanoi): lists are still being compiled,
+/// the survey and self-assessment lie ahead.
+pub const DEMO_NOW: OffsetDateTime = datetime!(2023-12-10 09:00 +7);
+
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub role: String,
+    pub unit: String,
+}
+
+struct U {
+    code: &'static str,
+    level: &'static str,
+    name: &'static str,
+    short: &'static str,
+    domains: &'static str,
+    not_ranked: bool,
+}
+
+const UNITS: [U; 9] = [
+    U {
+        code: "BTP",
+        level: "ministry",
+        name: "Bộ Tư pháp",
+        short: "Bộ Tư pháp",
+        domains: "moj.gov.vn",
+        not_ranked: false,
+    },
+    U {
+        code: "BCT",
+        level: "ministry",
+        name: "Bộ Công Thương",
+        short: "Bộ Công Thương",
+        domains: "moit.gov.vn",
+        not_ranked: false,
+    },
+    U {
+        code: "NHNN",
+        level: "ministry",
+        name: "Ngân hàng Nhà nước Việt Nam",
+        short: "Ngân hàng Nhà nước",
+        domains: "sbv.gov.vn",
+        not_ranked: false,
+    },
+    U {
+        code: "TTCP",
+        level: "ministry",
+        name: "Thanh tra Chính phủ",
+        short: "Thanh tra Chính phủ",
+        domains: "thanhtra.gov.vn",
+        not_ranked: true,
+    },
+    U {
+        code: "UBDT",
+        level: "ministry",
+        name: "Ủy ban Dân tộc",
+        short: "Ủy ban Dân tộc",
+        domains: "ubdt.gov.vn",
+        not_ranked: true,
+    },
+    U {
+        code: "QNI",
+        level: "province",
+        name: "Ủy ban nhân dân tỉnh Quảng Ninh",
+        short: "Tỉnh Quảng Ninh",
+        domains: "quangninh.gov.vn",
+        not_ranked: false,
+    },
+    U {
+        code: "HPG",
+        level: "province",
+        name: "Ủy ban nhân dân thành phố Hải Phòng",
+        short: "Thành phố Hải Phòng",
+        domains: "haiphong.gov.vn",
+        not_ranked: false,
+    },
+    U {
+        code: "HNI",
+        level: "province",
+        name: "Ủy ban nhân dân thành phố Hà Nội",
+        short: "Thành phố Hà Nội",
+        domains: "hanoi.gov.vn",
+        not_ranked: false,
+    },
+    U {
+        code: "AGG",
+        level: "province",
+        name: "Ủy ban nhân dân tỉnh An Giang",
+        short: "Tỉnh An Giang",
+        domains: "angiang.gov.vn",
+        not_ranked: false,
+    },
+];
+
+/// (username, full name, role, unit code or "")
+const PEOPLE: [(&str, &str, &str, &str); 13] = [
+    ("moha.admin", "Lê Thị Hồng Nhung", "moha_admin", ""),
+    ("moha.thamdinh", "Trần Quốc Bảo", "moha_appraiser", ""),
+    ("btp.canbo", "Phạm Văn Hùng", "unit_officer", "BTP"),
+    ("btp.lanhdao", "Đỗ Thị Mai", "unit_leader", "BTP"),
+    ("btp.xem", "Vũ Minh Tuấn", "unit_viewer", "BTP"),
+    ("qni.canbo", "Hoàng Thị Lan", "unit_officer", "QNI"),
+    ("qni.lanhdao", "Nguyễn Đức Thắng", "unit_leader", "QNI"),
+    ("qni.xem", "Bùi Thu Hà", "unit_viewer", "QNI"),
+    ("bct.canbo", "Đặng Quang Huy", "unit_officer", "BCT"),
+    ("nhnn.canbo", "Ngô Thị Thanh Hương", "unit_officer", "NHNN"),
+    ("hpg.canbo", "Lý Văn Cường", "unit_officer", "HPG"),
+    ("hni.canbo", "Trịnh Thị Phương", "unit_officer", "HNI"),
+    ("agg.canbo", "Châu Văn Lợi", "unit_officer", "AGG"),
+];
+
+pub fn logins() -> Vec<DemoLogin> {
+    PEOPLE
+        .iter()
+        .map(|(u, _, r, unit)| DemoLogin {
+            username: (*u).into(),
+            role: (*r).into(),
+            unit: (*unit).into(),
+        })
+        .collect()
+}
+
+fn email_for(username: &str, unit: &str) -> String {
+    let domain = UNITS
+        .iter()
+        .find(|u| u.code == unit)
+        .map_or("moha.gov.vn", |u| u.domains);
+    format!("{username}@{domain}")
+}
+
+/// Seeds the demo campaign unless it is already there. Returns whether anything was written.
+pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
+    if campaigns::by_year(db, DEMO_YEAR).await.is_ok() {
+        return Ok(false);
+    }
+    let ctx = Ctx {
+        actor: "demo".into(),
+        ..Ctx::system(now_ms)
+    };
+    let campaign = campaigns::create(
+        db,
+        &ctx,
+        &CampaignInput {
+            year: DEMO_YEAR,
+            name_vi: "Chỉ số cải cách hành chính năm 2023".into(),
+            name_en: "Public Administration Reform Index 2023".into(),
+            legal_basis:
+                "Quyết định 876/QĐ-BNV ngày 10/11/2022; Quyết định 757/QĐ-BNV ngày 25/9/2023; \
+                      Quyết định 29/QĐ-BNV ngày 19/01/2023; Công văn 7156/BNV-CCHC ngày 06/12/2023"
+                    .into(),
+            deadlines: vec![
+                ("respondent_list".into(), "2023-12-15".into()),
+                ("survey_answers".into(), "2024-01-10".into()),
+                ("self_assessment".into(), "2024-01-25".into()),
+                ("focal_registration".into(), "2023-12-15".into()),
+            ],
+        },
+    )
+    .await?;
+    for (level, name, phone, email) in [
+        (
+            "ministry",
+            "Ông Nguyễn Văn Minh (minh họa)",
+            "0912000001",
+            "hotro.bo@moha.example",
+        ),
+        (
+            "province",
+            "Bà Trần Thị Thu (minh họa)",
+            "0912000002",
+            "hotro.tinh@moha.example",
+        ),
+    ] {
+        contacts::set_support(
+            db,
+            &ctx,
+            campaign.id,
+            &SupportContact {
+                level: level.into(),
+                name: name.into(),
+                phone: phone.into(),
+                email: email.into(),
+            },
+        )
+        .await?;
+    }
+    let mut ids = std::collections::HashMap::new();
+    for u in &UNITS {
+        let unit = units::create(
+            db,
+            &ctx,
+            campaign.id,
+            &UnitInput {
+                code: u.code.into(),
+                level: u.level.into(),
+                name: u.name.into(),
+                short_name: u.short.into(),
+                not_ranked: u.not_ranked,
+                email_domains: u.domains.into(),
+            },
+        )
+        .await?;
+        ids.insert(u.code, unit.id);
+    }
+    let hash = parindex_web::auth::password::hash_blocking(DEMO_PASSWORD)?;
+    let news: Vec<NewUser> = PEOPLE
+        .iter()
+        .map(|(username, full_name, role, unit)| NewUser {
+            username: (*username).into(),
+            full_name: (*full_name).into(),
+            email: email_for(username, unit),
+            role: (*role).into(),
+            unit_id: ids.get(unit).copied(),
+            password_hash: hash.clone(),
+            must_change_password: false,
+        })
+        .collect();
+    users::create_many(db, &ctx, &news).await?;
+    // Some units have registered their focal contacts already; Hải Phòng has an extension.
+    if let Some(&btp) = ids.get("BTP") {
+        contacts::set_focal(
+            db,
+            &ctx,
+            campaign.id,
+            btp,
+            &FocalContacts {
+                par_unit: "Văn phòng Bộ Tư pháp".into(),
+                par_name: "Phạm Văn Hùng".into(),
+                par_phone: "0912345601".into(),
+                par_email: "btp.canbo@moj.gov.vn".into(),
+                it_name: "Trương Minh Khoa".into(),
+                it_position: "Phó Cục trưởng Cục Công nghệ thông tin".into(),
+                it_mobile: "0987654301".into(),
+            },
+        )
+        .await?;
+    }
+    if let Some(&hpg) = ids.get("HPG") {
+        deadlines::grant_extension(
+            db,
+            &ctx,
+            campaign.id,
+            hpg,
+            "respondent_list",
+            "2023-12-22",
+            "Thành phố đề nghị tại văn bản số 1234/UBND-NC: bổ sung danh sách đại biểu HĐND (minh họa)",
+        )
+        .await?;
+    }
+    Ok(true)
+}

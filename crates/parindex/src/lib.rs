@@ -1,0 +1,7 @@
+//! The parindex binary's parts, kept in a library so the integration and browser tests start the very
+//! same server and demo data.
+
+pub mod demo;
+pub mod serve;
+pub mod settings;
+pub mod telemetry;

@@ -1,0 +1,163 @@
+//! `parindex`: serve, migrate, backup, audit verify.
+
+use clap::{Parser, Subcommand};
+use parindex::serve::{self, Options};
+use parindex::settings::Settings;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "parindex",
+    version,
+    about = "Public Administration Reform Index (Chỉ số CCHC), end to end"
+)]
+struct Cli {
+    /// A TOML configuration file (PARINDEX_* environment variables override it).
+    #[arg(long, global = true, env = "PARINDEX_CONFIG")]
+    config: Option<PathBuf>,
+    /// Folder for the SQLite database and local files.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Log as JSON lines.
+    #[arg(long, global = true)]
+    json_logs: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Add the demo 2023 campaign with an account for every role, and run as of 10/12/2023.
+        #[arg(long)]
+        demo: bool,
+        /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
+        #[arg(long)]
+        now: Option<String>,
+        /// Do not apply pending migrations at start-up (run `parindex migrate` yourself).
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply pending database migrations, once, then exit.
+    Migrate,
+    /// Write an online copy of the SQLite database to FILE (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first broken link, if any (exit code 1).
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("parindex: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("parindex: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(d) = cli.data_dir {
+        settings.data_dir = d;
+    }
+    if cli.json_logs {
+        settings.log_format = "json".into();
+    }
+    parindex::telemetry::init_logs(&settings.log_format);
+    match cli.command.unwrap_or(Command::Serve {
+        listen: None,
+        demo: false,
+        now: None,
+        no_migrate: false,
+    }) {
+        Command::Serve {
+            listen,
+            demo,
+            now,
+            no_migrate,
+        } => {
+            if let Some(l) = listen {
+                settings.listen = l;
+            }
+            let now = match now {
+                Some(s) => Some(
+                    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                        .map_err(|e| anyhow::anyhow!("--now {s}: {e}"))?,
+                ),
+                None if demo => Some(parindex::demo::DEMO_NOW),
+                None => None,
+            };
+            serve::run(
+                settings,
+                Options {
+                    demo,
+                    migrate: !no_migrate,
+                    now,
+                },
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let db = serve::open_db(&settings).await?;
+            db.migrate().await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { out } => {
+            let db = serve::open_db(&settings).await?;
+            parindex_db::backup::sqlite_copy(&db, &out).await?;
+            println!("backup written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = serve::open_db(&settings).await?;
+            let v = parindex_db::audit::verify(&db).await?;
+            match v.first_break {
+                None => {
+                    println!("audit chain intact: {} entries verified", v.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    println!(
+                        "audit chain BROKEN at entry {}: {b} ({} entries verified before it)",
+                        b.seq(),
+                        v.checked
+                    );
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Starting the web server: database, migrations, optional demo data, metrics, and graceful shutdown.
+
+use crate::settings::Settings;
+use parindex_db::Db;
+use parindex_domain::Clock;
+use parindex_web::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub struct Options {
+    pub demo: bool,
+    pub migrate: bool,
+    /// Run on a simulated clock starting at this instant (demos, training).
+    pub now: Option<time::OffsetDateTime>,
+}
+
+/// Opens the database named by the settings, creating the data folder for SQLite.
+pub async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
+    let url = settings.database();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)?;
+    }
+    Ok(Db::connect(&url).await?)
+}
+
+pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let db = open_db(&settings).await?;
+    if opts.migrate {
+        db.migrate().await?;
+    }
+    let clock: Arc<dyn Clock> = match opts.now {
+        Some(t) => Arc::new(parindex_domain::ShiftedClock::starting_at(t)),
+        None => Arc::new(parindex_domain::SystemClock),
+    };
+    if opts.demo && crate::demo::seed(&db, clock.now_ms()).await? {
+        tracing::info!("demo campaign {} created", crate::demo::DEMO_YEAR);
+    }
+    if let Err(e) = crate::telemetry::init_metrics(&settings.metrics_listen) {
+        tracing::warn!(error = %e, addr = %settings.metrics_listen, "metrics listener not started");
+    }
+    let state = AppState::new(db.clone(), clock.clone(), settings.web());
+    spawn_housekeeping(db.clone(), clock.clone());
+    let listener = TcpListener::bind(&settings.listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %crate::settings::redact_url(&settings.database()), ready_in_ms = started.elapsed().as_millis() as u64, "parindex is listening");
+    println!(
+        "parindex is ready at http://{addr}/ ({} ms)",
+        started.elapsed().as_millis()
+    );
+    if opts.demo {
+        print_demo_logins();
+    }
+    let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+fn print_demo_logins() {
+    println!(
+        "\nDemo accounts (password for all: {}):",
+        crate::demo::DEMO_PASSWORD
+    );
+    for l in crate::demo::logins() {
+        let unit = if l.unit.is_empty() {
+            "MoHA".to_string()
+        } else {
+            l.unit.clone()
+        };
+        println!("  {:<16} {:<16} {}", l.username, l.role, unit);
+    }
+    println!();
+}
+
+/// Hourly: drop expired sessions and login failures older than a day.
+fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = clock.now_ms();
+            if let Err(e) = parindex_db::sessions::purge_expired(&db, now).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+            if let Err(e) = parindex_db::throttle::purge(&db, now - 24 * 3_600_000).await {
+                tracing::warn!(error = %e, "login-failure purge failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

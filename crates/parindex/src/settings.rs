@@ -1,0 +1,155 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `PARINDEX_*` environment variables
+//! (and `DATABASE_URL`), then command-line flags. Zero configuration works: SQLite in `./data`.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Deserialize)]
+pub struct Settings {
+    /// Address the web server listens on.
+    pub listen: String,
+    /// Folder for the SQLite database and other local files.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; empty for SQLite in `data_dir`.
+    pub database_url: String,
+    /// Address of the Prometheus metrics listener; empty turns it off.
+    pub metrics_listen: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub secure_cookies: bool,
+    pub public_origin: String,
+    pub trust_proxy: bool,
+    pub session_hours: i64,
+    pub max_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            metrics_listen: "127.0.0.1:9464".into(),
+            log_format: "text".into(),
+            secure_cookies: false,
+            public_origin: String::new(),
+            trust_proxy: false,
+            session_hours: 12,
+            max_body_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// The database URL with any password replaced, for logs and `Debug`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("metrics_listen", &self.metrics_listen)
+            .field("log_format", &self.log_format)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("public_origin", &self.public_origin)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("session_hours", &self.session_hours)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Defaults ← `file` (if given, it must exist) ← `PARINDEX_*` ← `DATABASE_URL`.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        let d = Settings::default();
+        let mut b = config::Config::builder()
+            .set_default("listen", d.listen)?
+            .set_default("data_dir", d.data_dir.to_string_lossy().to_string())?
+            .set_default("database_url", d.database_url)?
+            .set_default("metrics_listen", d.metrics_listen)?
+            .set_default("log_format", d.log_format)?
+            .set_default("secure_cookies", d.secure_cookies)?
+            .set_default("public_origin", d.public_origin)?
+            .set_default("trust_proxy", d.trust_proxy)?
+            .set_default("session_hours", d.session_hours)?
+            .set_default(
+                "max_body_bytes",
+                i64::try_from(d.max_body_bytes).unwrap_or(i64::MAX),
+            )?;
+        if let Some(f) = file {
+            b = b.add_source(config::File::from(f).required(true));
+        }
+        b = b.add_source(config::Environment::with_prefix("PARINDEX").try_parsing(true));
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            b = b.set_override("database_url", url)?;
+        }
+        Ok(b.build()?.try_deserialize()?)
+    }
+
+    /// The database to open: the configured URL, or SQLite in the data folder.
+    pub fn database(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}", self.data_dir.join("parindex.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn web(&self) -> parindex_web::WebConfig {
+        parindex_web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            public_origin: Some(self.public_origin.trim().to_string()).filter(|s| !s.is_empty()),
+            trust_proxy: self.trust_proxy,
+            session_hours: self.session_hours.clamp(1, 24 * 30),
+            max_body_bytes: self.max_body_bytes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_debug_output() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/parindex"),
+            "postgres://app:***@db:5432/parindex"
+        );
+        assert_eq!(
+            redact_url("postgres://db/parindex"),
+            "postgres://db/parindex"
+        );
+        let s = Settings {
+            database_url: "postgres://app:s3cret@db/x".into(),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_toml_file_is_read_and_sqlite_is_the_default() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("parindex.toml");
+        std::fs::write(&f, "listen = \"0.0.0.0:9000\"\nsession_hours = 8\n").expect("write");
+        let s = Settings::load(Some(&f)).expect("load");
+        assert_eq!(s.listen, "0.0.0.0:9000");
+        assert_eq!(s.session_hours, 8);
+        if std::env::var("DATABASE_URL").is_err() {
+            assert!(s.database().starts_with("sqlite://"));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The OpenAPI 3.1 document for `/api/v1`. A test checks that every API route in the route table is
+//! described here and that nothing described is missing from the table.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+fn error_responses() -> Value {
+    json!({
+        "401": { "description": "Not logged in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "403": { "description": "Not allowed for this account or unit", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "404": { "description": "No such resource", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+    })
+}
+
+fn get(summary: &str, schema: &str, params: Value) -> Value {
+    let mut responses = error_responses();
+    if let Some(m) = responses.as_object_mut() {
+        m.insert(
+            "200".into(),
+            json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } }),
+        );
+    }
+    json!({ "get": { "summary": summary, "parameters": params, "responses": responses, "security": [{ "session": [] }] } })
+}
+
+fn id_param(name: &str) -> Value {
+    json!([{ "name": name, "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }])
+}
+
+pub fn spec() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "parindex API",
+            "version": "1",
+            "description": "Public Administration Reform Index (Chỉ số CCHC). Authenticate by logging in at /login; the session cookie authorises API calls. Messages follow the `lang` cookie (vi default, en)."
+        },
+        "paths": {
+            "/api/v1/me": get("The signed-in account", "Me", json!([])),
+            "/api/v1/campaigns": get("All campaigns with their deadlines (MoHA staff)", "CampaignList", json!([])),
+            "/api/v1/campaigns/{campaign}/units": get("The units of one campaign (MoHA staff)", "UnitList", id_param("campaign")),
+            "/api/v1/units/{unit}": get("One unit with its deadlines, support contact and focal contacts (MoHA staff or the unit's own accounts)", "UnitDetail", id_param("unit"))
+        },
+        "components": {
+            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "parindex_session" } },
+            "schemas": {
+                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } } },
+                "Me": { "type": "object", "required": ["id", "username", "full_name", "email", "role"], "properties": {
+                    "id": { "type": "integer" }, "username": { "type": "string" }, "full_name": { "type": "string" }, "email": { "type": "string" },
+                    "role": { "type": "string", "enum": ["moha_admin", "moha_appraiser", "unit_officer", "unit_leader", "unit_viewer"] },
+                    "unit_id": { "type": ["integer", "null"] } } },
+                "Campaign": { "type": "object", "required": ["id", "year", "name_vi", "name_en"], "properties": {
+                    "id": { "type": "integer" }, "year": { "type": "integer" }, "name_vi": { "type": "string" }, "name_en": { "type": "string" },
+                    "legal_basis": { "type": "string" },
+                    "deadlines": { "type": "object", "description": "Deadline kind → ISO day (respondent_list, survey_answers, self_assessment, focal_registration); each closes at 23:59:59 Vietnam time.", "additionalProperties": { "type": "string", "format": "date" } } } },
+                "CampaignList": { "type": "object", "properties": { "campaigns": { "type": "array", "items": { "$ref": "#/components/schemas/Campaign" } } } },
+                "Unit": { "type": "object", "required": ["id", "code", "level", "name", "short_name"], "properties": {
+                    "id": { "type": "integer" }, "campaign_id": { "type": "integer" }, "code": { "type": "string" },
+                    "level": { "type": "string", "enum": ["ministry", "province"] }, "name": { "type": "string" }, "short_name": { "type": "string" },
+                    "not_ranked": { "type": "boolean" }, "email_domains": { "type": "array", "items": { "type": "string" } } } },
+                "UnitList": { "type": "object", "properties": { "units": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } } } },
+                "UnitDeadline": { "type": "object", "properties": {
+                    "kind": { "type": "string" }, "due_date": { "type": ["string", "null"], "format": "date" }, "extended": { "type": "boolean" },
+                    "extension_reason": { "type": ["string", "null"] }, "open": { "type": "boolean" } } },
+                "Contact": { "type": ["object", "null"], "additionalProperties": { "type": "string" } },
+                "UnitDetail": { "type": "object", "properties": {
+                    "unit": { "$ref": "#/components/schemas/Unit" },
+                    "campaign": { "type": "object" },
+                    "deadlines": { "type": "array", "items": { "$ref": "#/components/schemas/UnitDeadline" } },
+                    "support_contact": { "$ref": "#/components/schemas/Contact" },
+                    "focal_contacts": { "$ref": "#/components/schemas/Contact" } } }
+            }
+        }
+    })
+}

@@ -1,0 +1,109 @@
+//! The one error type at the web edge. Handlers return `AppError`; a middleware that knows the request's
+//! language and whether it is an API call turns it into a localised page, a JSON body or a redirect.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use parindex_db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Bad input that is not tied to one form field; the key names the message.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// A deadline has passed: the key of the action and the closing time (dd/mm/yyyy HH:MM, Vietnam).
+    #[error("locked after {closed_at}")]
+    Locked {
+        action_key: &'static str,
+        closed_at: String,
+    },
+    #[error("the request was refused as cross-site")]
+    CrossSite,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::PasswordChangeRequired | AppError::Forbidden | AppError::CrossSite => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Locked { .. } => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// (message key, arguments) for the user.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            AppError::Unauthenticated => ("error-unauthenticated", vec![]),
+            AppError::PasswordChangeRequired => ("error-password-change-required", vec![]),
+            AppError::Forbidden => ("error-forbidden", vec![]),
+            AppError::NotFound => ("error-not-found", vec![]),
+            AppError::BadRequest(k) => (k, vec![]),
+            AppError::Locked {
+                action_key,
+                closed_at,
+            } => (
+                "error-locked",
+                vec![
+                    ("action", (*action_key).to_string()),
+                    ("closed_at", closed_at.clone()),
+                ],
+            ),
+            AppError::CrossSite => ("error-cross-site", vec![]),
+            AppError::Internal(_) => ("error-internal", vec![]),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::PasswordChangeRequired => "password_change_required",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Locked { .. } => "locked",
+            AppError::CrossSite => "cross_site",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Carried in the response extensions until the rendering middleware replaces the body.
+#[derive(Debug, Clone)]
+pub struct PendingError(pub std::sync::Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let mut res = self.status().into_response();
+        res.extensions_mut()
+            .insert(PendingError(std::sync::Arc::new(self)));
+        res
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,119 @@
+//! The parindex web edge: server-rendered pages (askama, no JavaScript needed), `/api/v1` JSON with
+//! its OpenAPI document, authentication, CSRF protection and the one error type.
+
+pub mod api;
+pub mod auth;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+pub mod headers;
+pub mod health;
+pub mod i18n;
+pub mod meta;
+pub mod metrics_layer;
+pub mod pages;
+pub mod render_error;
+pub mod routes;
+pub mod state;
+
+pub use routes::{Access, RouteSpec, RouteTable};
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use routes::Access::*;
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Every route of the application with its declared access rule.
+pub fn route_table() -> RouteTable {
+    use pages::*;
+    RouteTable::default()
+        .get("/healthz", Public, health::healthz)
+        .get("/readyz", Public, health::readyz)
+        .get("/static/app.css", Public, static_files::css)
+        .get("/api/openapi.json", Public, api::openapi::document)
+        .get("/", Public, home::root)
+        .get("/login", Public, login::form)
+        .post("/login", Public, login::submit)
+        .post("/lang", Public, lang::switch)
+        .post("/logout", SignedIn, login::logout)
+        .post("/logout/everywhere", SignedIn, login::logout_everywhere)
+        .get("/password", SignedIn, password::form)
+        .post("/password", SignedIn, password::submit)
+        .get("/home", Authenticated, home::home)
+        .get("/admin/campaigns", MohaStaff, campaigns::list)
+        .get("/admin/campaigns/new", MohaAdmin, campaigns::new_form)
+        .post("/admin/campaigns", MohaAdmin, campaigns::create)
+        .get("/admin/campaigns/{campaign}", MohaStaff, campaigns::show)
+        .get(
+            "/admin/campaigns/{campaign}/edit",
+            MohaAdmin,
+            campaigns::edit_form,
+        )
+        .post("/admin/campaigns/{campaign}", MohaAdmin, campaigns::update)
+        .post(
+            "/admin/campaigns/{campaign}/support",
+            MohaAdmin,
+            contacts::set_support,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/units/new",
+            MohaAdmin,
+            units::new_form,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/units",
+            MohaAdmin,
+            units::create,
+        )
+        .get("/admin/units/{unit}/edit", MohaAdmin, units::edit_form)
+        .post("/admin/units/{unit}", MohaAdmin, units::update)
+        .post(
+            "/admin/units/{unit}/extensions",
+            MohaAdmin,
+            extensions::grant,
+        )
+        .get("/admin/accounts", MohaAdmin, accounts::list)
+        .get("/admin/accounts/new", MohaAdmin, accounts::new_form)
+        .post("/admin/accounts", MohaAdmin, accounts::create)
+        .post("/admin/accounts/import", MohaAdmin, accounts::import)
+        .post(
+            "/admin/accounts/{user}/active",
+            MohaAdmin,
+            accounts::set_active,
+        )
+        .get("/admin/audit", MohaStaff, audit::browse)
+        .get("/unit/{unit}", UnitReader, unit_home::show)
+        .get("/unit/{unit}/focal", UnitReader, focal::form)
+        .post("/unit/{unit}/focal", UnitOfficer, focal::submit)
+        .get("/api/v1/me", Authenticated, api::v1::me)
+        .get("/api/v1/campaigns", MohaStaff, api::v1::campaigns)
+        .get(
+            "/api/v1/campaigns/{campaign}/units",
+            MohaStaff,
+            api::v1::campaign_units,
+        )
+        .get("/api/v1/units/{unit}", UnitReader, api::v1::unit)
+}
+
+/// The whole application with its middleware.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    route_table()
+        .into_router()
+        .fallback(pages::home::not_found)
+        .layer(from_fn_with_state(state.clone(), csrf::guard))
+        .layer(from_fn(render_error::render))
+        .layer(from_fn(headers::security))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(from_fn(metrics_layer::track))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,338 @@
+//! Issuing accounts: one at a time, or from an .xlsx/.csv list (all or nothing). Each new account gets
+//! a one-time password shown once to the administrator; the first login forces a change.
+
+use crate::auth::{MohaAdmin, password};
+use crate::error::{AppError, AppResult};
+use crate::meta::Meta;
+use crate::pages::layout::Page;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::users::{self, NewUser, User};
+use parindex_db::{DbError, campaigns, units};
+use parindex_domain::{Email, Role, text};
+use parindex_import::{accounts as import, table};
+use std::collections::{HashMap, HashSet};
+
+/// An account row as listed: with its unit's short name and the role's label.
+pub struct AccountRow {
+    pub user: User,
+    pub role_label: String,
+    pub unit_name: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts.html")]
+pub struct ListPage {
+    pub page: Page,
+    pub accounts: Vec<AccountRow>,
+    pub campaigns: Vec<campaigns::Campaign>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account_form.html")]
+pub struct FormPage {
+    pub page: Page,
+    pub form: AccountForm,
+    pub roles: Vec<(String, String)>,
+    pub units: Vec<(i64, String)>,
+}
+
+/// Shown once, right after creation: the one-time passwords.
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts_issued.html")]
+pub struct IssuedPage {
+    pub page: Page,
+    pub issued: Vec<(String, String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts_import_errors.html")]
+pub struct ImportErrorsPage {
+    pub page: Page,
+    pub problems: Vec<(usize, String, String, String)>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AccountForm {
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub role: String,
+    pub unit_id: String,
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
+fn roles(page: &Page) -> Vec<(String, String)> {
+    Role::ALL
+        .into_iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                page.t(&format!("role-{}", r.as_str())),
+            )
+        })
+        .collect()
+}
+
+/// Units of every campaign, newest campaign first, labelled "2023 · Tỉnh Quảng Ninh".
+async fn unit_choices(state: &AppState) -> AppResult<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for c in campaigns::list(&state.db).await? {
+        for u in units::list(&state.db, c.id).await? {
+            out.push((u.id, format!("{} · {}", c.year, u.short_name)));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(user): MohaAdmin,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<ListPage> {
+    let page = Page::new(&meta, &user, "accounts-title").with_notice(q.done.as_deref());
+    let names: HashMap<i64, String> = unit_choices(&state).await?.into_iter().collect();
+    let mut accounts: Vec<AccountRow> = users::list(&state.db, None)
+        .await?
+        .into_iter()
+        .map(|u| AccountRow {
+            role_label: page.t(&format!("role-{}", u.role)),
+            unit_name: u
+                .unit_id
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_default(),
+            user: u,
+        })
+        .collect();
+    accounts.sort_by(|a, b| text::compare_names(&a.user.full_name, &b.user.full_name));
+    Ok(ListPage {
+        page,
+        accounts,
+        campaigns: campaigns::list(&state.db).await?,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(user): MohaAdmin,
+) -> AppResult<FormPage> {
+    let page = Page::new(&meta, &user, "account-new-title");
+    Ok(FormPage {
+        roles: roles(&page),
+        units: unit_choices(&state).await?,
+        page,
+        form: AccountForm::default(),
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(admin): MohaAdmin,
+    Form(f): Form<AccountForm>,
+) -> AppResult<Response> {
+    let mut page = Page::new(&meta, &admin, "account-new-title");
+    let username = text::clean(&f.username).to_lowercase();
+    if !import::valid_username(&username) {
+        page.error("username", "username-invalid");
+    }
+    let full_name = text::clean(&f.full_name);
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        page.error("full_name", "field-required");
+    }
+    let email = Email::parse(&f.email);
+    if email.is_err() {
+        page.error("email", "email-invalid");
+    }
+    let role = Role::parse(&f.role);
+    if role.is_none() {
+        page.error("role", "role-invalid");
+    }
+    let unit_id = f.unit_id.trim().parse::<i64>().ok();
+    match (role, unit_id) {
+        (Some(r), None) if r.needs_unit() => page.error("unit_id", "unit-required-for-role"),
+        (Some(r), Some(_)) if !r.needs_unit() => page.error("unit_id", "unit-not-for-moha"),
+        (_, Some(id)) if units::get(&state.db, id).await.is_err() => {
+            page.error("unit_id", "unit-unknown")
+        }
+        _ => {}
+    }
+    if let (false, Ok(email), Some(role)) = (page.has_errors(), email, role) {
+        let temp = password::temporary()?;
+        let new = NewUser {
+            username: username.clone(),
+            full_name,
+            email: email.to_string(),
+            role: role.as_str().into(),
+            unit_id,
+            password_hash: password::hash(temp.clone()).await?,
+            must_change_password: true,
+        };
+        let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+        match users::create(&state.db, &ctx, &new).await {
+            Ok(u) => {
+                let page = Page::new(&meta, &admin, "accounts-issued-title");
+                return Ok(IssuedPage {
+                    page,
+                    issued: vec![(u.username, u.full_name, temp)],
+                }
+                .into_response());
+            }
+            Err(DbError::Conflict(_)) => page.error("username", "username-taken"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let body = FormPage {
+        roles: roles(&page),
+        units: unit_choices(&state).await?,
+        page,
+        form: f,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}
+
+/// Reads the multipart upload: the campaign whose unit codes apply, and the file.
+async fn read_upload(mut mp: Multipart) -> AppResult<(i64, Vec<u8>)> {
+    let mut campaign = None;
+    let mut file = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("error-bad-input"))?
+    {
+        match field.name() {
+            Some("campaign") => {
+                let v = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::BadRequest("error-bad-input"))?;
+                campaign = v.trim().parse::<i64>().ok();
+            }
+            Some("file") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest("error-too-large"))?;
+                file = Some(bytes.to_vec());
+            }
+            _ => {}
+        }
+    }
+    match (campaign, file) {
+        (Some(c), Some(f)) if !f.is_empty() => Ok((c, f)),
+        (None, _) => Err(AppError::BadRequest("import-campaign-required")),
+        _ => Err(AppError::BadRequest("import-empty")),
+    }
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(admin): MohaAdmin,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let (campaign_id, bytes) = read_upload(mp).await?;
+    campaigns::get(&state.db, campaign_id).await?;
+    let limits = table::Limits {
+        max_bytes: 2 * 1024 * 1024,
+        max_rows: 5_000,
+        max_cols: 20,
+    };
+    let page = Page::new(&meta, &admin, "accounts-import-errors-title");
+    let rows = match table::read(&bytes, limits) {
+        Ok(r) => r,
+        Err(e) => {
+            let problems = vec![(0, String::new(), page.t(e.message_key()), String::new())];
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportErrorsPage { page, problems },
+            )
+                .into_response());
+        }
+    };
+    let unit_map: HashMap<String, i64> = units::list(&state.db, campaign_id)
+        .await?
+        .into_iter()
+        .map(|u| (u.code.to_uppercase(), u.id))
+        .collect();
+    let taken: HashSet<String> = users::list(&state.db, None)
+        .await?
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    let valid = match import::validate(&rows, &unit_map, &taken) {
+        Ok(v) => v,
+        Err(problems) => {
+            let problems = problems
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.row,
+                        p.column.map(|c| c.header().to_string()).unwrap_or_default(),
+                        page.t(p.key),
+                        p.value,
+                    )
+                })
+                .collect();
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportErrorsPage { page, problems },
+            )
+                .into_response());
+        }
+    };
+    let mut news = Vec::with_capacity(valid.len());
+    let mut issued = Vec::with_capacity(valid.len());
+    for v in valid {
+        let temp = password::temporary()?;
+        news.push(NewUser {
+            username: v.username.clone(),
+            full_name: v.full_name.clone(),
+            email: v.email.to_string(),
+            role: v.role.as_str().into(),
+            unit_id: v.unit_id,
+            password_hash: password::hash(temp.clone()).await?,
+            must_change_password: true,
+        });
+        issued.push((v.username, v.full_name, temp));
+    }
+    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+    users::create_many(&state.db, &ctx, &news).await?;
+    let page = Page::new(&meta, &admin, "accounts-issued-title");
+    Ok(IssuedPage { page, issued }.into_response())
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ActiveForm {
+    pub active: String,
+}
+
+pub async fn set_active(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(admin): MohaAdmin,
+    Path(user_id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> AppResult<Redirect> {
+    if user_id == admin.id {
+        return Err(AppError::BadRequest("account-cannot-deactivate-self"));
+    }
+    let active = f.active == "true";
+    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+    users::set_active(&state.db, &ctx, user_id, active).await?;
+    Ok(Redirect::to("/admin/accounts?done=saved"))
+}

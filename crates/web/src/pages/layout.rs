@@ -1,0 +1,125 @@
+//! What every page template shares: language, title, the signed-in account for the menu, a notice after
+//! a successful change, and the form errors shown in the summary at the top.
+
+use crate::i18n::Lang;
+use crate::meta::Meta;
+use askama::Template;
+use askama_web::WebTemplate;
+use parindex_db::users::User;
+use parindex_domain::Role;
+
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub full_name: String,
+    pub role_label: String,
+    pub is_admin: bool,
+    pub is_moha: bool,
+    pub unit_id: Option<i64>,
+}
+
+/// A problem with one form field: the field's `id`, and the message in the user's language.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub lang: Lang,
+    pub path: String,
+    pub title: String,
+    pub user: Option<NavUser>,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+}
+
+impl Page {
+    pub fn bare(lang: Lang, path: &str, title: &str) -> Page {
+        Page {
+            lang,
+            path: path.to_string(),
+            title: title.to_string(),
+            user: None,
+            errors: Vec::new(),
+            notice: None,
+        }
+    }
+
+    /// A page for a signed-in account; `title_key` is a message key.
+    pub fn new(meta: &Meta, user: &User, title_key: &str) -> Page {
+        let mut p = Page::bare(meta.lang, &meta.path, &meta.lang.t(title_key));
+        let role = Role::parse(&user.role);
+        p.user = Some(NavUser {
+            full_name: user.full_name.clone(),
+            role_label: meta.lang.t(&format!("role-{}", user.role)),
+            is_admin: role == Some(Role::MohaAdmin),
+            is_moha: role.is_some_and(Role::is_moha),
+            unit_id: user.unit_id,
+        });
+        p
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn with_title(mut self, title: String) -> Page {
+        self.title = title;
+        self
+    }
+
+    /// Shows "saved"-style notices named by the `done` query parameter (only known keys).
+    pub fn with_notice(mut self, done: Option<&str>) -> Page {
+        self.notice = done
+            .filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-') && d.len() < 40)
+            .map(|d| format!("notice-{d}"))
+            .filter(|k| self.lang.has(k))
+            .map(|k| self.lang.t(&k));
+        self
+    }
+
+    pub fn error(&mut self, field: &str, key: &str) {
+        let message = self.lang.t(key);
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    pub fn error_msg(&mut self, field: &str, message: String) {
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn date(&self, iso: &str) -> String {
+        parindex_domain::deadline::parse_date(iso)
+            .map(parindex_domain::deadline::display)
+            .unwrap_or_default()
+    }
+
+    pub fn instant(&self, ms: &i64) -> String {
+        parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(*ms))
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub page: Page,
+    pub status: u16,
+    pub message: String,
+}

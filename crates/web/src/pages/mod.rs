@@ -1,0 +1,17 @@
+//! Server-rendered pages, one module per screen.
+
+pub mod accounts;
+pub mod audit;
+pub mod campaigns;
+pub mod contacts;
+pub mod extensions;
+pub mod focal;
+pub mod home;
+pub mod lang;
+pub mod layout;
+pub mod login;
+pub mod password;
+pub mod static_files;
+pub mod unit_context;
+pub mod unit_home;
+pub mod units;

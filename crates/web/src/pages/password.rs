@@ -1,0 +1,69 @@
+//! Changing one's password. A first login lands here and can go nowhere else until it is done.
+
+use crate::auth::access::SignedIn;
+use crate::auth::{password, session};
+use crate::error::AppResult;
+use crate::meta::Meta;
+use crate::pages::layout::Page;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_domain::password_policy;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub page: Page,
+    pub forced: bool,
+    pub min_len: usize,
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    pub current: String,
+    pub new: String,
+    pub confirm: String,
+}
+
+pub async fn form(meta: Meta, SignedIn(user): SignedIn) -> PasswordPage {
+    PasswordPage {
+        page: Page::new(&meta, &user, "password-title"),
+        forced: user.must_change_password,
+        min_len: password_policy::MIN_LEN,
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    meta: Meta,
+    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let mut page = Page::new(&meta, &user, "password-title");
+    if !password::verify(user.password_hash.clone(), f.current.clone()).await {
+        page.error("current", "password-current-wrong");
+    } else if let Err(p) = password_policy::check(&f.new, &user.username, &f.current) {
+        page.error("new", p.message_key());
+    } else if f.new != f.confirm {
+        page.error("confirm", "password-mismatch");
+    }
+    if page.has_errors() {
+        let body = PasswordPage {
+            page,
+            forced: user.must_change_password,
+            min_len: password_policy::MIN_LEN,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    let hash = password::hash(f.new).await?;
+    let keep = session::token(&headers).map(|t| parindex_domain::token::hash(&t));
+    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+    parindex_db::users::set_password(&state.db, &ctx, user.id, &hash, keep.as_deref()).await?;
+    Ok(Redirect::to("/home").into_response())
+}

@@ -1,0 +1,97 @@
+//! Everything a unit page shows about its unit: the campaign, the deadlines as they apply to this unit
+//! (with any extension), the support contact of its level, and its focal contacts.
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use parindex_db::campaigns::{self, Campaign};
+use parindex_db::contacts::{self, FocalRecord, SupportContact};
+use parindex_db::deadlines;
+use parindex_db::units::{self, Unit};
+use parindex_domain::deadline::{self, DeadlineKind};
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitDeadline {
+    pub kind: String,
+    /// ISO day that applies to this unit, if any.
+    pub due_date: Option<String>,
+    pub extended: bool,
+    pub extension_reason: Option<String>,
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitContext {
+    pub unit: Unit,
+    pub campaign: Campaign,
+    pub deadlines: Vec<UnitDeadline>,
+    pub support: Option<SupportContact>,
+    pub focal: Option<FocalRecord>,
+}
+
+impl UnitContext {
+    pub async fn load(state: &AppState, unit_id: i64) -> AppResult<UnitContext> {
+        let unit = units::get(&state.db, unit_id).await?;
+        let campaign = campaigns::get(&state.db, unit.campaign_id).await?;
+        let base = deadlines::for_campaign(&state.db, campaign.id).await?;
+        let ext = deadlines::extensions_for_unit(&state.db, unit_id).await?;
+        let now = state.clock.now();
+        let deadlines = DeadlineKind::ALL
+            .into_iter()
+            .map(|k| {
+                let b = base
+                    .iter()
+                    .find(|(kind, _)| kind == k.as_str())
+                    .and_then(|(_, d)| deadline::parse_date(d));
+                let e = ext.iter().find(|x| x.kind == k.as_str());
+                let day = deadline::effective(b, e.and_then(|x| deadline::parse_date(&x.due_date)));
+                UnitDeadline {
+                    kind: k.as_str().to_string(),
+                    due_date: day.map(deadline::iso),
+                    extended: e.is_some(),
+                    extension_reason: e.map(|x| x.reason.clone()),
+                    open: day.is_none_or(|d| deadline::is_open(d, now)),
+                }
+            })
+            .collect();
+        let support = contacts::support_for(&state.db, campaign.id)
+            .await?
+            .into_iter()
+            .find(|c| c.level == unit.level);
+        let focal = contacts::focal_for(&state.db, unit_id).await?;
+        Ok(UnitContext {
+            unit,
+            campaign,
+            deadlines,
+            support,
+            focal,
+        })
+    }
+
+    /// Refuses with the deadline when the action of `kind` is closed for this unit.
+    pub fn ensure_open(&self, kind: DeadlineKind, now: OffsetDateTime) -> AppResult<()> {
+        let day: Option<Date> = self
+            .deadlines
+            .iter()
+            .find(|d| d.kind == kind.as_str())
+            .and_then(|d| d.due_date.as_deref())
+            .and_then(deadline::parse_date);
+        match day {
+            Some(d) if !deadline::is_open(d, now) => Err(AppError::Locked {
+                action_key: action_key(kind),
+                closed_at: deadline::display(d),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub fn action_key(kind: DeadlineKind) -> &'static str {
+    match kind {
+        DeadlineKind::RespondentList => "action-respondent_list",
+        DeadlineKind::SurveyAnswers => "action-survey_answers",
+        DeadlineKind::SelfAssessment => "action-self_assessment",
+        DeadlineKind::FocalRegistration => "action-focal_registration",
+    }
+}

@@ -1,0 +1,49 @@
+//! What every handler can reach: the database, the clock and the web settings.
+
+use parindex_db::Db;
+use parindex_domain::Clock;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set the `Secure` flag on cookies (behind TLS).
+    pub secure_cookies: bool,
+    /// The public origin, e.g. `https://cchc.moha.gov.vn`, checked against `Origin` on state changes.
+    /// When unset, the request's own `Host` is the expected origin.
+    pub public_origin: Option<String>,
+    /// Take the client address from the `X-Forwarded-For` header set by our own reverse proxy.
+    pub trust_proxy: bool,
+    /// How long a login lasts.
+    pub session_hours: i64,
+    /// Largest request body accepted, in bytes (uploads included).
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            public_origin: None,
+            trust_proxy: false,
+            session_hours: 12,
+            max_body_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+}
