@@ -35,11 +35,13 @@ impl Meta {
             user_agent: parts
                 .headers
                 .get(axum::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .chars()
-                .take(300)
-                .collect(),
+                .map(|v| {
+                    String::from_utf8_lossy(v.as_bytes())
+                        .chars()
+                        .take(300)
+                        .collect()
+                })
+                .unwrap_or_default(),
             lang: Lang::from_headers(&parts.headers),
             path: parts.uri.path().to_string(),
         }

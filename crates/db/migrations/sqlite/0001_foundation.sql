@@ -3,7 +3,7 @@
 
 CREATE TABLE campaigns (
     id              INTEGER PRIMARY KEY,
-    year            INTEGER NOT NULL UNIQUE,
+    year            BIGINT NOT NULL UNIQUE,
     name_vi         TEXT NOT NULL,
     name_en         TEXT NOT NULL,
     legal_basis     TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The whole parindex test suite, on a fresh Debian machine or a developer's:
+#   unit + property tests, the database suite on SQLite AND PostgreSQL, HTTP and authorization tests,
+#   and the browser suite in headless Chromium.
+# It installs what it needs (Debian packages: postgresql, chromium, chromium-driver), starts a
+# throwaway PostgreSQL on a Unix socket, and stops it at the end. Nothing is skipped: a part that
+# cannot run fails and says why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+need=()
+[ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need[*]}"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+PGBIN="$(pg_bin)"
+[ -x "$PGBIN/initdb" ] || { echo "FAIL: PostgreSQL server binaries not found after install" >&2; exit 1; }
+for tool in chromium chromedriver; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "FAIL: $tool not found after install" >&2; exit 1; }
+done
+
+# A throwaway PostgreSQL: its own data folder, a Unix socket, no TCP listener. PostgreSQL refuses
+# to run as root, so as root it runs as the 'postgres' user the package creates.
+PGDIR="$(mktemp -d /tmp/parindex-pg.XXXXXX)"
+PGPORT="${PARINDEX_TEST_PG_PORT:-55432}"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PGDIR"; fi
+stop_pg() {
+  as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}
+trap stop_pg EXIT
+log "starting a throwaway PostgreSQL ($("$PGBIN/postgres" --version)) in $PGDIR"
+as_pg "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
+  -o "-k $PGDIR -p $PGPORT -c listen_addresses= -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null
+export PARINDEX_TEST_PG_URL="postgres://postgres@localhost:$PGPORT/postgres?host=$PGDIR"
+export PARINDEX_CHROMIUM="$(command -v chromium)"
+export PARINDEX_CHROMEDRIVER="$(command -v chromedriver)"
+
+log "formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser)"
+cargo test --workspace -- --test-threads="${PARINDEX_TEST_THREADS:-4}" 2>&1 | tee /tmp/parindex-test.log
+status=${PIPESTATUS[0]}
+
+passed=$(grep -Eo '[0-9]+ passed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
+on_sqlite=$(grep -Ec '^test sqlite::.* \.\.\. ok$' /tmp/parindex-test.log || true)
+on_pg=$(grep -Ec '^test postgres::.* \.\.\. ok$' /tmp/parindex-test.log || true)
+echo
+echo "database suite: $on_sqlite passed on SQLite, $on_pg passed on PostgreSQL"
+echo "suite: $passed passed, $failed failed"
+exit "$status"

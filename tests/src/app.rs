@@ -1,0 +1,130 @@
+//! `spawn_app()`: the real router, with its middleware, on 127.0.0.1:0 over a fresh database seeded
+//! with the demo campaign, and an HTTP client that behaves like a browser (cookies, Origin header).
+
+use crate::{Engine, TestDb, demo_clock, fresh_db};
+use parindex_domain::FixedClock;
+use parindex_web::{AppState, WebConfig};
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub db: TestDb,
+    pub clock: FixedClock,
+    pub engine: Engine,
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let db = fresh_db(engine).await;
+    let clock = demo_clock();
+    parindex::demo::seed(&db, parindex_domain::Clock::now_ms(&clock))
+        .await
+        .unwrap();
+    let state = AppState::new(
+        db.db.clone(),
+        crate::clock_arc(&clock),
+        WebConfig::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        db,
+        clock,
+        engine,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client that keeps cookies, does not follow redirects, and sends our Origin like a browser.
+    pub fn client(&self) -> reqwest::Client {
+        let mut h = HeaderMap::new();
+        h.insert("origin", HeaderValue::from_str(&self.base).unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(h)
+            .build()
+            .unwrap()
+    }
+
+    /// A client with no Origin header (a script, or an old browser).
+    pub fn bare_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Logs in through the real form and returns the client holding the session.
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
+        let c = self.client();
+        let r = c
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/home"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            303,
+            "login of {username} failed: {}",
+            r.text().await.unwrap_or_default()
+        );
+        c
+    }
+
+    pub async fn demo_login(&self, username: &str) -> reqwest::Client {
+        self.login(username, parindex::demo::DEMO_PASSWORD).await
+    }
+
+    pub async fn unit_id(&self, code: &str) -> i64 {
+        let c = parindex_db::campaigns::by_year(&self.db, parindex::demo::DEMO_YEAR)
+            .await
+            .unwrap();
+        parindex_db::units::by_code(&self.db, c.id, code)
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn campaign_id(&self) -> i64 {
+        parindex_db::campaigns::by_year(&self.db, parindex::demo::DEMO_YEAR)
+            .await
+            .unwrap()
+            .id
+    }
+}
+
+/// The text of an HTML page with tags removed and spaces folded, for readable assertions.
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

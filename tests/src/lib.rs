@@ -1,0 +1,119 @@
+//! The test harness: fresh databases on both engines and the real application on a free port.
+//!
+//! PostgreSQL tests need `PARINDEX_TEST_PG_URL` (the test script `scripts/test.sh` starts a throwaway
+//! server and sets it). Without it they fail and say so: nothing is skipped silently.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_db::Db;
+pub use parindex_db::Engine;
+use parindex_domain::FixedClock;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub mod app;
+pub use app::{TestApp, spawn_app};
+
+/// A migrated database that lives as long as this value.
+pub struct TestDb {
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+pub fn pg_url() -> String {
+    std::env::var("PARINDEX_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "PARINDEX_TEST_PG_URL is not set, so the PostgreSQL half of the database suite cannot run. \
+             Run the whole suite with scripts/test.sh, which starts a throwaway PostgreSQL and sets it."
+        )
+    })
+}
+
+fn random_name() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    format!("t_{}", hex::encode(b))
+}
+
+/// A new, empty, migrated database on `engine`.
+pub async fn fresh_db(engine: Engine) -> TestDb {
+    match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("test.db");
+            let db = Db::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            db.migrate().await.unwrap();
+            TestDb {
+                db,
+                _dir: Some(dir),
+            }
+        }
+        Engine::Postgres => {
+            let admin_url = pg_url();
+            let name = random_name();
+            let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
+                panic!("cannot reach the test PostgreSQL at PARINDEX_TEST_PG_URL: {e}")
+            });
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .unwrap();
+            admin.close().await;
+            let url = with_database(&admin_url, &name);
+            let db = Db::connect(&url).await.unwrap();
+            db.migrate().await.unwrap();
+            TestDb { db, _dir: None }
+        }
+    }
+}
+
+/// The same server URL pointing at another database.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Runs each named `async fn name(engine: Engine)` as two tests: `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::Engine::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::Engine::Postgres).await } )*
+        }
+    };
+}
+
+/// A clock at the demo's "now" (10/12/2023 09:00 in Hanoi), shared with the app.
+pub fn demo_clock() -> FixedClock {
+    FixedClock::at(parindex::demo::DEMO_NOW)
+}
+
+pub fn clock_arc(c: &FixedClock) -> Arc<dyn parindex_domain::Clock> {
+    Arc::new(c.clone())
+}
+
+pub type Addr = SocketAddr;

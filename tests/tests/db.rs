@@ -1,0 +1,611 @@
+//! The database suite: every test runs on SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_db::campaigns::{self, CampaignInput};
+use parindex_db::contacts::{self, FocalContacts, SupportContact};
+use parindex_db::units::{self, UnitInput};
+use parindex_db::users::{self, NewUser};
+use parindex_db::{Ctx, Db, DbError, audit, deadlines, sessions, throttle};
+use parindex_tests::{Engine, fresh_db, on_both_engines};
+
+fn ctx(now_ms: i64) -> Ctx {
+    Ctx {
+        actor_id: Some(1),
+        actor: "tester".into(),
+        ip: "127.0.0.1".into(),
+        user_agent: "suite".into(),
+        now_ms,
+    }
+}
+
+fn campaign_input(year: i64) -> CampaignInput {
+    CampaignInput {
+        year,
+        name_vi: format!("Chỉ số CCHC năm {year}"),
+        name_en: format!("PAR Index {year}"),
+        legal_basis: "876/QĐ-BNV".into(),
+        deadlines: vec![("respondent_list".into(), format!("{year}-12-15"))],
+    }
+}
+
+fn unit_input(code: &str, short: &str) -> UnitInput {
+    UnitInput {
+        code: code.into(),
+        level: "province".into(),
+        name: format!("Ủy ban nhân dân {short}"),
+        short_name: short.into(),
+        not_ranked: false,
+        email_domains: "example.gov.vn".into(),
+    }
+}
+
+fn new_user(username: &str, unit_id: Option<i64>) -> NewUser {
+    NewUser {
+        username: username.into(),
+        full_name: "Nguyễn Văn An".into(),
+        email: format!("{username}@example.gov.vn"),
+        role: if unit_id.is_some() {
+            "unit_officer"
+        } else {
+            "moha_admin"
+        }
+        .into(),
+        unit_id,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        must_change_password: true,
+    }
+}
+
+async fn audit_actions(db: &Db) -> Vec<String> {
+    let mut v: Vec<String> = audit::list(db, &audit::Filter::default(), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    v.reverse();
+    v
+}
+
+async fn campaigns_are_created_updated_and_audited(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    assert_eq!(c.year, 2023);
+    assert_eq!(
+        deadlines::for_campaign(&db, c.id).await.unwrap(),
+        vec![("respondent_list".to_string(), "2023-12-15".to_string())]
+    );
+    let mut upd = campaign_input(2023);
+    upd.name_vi = "Chỉ số CCHC 2023 (sửa)".into();
+    upd.deadlines = vec![("survey_answers".into(), "2024-01-10".into())];
+    let c2 = campaigns::update(&db, &ctx(2), c.id, &upd).await.unwrap();
+    assert_eq!(c2.name_vi, "Chỉ số CCHC 2023 (sửa)");
+    assert_eq!(
+        deadlines::for_campaign(&db, c.id).await.unwrap(),
+        vec![("survey_answers".to_string(), "2024-01-10".to_string())]
+    );
+    assert_eq!(
+        audit_actions(&db).await,
+        vec!["campaign.create", "campaign.update"]
+    );
+    let last = &audit::list(&db, &audit::Filter::default(), 1)
+        .await
+        .unwrap()[0];
+    assert!(
+        last.before
+            .as_deref()
+            .unwrap()
+            .contains("Chỉ số CCHC năm 2023")
+    );
+    assert!(last.after.as_deref().unwrap().contains("(sửa)"));
+    assert_eq!(last.ip, "127.0.0.1");
+}
+
+async fn a_duplicate_year_is_refused_and_changes_nothing(engine: Engine) {
+    let db = fresh_db(engine).await;
+    campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let err = campaigns::create(&db, &ctx(2), &campaign_input(2023))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DbError::Conflict(_)), "{err:?}");
+    assert_eq!(campaigns::list(&db).await.unwrap().len(), 1);
+    assert_eq!(
+        audit::count(&db).await.unwrap(),
+        1,
+        "a refused change leaves no audit entry"
+    );
+}
+
+async fn units_sort_the_vietnamese_way_and_codes_are_unique_per_campaign(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    for (code, short) in [
+        ("QNI", "Tỉnh Quảng Ninh"),
+        ("AGG", "Tỉnh An Giang"),
+        ("DLK", "Tỉnh Đắk Lắk"),
+        ("DNO", "Tỉnh Đắk Nông"),
+        ("BDG", "Tỉnh Bình Dương"),
+    ] {
+        units::create(&db, &ctx(2), c.id, &unit_input(code, short))
+            .await
+            .unwrap();
+    }
+    let names: Vec<String> = units::list(&db, c.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.short_name)
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "Tỉnh An Giang",
+            "Tỉnh Bình Dương",
+            "Tỉnh Đắk Lắk",
+            "Tỉnh Đắk Nông",
+            "Tỉnh Quảng Ninh"
+        ]
+    );
+    let dup = units::create(&db, &ctx(3), c.id, &unit_input("QNI", "Tỉnh khác"))
+        .await
+        .unwrap_err();
+    assert!(matches!(dup, DbError::Conflict(_)));
+    let other = campaigns::create(&db, &ctx(4), &campaign_input(2024))
+        .await
+        .unwrap();
+    units::create(
+        &db,
+        &ctx(5),
+        other.id,
+        &unit_input("QNI", "Tỉnh Quảng Ninh"),
+    )
+    .await
+    .unwrap();
+}
+
+async fn an_account_import_is_all_or_nothing(engine: Engine) {
+    let db = fresh_db(engine).await;
+    users::create(&db, &ctx(1), &new_user("existing", None))
+        .await
+        .unwrap();
+    let batch = vec![
+        new_user("a.one", None),
+        new_user("a.two", None),
+        new_user("existing", None),
+    ];
+    let err = users::create_many(&db, &ctx(2), &batch).await.unwrap_err();
+    assert!(matches!(err, DbError::Conflict(_)), "{err:?}");
+    assert_eq!(
+        users::count(&db).await.unwrap(),
+        1,
+        "no account of the failed batch remains"
+    );
+    assert_eq!(
+        audit::count(&db).await.unwrap(),
+        1,
+        "nor any audit entry of it"
+    );
+    users::create_many(&db, &ctx(3), &batch[..2]).await.unwrap();
+    assert_eq!(users::count(&db).await.unwrap(), 3);
+}
+
+async fn sessions_expire_end_and_end_everywhere(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let u = users::create(&db, &ctx(1), &new_user("officer", None))
+        .await
+        .unwrap();
+    sessions::create(&db, &ctx(10), "h1", u.id, 1_000)
+        .await
+        .unwrap();
+    sessions::create(&db, &ctx(10), "h2", u.id, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions::user_for(&db, "h1", 500)
+            .await
+            .unwrap()
+            .map(|x| x.id),
+        Some(u.id)
+    );
+    assert!(
+        sessions::user_for(&db, "h1", 1_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired at expires_at"
+    );
+    assert!(
+        sessions::user_for(&db, "nope", 500)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    sessions::end(&db, &ctx(20), "h1", u.id, false)
+        .await
+        .unwrap();
+    assert!(sessions::user_for(&db, "h1", 500).await.unwrap().is_none());
+    assert!(sessions::user_for(&db, "h2", 500).await.unwrap().is_some());
+    sessions::create(&db, &ctx(30), "h3", u.id, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions::end(&db, &ctx(40), "h2", u.id, true)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(sessions::count_for_user(&db, u.id, 500).await.unwrap(), 0);
+    sessions::create(&db, &ctx(50), "h4", u.id, 1_000)
+        .await
+        .unwrap();
+    users::set_active(&db, &ctx(60), u.id, false).await.unwrap();
+    assert!(
+        sessions::user_for(&db, "h4", 500).await.unwrap().is_none(),
+        "a deactivated account has no session"
+    );
+}
+
+async fn a_password_change_keeps_only_the_current_session(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let u = users::create(&db, &ctx(1), &new_user("officer", None))
+        .await
+        .unwrap();
+    assert!(u.must_change_password);
+    sessions::create(&db, &ctx(2), "here", u.id, 10_000)
+        .await
+        .unwrap();
+    sessions::create(&db, &ctx(2), "elsewhere", u.id, 10_000)
+        .await
+        .unwrap();
+    users::set_password(&db, &ctx(3), u.id, "$argon2id$new", Some("here"))
+        .await
+        .unwrap();
+    let after = users::get(&db, u.id).await.unwrap();
+    assert!(!after.must_change_password);
+    assert_eq!(after.password_hash, "$argon2id$new");
+    assert!(sessions::user_for(&db, "here", 5).await.unwrap().is_some());
+    assert!(
+        sessions::user_for(&db, "elsewhere", 5)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn login_failures_are_counted_per_account_and_address(engine: Engine) {
+    let db = fresh_db(engine).await;
+    for t in 0..3 {
+        throttle::record(&db, "a", "10.0.0.1", 100 + t)
+            .await
+            .unwrap();
+    }
+    throttle::record(&db, "b", "10.0.0.1", 200).await.unwrap();
+    throttle::record(&db, "a", "10.0.0.2", 50).await.unwrap();
+    let f = throttle::recent(&db, "a", "10.0.0.1", 60).await.unwrap();
+    assert_eq!(
+        (f.by_user, f.by_user_last, f.by_ip, f.by_ip_last),
+        (3, Some(102), 4, Some(200))
+    );
+    assert_eq!(throttle::purge(&db, 101).await.unwrap(), 2);
+}
+
+async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let u = units::create(&db, &ctx(1), c.id, &unit_input("QNI", "Tỉnh Quảng Ninh"))
+        .await
+        .unwrap();
+    deadlines::grant_extension(
+        &db,
+        &ctx(2),
+        c.id,
+        u.id,
+        "respondent_list",
+        "2023-12-20",
+        "văn bản 1",
+    )
+    .await
+    .unwrap();
+    deadlines::grant_extension(
+        &db,
+        &ctx(3),
+        c.id,
+        u.id,
+        "respondent_list",
+        "2023-12-22",
+        "văn bản 2",
+    )
+    .await
+    .unwrap();
+    let ext = deadlines::extensions_for_unit(&db, u.id).await.unwrap();
+    assert_eq!(ext.len(), 1);
+    assert_eq!(
+        (ext[0].due_date.as_str(), ext[0].reason.as_str()),
+        ("2023-12-22", "văn bản 2")
+    );
+    let last = &audit::list(
+        &db,
+        &audit::Filter {
+            action_prefix: Some("deadline.".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(last.len(), 2);
+    assert!(last[0].before.as_deref().unwrap().contains("2023-12-20"));
+    assert_eq!(last[0].unit_id, Some(u.id));
+}
+
+async fn contacts_are_upserted(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let u = units::create(&db, &ctx(1), c.id, &unit_input("QNI", "Tỉnh Quảng Ninh"))
+        .await
+        .unwrap();
+    let s = SupportContact {
+        level: "province".into(),
+        name: "A".into(),
+        phone: "0912000002".into(),
+        email: "a@moha.example".into(),
+    };
+    contacts::set_support(&db, &ctx(2), c.id, &s).await.unwrap();
+    contacts::set_support(
+        &db,
+        &ctx(3),
+        c.id,
+        &SupportContact {
+            name: "B".into(),
+            ..s.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let got = contacts::support_for(&db, c.id).await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].name, "B");
+    assert!(contacts::focal_for(&db, u.id).await.unwrap().is_none());
+    let f = FocalContacts {
+        it_name: "Trương Minh Khoa".into(),
+        it_mobile: "0987654301".into(),
+        ..FocalContacts::default()
+    };
+    contacts::set_focal(&db, &ctx(4), c.id, u.id, &f)
+        .await
+        .unwrap();
+    let got = contacts::focal_for(&db, u.id).await.unwrap().unwrap();
+    assert_eq!(got.contacts, f);
+    assert_eq!(got.updated_at, 4);
+}
+
+async fn the_audit_chain_verifies_and_finds_tampering(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    for i in 0..5 {
+        units::create(
+            &db,
+            &ctx(2 + i),
+            c.id,
+            &unit_input(&format!("U{i}"), "Tỉnh X"),
+        )
+        .await
+        .unwrap();
+    }
+    let v = audit::verify(&db).await.unwrap();
+    assert_eq!((v.checked, v.head_seq, v.first_break.clone()), (6, 6, None));
+    // Someone edits row 3 directly in the database.
+    match &db.db {
+        Db::Sqlite(p) => sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 3")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        Db::Postgres(p) => sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 3")
+            .execute(p)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+    let v = audit::verify(&db).await.unwrap();
+    assert_eq!(v.first_break.map(|b| b.seq()), Some(3));
+    assert_eq!(v.checked, 2);
+}
+
+async fn deleting_the_newest_audit_rows_is_found(engine: Engine) {
+    let db = fresh_db(engine).await;
+    campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    campaigns::create(&db, &ctx(2), &campaign_input(2024))
+        .await
+        .unwrap();
+    match &db.db {
+        Db::Sqlite(p) => sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        Db::Postgres(p) => sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+            .execute(p)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+    let v = audit::verify(&db).await.unwrap();
+    assert_eq!(v.first_break.map(|b| b.seq()), Some(2));
+}
+
+async fn concurrent_writers_keep_one_unbroken_chain(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let db = db.db.clone();
+        tasks.push(tokio::spawn(async move {
+            units::create(
+                &db,
+                &ctx(10 + i),
+                c.id,
+                &unit_input(&format!("C{i}"), "Tỉnh Y"),
+            )
+            .await
+            .unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let v = audit::verify(&db).await.unwrap();
+    assert_eq!(v.first_break, None);
+    assert_eq!(v.checked, 25);
+    assert_eq!(units::list(&db, c.id).await.unwrap().len(), 24);
+}
+
+async fn audit_filters_narrow_the_list(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let u = units::create(&db, &ctx(2), c.id, &unit_input("QNI", "Tỉnh Quảng Ninh"))
+        .await
+        .unwrap();
+    units::update(
+        &db,
+        &ctx(3),
+        u.id,
+        &unit_input("QNI", "Tỉnh Quảng Ninh mới"),
+    )
+    .await
+    .unwrap();
+    let by_unit = audit::list(
+        &db,
+        &audit::Filter {
+            unit_id: Some(u.id),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        by_unit
+            .iter()
+            .map(|r| r.action.as_str())
+            .collect::<Vec<_>>(),
+        vec!["unit.update", "unit.create"]
+    );
+    let by_prefix = audit::list(
+        &db,
+        &audit::Filter {
+            action_prefix: Some("campaign".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_prefix.len(), 1);
+    let wildcard = audit::list(
+        &db,
+        &audit::Filter {
+            action_prefix: Some("%".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert!(wildcard.is_empty(), "LIKE metacharacters are escaped");
+    let page2 = audit::list(
+        &db,
+        &audit::Filter {
+            before_seq: Some(2),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(page2.len(), 1);
+    let window = audit::list(
+        &db,
+        &audit::Filter {
+            from_ms: Some(2),
+            to_ms: Some(3),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(window.len(), 1);
+}
+
+async fn migrations_apply_twice_without_harm(engine: Engine) {
+    let db = fresh_db(engine).await;
+    db.migrate().await.unwrap();
+    db.ping().await.unwrap();
+}
+
+on_both_engines!(
+    campaigns_are_created_updated_and_audited,
+    a_duplicate_year_is_refused_and_changes_nothing,
+    units_sort_the_vietnamese_way_and_codes_are_unique_per_campaign,
+    an_account_import_is_all_or_nothing,
+    sessions_expire_end_and_end_everywhere,
+    a_password_change_keeps_only_the_current_session,
+    login_failures_are_counted_per_account_and_address,
+    extensions_replace_each_other_and_are_audited,
+    contacts_are_upserted,
+    the_audit_chain_verifies_and_finds_tampering,
+    deleting_the_newest_audit_rows_is_found,
+    concurrent_writers_keep_one_unbroken_chain,
+    audit_filters_narrow_the_list,
+    migrations_apply_twice_without_harm,
+);
+
+#[test]
+fn both_engines_have_the_same_migrations() {
+    let s = Db::migration_versions(Engine::Sqlite);
+    let p = Db::migration_versions(Engine::Postgres);
+    assert!(!s.is_empty());
+    assert_eq!(
+        s, p,
+        "migrations/sqlite and migrations/postgres must hold the same versions"
+    );
+}
+
+#[tokio::test]
+async fn an_online_sqlite_backup_is_a_complete_copy() {
+    let db = fresh_db(Engine::Sqlite).await;
+    campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup.db");
+    parindex_db::backup::sqlite_copy(&db, &out).await.unwrap();
+    let copy = Db::connect(&format!("sqlite://{}", out.display()))
+        .await
+        .unwrap();
+    assert_eq!(campaigns::list(&copy).await.unwrap().len(), 1);
+    let v = audit::verify(&copy).await.unwrap();
+    assert_eq!((v.checked, v.first_break), (1, None));
+    let again = parindex_db::backup::sqlite_copy(&db, &out)
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("already exists"));
+}

@@ -1,0 +1,1140 @@
+//! The HTTP suite: the real router on a free port, over SQLite and over PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_db::{audit, users};
+use parindex_tests::app::visible_text;
+use parindex_tests::{Engine, on_both_engines, spawn_app};
+use reqwest::StatusCode;
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+async fn login_lands_each_role_on_its_home(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let btp = app.unit_id("BTP").await;
+    for (user, want) in [
+        ("moha.admin", "/admin/campaigns".to_string()),
+        ("moha.thamdinh", "/admin/campaigns".to_string()),
+        ("btp.canbo", format!("/unit/{btp}")),
+        ("btp.lanhdao", format!("/unit/{btp}")),
+        ("btp.xem", format!("/unit/{btp}")),
+    ] {
+        let c = app.demo_login(user).await;
+        let r = c.get(app.url("/home")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{user}");
+        assert_eq!(location(&r), want, "{user}");
+    }
+}
+
+async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.client();
+    for (u, p) in [
+        ("btp.canbo", "wrong-password"),
+        ("nobody.here", "demo-cchc-2023"),
+    ] {
+        let r = c
+            .post(app.url("/login"))
+            .form(&[("username", u), ("password", p)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let html = r.text().await.unwrap();
+        assert!(
+            visible_text(&html).contains("Tên đăng nhập hoặc mật khẩu không đúng"),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("value=\"{u}\"")),
+            "the typed username is kept in the form"
+        );
+    }
+    assert!(
+        c.get(app.url("/home"))
+            .send()
+            .await
+            .unwrap()
+            .headers()
+            .get("location")
+            .is_some_and(|l| l.to_str().unwrap().starts_with("/login"))
+    );
+}
+
+async fn five_failures_lock_the_account_for_fifteen_minutes(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.client();
+    for _ in 0..5 {
+        let r = c
+            .post(app.url("/login"))
+            .form(&[("username", "qni.canbo"), ("password", "nope-nope-nope")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "qni.canbo"),
+            ("password", parindex::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the lock"
+    );
+    let text = visible_text(&r.text().await.unwrap());
+    // 09:00 on 10/12/2023 plus 15 minutes, Vietnam time.
+    assert!(
+        text.contains("Vui lòng thử lại sau 10/12/2023 09:15"),
+        "{text}"
+    );
+    // Another account from the same address is not locked by this one.
+    app.demo_login("qni.lanhdao").await;
+    app.clock.advance(time::Duration::minutes(16));
+    app.demo_login("qni.canbo").await;
+}
+
+async fn a_first_login_must_change_the_password_before_anything_else(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let btp = app.unit_id("BTP").await;
+    let r = admin
+        .post(app.url("/admin/accounts"))
+        .form(&[
+            ("username", "btp.moi"),
+            ("full_name", "Lê Văn Mới"),
+            ("email", "moi@moj.gov.vn"),
+            ("role", "unit_viewer"),
+            ("unit_id", &btp.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let temp = html
+        .split("<code class=\"temp-password\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(temp.len(), 19);
+    let stored = users::by_username(&app.db, "btp.moi")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.password_hash.starts_with("$argon2id$") && !stored.password_hash.contains(&temp)
+    );
+
+    let c = app.client();
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("username", "btp.moi"), ("password", temp.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/password");
+    let r = c
+        .get(app.url(&format!("/unit/{btp}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&r),
+        "/password",
+        "nothing else opens before the change"
+    );
+    let r = c.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "password_change_required"
+    );
+
+    let r = c
+        .post(app.url("/password"))
+        .form(&[
+            ("current", temp.as_str()),
+            ("new", "short"),
+            ("confirm", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.unwrap());
+    assert!(
+        text.contains("Vui lòng sửa các lỗi sau") && text.contains("Mật khẩu mới quá ngắn"),
+        "{text}"
+    );
+
+    let r = c
+        .post(app.url("/password"))
+        .form(&[
+            ("current", temp.as_str()),
+            ("new", "Sông Hồng 2023!"),
+            ("confirm", "Sông Hồng 2023!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/home");
+    let r = c
+        .get(app.url(&format!("/unit/{btp}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let again = app.login("btp.moi", "Sông Hồng 2023!").await;
+    assert_eq!(
+        again.get(app.url("/home")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn logout_everywhere_ends_every_session(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let a = app.demo_login("moha.thamdinh").await;
+    let b = app.demo_login("moha.thamdinh").await;
+    assert_eq!(
+        a.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let r = a.post(app.url("/logout")).send().await.unwrap();
+    assert_eq!(location(&r), "/login?done=logged-out");
+    assert_eq!(
+        a.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        b.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::OK,
+        "plain logout ends one session"
+    );
+    let c = app.demo_login("moha.thamdinh").await;
+    c.post(app.url("/logout/everywhere")).send().await.unwrap();
+    assert_eq!(
+        b.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn sessions_time_out(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.demo_login("btp.xem").await;
+    app.clock.advance(time::Duration::hours(13));
+    assert_eq!(
+        c.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn cross_site_posts_are_refused_and_change_nothing(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.demo_login("moha.admin").await;
+    let cid = app.campaign_id().await;
+    let before = audit::count(&app.db).await.unwrap();
+    let form = [
+        ("level", "province"),
+        ("name", "Kẻ Gian"),
+        ("phone", "0912000009"),
+        ("email", "x@evil.example"),
+    ];
+    for (header, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
+        let r = c
+            .post(app.url(&format!("/admin/campaigns/{cid}/support")))
+            .header(header, value)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+    }
+    // A script that carries the session cookie but no Origin at all is refused too.
+    let cookie = {
+        let r = app
+            .client()
+            .post(app.url("/login"))
+            .form(&[
+                ("username", "moha.admin"),
+                ("password", parindex::demo::DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        r.headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let r = app
+        .bare_client()
+        .post(app.url(&format!("/admin/campaigns/{cid}/support")))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        audit::count(&app.db).await.unwrap(),
+        before + 1,
+        "only the login above was recorded"
+    );
+    let support = parindex_db::contacts::support_for(&app.db, cid)
+        .await
+        .unwrap();
+    assert!(support.iter().all(|s| s.name != "Kẻ Gian"));
+}
+
+async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let qni = app.unit_id("QNI").await;
+    let officer = app.demo_login("qni.canbo").await;
+    let form = |mobile: &'static str| {
+        vec![
+            ("par_unit", "Sở Nội vụ tỉnh Quảng Ninh"),
+            ("par_name", "Hoàng Thị Lan"),
+            ("par_phone", "0203 3835 678"),
+            ("par_email", "lan@quangninh.gov.vn"),
+            ("it_name", "Phạm Quốc Việt"),
+            ("it_position", "Phó Giám đốc Trung tâm CNTT"),
+            ("it_mobile", mobile),
+        ]
+    };
+    let r = officer
+        .post(app.url(&format!("/unit/{qni}/focal")))
+        .form(&form("12345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Số di động không hợp lệ"));
+    assert!(
+        html.contains("value=\"Phạm Quốc Việt\""),
+        "what was typed is kept"
+    );
+    assert!(
+        parindex_db::contacts::focal_for(&app.db, qni)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let r = officer
+        .post(app.url(&format!("/unit/{qni}/focal")))
+        .form(&form("+84 912 345 678"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), format!("/unit/{qni}?done=saved"));
+    let saved = parindex_db::contacts::focal_for(&app.db, qni)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.contacts.it_mobile, "0912345678");
+    assert_eq!(saved.contacts.par_phone, "02033835678");
+
+    // 15/12/2023 23:59:59 in Hanoi is still open; one second later it is locked.
+    app.clock
+        .set(time::macros::datetime!(2023-12-15 23:59:59 +7));
+    let officer = app.demo_login("qni.canbo").await;
+    let r = officer
+        .post(app.url(&format!("/unit/{qni}/focal")))
+        .form(&form("0912345679"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), format!("/unit/{qni}?done=saved"));
+    app.clock
+        .set(time::macros::datetime!(2023-12-16 00:00:00 +7));
+    let r = officer
+        .post(app.url(&format!("/unit/{qni}/focal")))
+        .form(&form("0912345670"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let text = visible_text(&r.text().await.unwrap());
+    assert!(
+        text.contains("Đã hết hạn đăng ký đầu mối: hạn chót là 23:59 ngày 15/12/2023"),
+        "{text}"
+    );
+    assert_eq!(
+        parindex_db::contacts::focal_for(&app.db, qni)
+            .await
+            .unwrap()
+            .unwrap()
+            .contacts
+            .it_mobile,
+        "0912345679"
+    );
+    let page = visible_text(
+        &officer
+            .get(app.url(&format!("/unit/{qni}/focal")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Đã hết hạn đăng ký đầu mối"), "{page}");
+
+    let admin = app.demo_login("moha.admin").await;
+    let r = admin
+        .post(app.url(&format!("/admin/units/{qni}/extensions")))
+        .form(&[
+            ("kind", "focal_registration"),
+            ("due_date", "20/12/2023"),
+            ("reason", "Công văn số 99/UBND xin gia hạn"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&r),
+        format!("/admin/units/{qni}/edit?done=extended")
+    );
+    let r = officer
+        .post(app.url(&format!("/unit/{qni}/focal")))
+        .form(&form("0912345670"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&r),
+        format!("/unit/{qni}?done=saved"),
+        "the extension reopens it for this unit"
+    );
+    // Another unit is still locked.
+    let hni = app.unit_id("HNI").await;
+    let other = app.demo_login("hni.canbo").await;
+    let r = other
+        .post(app.url(&format!("/unit/{hni}/focal")))
+        .form(&form("0912345670"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let ext = audit::list(
+        &app.db,
+        &audit::Filter {
+            action_prefix: Some("deadline.extend".into()),
+            unit_id: Some(qni),
+            ..Default::default()
+        },
+        5,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ext.len(), 1);
+    assert!(
+        ext[0]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("Công văn số 99/UBND")
+    );
+}
+
+async fn an_extension_needs_a_reason_and_a_later_day(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let qni = app.unit_id("QNI").await;
+    let admin = app.demo_login("moha.admin").await;
+    for (day, reason, want) in [
+        ("20/12/2023", "", "Nhập lý do gia hạn"),
+        ("10/12/2023", "Công văn 12", "phải sau thời hạn chung"),
+        ("32/12/2023", "Công văn 12", "Ngày không hợp lệ"),
+    ] {
+        let r = admin
+            .post(app.url(&format!("/admin/units/{qni}/extensions")))
+            .form(&[
+                ("kind", "respondent_list"),
+                ("due_date", day),
+                ("reason", reason),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            visible_text(&r.text().await.unwrap()).contains(want),
+            "{day} {reason}"
+        );
+    }
+    assert!(
+        parindex_db::deadlines::extensions_for_unit(&app.db, qni)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let r = admin
+        .post(app.url("/admin/campaigns"))
+        .form(&[
+            ("year", "2023"),
+            ("name_vi", ""),
+            ("name_en", "PAR 2024"),
+            ("dl_respondent_list", "31/11/2024"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Trường này là bắt buộc") && text.contains("Ngày không hợp lệ"),
+        "{text}"
+    );
+    assert!(
+        html.contains("href=\"#name_vi\"") && html.contains("aria-invalid=\"true\""),
+        "the summary links to the fields"
+    );
+    assert!(html.contains("value=\"PAR 2024\""));
+    let r = admin
+        .post(app.url("/admin/campaigns"))
+        .form(&[
+            ("year", "2024"),
+            ("name_vi", "Chỉ số CCHC năm 2024"),
+            ("name_en", "PAR Index 2024"),
+            ("legal_basis", "1150/QĐ-BNV"),
+            ("dl_respondent_list", "15/12/2024"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let loc = location(&r);
+    assert!(
+        loc.starts_with("/admin/campaigns/") && loc.ends_with("?done=saved"),
+        "{loc}"
+    );
+    let id: i64 = loc
+        .trim_start_matches("/admin/campaigns/")
+        .trim_end_matches("?done=saved")
+        .parse()
+        .unwrap();
+    let dup = admin
+        .post(app.url("/admin/campaigns"))
+        .form(&[("year", "2024"), ("name_vi", "x"), ("name_en", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert!(visible_text(&dup.text().await.unwrap()).contains("Đã có kỳ đánh giá cho năm này"));
+
+    let r = admin
+        .post(app.url(&format!("/admin/campaigns/{id}/units")))
+        .form(&[
+            ("code", "dlk"),
+            ("level", "province"),
+            ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+            ("short_name", "Tỉnh Đắk Lắk"),
+            ("email_domains", "daklak.gov.vn"),
+            ("not_ranked", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let u = parindex_db::units::by_code(&app.db, id, "DLK")
+        .await
+        .unwrap();
+    assert!(u.not_ranked);
+    let r = admin
+        .post(app.url(&format!("/admin/units/{}", u.id)))
+        .form(&[
+            ("code", "DLK"),
+            ("level", "province"),
+            ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+            ("short_name", "Tỉnh Đắk Lắk"),
+            ("email_domains", "daklak.gov.vn, bad domain!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let show = visible_text(
+        &admin
+            .get(app.url(&format!("/admin/campaigns/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        show.contains("Tỉnh Đắk Lắk") && show.contains("15/12/2024 23:59"),
+        "{show}"
+    );
+}
+
+async fn support_contacts_show_on_unit_pages_of_their_level(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let cid = app.campaign_id().await;
+    let r = admin
+        .post(app.url(&format!("/admin/campaigns/{cid}/support")))
+        .form(&[
+            ("level", "province"),
+            ("name", "Bà Phạm Thu Hằng"),
+            ("phone", "0982 627 000"),
+            ("email", "hang@moha.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let qni = app.unit_id("QNI").await;
+    let btp = app.unit_id("BTP").await;
+    let p = visible_text(
+        &app.demo_login("qni.xem")
+            .await
+            .get(app.url(&format!("/unit/{qni}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        p.contains("Bà Phạm Thu Hằng") && p.contains("0982627000"),
+        "{p}"
+    );
+    let m = visible_text(
+        &app.demo_login("btp.xem")
+            .await
+            .get(app.url(&format!("/unit/{btp}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        !m.contains("Phạm Thu Hằng") && m.contains("Nguyễn Văn Minh"),
+        "{m}"
+    );
+}
+
+async fn accounts_import_from_csv_and_xlsx_all_or_nothing(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let cid = app.campaign_id().await.to_string();
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("campaign", cid.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            )
+    };
+    let bad = "Tên đăng nhập,Họ và tên,Email,Vai trò,Mã đơn vị\nqni.moi1,Trần Văn Một,mot@quangninh.gov.vn,Cán bộ đầu mối,QNI\nqni.canbo,Trùng Tên,x@quangninh.gov.vn,unit_viewer,QNI\nqni.moi3,Ba,not-an-email,unit_viewer,ZZZ\n";
+    let r = admin
+        .post(app.url("/admin/accounts/import"))
+        .multipart(upload(bad.as_bytes().to_vec(), "ds.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.unwrap());
+    for want in [
+        "Có 3 lỗi",
+        "Tên đăng nhập đã tồn tại",
+        "Địa chỉ email không hợp lệ",
+        "Không có đơn vị này",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert!(
+        users::by_username(&app.db, "qni.moi1")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing half-imported"
+    );
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "Họ và tên",
+        "Tên đăng nhập",
+        "Email",
+        "Vai trò",
+        "Mã đơn vị",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in [
+        [
+            "Trần Văn Một",
+            "qni.moi1",
+            "mot@quangninh.gov.vn",
+            "Cán bộ đầu mối",
+            "qni",
+        ],
+        [
+            "Lê Thị Hai",
+            "qni.moi2",
+            "hai@quangninh.gov.vn",
+            "Lãnh đạo đơn vị",
+            "QNI",
+        ],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = admin
+        .post(app.url("/admin/accounts/import"))
+        .multipart(upload(bytes, "ds.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert_eq!(html.matches("class=\"temp-password\"").count(), 2);
+    let u = users::by_username(&app.db, "qni.moi2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (u.role.as_str(), u.unit_id, u.must_change_password),
+        ("unit_leader", Some(app.unit_id("QNI").await), true)
+    );
+
+    let r = admin
+        .post(app.url("/admin/accounts/import"))
+        .multipart(upload(b"\x00\x01binary".to_vec(), "x.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.unwrap()).contains("Chỉ nhận tệp .xlsx hoặc .csv"));
+}
+
+async fn the_english_switch_translates_pages_and_api_errors(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.demo_login("btp.canbo").await;
+    let btp = app.unit_id("BTP").await;
+    let r = c
+        .post(app.url("/lang"))
+        .form(&[("lang", "en"), ("next", &format!("/unit/{btp}"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), format!("/unit/{btp}"));
+    let p = visible_text(
+        &c.get(app.url(&format!("/unit/{btp}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        p.contains("Deadlines")
+            && p.contains("Send the respondent list")
+            && p.contains("Unit officer"),
+        "{p}"
+    );
+    assert!(
+        p.contains("15/12/2023 23:59"),
+        "dates stay dd/mm/yyyy in English"
+    );
+    let e = c.get(app.url("/api/v1/campaigns")).send().await.unwrap();
+    assert_eq!(e.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        e.json::<serde_json::Value>().await.unwrap()["error"]["message"],
+        "Your account is not allowed to open this page."
+    );
+    let r = c
+        .post(app.url("/lang"))
+        .form(&[("lang", "vi"), ("next", "https://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/home", "no open redirect");
+}
+
+async fn health_readiness_and_security_headers(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.client();
+    let h = c.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(h.status(), StatusCode::OK);
+    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["database"],
+        "ok"
+    );
+    let p = c.get(app.url("/login")).send().await.unwrap();
+    let hd = p.headers();
+    assert_eq!(hd["x-frame-options"], "DENY");
+    assert_eq!(hd["x-content-type-options"], "nosniff");
+    assert!(
+        hd["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(hd["cache-control"], "no-store");
+    let login = app
+        .client()
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "btp.xem"),
+            ("password", parindex::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    app.db.db.close().await;
+    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn bad_input_never_causes_a_server_error(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let officer = app.demo_login("btp.canbo").await;
+    let btp = app.unit_id("BTP").await;
+    let cid = app.campaign_id().await;
+    let nasty: Vec<(&str, &str)> = vec![
+        ("year", "99999999999999999999999"),
+        ("name_vi", "<script>alert(1)</script>"),
+        ("code", "'; DROP TABLE units; --"),
+        ("level", "\u{0}"),
+        ("due_date", "0/0/0"),
+        ("kind", "🙂"),
+        ("unit_id", "-1"),
+        ("role", "root"),
+        ("active", "maybe"),
+        ("it_mobile", "٠٩١٢٣٤٥٦٧٨"),
+    ];
+    let routes = [
+        "/admin/campaigns".to_string(),
+        format!("/admin/campaigns/{cid}"),
+        format!("/admin/campaigns/{cid}/support"),
+        format!("/admin/campaigns/{cid}/units"),
+        format!("/admin/units/{btp}"),
+        format!("/admin/units/{btp}/extensions"),
+        "/admin/accounts".to_string(),
+        "/admin/accounts/999999/active".to_string(),
+        format!("/unit/{btp}/focal"),
+        "/password".to_string(),
+        "/login".to_string(),
+    ];
+    for path in &routes {
+        let client = if path.starts_with("/unit") {
+            &officer
+        } else {
+            &admin
+        };
+        for body in [
+            reqwest::Body::from("%%%not-a-form&&=="),
+            reqwest::Body::from(serde_urlencoded_pairs(&nasty)),
+            reqwest::Body::from(vec![0xff, 0xfe, 0x00, 0x80]),
+        ] {
+            let r = client
+                .post(app.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().as_u16() < 500, "{path} gave {}", r.status());
+        }
+        let r = client
+            .post(app.url(path))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().as_u16() < 500,
+            "{path} (json) gave {}",
+            r.status()
+        );
+    }
+    for path in [
+        "/unit/abc",
+        "/admin/campaigns/1e9",
+        "/admin/units/-5/edit",
+        "/api/v1/units/99999999999999999999",
+        "/no/such/page",
+    ] {
+        let r = admin.get(app.url(path)).send().await.unwrap();
+        assert!(
+            r.status() == StatusCode::NOT_FOUND || r.status() == StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            r.status()
+        );
+    }
+    let html = admin
+        .get(app.url(&format!("/admin/campaigns/{cid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<script>alert(1)</script>"));
+    let big = vec![b'a'; 11 * 1024 * 1024];
+    let r = admin
+        .post(app.url("/admin/campaigns"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(visible_text(&r.text().await.unwrap()).contains("quá lớn"));
+}
+
+fn serde_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                parindex_web::render_error::urlencode(k),
+                parindex_web::render_error::urlencode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn user_text_is_escaped_everywhere_it_is_shown(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let cid = app.campaign_id().await;
+    let evil = "<img src=x onerror=alert(1)>";
+    let r = admin
+        .post(app.url(&format!("/admin/campaigns/{cid}/units")))
+        .form(&[
+            ("code", "XSS"),
+            ("level", "ministry"),
+            ("name", evil),
+            ("short_name", evil),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for path in [
+        format!("/admin/campaigns/{cid}"),
+        "/admin/audit".to_string(),
+        "/admin/accounts/new".to_string(),
+    ] {
+        let html = admin
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains(evil), "{path} rendered raw HTML");
+        assert!(
+            html.contains("&lt;img") || html.contains("&#60;img") || html.contains("&#x3c;img"),
+            "{path} lost the text"
+        );
+    }
+}
+
+async fn the_audit_log_records_who_did_what_and_can_be_browsed(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let cid = app.campaign_id().await;
+    admin
+        .post(app.url(&format!("/admin/campaigns/{cid}/support")))
+        .header("user-agent", "Trình duyệt thử")
+        .form(&[
+            ("level", "ministry"),
+            ("name", "Ông Mới"),
+            ("phone", "0912000003"),
+            ("email", "moi@moha.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let e = &audit::list(
+        &app.db,
+        &audit::Filter {
+            action_prefix: Some("support_contact".into()),
+            actor: Some("moha.admin".into()),
+            ..Default::default()
+        },
+        1,
+    )
+    .await
+    .unwrap()[0];
+    assert_eq!(e.ip, "127.0.0.1");
+    assert_eq!(e.user_agent, "Trình duyệt thử");
+    assert!(
+        e.before.as_deref().unwrap().contains("Nguyễn Văn Minh")
+            && e.after.as_deref().unwrap().contains("Ông Mới")
+    );
+    let page = visible_text(
+        &admin
+            .get(app.url("/admin/audit?action=support_contact&actor=moha.admin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("support_contact.set") && !page.contains("unit.create"),
+        "{page}"
+    );
+    let appraiser = app.demo_login("moha.thamdinh").await;
+    assert_eq!(
+        appraiser
+            .get(app.url("/admin/audit"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(audit::verify(&app.db).await.unwrap().first_break, None);
+}
+
+on_both_engines!(
+    login_lands_each_role_on_its_home,
+    a_wrong_password_is_refused_without_saying_which_part_was_wrong,
+    five_failures_lock_the_account_for_fifteen_minutes,
+    a_first_login_must_change_the_password_before_anything_else,
+    logout_everywhere_ends_every_session,
+    sessions_time_out,
+    cross_site_posts_are_refused_and_change_nothing,
+    the_focal_registration_deadline_is_enforced_and_extendable,
+    an_extension_needs_a_reason_and_a_later_day,
+    campaigns_and_units_are_managed_through_forms,
+    support_contacts_show_on_unit_pages_of_their_level,
+    accounts_import_from_csv_and_xlsx_all_or_nothing,
+    the_english_switch_translates_pages_and_api_errors,
+    health_readiness_and_security_headers,
+    bad_input_never_causes_a_server_error,
+    user_text_is_escaped_everywhere_it_is_shown,
+    the_audit_log_records_who_did_what_and_can_be_browsed,
+);
+
+#[test]
+fn the_openapi_document_describes_exactly_the_api_routes() {
+    let spec = parindex_web::api::openapi::spec();
+    let documented: std::collections::BTreeSet<String> =
+        spec["paths"].as_object().unwrap().keys().cloned().collect();
+    let routed: std::collections::BTreeSet<String> = parindex_web::route_table()
+        .specs()
+        .iter()
+        .filter(|s| s.path.starts_with("/api/v1/"))
+        .map(|s| s.path.to_string())
+        .collect();
+    assert_eq!(documented, routed);
+}
+
+#[test]
+fn both_languages_have_every_message_the_code_and_templates_use() {
+    use parindex_web::i18n::Lang;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/web");
+    let mut keys = std::collections::BTreeSet::new();
+    let mut stack = vec![
+        std::path::PathBuf::from(root).join("src"),
+        std::path::PathBuf::from(root).join("templates"),
+    ];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for part in text.split('"').skip(1).step_by(2) {
+                let looks_like_key = part.len() > 3
+                    && part.contains('-')
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+                    && !part.starts_with('-')
+                    && !part.ends_with('-');
+                if looks_like_key && (Lang::Vi.has(part) || Lang::En.has(part)) {
+                    keys.insert(part.to_string());
+                }
+            }
+        }
+    }
+    assert!(keys.len() > 100, "found only {} keys", keys.len());
+    for k in &keys {
+        assert!(Lang::Vi.has(k), "missing in vi: {k}");
+        assert!(Lang::En.has(k), "missing in en: {k}");
+    }
+    let vi = include_str!("../../crates/web/locales/vi/main.ftl");
+    let en = include_str!("../../crates/web/locales/en/main.ftl");
+    let ids = |s: &str| {
+        s.lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string()))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(ids(vi), ids(en), "the two message files hold the same keys");
+    for line in vi.lines() {
+        assert_eq!(
+            line,
+            parindex_domain::text::clean(line).as_str().trim_end(),
+            "vi messages are NFC: {line}"
+        );
+    }
+}
