@@ -89,6 +89,20 @@ impl TestApp {
         c
     }
 
+    /// POSTs a form as `client` and returns the response (redirects are not followed).
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
     pub async fn demo_login(&self, username: &str) -> reqwest::Client {
         self.login(username, parindex::demo::DEMO_PASSWORD).await
     }

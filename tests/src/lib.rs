@@ -27,6 +27,17 @@ impl std::ops::Deref for TestDb {
     }
 }
 
+impl TestDb {
+    /// Runs one statement behind the application's back (to simulate tampering).
+    pub async fn execute_raw(&self, sql: &'static str) {
+        match &self.db {
+            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+}
+
 pub fn pg_url() -> String {
     std::env::var("PARINDEX_TEST_PG_URL").unwrap_or_else(|_| {
         panic!(

@@ -408,17 +408,8 @@ async fn the_audit_chain_verifies_and_finds_tampering(engine: Engine) {
     let v = audit::verify(&db).await.unwrap();
     assert_eq!((v.checked, v.head_seq, v.first_break.clone()), (6, 6, None));
     // Someone edits row 3 directly in the database.
-    match &db.db {
-        Db::Sqlite(p) => sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 3")
-            .execute(p)
-            .await
-            .map(|_| ()),
-        Db::Postgres(p) => sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 3")
-            .execute(p)
-            .await
-            .map(|_| ()),
-    }
-    .unwrap();
+    db.execute_raw("UPDATE audit_log SET after_json = '{}' WHERE seq = 3")
+        .await;
     let v = audit::verify(&db).await.unwrap();
     assert_eq!(v.first_break.map(|b| b.seq()), Some(3));
     assert_eq!(v.checked, 2);
@@ -432,17 +423,7 @@ async fn deleting_the_newest_audit_rows_is_found(engine: Engine) {
     campaigns::create(&db, &ctx(2), &campaign_input(2024))
         .await
         .unwrap();
-    match &db.db {
-        Db::Sqlite(p) => sqlx::query("DELETE FROM audit_log WHERE seq = 2")
-            .execute(p)
-            .await
-            .map(|_| ()),
-        Db::Postgres(p) => sqlx::query("DELETE FROM audit_log WHERE seq = 2")
-            .execute(p)
-            .await
-            .map(|_| ()),
-    }
-    .unwrap();
+    db.execute_raw("DELETE FROM audit_log WHERE seq = 2").await;
     let v = audit::verify(&db).await.unwrap();
     assert_eq!(v.first_break.map(|b| b.seq()), Some(2));
 }

@@ -25,7 +25,7 @@ async fn login_lands_each_role_on_its_home(engine: Engine) {
         ("btp.xem", format!("/unit/{btp}")),
     ] {
         let c = app.demo_login(user).await;
-        let r = c.get(app.url("/home")).send().await.unwrap();
+        let r = app.get(&c, "/home").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{user}");
         assert_eq!(location(&r), want, "{user}");
     }
@@ -38,12 +38,9 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(engine:
         ("btp.canbo", "wrong-password"),
         ("nobody.here", "demo-cchc-2023"),
     ] {
-        let r = c
-            .post(app.url("/login"))
-            .form(&[("username", u), ("password", p)])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(&c, "/login", &[("username", u), ("password", p)])
+            .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         let html = r.text().await.unwrap();
         assert!(
@@ -56,10 +53,8 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(engine:
         );
     }
     assert!(
-        c.get(app.url("/home"))
-            .send()
+        app.get(&c, "/home")
             .await
-            .unwrap()
             .headers()
             .get("location")
             .is_some_and(|l| l.to_str().unwrap().starts_with("/login"))
@@ -70,23 +65,25 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(engine: Engine) {
     let app = spawn_app(engine).await;
     let c = app.client();
     for _ in 0..5 {
-        let r = c
-            .post(app.url("/login"))
-            .form(&[("username", "qni.canbo"), ("password", "nope-nope-nope")])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(
+                &c,
+                "/login",
+                &[("username", "qni.canbo"), ("password", "nope-nope-nope")],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
-    let r = c
-        .post(app.url("/login"))
-        .form(&[
-            ("username", "qni.canbo"),
-            ("password", parindex::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &c,
+            "/login",
+            &[
+                ("username", "qni.canbo"),
+                ("password", parindex::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(
         r.status(),
         StatusCode::TOO_MANY_REQUESTS,
@@ -108,18 +105,19 @@ async fn a_first_login_must_change_the_password_before_anything_else(engine: Eng
     let app = spawn_app(engine).await;
     let admin = app.demo_login("moha.admin").await;
     let btp = app.unit_id("BTP").await;
-    let r = admin
-        .post(app.url("/admin/accounts"))
-        .form(&[
-            ("username", "btp.moi"),
-            ("full_name", "Lê Văn Mới"),
-            ("email", "moi@moj.gov.vn"),
-            ("role", "unit_viewer"),
-            ("unit_id", &btp.to_string()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            "/admin/accounts",
+            &[
+                ("username", "btp.moi"),
+                ("full_name", "Lê Văn Mới"),
+                ("email", "moi@moj.gov.vn"),
+                ("role", "unit_viewer"),
+                ("unit_id", &btp.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     let temp = html
@@ -140,40 +138,38 @@ async fn a_first_login_must_change_the_password_before_anything_else(engine: Eng
     );
 
     let c = app.client();
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("username", "btp.moi"), ("password", temp.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &c,
+            "/login",
+            &[("username", "btp.moi"), ("password", temp.as_str())],
+        )
+        .await;
     assert_eq!(location(&r), "/password");
-    let r = c
-        .get(app.url(&format!("/unit/{btp}")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get(&c, &format!("/unit/{btp}")).await;
     assert_eq!(
         location(&r),
         "/password",
         "nothing else opens before the change"
     );
-    let r = c.get(app.url("/api/v1/me")).send().await.unwrap();
+    let r = app.get(&c, "/api/v1/me").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
         "password_change_required"
     );
 
-    let r = c
-        .post(app.url("/password"))
-        .form(&[
-            ("current", temp.as_str()),
-            ("new", "short"),
-            ("confirm", "short"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &c,
+            "/password",
+            &[
+                ("current", temp.as_str()),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = visible_text(&r.text().await.unwrap());
     assert!(
@@ -181,26 +177,23 @@ async fn a_first_login_must_change_the_password_before_anything_else(engine: Eng
         "{text}"
     );
 
-    let r = c
-        .post(app.url("/password"))
-        .form(&[
-            ("current", temp.as_str()),
-            ("new", "Sông Hồng 2023!"),
-            ("confirm", "Sông Hồng 2023!"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &c,
+            "/password",
+            &[
+                ("current", temp.as_str()),
+                ("new", "Sông Hồng 2023!"),
+                ("confirm", "Sông Hồng 2023!"),
+            ],
+        )
+        .await;
     assert_eq!(location(&r), "/home");
-    let r = c
-        .get(app.url(&format!("/unit/{btp}")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get(&c, &format!("/unit/{btp}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let again = app.login("btp.moi", "Sông Hồng 2023!").await;
     assert_eq!(
-        again.get(app.url("/home")).send().await.unwrap().status(),
+        app.get(&again, "/home").await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -209,29 +202,26 @@ async fn logout_everywhere_ends_every_session(engine: Engine) {
     let app = spawn_app(engine).await;
     let a = app.demo_login("moha.thamdinh").await;
     let b = app.demo_login("moha.thamdinh").await;
-    assert_eq!(
-        a.get(app.url("/api/v1/me")).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&a, "/api/v1/me").await.status(), StatusCode::OK);
     let r = a.post(app.url("/logout")).send().await.unwrap();
     assert_eq!(location(&r), "/login?done=logged-out");
     assert_eq!(
-        a.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        app.get(&a, "/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        b.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        app.get(&b, "/api/v1/me").await.status(),
         StatusCode::OK,
         "plain logout ends one session"
     );
     let c = app.demo_login("moha.thamdinh").await;
     c.post(app.url("/logout/everywhere")).send().await.unwrap();
     assert_eq!(
-        b.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        app.get(&b, "/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        c.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        app.get(&c, "/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -241,7 +231,7 @@ async fn sessions_time_out(engine: Engine) {
     let c = app.demo_login("btp.xem").await;
     app.clock.advance(time::Duration::hours(13));
     assert_eq!(
-        c.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        app.get(&c, "/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -328,12 +318,9 @@ async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engi
             ("it_mobile", mobile),
         ]
     };
-    let r = officer
-        .post(app.url(&format!("/unit/{qni}/focal")))
-        .form(&form("12345"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(&officer, &format!("/unit/{qni}/focal"), &form("12345"))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("Số di động không hợp lệ"));
@@ -348,12 +335,13 @@ async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engi
             .is_none()
     );
 
-    let r = officer
-        .post(app.url(&format!("/unit/{qni}/focal")))
-        .form(&form("+84 912 345 678"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &officer,
+            &format!("/unit/{qni}/focal"),
+            &form("+84 912 345 678"),
+        )
+        .await;
     assert_eq!(location(&r), format!("/unit/{qni}?done=saved"));
     let saved = parindex_db::contacts::focal_for(&app.db, qni)
         .await
@@ -366,21 +354,15 @@ async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engi
     app.clock
         .set(time::macros::datetime!(2023-12-15 23:59:59 +7));
     let officer = app.demo_login("qni.canbo").await;
-    let r = officer
-        .post(app.url(&format!("/unit/{qni}/focal")))
-        .form(&form("0912345679"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(&officer, &format!("/unit/{qni}/focal"), &form("0912345679"))
+        .await;
     assert_eq!(location(&r), format!("/unit/{qni}?done=saved"));
     app.clock
         .set(time::macros::datetime!(2023-12-16 00:00:00 +7));
-    let r = officer
-        .post(app.url(&format!("/unit/{qni}/focal")))
-        .form(&form("0912345670"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(&officer, &format!("/unit/{qni}/focal"), &form("0912345670"))
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let text = visible_text(&r.text().await.unwrap());
     assert!(
@@ -397,11 +379,8 @@ async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engi
         "0912345679"
     );
     let page = visible_text(
-        &officer
-            .get(app.url(&format!("/unit/{qni}/focal")))
-            .send()
+        &app.get(&officer, &format!("/unit/{qni}/focal"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap(),
@@ -409,26 +388,24 @@ async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engi
     assert!(page.contains("Đã hết hạn đăng ký đầu mối"), "{page}");
 
     let admin = app.demo_login("moha.admin").await;
-    let r = admin
-        .post(app.url(&format!("/admin/units/{qni}/extensions")))
-        .form(&[
-            ("kind", "focal_registration"),
-            ("due_date", "20/12/2023"),
-            ("reason", "Công văn số 99/UBND xin gia hạn"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{qni}/extensions"),
+            &[
+                ("kind", "focal_registration"),
+                ("due_date", "20/12/2023"),
+                ("reason", "Công văn số 99/UBND xin gia hạn"),
+            ],
+        )
+        .await;
     assert_eq!(
         location(&r),
         format!("/admin/units/{qni}/edit?done=extended")
     );
-    let r = officer
-        .post(app.url(&format!("/unit/{qni}/focal")))
-        .form(&form("0912345670"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(&officer, &format!("/unit/{qni}/focal"), &form("0912345670"))
+        .await;
     assert_eq!(
         location(&r),
         format!("/unit/{qni}?done=saved"),
@@ -437,12 +414,9 @@ async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engi
     // Another unit is still locked.
     let hni = app.unit_id("HNI").await;
     let other = app.demo_login("hni.canbo").await;
-    let r = other
-        .post(app.url(&format!("/unit/{hni}/focal")))
-        .form(&form("0912345670"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(&other, &format!("/unit/{hni}/focal"), &form("0912345670"))
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let ext = audit::list(
         &app.db,
@@ -474,16 +448,17 @@ async fn an_extension_needs_a_reason_and_a_later_day(engine: Engine) {
         ("10/12/2023", "Công văn 12", "phải sau thời hạn chung"),
         ("32/12/2023", "Công văn 12", "Ngày không hợp lệ"),
     ] {
-        let r = admin
-            .post(app.url(&format!("/admin/units/{qni}/extensions")))
-            .form(&[
-                ("kind", "respondent_list"),
-                ("due_date", day),
-                ("reason", reason),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(
+                &admin,
+                &format!("/admin/units/{qni}/extensions"),
+                &[
+                    ("kind", "respondent_list"),
+                    ("due_date", day),
+                    ("reason", reason),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert!(
             visible_text(&r.text().await.unwrap()).contains(want),
@@ -501,17 +476,18 @@ async fn an_extension_needs_a_reason_and_a_later_day(engine: Engine) {
 async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
     let app = spawn_app(engine).await;
     let admin = app.demo_login("moha.admin").await;
-    let r = admin
-        .post(app.url("/admin/campaigns"))
-        .form(&[
-            ("year", "2023"),
-            ("name_vi", ""),
-            ("name_en", "PAR 2024"),
-            ("dl_respondent_list", "31/11/2024"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            "/admin/campaigns",
+            &[
+                ("year", "2023"),
+                ("name_vi", ""),
+                ("name_en", "PAR 2024"),
+                ("dl_respondent_list", "31/11/2024"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     let text = visible_text(&html);
@@ -524,18 +500,19 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
         "the summary links to the fields"
     );
     assert!(html.contains("value=\"PAR 2024\""));
-    let r = admin
-        .post(app.url("/admin/campaigns"))
-        .form(&[
-            ("year", "2024"),
-            ("name_vi", "Chỉ số CCHC năm 2024"),
-            ("name_en", "PAR Index 2024"),
-            ("legal_basis", "1150/QĐ-BNV"),
-            ("dl_respondent_list", "15/12/2024"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            "/admin/campaigns",
+            &[
+                ("year", "2024"),
+                ("name_vi", "Chỉ số CCHC năm 2024"),
+                ("name_en", "PAR Index 2024"),
+                ("legal_basis", "1150/QĐ-BNV"),
+                ("dl_respondent_list", "15/12/2024"),
+            ],
+        )
+        .await;
     let loc = location(&r);
     assert!(
         loc.starts_with("/admin/campaigns/") && loc.ends_with("?done=saved"),
@@ -546,51 +523,51 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
         .trim_end_matches("?done=saved")
         .parse()
         .unwrap();
-    let dup = admin
-        .post(app.url("/admin/campaigns"))
-        .form(&[("year", "2024"), ("name_vi", "x"), ("name_en", "y")])
-        .send()
-        .await
-        .unwrap();
+    let dup = app
+        .post(
+            &admin,
+            "/admin/campaigns",
+            &[("year", "2024"), ("name_vi", "x"), ("name_en", "y")],
+        )
+        .await;
     assert!(visible_text(&dup.text().await.unwrap()).contains("Đã có kỳ đánh giá cho năm này"));
 
-    let r = admin
-        .post(app.url(&format!("/admin/campaigns/{id}/units")))
-        .form(&[
-            ("code", "dlk"),
-            ("level", "province"),
-            ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
-            ("short_name", "Tỉnh Đắk Lắk"),
-            ("email_domains", "daklak.gov.vn"),
-            ("not_ranked", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{id}/units"),
+            &[
+                ("code", "dlk"),
+                ("level", "province"),
+                ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+                ("short_name", "Tỉnh Đắk Lắk"),
+                ("email_domains", "daklak.gov.vn"),
+                ("not_ranked", "on"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let u = parindex_db::units::by_code(&app.db, id, "DLK")
         .await
         .unwrap();
     assert!(u.not_ranked);
-    let r = admin
-        .post(app.url(&format!("/admin/units/{}", u.id)))
-        .form(&[
-            ("code", "DLK"),
-            ("level", "province"),
-            ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
-            ("short_name", "Tỉnh Đắk Lắk"),
-            ("email_domains", "daklak.gov.vn, bad domain!"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{}", u.id),
+            &[
+                ("code", "DLK"),
+                ("level", "province"),
+                ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+                ("short_name", "Tỉnh Đắk Lắk"),
+                ("email_domains", "daklak.gov.vn, bad domain!"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let show = visible_text(
-        &admin
-            .get(app.url(&format!("/admin/campaigns/{id}")))
-            .send()
+        &app.get(&admin, &format!("/admin/campaigns/{id}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap(),
@@ -605,27 +582,24 @@ async fn support_contacts_show_on_unit_pages_of_their_level(engine: Engine) {
     let app = spawn_app(engine).await;
     let admin = app.demo_login("moha.admin").await;
     let cid = app.campaign_id().await;
-    let r = admin
-        .post(app.url(&format!("/admin/campaigns/{cid}/support")))
-        .form(&[
-            ("level", "province"),
-            ("name", "Bà Phạm Thu Hằng"),
-            ("phone", "0982 627 000"),
-            ("email", "hang@moha.example"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{cid}/support"),
+            &[
+                ("level", "province"),
+                ("name", "Bà Phạm Thu Hằng"),
+                ("phone", "0982 627 000"),
+                ("email", "hang@moha.example"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let qni = app.unit_id("QNI").await;
     let btp = app.unit_id("BTP").await;
     let p = visible_text(
-        &app.demo_login("qni.xem")
+        &app.get(&app.demo_login("qni.xem").await, &format!("/unit/{qni}"))
             .await
-            .get(app.url(&format!("/unit/{qni}")))
-            .send()
-            .await
-            .unwrap()
             .text()
             .await
             .unwrap(),
@@ -635,12 +609,8 @@ async fn support_contacts_show_on_unit_pages_of_their_level(engine: Engine) {
         "{p}"
     );
     let m = visible_text(
-        &app.demo_login("btp.xem")
+        &app.get(&app.demo_login("btp.xem").await, &format!("/unit/{btp}"))
             .await
-            .get(app.url(&format!("/unit/{btp}")))
-            .send()
-            .await
-            .unwrap()
             .text()
             .await
             .unwrap(),
@@ -758,18 +728,17 @@ async fn the_english_switch_translates_pages_and_api_errors(engine: Engine) {
     let app = spawn_app(engine).await;
     let c = app.demo_login("btp.canbo").await;
     let btp = app.unit_id("BTP").await;
-    let r = c
-        .post(app.url("/lang"))
-        .form(&[("lang", "en"), ("next", &format!("/unit/{btp}"))])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &c,
+            "/lang",
+            &[("lang", "en"), ("next", &format!("/unit/{btp}"))],
+        )
+        .await;
     assert_eq!(location(&r), format!("/unit/{btp}"));
     let p = visible_text(
-        &c.get(app.url(&format!("/unit/{btp}")))
-            .send()
+        &app.get(&c, &format!("/unit/{btp}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap(),
@@ -784,33 +753,34 @@ async fn the_english_switch_translates_pages_and_api_errors(engine: Engine) {
         p.contains("15/12/2023 23:59"),
         "dates stay dd/mm/yyyy in English"
     );
-    let e = c.get(app.url("/api/v1/campaigns")).send().await.unwrap();
+    let e = app.get(&c, "/api/v1/campaigns").await;
     assert_eq!(e.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         e.json::<serde_json::Value>().await.unwrap()["error"]["message"],
         "Your account is not allowed to open this page."
     );
-    let r = c
-        .post(app.url("/lang"))
-        .form(&[("lang", "vi"), ("next", "https://evil.example/")])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &c,
+            "/lang",
+            &[("lang", "vi"), ("next", "https://evil.example/")],
+        )
+        .await;
     assert_eq!(location(&r), "/home", "no open redirect");
 }
 
 async fn health_readiness_and_security_headers(engine: Engine) {
     let app = spawn_app(engine).await;
     let c = app.client();
-    let h = c.get(app.url("/healthz")).send().await.unwrap();
+    let h = app.get(&c, "/healthz").await;
     assert_eq!(h.status(), StatusCode::OK);
-    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    let r = app.get(&c, "/readyz").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap()["database"],
         "ok"
     );
-    let p = c.get(app.url("/login")).send().await.unwrap();
+    let p = app.get(&c, "/login").await;
     let hd = p.headers();
     assert_eq!(hd["x-frame-options"], "DENY");
     assert_eq!(hd["x-content-type-options"], "nosniff");
@@ -837,7 +807,7 @@ async fn health_readiness_and_security_headers(engine: Engine) {
         "{cookie}"
     );
     app.db.db.close().await;
-    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    let r = app.get(&c, "/readyz").await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -912,18 +882,16 @@ async fn bad_input_never_causes_a_server_error(engine: Engine) {
         "/api/v1/units/99999999999999999999",
         "/no/such/page",
     ] {
-        let r = admin.get(app.url(path)).send().await.unwrap();
+        let r = app.get(&admin, path).await;
         assert!(
             r.status() == StatusCode::NOT_FOUND || r.status() == StatusCode::BAD_REQUEST,
             "{path}: {}",
             r.status()
         );
     }
-    let html = admin
-        .get(app.url(&format!("/admin/campaigns/{cid}")))
-        .send()
+    let html = app
+        .get(&admin, &format!("/admin/campaigns/{cid}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -959,31 +927,25 @@ async fn user_text_is_escaped_everywhere_it_is_shown(engine: Engine) {
     let admin = app.demo_login("moha.admin").await;
     let cid = app.campaign_id().await;
     let evil = "<img src=x onerror=alert(1)>";
-    let r = admin
-        .post(app.url(&format!("/admin/campaigns/{cid}/units")))
-        .form(&[
-            ("code", "XSS"),
-            ("level", "ministry"),
-            ("name", evil),
-            ("short_name", evil),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{cid}/units"),
+            &[
+                ("code", "XSS"),
+                ("level", "ministry"),
+                ("name", evil),
+                ("short_name", evil),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     for path in [
         format!("/admin/campaigns/{cid}"),
         "/admin/audit".to_string(),
         "/admin/accounts/new".to_string(),
     ] {
-        let html = admin
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get(&admin, &path).await.text().await.unwrap();
         assert!(!html.contains(evil), "{path} rendered raw HTML");
         assert!(
             html.contains("&lt;img") || html.contains("&#60;img") || html.contains("&#x3c;img"),
@@ -1026,14 +988,14 @@ async fn the_audit_log_records_who_did_what_and_can_be_browsed(engine: Engine) {
             && e.after.as_deref().unwrap().contains("Ông Mới")
     );
     let page = visible_text(
-        &admin
-            .get(app.url("/admin/audit?action=support_contact&actor=moha.admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
+        &app.get(
+            &admin,
+            "/admin/audit?action=support_contact&actor=moha.admin",
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
     );
     assert!(
         page.contains("support_contact.set") && !page.contains("unit.create"),
@@ -1041,12 +1003,7 @@ async fn the_audit_log_records_who_did_what_and_can_be_browsed(engine: Engine) {
     );
     let appraiser = app.demo_login("moha.thamdinh").await;
     assert_eq!(
-        appraiser
-            .get(app.url("/admin/audit"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.get(&appraiser, "/admin/audit").await.status(),
         StatusCode::OK
     );
     assert_eq!(audit::verify(&app.db).await.unwrap().first_break, None);

@@ -77,6 +77,19 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+/// The signed-in account, if `allowed` accepts its role; otherwise a refusal.
+async fn with_role(
+    parts: &mut Parts,
+    state: &AppState,
+    allowed: fn(Role) -> bool,
+) -> Result<User, AppError> {
+    let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
+    match role_of(&user) {
+        Some(r) if allowed(r) => Ok(user),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 impl FromRequestParts<AppState> for MohaAdmin {
     type Rejection = AppError;
 
@@ -84,11 +97,9 @@ impl FromRequestParts<AppState> for MohaAdmin {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
-        match role_of(&user) {
-            Some(Role::MohaAdmin) => Ok(MohaAdmin(user)),
-            _ => Err(AppError::Forbidden),
-        }
+        with_role(parts, state, |r| r == Role::MohaAdmin)
+            .await
+            .map(MohaAdmin)
     }
 }
 
@@ -99,11 +110,7 @@ impl FromRequestParts<AppState> for MohaStaff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
-        match role_of(&user) {
-            Some(r) if r.is_moha() => Ok(MohaStaff(user)),
-            _ => Err(AppError::Forbidden),
-        }
+        with_role(parts, state, Role::is_moha).await.map(MohaStaff)
     }
 }
 

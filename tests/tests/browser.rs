@@ -1,0 +1,369 @@
+//! The browser suite: Debian's headless Chromium, driven through chromedriver, against the real pages.
+//! Chromium and chromedriver come from the Debian packages `chromium` and `chromium-driver` (the test
+//! script installs them); if they are missing these tests fail and say so.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_tests::{Engine, TestApp, spawn_app};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use thirtyfour::prelude::*;
+use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities};
+
+/// One browser at a time: two cores.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+struct Driver {
+    child: Child,
+    port: u16,
+    /// A fresh Chromium profile per session, removed with the driver.
+    profiles: std::sync::Mutex<Vec<tempfile::TempDir>>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tool(env: &str, default: &str) -> String {
+    let path = std::env::var(env).unwrap_or_else(|_| default.to_string());
+    assert!(
+        std::path::Path::new(&path).exists(),
+        "{path} is missing: install Debian's chromium and chromium-driver packages (scripts/test.sh does), or set {env}"
+    );
+    path
+}
+
+async fn start_driver() -> Driver {
+    let bin = tool("PARINDEX_CHROMEDRIVER", "/usr/bin/chromedriver");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    // The guard owns the process from here on: it is killed and reaped even if start-up fails.
+    let driver = Driver {
+        child,
+        port,
+        profiles: std::sync::Mutex::new(Vec::new()),
+    };
+    // Wait until it accepts connections (bounded: 100 tries).
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(d: &Driver, width: u32, height: u32) -> WebDriver {
+    let profile = tempfile::tempdir().unwrap();
+    let profile_arg = format!("--user-data-dir={}", profile.path().display());
+    d.profiles.lock().unwrap().push(profile);
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(&tool("PARINDEX_CHROMIUM", "/usr/bin/chromium"))
+        .unwrap();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-extensions",
+        &format!("--window-size={width},{height}"),
+        &profile_arg,
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    WebDriver::new(format!("http://127.0.0.1:{}", d.port), caps)
+        .await
+        .expect("a Chromium session")
+}
+
+async fn text_of(b: &WebDriver, css: &str) -> String {
+    b.find(By::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Clicks something that loads a new page and waits until the old page is gone.
+async fn click_to_navigate(b: &WebDriver, by: By) {
+    let old = b.find(By::Css("html")).await.unwrap();
+    b.find(by.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{by:?}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    old.wait_until().stale().await.unwrap();
+}
+
+async fn log_in(b: &WebDriver, app: &TestApp, username: &str) {
+    b.goto(app.url("/login")).await.unwrap();
+    b.find(By::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    b.find(By::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(parindex::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    click_to_navigate(b, By::Css("form.card button[type=submit]")).await;
+}
+
+async fn has_link(b: &WebDriver, href: &str) -> bool {
+    !b.find_all(By::Css(format!("nav a[href='{href}']")))
+        .await
+        .unwrap()
+        .is_empty()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_sees_its_home_in_vietnamese_and_in_english() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let d = start_driver().await;
+    // (username, Vietnamese h1, English h1, Vietnamese role label, English role label, may manage accounts)
+    let cases = [
+        (
+            "moha.admin",
+            "Kỳ đánh giá",
+            "Campaigns",
+            "Quản trị Bộ Nội vụ",
+            "MoHA administrator",
+            true,
+        ),
+        (
+            "moha.thamdinh",
+            "Kỳ đánh giá",
+            "Campaigns",
+            "Thẩm định viên Bộ Nội vụ",
+            "MoHA appraiser",
+            false,
+        ),
+        (
+            "btp.canbo",
+            "Bộ Tư pháp",
+            "Bộ Tư pháp",
+            "Cán bộ đầu mối",
+            "Unit officer",
+            false,
+        ),
+        (
+            "btp.lanhdao",
+            "Bộ Tư pháp",
+            "Bộ Tư pháp",
+            "Lãnh đạo đơn vị",
+            "Unit leader",
+            false,
+        ),
+        (
+            "btp.xem",
+            "Bộ Tư pháp",
+            "Bộ Tư pháp",
+            "Người xem",
+            "Unit viewer",
+            false,
+        ),
+    ];
+    for (user, h1_vi, h1_en, role_vi, role_en, admin) in cases {
+        let b = browser(&d, 1280, 900).await;
+        log_in(&b, &app, user).await;
+        assert_eq!(text_of(&b, "main h1").await, h1_vi, "{user}");
+        assert!(text_of(&b, ".who").await.contains(role_vi), "{user}");
+        assert_eq!(
+            b.find(By::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("vi")
+        );
+        assert_eq!(
+            has_link(&b, "/admin/accounts").await,
+            admin,
+            "{user}: accounts menu"
+        );
+        if user.starts_with("btp.") {
+            let body = text_of(&b, "main").await;
+            assert!(
+                body.contains("Gửi danh sách đối tượng khảo sát")
+                    && body.contains("15/12/2023 23:59"),
+                "{user}: {body}"
+            );
+            let focal = text_of(&b, "#focal a.button").await;
+            let want = if user == "btp.canbo" {
+                "Đăng ký, cập nhật đầu mối"
+            } else {
+                "Xem"
+            };
+            assert_eq!(focal, want, "{user}");
+        }
+        click_to_navigate(&b, By::Css("button[name=lang]")).await;
+        assert_eq!(text_of(&b, "main h1").await, h1_en, "{user}");
+        assert!(text_of(&b, ".who").await.contains(role_en), "{user}");
+        assert_eq!(
+            b.find(By::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("en")
+        );
+        if user.starts_with("btp.") {
+            assert!(
+                text_of(&b, "main")
+                    .await
+                    .contains("Send the respondent list"),
+                "{user}"
+            );
+        }
+        click_to_navigate(&b, By::Css("form[action='/logout'] button")).await;
+        assert!(
+            text_of(&b, "main").await.contains("You have logged out."),
+            "{user}"
+        );
+        b.quit().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_fixes_a_form_error_and_registers_the_focal_contacts() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let qni = app.unit_id("QNI").await;
+    let d = start_driver().await;
+    let b = browser(&d, 1280, 900).await;
+    log_in(&b, &app, "qni.canbo").await;
+    click_to_navigate(&b, By::Css("#focal a.button")).await;
+    for (id, v) in [
+        ("par_unit", "Sở Nội vụ tỉnh Quảng Ninh"),
+        ("par_name", "Hoàng Thị Lan"),
+        ("par_phone", "0203 3835 678"),
+        ("par_email", "lan@quangninh.gov.vn"),
+        ("it_name", "Phạm Quốc Việt"),
+        ("it_position", "Phó Giám đốc Trung tâm CNTT"),
+        ("it_mobile", "0912"),
+    ] {
+        b.find(By::Id(id))
+            .await
+            .unwrap()
+            .send_keys(v)
+            .await
+            .unwrap();
+    }
+    click_to_navigate(&b, By::Css("form.card button[type=submit]")).await;
+    let summary = text_of(&b, "#error-summary").await;
+    assert!(
+        summary.contains("Vui lòng sửa các lỗi sau") && summary.contains("Số di động không hợp lệ"),
+        "{summary}"
+    );
+    let focused = b.active_element().await.unwrap().id().await.unwrap();
+    assert_eq!(
+        focused.as_deref(),
+        Some("error-summary"),
+        "the error summary takes the focus"
+    );
+    assert_eq!(
+        b.find(By::Id("it_name"))
+            .await
+            .unwrap()
+            .value()
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Phạm Quốc Việt")
+    );
+    b.find(By::Css("#error-summary a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("#it_mobile")
+    );
+    let mobile = b.find(By::Id("it_mobile")).await.unwrap();
+    mobile.clear().await.unwrap();
+    mobile.send_keys("+84 912 345 678").await.unwrap();
+    click_to_navigate(&b, By::Css("form.card button[type=submit]")).await;
+    assert_eq!(text_of(&b, ".notice").await, "Đã lưu.");
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(&format!("/unit/{qni}"))
+    );
+    let focal = text_of(&b, "#focal").await;
+    assert!(
+        focal.contains("Phạm Quốc Việt") && focal.contains("0912345678"),
+        "{focal}"
+    );
+    b.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone_screen() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let btp = app.unit_id("BTP").await;
+    let cid = app.campaign_id().await;
+    let d = start_driver().await;
+    let b = browser(&d, 390, 844).await;
+    log_in(&b, &app, "moha.admin").await;
+    for path in [
+        "/admin/campaigns".to_string(),
+        format!("/admin/campaigns/{cid}"),
+        format!("/unit/{btp}"),
+        "/admin/accounts".to_string(),
+        "/login".to_string(),
+    ] {
+        b.goto(app.url(&path)).await.unwrap();
+        let ret = b
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let v: Vec<i64> = ret.convert().unwrap();
+        assert!(
+            v[0] <= v[1],
+            "{path}: page is {}px wide in a {}px window",
+            v[0],
+            v[1]
+        );
+    }
+    b.quit().await.unwrap();
+}
