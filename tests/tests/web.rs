@@ -459,17 +459,56 @@ async fn an_extension_needs_a_reason_and_a_later_day(engine: Engine) {
                 ],
             )
             .await;
-        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(visible_text(&html).contains(want), "{day} {reason}");
         assert!(
-            visible_text(&r.text().await.unwrap()).contains(want),
-            "{day} {reason}"
+            html.contains(&format!("value=\"{day}\"")),
+            "the typed day is kept"
         );
+        assert!(html.contains("id=\"error-summary\""));
     }
     assert!(
         parindex_db::deadlines::extensions_for_unit(&app.db, qni)
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+async fn a_bad_support_contact_is_shown_again_with_its_errors(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let cid = app.campaign_id().await;
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{cid}/support"),
+            &[
+                ("level", "province"),
+                ("name", "Bà Lê Thị Hoa"),
+                ("phone", "12"),
+                ("email", "hoa@"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Số điện thoại không hợp lệ") && text.contains("Địa chỉ email không hợp lệ"),
+        "{text}"
+    );
+    assert!(
+        html.contains("href=\"#support-phone-province\"")
+            && html.contains("value=\"Bà Lê Thị Hoa\"")
+    );
+    let saved = parindex_db::contacts::support_for(&app.db, cid)
+        .await
+        .unwrap();
+    assert!(
+        saved.iter().all(|c| c.name != "Bà Lê Thị Hoa"),
+        "nothing saved"
     );
 }
 
@@ -1019,6 +1058,7 @@ on_both_engines!(
     cross_site_posts_are_refused_and_change_nothing,
     the_focal_registration_deadline_is_enforced_and_extendable,
     an_extension_needs_a_reason_and_a_later_day,
+    a_bad_support_contact_is_shown_again_with_its_errors,
     campaigns_and_units_are_managed_through_forms,
     support_contacts_show_on_unit_pages_of_their_level,
     accounts_import_from_csv_and_xlsx_all_or_nothing,

@@ -5,7 +5,9 @@ use tracing_subscriber::EnvFilter;
 pub fn init_logs(format: &str) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let result = if format == "json" {
         builder.json().with_current_span(false).try_init()
     } else {

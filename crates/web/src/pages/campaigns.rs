@@ -35,6 +35,45 @@ pub struct DeadlineRow {
     pub day: String,
 }
 
+/// One level's support-contact form: its legend, level, and (field, input type, label, value) rows.
+#[derive(Debug, Clone)]
+pub struct SupportRow {
+    pub label: String,
+    pub contact: SupportContact,
+    pub fields: Vec<(String, String, String, String)>,
+}
+
+impl SupportRow {
+    pub fn new(meta: &Meta, contact: SupportContact) -> SupportRow {
+        let t = |k: &str| meta.lang.t(k);
+        let fields = vec![
+            (
+                "name".to_string(),
+                "text".to_string(),
+                t("contact-name"),
+                contact.name.clone(),
+            ),
+            (
+                "phone".to_string(),
+                "tel".to_string(),
+                t("contact-phone"),
+                contact.phone.clone(),
+            ),
+            (
+                "email".to_string(),
+                "email".to_string(),
+                t("contact-email"),
+                contact.email.clone(),
+            ),
+        ];
+        SupportRow {
+            label: t(&format!("level-{}", contact.level)),
+            contact,
+            fields,
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "campaign.html")]
 pub struct ShowPage {
@@ -42,7 +81,7 @@ pub struct ShowPage {
     pub campaign: Campaign,
     pub deadlines: Vec<DeadlineRow>,
     pub units: Vec<Unit>,
-    pub support: Vec<(String, SupportContact)>,
+    pub support: Vec<SupportRow>,
     pub can_edit: bool,
 }
 
@@ -185,9 +224,20 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<ShowPage> {
+    show_page(&state, &meta, &user, id, q.done.as_deref()).await
+}
+
+/// The campaign page; the support-contact form re-renders it with its errors.
+pub async fn show_page(
+    state: &AppState,
+    meta: &Meta,
+    user: &parindex_db::users::User,
+    id: i64,
+    done: Option<&str>,
+) -> AppResult<ShowPage> {
     let campaign = campaigns::get(&state.db, id).await?;
-    let page = Page::new(&meta, &user, "campaign-title").with_notice(q.done.as_deref());
-    let page = page.with_title(campaign_title(&meta, &campaign));
+    let page = Page::new(meta, user, "campaign-title").with_notice(done);
+    let page = page.with_title(campaign_title(meta, &campaign));
     let dls = deadlines::for_campaign(&state.db, id).await?;
     let deadlines = DeadlineKind::ALL
         .into_iter()
@@ -215,7 +265,7 @@ pub async fn show(
                     phone: String::new(),
                     email: String::new(),
                 });
-            (meta.lang.t(&format!("level-{}", l.as_str())), c)
+            SupportRow::new(meta, c)
         })
         .collect();
     Ok(ShowPage {

@@ -4,10 +4,12 @@
 use crate::auth::MohaAdmin;
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
+use crate::pages::campaigns::show_page;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::contacts::{self, SupportContact};
 use parindex_domain::{Email, Level, phone, text};
 
@@ -26,24 +28,52 @@ pub async fn set_support(
     MohaAdmin(user): MohaAdmin,
     Path(campaign_id): Path<i64>,
     Form(f): Form<SupportForm>,
-) -> AppResult<Redirect> {
-    parindex_db::campaigns::get(&state.db, campaign_id).await?;
+) -> AppResult<Response> {
+    let mut body = show_page(&state, &meta, &user, campaign_id, None).await?;
     let level = Level::parse(&f.level).ok_or(AppError::BadRequest("level-invalid"))?;
+    let l = level.as_str();
     let name = text::clean(&f.name);
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::BadRequest("support-name-invalid"));
+        body.page
+            .error(&format!("support-name-{l}"), "support-name-invalid");
     }
-    let phone = phone::normalize(&f.phone).map_err(|_| AppError::BadRequest("phone-invalid"))?;
-    let email = Email::parse(&f.email).map_err(|_| AppError::BadRequest("email-invalid"))?;
-    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
-    let c = SupportContact {
-        level: level.as_str().into(),
-        name,
-        phone,
-        email: email.to_string(),
-    };
-    contacts::set_support(&state.db, &ctx, campaign_id, &c).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/campaigns/{campaign_id}?done=saved#support"
-    )))
+    let phone = phone::normalize(&f.phone);
+    if phone.is_err() {
+        body.page
+            .error(&format!("support-phone-{l}"), "phone-invalid");
+    }
+    let email = Email::parse(&f.email);
+    if email.is_err() {
+        body.page
+            .error(&format!("support-email-{l}"), "email-invalid");
+    }
+    match (body.page.has_errors(), phone, email) {
+        (false, Ok(phone), Ok(email)) => {
+            let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+            let c = SupportContact {
+                level: l.into(),
+                name,
+                phone,
+                email: email.to_string(),
+            };
+            contacts::set_support(&state.db, &ctx, campaign_id, &c).await?;
+            Ok(Redirect::to(&format!(
+                "/admin/campaigns/{campaign_id}?done=saved#support"
+            ))
+            .into_response())
+        }
+        _ => {
+            // Show the form again with what was typed.
+            for row in body.support.iter_mut().filter(|r| r.contact.level == l) {
+                let typed = SupportContact {
+                    level: l.into(),
+                    name: f.name.clone(),
+                    phone: f.phone.clone(),
+                    email: f.email.clone(),
+                };
+                *row = crate::pages::campaigns::SupportRow::new(&meta, typed);
+            }
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
 }

@@ -29,6 +29,8 @@ pub struct FormPage {
     pub unit_id: Option<i64>,
     pub extensions: Vec<Extension>,
     pub kinds: Vec<(String, String)>,
+    /// What was typed into the extension form, shown again when it had errors.
+    pub ext: crate::pages::extensions::ExtensionForm,
 }
 
 #[derive(Debug, Clone, serde::Deserialize, Default)]
@@ -120,6 +122,7 @@ pub async fn new_form(
         unit_id: None,
         extensions: vec![],
         kinds: vec![],
+        ext: Default::default(),
     })
 }
 
@@ -153,6 +156,7 @@ pub async fn create(
         unit_id: None,
         extensions: vec![],
         kinds: vec![],
+        ext: Default::default(),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }
@@ -170,8 +174,19 @@ pub async fn edit_form(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<FormPage> {
+    edit_page(&state, &meta, &user, id, q.done.as_deref()).await
+}
+
+/// The unit's edit page; the extension form re-renders it with its errors.
+pub async fn edit_page(
+    state: &AppState,
+    meta: &Meta,
+    user: &parindex_db::users::User,
+    id: i64,
+    done: Option<&str>,
+) -> AppResult<FormPage> {
     let u = units::get(&state.db, id).await?;
-    let page = Page::new(&meta, &user, "unit-edit-title").with_notice(q.done.as_deref());
+    let page = Page::new(meta, user, "unit-edit-title").with_notice(done);
     let kinds = deadline_kinds(&page);
     Ok(FormPage {
         page,
@@ -188,6 +203,7 @@ pub async fn edit_form(
         unit_id: Some(id),
         extensions: deadlines::extensions_for_unit(&state.db, id).await?,
         kinds,
+        ext: Default::default(),
     })
 }
 
@@ -221,6 +237,7 @@ pub async fn update(
         unit_id: Some(id),
         extensions: deadlines::extensions_for_unit(&state.db, id).await?,
         kinds,
+        ext: Default::default(),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }

@@ -1,0 +1,165 @@
+//! The `parindex` command line, run as a real process: migrate, audit verify, backup, configuration
+//! errors, and `serve --demo` answering on its health endpoint.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn parindex(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+async fn seed(data: &Path) -> i64 {
+    let db = parindex_db::Db::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
+        .await
+        .unwrap();
+    parindex::demo::seed(&db, 1_700_000_000_000).await.unwrap();
+    let n = parindex_db::audit::count(&db).await.unwrap();
+    db.close().await;
+    n
+}
+
+#[tokio::test]
+async fn migrate_verify_backup_and_tamper_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let m = parindex(&data, &["migrate"]);
+    assert!(m.status.success(), "{m:?}");
+    assert!(stdout(&m).contains("migrations applied"));
+    let entries = seed(&data).await;
+    assert!(entries > 20);
+
+    let v = parindex(&data, &["audit", "verify"]);
+    assert!(v.status.success(), "{v:?}");
+    assert!(
+        stdout(&v).contains(&format!("audit chain intact: {entries} entries verified")),
+        "{}",
+        stdout(&v)
+    );
+
+    let copy = dir.path().join("copy.db");
+    let b = parindex(&data, &["backup", "--out", copy.to_str().unwrap()]);
+    assert!(b.status.success(), "{b:?}");
+    let again = parindex(&data, &["backup", "--out", copy.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let restored = dir.path().join("restored");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(&copy, restored.join("parindex.db")).unwrap();
+    let rv = parindex(&restored, &["audit", "verify"]);
+    assert!(
+        stdout(&rv).contains(&format!("audit chain intact: {entries} entries verified")),
+        "{}",
+        stdout(&rv)
+    );
+
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 5")
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let t = parindex(&data, &["audit", "verify"]);
+    assert_eq!(t.status.code(), Some(1), "{t:?}");
+    assert!(
+        stdout(&t).contains("audit chain BROKEN at entry 5"),
+        "{}",
+        stdout(&t)
+    );
+}
+
+#[test]
+fn a_missing_config_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .args(["--config", "/nonexistent/parindex.toml", "migrate"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("parindex:") && err.contains("parindex.toml"),
+        "{err}"
+    );
+}
+
+/// Kills the server even if an assertion fails.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn serve_demo_starts_prints_the_logins_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .env("PARINDEX_METRICS_LISTEN", "127.0.0.1:0")
+            .env("PARINDEX_LOG_FORMAT", "json")
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = server.0.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .split("ready at ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut printed = Vec::new();
+    for _ in 0..16 {
+        printed.push(lines.next().unwrap().unwrap());
+    }
+    let printed = printed.join("\n");
+    assert!(
+        printed.contains("demo-cchc-2023")
+            && printed.contains("moha.admin")
+            && printed.contains("qni.xem"),
+        "{printed}"
+    );
+    let health: serde_json::Value = reqwest::get(format!("{url}healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let ready = reqwest::get(format!("{url}readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let login = reqwest::get(format!("{url}login"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(login.contains("Đăng nhập"));
+}
