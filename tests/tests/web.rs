@@ -763,6 +763,32 @@ async fn accounts_import_from_csv_and_xlsx_all_or_nothing(engine: Engine) {
     assert!(visible_text(&r.text().await.unwrap()).contains("Chỉ nhận tệp .xlsx hoặc .csv"));
 }
 
+async fn the_account_template_downloads_as_a_real_spreadsheet(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.demo_login("moha.admin").await;
+    let r = app.get(&admin, "/admin/accounts/template.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let bytes = r.bytes().await.unwrap();
+    let rows =
+        parindex_import::table::read(&bytes, parindex_import::table::Limits::default()).unwrap();
+    assert_eq!(
+        rows[0],
+        vec![
+            "Tên đăng nhập",
+            "Họ và tên",
+            "Email",
+            "Vai trò",
+            "Mã đơn vị"
+        ]
+    );
+}
+
 async fn the_english_switch_translates_pages_and_api_errors(engine: Engine) {
     let app = spawn_app(engine).await;
     let c = app.demo_login("btp.canbo").await;
@@ -1063,6 +1089,7 @@ on_both_engines!(
     support_contacts_show_on_unit_pages_of_their_level,
     accounts_import_from_csv_and_xlsx_all_or_nothing,
     the_english_switch_translates_pages_and_api_errors,
+    the_account_template_downloads_as_a_real_spreadsheet,
     health_readiness_and_security_headers,
     bad_input_never_causes_a_server_error,
     user_text_is_escaped_everywhere_it_is_shown,

@@ -2,4 +2,5 @@
 //! bounds; the per-kind modules check each row and report every problem with its row, column and reason.
 
 pub mod accounts;
+pub mod accounts_template;
 pub mod table;

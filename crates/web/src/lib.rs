@@ -79,6 +79,11 @@ pub fn route_table() -> RouteTable {
         .get("/admin/accounts", MohaAdmin, accounts::list)
         .get("/admin/accounts/new", MohaAdmin, accounts::new_form)
         .post("/admin/accounts", MohaAdmin, accounts::create)
+        .get(
+            "/admin/accounts/template.xlsx",
+            MohaAdmin,
+            accounts::template,
+        )
         .post("/admin/accounts/import", MohaAdmin, accounts::import)
         .post(
             "/admin/accounts/{user}/active",

@@ -206,3 +206,4 @@ audit-before = Before
 audit-after = After
 filter = Filter
 older = Older →
+accounts-template = Download the template (.xlsx)

@@ -206,3 +206,4 @@ audit-before = Trước
 audit-after = Sau
 filter = Lọc
 older = Cũ hơn →
+accounts-template = Tải tệp mẫu (.xlsx)

@@ -315,6 +315,37 @@ pub async fn import(
     Ok(IssuedPage { page, issued }.into_response())
 }
 
+/// The .xlsx template for a bulk import, with the unit codes of the newest campaign.
+pub async fn template(
+    State(state): State<AppState>,
+    MohaAdmin(_admin): MohaAdmin,
+) -> AppResult<Response> {
+    let units = match campaigns::list(&state.db).await?.first() {
+        Some(c) => units::list(&state.db, c.id)
+            .await?
+            .into_iter()
+            .map(|u| (u.code, u.short_name))
+            .collect(),
+        None => Vec::new(),
+    };
+    let bytes = parindex_import::accounts_template::build(&units)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mau-tai-khoan.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(default)]
 pub struct ActiveForm {
