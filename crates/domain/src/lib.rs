@@ -3,11 +3,13 @@
 
 pub mod audit;
 pub mod clock;
+pub mod criteria;
 pub mod deadline;
 pub mod email;
 pub mod level;
 pub mod password_policy;
 pub mod phone;
+pub mod points;
 pub mod role;
 pub mod text;
 pub mod token;
@@ -16,4 +18,5 @@ pub use clock::{Clock, FixedClock, ShiftedClock, SystemClock};
 pub use deadline::DeadlineKind;
 pub use email::Email;
 pub use level::Level;
+pub use points::Points;
 pub use role::Role;

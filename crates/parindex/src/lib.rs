@@ -2,6 +2,7 @@
 //! same server and demo data.
 
 pub mod demo;
+pub mod framework_report;
 pub mod serve;
 pub mod settings;
 pub mod telemetry;

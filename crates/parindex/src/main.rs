@@ -50,10 +50,26 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Criteria sets (bộ tiêu chí) as data.
+    Framework {
+        #[command(subcommand)]
+        command: FrameworkCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworkCommand {
+    /// Validate a criteria-set file and print its counts; exit code 1 lists every problem.
+    Check {
+        file: PathBuf,
+        /// Language of the report: vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
     },
 }
 
@@ -138,6 +154,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             parindex_db::backup::sqlite_copy(&db, &out).await?;
             println!("backup written to {}", out.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Framework {
+            command: FrameworkCommand::Check { file, lang },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let (report, ok) = parindex::framework_report::report(&text, lang == "en");
+            print!("{report}");
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Audit {
             command: AuditCommand::Verify,

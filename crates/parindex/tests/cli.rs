@@ -163,3 +163,56 @@ async fn serve_demo_starts_prints_the_logins_and_answers() {
         .unwrap();
     assert!(login.contains("Đăng nhập"));
 }
+
+#[test]
+fn framework_check_prints_counts_or_every_problem() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../frameworks/2023");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["framework", "check", &format!("{root}/ministry.toml")]);
+    assert!(ok.status.success());
+    let text = stdout(&ok);
+    for want in [
+        "MINH HỌA",
+        "lĩnh vực               7",
+        "tiêu chí               38",
+        "tiêu chí thành phần    97",
+        "31.50 điểm",
+        "100.00",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    let en = run(&[
+        "framework",
+        "check",
+        &format!("{root}/province.toml"),
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        stdout(&en).contains("sub-criteria           88")
+            && stdout(&en).contains("1 leaf, 5.00 points"),
+        "{}",
+        stdout(&en)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let original = std::fs::read_to_string(format!("{root}/ministry.toml")).unwrap();
+    std::fs::write(
+        &bad,
+        original.replacen("method = \"survey\"", "method = \"poll\"", 1),
+    )
+    .unwrap();
+    let b = run(&["framework", "check", bad.to_str().unwrap()]);
+    assert_eq!(b.status.code(), Some(1));
+    assert!(
+        stdout(&b).contains("phương pháp \"poll\" không hợp lệ"),
+        "{}",
+        stdout(&b)
+    );
+}
