@@ -112,6 +112,7 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
             unit: Some(own),
         },
     ];
+    let a_set = parindex_db::criteria_sets::list(&app.db).await.unwrap()[0].id;
     let table = route_table();
     let mut seen = std::collections::HashSet::new();
     let mut checked = 0;
@@ -135,7 +136,8 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .path
                 .replace("{unit}", &target.map(|t| t.to_string()).unwrap_or_default())
                 .replace("{campaign}", &campaign.to_string())
-                .replace("{user}", &victim.id.to_string());
+                .replace("{user}", &victim.id.to_string())
+                .replace("{set}", &a_set.to_string());
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod campaigns;
 pub mod contacts;
+pub mod criteria_sets;
 pub mod ctx;
 pub mod deadlines;
 pub mod error;

@@ -3,4 +3,5 @@
 
 pub mod accounts;
 pub mod accounts_template;
+pub mod criteria_rows;
 pub mod table;

@@ -6,7 +6,8 @@ use parindex_db::campaigns::{self, CampaignInput};
 use parindex_db::contacts::{self, FocalContacts, SupportContact};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
-use parindex_db::{Ctx, Db, deadlines};
+use parindex_db::{Ctx, Db, criteria_sets, deadlines};
+use parindex_domain::criteria::file as criteria_file;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -200,6 +201,19 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             },
         )
         .await?;
+    }
+    // The illustrative 2023 criteria sets, pinned to the campaign.
+    for text in [
+        include_str!("../../../frameworks/2023/ministry.toml"),
+        include_str!("../../../frameworks/2023/province.toml"),
+    ] {
+        let set = criteria_file::parse(text)
+            .map_err(|p| anyhow::anyhow!("shipped criteria set is invalid: {p:?}"))?;
+        let stored = match criteria_sets::by_code(db, &set.code).await? {
+            Some(s) => s,
+            None => criteria_sets::store(db, &ctx, &set).await?,
+        };
+        criteria_sets::pin(db, &ctx, campaign.id, stored.id).await?;
     }
     let mut ids = std::collections::HashMap::new();
     for u in &UNITS {

@@ -59,6 +59,14 @@ pub fn route_table() -> RouteTable {
             MohaAdmin,
             contacts::set_support,
         )
+        .post(
+            "/admin/campaigns/{campaign}/criteria-sets",
+            MohaAdmin,
+            criteria_sets::pin,
+        )
+        .get("/admin/criteria-sets", MohaStaff, criteria_sets::list)
+        .post("/admin/criteria-sets", MohaAdmin, criteria_sets::load)
+        .get("/admin/criteria-sets/{set}", MohaStaff, criteria_sets::show)
         .get(
             "/admin/campaigns/{campaign}/units/new",
             MohaAdmin,

@@ -38,6 +38,13 @@ pub enum Problem {
     /// Sub-criteria cannot have children of their own.
     TooDeep(String),
     NoFields,
+    /// A row's code has no parent row ("1.2.3" without "1.2").
+    NoParent {
+        code: String,
+        parent: String,
+    },
+    /// A required column is missing from the spreadsheet.
+    MissingColumn(String),
 }
 
 impl Problem {
@@ -84,6 +91,10 @@ impl Problem {
             Problem::FieldWithoutCriteria(c) => format!("Lĩnh vực {c} chưa có tiêu chí nào."),
             Problem::TooDeep(c) => format!("Tiêu chí thành phần {c} không được có mục con."),
             Problem::NoFields => "Bộ tiêu chí chưa có lĩnh vực nào.".into(),
+            Problem::NoParent { code, parent } => {
+                format!("Mục {code} không có mục cha {parent} ở dòng trước.")
+            }
+            Problem::MissingColumn(c) => format!("Thiếu cột \"{c}\"."),
         }
     }
 
@@ -126,6 +137,10 @@ impl Problem {
             Problem::FieldWithoutCriteria(c) => format!("Field {c} has no criteria."),
             Problem::TooDeep(c) => format!("Sub-criterion {c} must not have children."),
             Problem::NoFields => "The set has no fields.".into(),
+            Problem::NoParent { code, parent } => {
+                format!("{code} has no parent {parent} on an earlier row.")
+            }
+            Problem::MissingColumn(c) => format!("The column \"{c}\" is missing."),
         }
     }
 }

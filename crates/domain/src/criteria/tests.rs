@@ -194,6 +194,11 @@ fn every_problem_has_both_languages() {
         Problem::FieldWithoutCriteria("1".into()),
         Problem::TooDeep("1".into()),
         Problem::NoFields,
+        Problem::NoParent {
+            code: "1.2.3".into(),
+            parent: "1.2".into(),
+        },
+        Problem::MissingColumn("Mã".into()),
     ];
     for p in all {
         assert!(

@@ -83,6 +83,15 @@ pub struct ShowPage {
     pub units: Vec<Unit>,
     pub support: Vec<SupportRow>,
     pub can_edit: bool,
+    /// Per level: its label, the pinned set (if any), and the stored sets of that level to choose from.
+    pub criteria: Vec<CriteriaRow>,
+}
+
+pub struct CriteriaRow {
+    pub level: String,
+    pub label: String,
+    pub pinned: Option<parindex_db::criteria_sets::StoredSet>,
+    pub choices: Vec<parindex_db::criteria_sets::StoredSet>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -268,7 +277,26 @@ pub async fn show_page(
             SupportRow::new(meta, c)
         })
         .collect();
+    let pins = parindex_db::criteria_sets::pinned(&state.db, id).await?;
+    let stored = parindex_db::criteria_sets::list(&state.db).await?;
+    let criteria = Level::ALL
+        .into_iter()
+        .map(|l| CriteriaRow {
+            level: l.as_str().to_string(),
+            label: meta.lang.t(&format!("level-{}", l.as_str())),
+            pinned: pins
+                .iter()
+                .find(|(lv, _)| lv == l.as_str())
+                .map(|(_, s)| s.clone()),
+            choices: stored
+                .iter()
+                .filter(|s| s.level == l.as_str())
+                .cloned()
+                .collect(),
+        })
+        .collect();
     Ok(ShowPage {
+        criteria,
         page,
         campaign,
         deadlines,

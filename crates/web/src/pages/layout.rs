@@ -64,6 +64,11 @@ impl Page {
         self.lang.t(key)
     }
 
+    /// The message `prefix` + `value`, e.g. ("level-", "ministry") → "Cấp bộ".
+    pub fn t_of(&self, prefix: &str, value: &str) -> String {
+        self.lang.t(&format!("{prefix}{value}"))
+    }
+
     pub fn with_title(mut self, title: String) -> Page {
         self.title = title;
         self

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod campaigns;
 pub mod contacts;
+pub mod criteria_sets;
 pub mod extensions;
 pub mod focal;
 pub mod home;
