@@ -30,6 +30,7 @@ fn expected(access: Access, who: &Who, target_unit: Option<i64>) -> bool {
             moha || (who.role.is_some() && who.unit.is_some() && who.unit == target_unit)
         }
         Access::UnitOfficer => who.role == Some(Role::UnitOfficer) && who.unit == target_unit,
+        Access::UnitLeader => who.role == Some(Role::UnitLeader) && who.unit == target_unit,
     }
 }
 
@@ -137,7 +138,8 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .replace("{unit}", &target.map(|t| t.to_string()).unwrap_or_default())
                 .replace("{campaign}", &campaign.to_string())
                 .replace("{user}", &victim.id.to_string())
-                .replace("{set}", &a_set.to_string());
+                .replace("{set}", &a_set.to_string())
+                .replace("{code}", "1.1.1");
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {
@@ -205,7 +207,10 @@ on_both_engines!(every_route_answers_every_role_as_declared);
 #[test]
 fn every_unit_scoped_route_names_its_unit_in_the_path() {
     for spec in route_table().specs() {
-        if matches!(spec.access, Access::UnitReader | Access::UnitOfficer) {
+        if matches!(
+            spec.access,
+            Access::UnitReader | Access::UnitOfficer | Access::UnitLeader
+        ) {
             assert!(
                 spec.path.contains("{unit}"),
                 "{} {} is unit-scoped but has no {{unit}} segment",

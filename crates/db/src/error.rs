@@ -11,6 +11,9 @@ pub enum DbError {
     Sqlx(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The record was changed by someone else meanwhile (e.g. a report approved while being edited).
+    #[error("changed meanwhile")]
+    Stale,
     #[error("{0}")]
     Other(String),
 }

@@ -16,6 +16,7 @@ pub mod ctx;
 pub mod deadlines;
 pub mod error;
 pub mod pool;
+pub mod self_assessments;
 pub mod sessions;
 pub mod throttle;
 pub mod units;

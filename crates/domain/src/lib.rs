@@ -11,6 +11,7 @@ pub mod password_policy;
 pub mod phone;
 pub mod points;
 pub mod role;
+pub mod self_assessment;
 pub mod text;
 pub mod token;
 

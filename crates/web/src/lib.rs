@@ -100,6 +100,46 @@ pub fn route_table() -> RouteTable {
         )
         .get("/admin/audit", MohaStaff, audit::browse)
         .get("/unit/{unit}", UnitReader, unit_home::show)
+        .get(
+            "/unit/{unit}/self-assessment",
+            UnitReader,
+            self_assessment::show,
+        )
+        .get(
+            "/unit/{unit}/self-assessment/leaf/{code}",
+            UnitReader,
+            self_assessment::leaf,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/leaf/{code}",
+            UnitOfficer,
+            self_assessment::save_leaf,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/difficulties",
+            UnitOfficer,
+            self_assessment::save_difficulties,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/send",
+            UnitOfficer,
+            self_assessment::send,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/submit",
+            UnitOfficer,
+            self_assessment::submit,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/approve",
+            UnitLeader,
+            self_assessment::approve,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/return",
+            UnitLeader,
+            self_assessment::send_back,
+        )
         .get("/unit/{unit}/focal", UnitReader, focal::form)
         .post("/unit/{unit}/focal", UnitOfficer, focal::submit)
         .get("/api/v1/me", Authenticated, api::v1::me)

@@ -25,6 +25,8 @@ pub enum Access {
     UnitReader,
     /// Only officers of the unit in the path.
     UnitOfficer,
+    /// Only leaders of the unit in the path.
+    UnitLeader,
 }
 
 #[derive(Debug, Clone)]

@@ -39,6 +39,13 @@ pub struct UnitOfficer {
     pub unit_id: i64,
 }
 
+/// May approve or return the unit's report: only that unit's leaders.
+#[derive(Debug, Clone)]
+pub struct UnitLeaderOf {
+    pub user: User,
+    pub unit_id: i64,
+}
+
 pub fn role_of(u: &User) -> Option<Role> {
     Role::parse(&u.role)
 }
@@ -156,6 +163,23 @@ impl FromRequestParts<AppState> for UnitOfficer {
         let unit_id = unit_param(parts)?;
         if role_of(&user) == Some(Role::UnitOfficer) && user.unit_id == Some(unit_id) {
             Ok(UnitOfficer { user, unit_id })
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for UnitLeaderOf {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
+        let unit_id = unit_param(parts)?;
+        if role_of(&user) == Some(Role::UnitLeader) && user.unit_id == Some(unit_id) {
+            Ok(UnitLeaderOf { user, unit_id })
         } else {
             Err(AppError::Forbidden)
         }

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod layout;
 pub mod login;
 pub mod password;
+pub mod self_assessment;
 pub mod static_files;
 pub mod unit_context;
 pub mod unit_home;

@@ -1,0 +1,509 @@
+//! The unit's self-assessment: the task list of fields → criteria → leaves with a status each, one
+//! page per leaf to score and explain it, and the flow officer → leader → MoHA. Survey and imported
+//! leaves are shown read-only. Everything locks at the self-assessment deadline, on the server.
+
+use crate::auth::{UnitLeaderOf, UnitOfficer, UnitReader};
+use crate::error::{AppError, AppResult};
+use crate::meta::Meta;
+use crate::pages::layout::Page;
+use crate::pages::unit_context::UnitContext;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::users::User;
+use parindex_db::{DbError, criteria_sets, self_assessments};
+use parindex_domain::criteria::{CriteriaSet, Depth, Method, Node};
+use parindex_domain::deadline::DeadlineKind;
+use parindex_domain::self_assessment::{
+    self as sa, Action, FlowError, LeafEntry, LeafStatus, State as SaState,
+};
+use parindex_domain::{Role, text};
+use std::collections::HashMap;
+
+/// Everything the pages need about one unit's report.
+struct Loaded {
+    cx: UnitContext,
+    set: CriteriaSet,
+    report: self_assessments::Report,
+    leaves: HashMap<String, self_assessments::Leaf>,
+    open: bool,
+}
+
+impl Loaded {
+    async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
+        let cx = UnitContext::load(state, unit_id).await?;
+        let pinned = criteria_sets::pinned(&state.db, cx.campaign.id).await?;
+        let stored = pinned
+            .into_iter()
+            .find(|(level, _)| *level == cx.unit.level)
+            .map(|(_, s)| s)
+            .ok_or(AppError::BadRequest("sa-no-criteria-set"))?;
+        let set = criteria_sets::tree(&state.db, stored.id).await?;
+        let report = self_assessments::report(&state.db, unit_id).await?;
+        let leaves = self_assessments::leaves(&state.db, unit_id).await?;
+        let open = cx
+            .ensure_open(DeadlineKind::SelfAssessment, state.clock.now())
+            .is_ok();
+        Ok(Loaded {
+            cx,
+            set,
+            report,
+            leaves,
+            open,
+        })
+    }
+
+    fn entry(&self, code: &str) -> LeafEntry {
+        self.leaves
+            .get(code)
+            .map(|l| LeafEntry {
+                score: l.score,
+                explanation: l.explanation.clone(),
+                evidence_count: 0,
+            })
+            .unwrap_or_default()
+    }
+
+    fn self_leaves(&self) -> Vec<&Node> {
+        self.set
+            .leaves()
+            .into_iter()
+            .filter(|l| l.method == Some(Method::SelfAssessed))
+            .collect()
+    }
+
+    /// Every self-assessed leaf scored, and explained where it has no evidence.
+    fn complete(&self) -> bool {
+        self.self_leaves()
+            .iter()
+            .all(|l| sa::leaf_status(&self.entry(&l.code)) == LeafStatus::Complete)
+    }
+
+    fn editable(&self) -> bool {
+        self.open && self.report.state.editable()
+    }
+}
+
+pub struct TaskRow {
+    pub depth: u8,
+    pub code: String,
+    pub name: String,
+    pub max: String,
+    pub is_leaf: bool,
+    pub is_self: bool,
+    pub method: String,
+    pub score: String,
+    pub status: String,
+    pub status_label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "self_assessment.html")]
+pub struct TaskListPage {
+    pub page: Page,
+    pub unit_id: i64,
+    pub state: String,
+    pub state_label: String,
+    pub open: bool,
+    pub illustrative: bool,
+    pub rows: Vec<TaskRow>,
+    /// (status, label, count) over the self-assessed leaves.
+    pub counts: Vec<(String, String, usize)>,
+    pub total_self: String,
+    pub scored_self: String,
+    pub complete: bool,
+    pub difficulties: String,
+    pub leader_comment: String,
+    pub is_officer: bool,
+    pub is_leader: bool,
+    pub editable: bool,
+}
+
+fn pick(meta: &Meta, vi: &str, en: &str) -> String {
+    if meta.lang == crate::i18n::Lang::En && !en.is_empty() {
+        en.to_string()
+    } else {
+        vi.to_string()
+    }
+}
+
+fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
+    let role = Role::parse(&user.role);
+    let mut page = Page::new(meta, user, "sa-title");
+    page.title = format!("{} · {}", page.t("sa-title"), l.cx.unit.short_name);
+    let mut counts: HashMap<LeafStatus, usize> = HashMap::new();
+    let rows = l
+        .set
+        .walk()
+        .into_iter()
+        .map(|(d, n)| {
+            let is_self = n.method == Some(Method::SelfAssessed);
+            let entry = l.entry(&n.code);
+            let status =
+                (n.is_leaf() && d != Depth::Field && is_self).then(|| sa::leaf_status(&entry));
+            if let Some(s) = status {
+                *counts.entry(s).or_default() += 1;
+            }
+            TaskRow {
+                depth: match d {
+                    Depth::Field => 0,
+                    Depth::Criterion => 1,
+                    Depth::SubCriterion => 2,
+                },
+                code: n.code.clone(),
+                name: pick(meta, &n.name_vi, &n.name_en),
+                max: meta.lang.decimal(&n.max.to_fixed()),
+                is_leaf: n.is_leaf() && d != Depth::Field,
+                is_self,
+                method: n
+                    .method
+                    .map(|m| meta.lang.t(&format!("method-{}", m.as_str())))
+                    .unwrap_or_default(),
+                score: entry
+                    .score
+                    .map(|p| meta.lang.decimal(&p.to_fixed()))
+                    .unwrap_or_default(),
+                status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                status_label: status
+                    .map(|s| meta.lang.t(&format!("sa-status-{}", s.as_str())))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let selfs = l.self_leaves();
+    let total_self: parindex_domain::Points = selfs.iter().map(|n| n.max).sum();
+    let scored_self: parindex_domain::Points =
+        selfs.iter().filter_map(|n| l.entry(&n.code).score).sum();
+    let counts = [
+        LeafStatus::NotStarted,
+        LeafStatus::InProgress,
+        LeafStatus::NeedsExplanation,
+        LeafStatus::Complete,
+    ]
+    .into_iter()
+    .map(|s| {
+        (
+            s.as_str().to_string(),
+            meta.lang.t(&format!("sa-status-{}", s.as_str())),
+            counts.get(&s).copied().unwrap_or(0),
+        )
+    })
+    .collect();
+    TaskListPage {
+        page,
+        unit_id: l.cx.unit.id,
+        state: l.report.state.as_str().to_string(),
+        state_label: meta
+            .lang
+            .t(&format!("sa-state-{}", l.report.state.as_str())),
+        open: l.open,
+        illustrative: l.set.illustrative,
+        rows,
+        counts,
+        total_self: meta.lang.decimal(&total_self.to_fixed()),
+        scored_self: meta.lang.decimal(&scored_self.to_fixed()),
+        complete: l.complete(),
+        difficulties: l.report.difficulties.clone(),
+        leader_comment: l.report.leader_comment.clone(),
+        is_officer: role == Some(Role::UnitOfficer),
+        is_leader: role == Some(Role::UnitLeader),
+        editable: l.editable(),
+    }
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<TaskListPage> {
+    let l = Loaded::load(&state, r.unit_id).await?;
+    let mut p = task_list(&meta, &r.user, &l);
+    p.page = p.page.with_notice(q.done.as_deref());
+    Ok(p)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "self_assessment_leaf.html")]
+pub struct LeafPage {
+    pub page: Page,
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub guidance: String,
+    pub max: String,
+    pub method: String,
+    pub is_self: bool,
+    pub editable: bool,
+    pub score: String,
+    pub explanation: String,
+    pub status_label: String,
+}
+
+fn leaf_page(
+    meta: &Meta,
+    user: &User,
+    l: &Loaded,
+    node: &Node,
+    typed: Option<(&str, &str)>,
+) -> LeafPage {
+    let entry = l.entry(&node.code);
+    let name = pick(meta, &node.name_vi, &node.name_en);
+    let mut page = Page::new(meta, user, "sa-title");
+    page.title = format!("{} {}", node.code, name);
+    let is_self = node.method == Some(Method::SelfAssessed);
+    LeafPage {
+        unit_id: l.cx.unit.id,
+        code: node.code.clone(),
+        guidance: pick(meta, &node.guidance_vi, &node.guidance_en),
+        max: meta.lang.decimal(&node.max.to_fixed()),
+        method: node
+            .method
+            .map(|m| meta.lang.t(&format!("method-{}", m.as_str())))
+            .unwrap_or_default(),
+        is_self,
+        editable: is_self && l.editable() && user.role == "unit_officer",
+        score: typed.map(|(s, _)| s.to_string()).unwrap_or_else(|| {
+            entry
+                .score
+                .map(|p| meta.lang.decimal(&p.to_fixed()))
+                .unwrap_or_default()
+        }),
+        explanation: typed
+            .map(|(_, e)| e.to_string())
+            .unwrap_or(entry.explanation.clone()),
+        status_label: meta
+            .lang
+            .t(&format!("sa-status-{}", sa::leaf_status(&entry).as_str())),
+        name,
+        page,
+    }
+}
+
+fn find_leaf<'a>(set: &'a CriteriaSet, code: &str) -> AppResult<&'a Node> {
+    set.leaves()
+        .into_iter()
+        .find(|n| n.code == code)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn leaf(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Path((_unit, code)): Path<(i64, String)>,
+) -> AppResult<LeafPage> {
+    let l = Loaded::load(&state, r.unit_id).await?;
+    let node = find_leaf(&l.set, &code)?;
+    Ok(leaf_page(&meta, &r.user, &l, node, None))
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct LeafForm {
+    pub score: String,
+    pub explanation: String,
+}
+
+fn locked(l: &Loaded, now: time::OffsetDateTime) -> AppResult<()> {
+    l.cx.ensure_open(DeadlineKind::SelfAssessment, now)
+}
+
+fn stale(e: DbError) -> AppError {
+    match e {
+        DbError::Stale => AppError::BadRequest("sa-wrong-state"),
+        other => other.into(),
+    }
+}
+
+pub async fn save_leaf(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Path((_unit, code)): Path<(i64, String)>,
+    Form(f): Form<LeafForm>,
+) -> AppResult<Response> {
+    let l = Loaded::load(&state, o.unit_id).await?;
+    let node = find_leaf(&l.set, &code)?;
+    if node.method != Some(Method::SelfAssessed) {
+        return Err(AppError::BadRequest("sa-not-self"));
+    }
+    locked(&l, state.clock.now())?;
+    if !l.report.state.editable() {
+        return Err(AppError::BadRequest("sa-wrong-state"));
+    }
+    let explanation = text::clean(&f.explanation);
+    let mut body = leaf_page(&meta, &o.user, &l, node, Some((&f.score, &f.explanation)));
+    let score = match sa::check_score(&f.score, node.max) {
+        Ok(s) => s,
+        Err(e) => {
+            body.page.error_msg(
+                "score",
+                meta.lang
+                    .t_args(e.message_key(), &[("max", body.max.clone())]),
+            );
+            None
+        }
+    };
+    if explanation.chars().count() > 5000 {
+        body.page.error("explanation", "field-too-long");
+    }
+    if body.page.has_errors() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
+    self_assessments::save_leaf(
+        &state.db,
+        &ctx,
+        l.cx.campaign.id,
+        o.unit_id,
+        &code,
+        score,
+        &explanation,
+    )
+    .await
+    .map_err(stale)?;
+    Ok(Redirect::to(&format!(
+        "/unit/{}/self-assessment?done=saved#leaf-{}",
+        o.unit_id, code
+    ))
+    .into_response())
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct TextForm {
+    pub text: String,
+    pub confirm: String,
+}
+
+pub async fn save_difficulties(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Form(f): Form<TextForm>,
+) -> AppResult<Redirect> {
+    let l = Loaded::load(&state, o.unit_id).await?;
+    locked(&l, state.clock.now())?;
+    let text = f.text.trim().to_string();
+    if text.chars().count() > 20_000 {
+        return Err(AppError::BadRequest("field-too-long"));
+    }
+    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
+    self_assessments::save_difficulties(&state.db, &ctx, l.cx.campaign.id, o.unit_id, &text)
+        .await
+        .map_err(stale)?;
+    Ok(Redirect::to(&format!(
+        "/unit/{}/self-assessment?done=saved#difficulties",
+        o.unit_id
+    )))
+}
+
+fn flow_error(e: FlowError, l: &Loaded, now: time::OffsetDateTime) -> AppError {
+    match e {
+        // The lock's own error names the deadline.
+        FlowError::Locked => {
+            l.cx.ensure_open(DeadlineKind::SelfAssessment, now)
+                .err()
+                .unwrap_or(AppError::BadRequest("sa-locked"))
+        }
+        FlowError::WrongRole => AppError::Forbidden,
+        other => AppError::BadRequest(other.message_key()),
+    }
+}
+
+async fn act(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    action: Action,
+    comment: &str,
+) -> AppResult<Redirect> {
+    let l = Loaded::load(state, unit_id).await?;
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let from = l.report.state;
+    let to = sa::flow::next(from, action, role, l.open, l.complete(), comment)
+        .map_err(|e| flow_error(e, &l, state.clock.now()))?;
+    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+    let comment = if action == Action::Return {
+        text::clean(comment)
+    } else {
+        String::new()
+    };
+    self_assessments::transition(
+        &state.db,
+        &ctx,
+        l.cx.campaign.id,
+        unit_id,
+        from,
+        to,
+        &comment,
+    )
+    .await
+    .map_err(stale)?;
+    Ok(Redirect::to(&format!(
+        "/unit/{unit_id}/self-assessment?done=sa-{}",
+        action.as_str()
+    )))
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+) -> AppResult<Redirect> {
+    act(
+        &state,
+        &meta,
+        &o.user,
+        o.unit_id,
+        Action::SendForApproval,
+        "",
+    )
+    .await
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Form(f): Form<TextForm>,
+) -> AppResult<Redirect> {
+    if f.confirm != "yes" {
+        return Err(AppError::BadRequest("sa-confirm-required"));
+    }
+    act(&state, &meta, &o.user, o.unit_id, Action::Submit, "").await
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    meta: Meta,
+    l: UnitLeaderOf,
+) -> AppResult<Redirect> {
+    act(&state, &meta, &l.user, l.unit_id, Action::Approve, "").await
+}
+
+pub async fn send_back(
+    State(state): State<AppState>,
+    meta: Meta,
+    l: UnitLeaderOf,
+    Form(f): Form<TextForm>,
+) -> AppResult<Redirect> {
+    act(&state, &meta, &l.user, l.unit_id, Action::Return, &f.text).await
+}
+
+/// The state label for other pages (the unit's home).
+pub fn state_label(meta: &Meta, s: SaState) -> String {
+    meta.lang.t(&format!("sa-state-{}", s.as_str()))
+}
