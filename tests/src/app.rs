@@ -13,6 +13,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub clock: FixedClock,
     pub engine: Engine,
+    /// Where this app keeps evidence files (removed with the app).
+    pub files_dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -21,10 +23,13 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     parindex::demo::seed(&db, parindex_domain::Clock::now_ms(&clock))
         .await
         .unwrap();
+    let files_dir = tempfile::tempdir().unwrap();
+    let files = AppState::local_files(files_dir.path()).unwrap();
     let state = AppState::new(
         db.db.clone(),
         crate::clock_arc(&clock),
         WebConfig::default(),
+        files,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -38,6 +43,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         db,
         clock,
         engine,
+        files_dir,
     }
 }
 

@@ -139,7 +139,8 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .replace("{campaign}", &campaign.to_string())
                 .replace("{user}", &victim.id.to_string())
                 .replace("{set}", &a_set.to_string())
-                .replace("{code}", "1.1.1");
+                .replace("{code}", "1.1.1")
+                .replace("{file}", "1");
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {

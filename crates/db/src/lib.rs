@@ -15,6 +15,7 @@ pub mod criteria_sets;
 pub mod ctx;
 pub mod deadlines;
 pub mod error;
+pub mod evidence;
 pub mod pool;
 pub mod self_assessments;
 pub mod sessions;

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod criteria;
 pub mod deadline;
 pub mod email;
+pub mod evidence;
 pub mod level;
 pub mod password_policy;
 pub mod phone;

@@ -40,7 +40,8 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     if let Err(e) = crate::telemetry::init_metrics(&settings.metrics_listen) {
         tracing::warn!(error = %e, addr = %settings.metrics_listen, "metrics listener not started");
     }
-    let state = AppState::new(db.clone(), clock.clone(), settings.web());
+    let files = AppState::local_files(&settings.data_dir.join("files"))?;
+    let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
     spawn_housekeeping(db.clone(), clock.clone());
     let listener = TcpListener::bind(&settings.listen).await?;
     let addr = listener.local_addr()?;

@@ -116,6 +116,21 @@ pub fn route_table() -> RouteTable {
             self_assessment::save_leaf,
         )
         .post(
+            "/unit/{unit}/self-assessment/leaf/{code}/evidence",
+            UnitOfficer,
+            evidence::attach,
+        )
+        .post(
+            "/unit/{unit}/self-assessment/leaf/{code}/evidence/remove",
+            UnitOfficer,
+            evidence::detach,
+        )
+        .get(
+            "/unit/{unit}/evidence/{file}",
+            UnitReader,
+            evidence::download,
+        )
+        .post(
             "/unit/{unit}/self-assessment/difficulties",
             UnitOfficer,
             self_assessment::save_difficulties,

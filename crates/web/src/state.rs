@@ -36,14 +36,32 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
+    /// Where evidence files are kept (local disk by default; any S3-compatible store later).
+    pub files: Arc<dyn object_store::ObjectStore>,
 }
 
 impl AppState {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+        files: Arc<dyn object_store::ObjectStore>,
+    ) -> Self {
         AppState {
             db,
             clock,
             config: Arc::new(config),
+            files,
         }
+    }
+
+    /// Files kept on local disk under `dir` (created if missing).
+    pub fn local_files(
+        dir: &std::path::Path,
+    ) -> std::io::Result<Arc<dyn object_store::ObjectStore>> {
+        std::fs::create_dir_all(dir)?;
+        let store = object_store::local::LocalFileSystem::new_with_prefix(dir)
+            .map_err(std::io::Error::other)?;
+        Ok(Arc::new(store))
     }
 }

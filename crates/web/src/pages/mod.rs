@@ -5,6 +5,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod contacts;
 pub mod criteria_sets;
+pub mod evidence;
 pub mod extensions;
 pub mod focal;
 pub mod home;

@@ -25,16 +25,17 @@ use parindex_domain::{Role, text};
 use std::collections::HashMap;
 
 /// Everything the pages need about one unit's report.
-struct Loaded {
-    cx: UnitContext,
-    set: CriteriaSet,
-    report: self_assessments::Report,
+pub(crate) struct Loaded {
+    pub(crate) cx: UnitContext,
+    pub(crate) set: CriteriaSet,
+    pub(crate) report: self_assessments::Report,
     leaves: HashMap<String, self_assessments::Leaf>,
+    evidence: HashMap<String, usize>,
     open: bool,
 }
 
 impl Loaded {
-    async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
+    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
         let cx = UnitContext::load(state, unit_id).await?;
         let pinned = criteria_sets::pinned(&state.db, cx.campaign.id).await?;
         let stored = pinned
@@ -45,6 +46,7 @@ impl Loaded {
         let set = criteria_sets::tree(&state.db, stored.id).await?;
         let report = self_assessments::report(&state.db, unit_id).await?;
         let leaves = self_assessments::leaves(&state.db, unit_id).await?;
+        let evidence = parindex_db::evidence::counts(&state.db, unit_id).await?;
         let open = cx
             .ensure_open(DeadlineKind::SelfAssessment, state.clock.now())
             .is_ok();
@@ -53,19 +55,24 @@ impl Loaded {
             set,
             report,
             leaves,
+            evidence,
             open,
         })
     }
 
     fn entry(&self, code: &str) -> LeafEntry {
+        let evidence_count = self.evidence.get(code).copied().unwrap_or(0);
         self.leaves
             .get(code)
             .map(|l| LeafEntry {
                 score: l.score,
                 explanation: l.explanation.clone(),
-                evidence_count: 0,
+                evidence_count,
             })
-            .unwrap_or_default()
+            .unwrap_or(LeafEntry {
+                evidence_count,
+                ..LeafEntry::default()
+            })
     }
 
     fn self_leaves(&self) -> Vec<&Node> {
@@ -83,7 +90,7 @@ impl Loaded {
             .all(|l| sa::leaf_status(&self.entry(&l.code)) == LeafStatus::Complete)
     }
 
-    fn editable(&self) -> bool {
+    pub(crate) fn editable(&self) -> bool {
         self.open && self.report.state.editable()
     }
 }
@@ -248,6 +255,10 @@ pub struct LeafPage {
     pub score: String,
     pub explanation: String,
     pub status_label: String,
+    /// Files backing this leaf: (id, name, reference, size text).
+    pub files: Vec<(i64, String, String, String)>,
+    /// The unit's other library files that could back it too: (id, name).
+    pub library: Vec<(i64, String)>,
 }
 
 fn leaf_page(
@@ -285,12 +296,50 @@ fn leaf_page(
         status_label: meta
             .lang
             .t(&format!("sa-status-{}", sa::leaf_status(&entry).as_str())),
+        files: Vec::new(),
+        library: Vec::new(),
         name,
         page,
     }
 }
 
-fn find_leaf<'a>(set: &'a CriteriaSet, code: &str) -> AppResult<&'a Node> {
+/// Fills in the leaf's evidence and the library to choose from.
+async fn with_evidence(state: &AppState, unit_id: i64, mut p: LeafPage) -> AppResult<LeafPage> {
+    let linked = parindex_db::evidence::for_leaf(&state.db, unit_id, &p.code).await?;
+    let linked_ids: Vec<i64> = linked.iter().map(|l| l.file.id).collect();
+    p.files = linked
+        .into_iter()
+        .map(|l| {
+            (
+                l.file.id,
+                l.file.filename,
+                l.reference,
+                size_text(l.file.size_bytes),
+            )
+        })
+        .collect();
+    p.library = parindex_db::evidence::library(&state.db, unit_id)
+        .await?
+        .into_iter()
+        .filter(|f| !linked_ids.contains(&f.id))
+        .map(|f| (f.id, f.filename))
+        .collect();
+    Ok(p)
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!(
+            "{}.{} MB",
+            bytes / (1024 * 1024),
+            (bytes % (1024 * 1024)) * 10 / (1024 * 1024)
+        )
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+pub(crate) fn find_leaf<'a>(set: &'a CriteriaSet, code: &str) -> AppResult<&'a Node> {
     set.leaves()
         .into_iter()
         .find(|n| n.code == code)
@@ -305,7 +354,7 @@ pub async fn leaf(
 ) -> AppResult<LeafPage> {
     let l = Loaded::load(&state, r.unit_id).await?;
     let node = find_leaf(&l.set, &code)?;
-    Ok(leaf_page(&meta, &r.user, &l, node, None))
+    with_evidence(&state, r.unit_id, leaf_page(&meta, &r.user, &l, node, None)).await
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -315,11 +364,11 @@ pub struct LeafForm {
     pub explanation: String,
 }
 
-fn locked(l: &Loaded, now: time::OffsetDateTime) -> AppResult<()> {
+pub(crate) fn locked(l: &Loaded, now: time::OffsetDateTime) -> AppResult<()> {
     l.cx.ensure_open(DeadlineKind::SelfAssessment, now)
 }
 
-fn stale(e: DbError) -> AppError {
+pub(crate) fn stale(e: DbError) -> AppError {
     match e {
         DbError::Stale => AppError::BadRequest("sa-wrong-state"),
         other => other.into(),
@@ -359,6 +408,7 @@ pub async fn save_leaf(
         body.page.error("explanation", "field-too-long");
     }
     if body.page.has_errors() {
+        let body = with_evidence(&state, o.unit_id, body).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     }
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());

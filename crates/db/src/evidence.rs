@@ -1,0 +1,191 @@
+//! The unit's evidence library and the links from leaves to its files. File contents live in the
+//! object store under `storage_key`; the database holds what describes them. Linking and unlinking are
+//! part of the report, so they happen only while it is a draft.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::{DbError, DbResult};
+use crate::pool::Db;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EvidenceFile {
+    pub id: i64,
+    pub unit_id: i64,
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub storage_key: String,
+    pub uploaded_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct LinkedFile {
+    #[sqlx(flatten)]
+    pub file: EvidenceFile,
+    pub reference: String,
+}
+
+const COLUMNS: &str = "f.id, f.unit_id, f.sha256, f.filename, f.content_type, f.size_bytes, f.storage_key, f.uploaded_at";
+
+pub struct NewFile<'a> {
+    pub sha256: &'a str,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub storage_key: &'a str,
+}
+
+/// Adds a file to the unit's library, or returns the one with the same content already there.
+pub async fn add_file(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    f: &NewFile<'_>,
+) -> DbResult<EvidenceFile> {
+    if let Some(existing) = by_hash(db, unit_id, f.sha256).await? {
+        return Ok(existing);
+    }
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+        "INSERT INTO evidence_files (unit_id, sha256, filename, content_type, size_bytes, storage_key, uploaded_at, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    ).bind(unit_id).bind(f.sha256).bind(f.filename).bind(f.content_type).bind(f.size_bytes).bind(f.storage_key)
+    .bind(ctx.now_ms).bind(ctx.actor_id.unwrap_or(0)).fetch_one(c).await)?;
+    audit::append(&mut tx, ctx, Change {
+        action: "evidence.upload",
+        entity: "evidence_file",
+        entity_id: id.to_string(),
+        campaign_id: Some(campaign_id),
+        unit_id: Some(unit_id),
+        after: Some(serde_json::json!({ "filename": f.filename, "sha256": f.sha256, "size": f.size_bytes, "type": f.content_type })),
+        ..Change::default()
+    }).await?;
+    tx.commit().await?;
+    file(db, unit_id, id).await
+}
+
+async fn by_hash(db: &Db, unit_id: i64, sha: &str) -> DbResult<Option<EvidenceFile>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM evidence_files f WHERE f.unit_id = $1 AND f.sha256 = $2");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(sha).fetch_optional(p).await)?,
+    )
+}
+
+/// One file of the unit's library; another unit's file is "not found".
+pub async fn file(db: &Db, unit_id: i64, id: i64) -> DbResult<EvidenceFile> {
+    let sql = format!("SELECT {COLUMNS} FROM evidence_files f WHERE f.unit_id = $1 AND f.id = $2");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(id).fetch_one(p).await)?,
+    )
+}
+
+pub async fn library(db: &Db, unit_id: i64) -> DbResult<Vec<EvidenceFile>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM evidence_files f WHERE f.unit_id = $1 ORDER BY f.uploaded_at DESC, f.id DESC"
+    );
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).fetch_all(p).await)?,
+    )
+}
+
+pub async fn for_leaf(db: &Db, unit_id: i64, code: &str) -> DbResult<Vec<LinkedFile>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, l.reference FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
+         WHERE l.unit_id = $1 AND l.leaf_code = $2 ORDER BY l.linked_at, f.id"
+    );
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(code).fetch_all(p).await)?,
+    )
+}
+
+/// How many files back each leaf of the unit.
+pub async fn counts(db: &Db, unit_id: i64) -> DbResult<HashMap<String, usize>> {
+    let rows: Vec<(String, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT leaf_code, COUNT(*) FROM evidence_links WHERE unit_id = $1 GROUP BY leaf_code"
+    ).bind(unit_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, n)| (c, usize::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+async fn ensure_draft(tx: &mut crate::pool::Tx, unit_id: i64) -> DbResult<()> {
+    let state: Option<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT state FROM self_assessments WHERE unit_id = $1")
+        .bind(unit_id).fetch_optional(c).await)?;
+    match state {
+        None => Ok(()),
+        Some((s,)) if s == "draft" => Ok(()),
+        Some(_) => Err(DbError::Stale),
+    }
+}
+
+pub async fn link(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    code: &str,
+    file_id: i64,
+    reference: &str,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    ensure_draft(&mut tx, unit_id).await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO evidence_links (unit_id, leaf_code, file_id, reference, linked_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (unit_id, leaf_code, file_id) DO UPDATE SET reference = excluded.reference"
+    ).bind(unit_id).bind(code).bind(file_id).bind(reference).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "evidence.link",
+            entity: "evidence_link",
+            entity_id: format!("{unit_id}/{code}/{file_id}"),
+            campaign_id: Some(campaign_id),
+            unit_id: Some(unit_id),
+            after: Some(
+                serde_json::json!({ "leaf": code, "file_id": file_id, "reference": reference }),
+            ),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn unlink(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    code: &str,
+    file_id: i64,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    ensure_draft(&mut tx, unit_id).await?;
+    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM evidence_links WHERE unit_id = $1 AND leaf_code = $2 AND file_id = $3")
+        .bind(unit_id).bind(code).bind(file_id).execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "evidence.unlink",
+            entity: "evidence_link",
+            entity_id: format!("{unit_id}/{code}/{file_id}"),
+            campaign_id: Some(campaign_id),
+            unit_id: Some(unit_id),
+            before: Some(serde_json::json!({ "leaf": code, "file_id": file_id })),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await
+}
