@@ -278,5 +278,100 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         )
         .await?;
     }
+    seed_self_assessments(db, &ctx, campaign.id, &ids).await?;
     Ok(true)
+}
+
+/// How far each demo unit has got with its self-assessment: (unit, share of leaves scored, stage).
+const SELF_ASSESSMENT_STAGES: [(&str, usize, SelfAssessmentStage); 5] = [
+    ("BCT", 25, SelfAssessmentStage::Draft),
+    ("HNI", 60, SelfAssessmentStage::Draft),
+    ("NHNN", 100, SelfAssessmentStage::AwaitingApproval),
+    ("AGG", 100, SelfAssessmentStage::Approved),
+    ("HPG", 100, SelfAssessmentStage::Submitted),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SelfAssessmentStage {
+    Draft,
+    AwaitingApproval,
+    Approved,
+    Submitted,
+}
+
+/// Scores (illustrative) for the units above, and their reports moved to their stage. The other
+/// units have not started: Bộ Tư pháp and Quảng Ninh, whose officer, leader and viewer accounts can walk
+/// the whole flow, and the two unranked agencies.
+async fn seed_self_assessments(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    ids: &std::collections::HashMap<&str, i64>,
+) -> anyhow::Result<()> {
+    use parindex_domain::criteria::Method;
+    use parindex_domain::self_assessment::State;
+    use rust_decimal::Decimal;
+    let mut sets = std::collections::HashMap::new();
+    for (level, stored) in criteria_sets::pinned(db, campaign_id).await? {
+        sets.insert(level, criteria_sets::tree(db, stored.id).await?);
+    }
+    const SHARES: [i64; 5] = [100, 100, 75, 50, 100];
+    for (n, (code, percent, stage)) in SELF_ASSESSMENT_STAGES.iter().enumerate() {
+        let (Some(&unit_id), Some(u)) = (ids.get(code), UNITS.iter().find(|u| u.code == *code))
+        else {
+            continue;
+        };
+        let Some(set) = sets.get(u.level) else {
+            continue;
+        };
+        let leaves: Vec<_> = set
+            .leaves()
+            .into_iter()
+            .filter(|l| l.method == Some(Method::SelfAssessed))
+            .collect();
+        let scored = leaves.len() * percent / 100;
+        for (i, leaf) in leaves.iter().take(scored).enumerate() {
+            let share = Decimal::new(SHARES[(i + n) % SHARES.len()], 2);
+            let score =
+                parindex_domain::Points::from_decimal((leaf.max.decimal() * share).round_dp(2))
+                    .map_err(|e| anyhow::anyhow!("demo score for {}: {e}", leaf.code))?;
+            let explanation = "Đã thực hiện theo kế hoạch; hồ sơ lưu tại đơn vị (minh họa).";
+            parindex_db::self_assessments::save_leaf(
+                db,
+                ctx,
+                campaign_id,
+                unit_id,
+                &leaf.code,
+                Some(score),
+                explanation,
+            )
+            .await?;
+        }
+        let path: &[(State, State)] = match stage {
+            SelfAssessmentStage::Draft => &[],
+            SelfAssessmentStage::AwaitingApproval => &[(State::Draft, State::AwaitingApproval)],
+            SelfAssessmentStage::Approved => &[
+                (State::Draft, State::AwaitingApproval),
+                (State::AwaitingApproval, State::Approved),
+            ],
+            SelfAssessmentStage::Submitted => &[
+                (State::Draft, State::AwaitingApproval),
+                (State::AwaitingApproval, State::Approved),
+                (State::Approved, State::Submitted),
+            ],
+        };
+        for (from, to) in path {
+            parindex_db::self_assessments::transition(
+                db,
+                ctx,
+                campaign_id,
+                unit_id,
+                *from,
+                *to,
+                "",
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

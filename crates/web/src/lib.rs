@@ -64,6 +64,11 @@ pub fn route_table() -> RouteTable {
             MohaAdmin,
             criteria_sets::pin,
         )
+        .get(
+            "/admin/campaigns/{campaign}/self-assessments",
+            MohaStaff,
+            sa_dashboard::show,
+        )
         .get("/admin/criteria-sets", MohaStaff, criteria_sets::list)
         .post("/admin/criteria-sets", MohaAdmin, criteria_sets::load)
         .get("/admin/criteria-sets/{set}", MohaStaff, criteria_sets::show)

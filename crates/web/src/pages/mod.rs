@@ -13,6 +13,7 @@ pub mod lang;
 pub mod layout;
 pub mod login;
 pub mod password;
+pub mod sa_dashboard;
 pub mod self_assessment;
 pub mod static_files;
 pub mod unit_context;
