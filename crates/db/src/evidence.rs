@@ -189,3 +189,11 @@ pub async fn unlink(
     .await?;
     tx.commit().await
 }
+
+/// Every link of the unit: (leaf code, file name, reference), for the report.
+pub async fn all_links(db: &Db, unit_id: i64) -> DbResult<Vec<(String, String, String)>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT l.leaf_code, f.filename, l.reference FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
+         WHERE l.unit_id = $1 ORDER BY l.leaf_code, l.linked_at, f.id"
+    ).bind(unit_id).fetch_all(p).await)?)
+}

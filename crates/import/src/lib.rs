@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod accounts_template;
 pub mod criteria_rows;
+pub mod self_assessment_report;
 pub mod table;

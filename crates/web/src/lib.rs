@@ -111,6 +111,16 @@ pub fn route_table() -> RouteTable {
             self_assessment::show,
         )
         .get(
+            "/unit/{unit}/self-assessment/report.xlsx",
+            UnitReader,
+            sa_report::download,
+        )
+        .get(
+            "/unit/{unit}/self-assessment/print",
+            UnitReader,
+            sa_report::print,
+        )
+        .get(
             "/unit/{unit}/self-assessment/leaf/{code}",
             UnitReader,
             self_assessment::leaf,

@@ -295,3 +295,6 @@ sa-stage-in_progress = In progress
 sa-stage-awaiting_approval = Awaiting the leader's approval
 sa-stage-approved = Approved by the leader
 sa-stage-submitted = Submitted to MoHA
+sa-report-title = Self-assessment report
+sa-report-print = Printable report
+sa-report-xlsx = Download the report (.xlsx)

@@ -295,3 +295,6 @@ sa-stage-in_progress = Đang thực hiện
 sa-stage-awaiting_approval = Chờ lãnh đạo phê duyệt
 sa-stage-approved = Lãnh đạo đã phê duyệt
 sa-stage-submitted = Đã gửi Bộ Nội vụ
+sa-report-title = Báo cáo tự đánh giá, chấm điểm
+sa-report-print = Bản in báo cáo
+sa-report-xlsx = Tải báo cáo (.xlsx)

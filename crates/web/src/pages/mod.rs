@@ -14,6 +14,7 @@ pub mod layout;
 pub mod login;
 pub mod password;
 pub mod sa_dashboard;
+pub mod sa_report;
 pub mod self_assessment;
 pub mod static_files;
 pub mod unit_context;

@@ -75,6 +75,11 @@ impl Loaded {
             })
     }
 
+    /// What the unit saved for a leaf, if anything.
+    pub(crate) fn saved(&self, code: &str) -> Option<self_assessments::Leaf> {
+        self.leaves.get(code).cloned()
+    }
+
     fn self_leaves(&self) -> Vec<&Node> {
         self.set
             .leaves()
