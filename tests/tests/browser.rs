@@ -367,3 +367,173 @@ async fn pages_fit_a_phone_screen() {
     }
     b.quit().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let qni = app.unit_id("QNI").await;
+    let cid = app.campaign_id().await;
+    let d = start_driver().await;
+
+    // The officer scores a leaf: typing is enough, the form saves itself.
+    let officer = browser(&d, 1280, 900).await;
+    log_in(&officer, &app, "qni.canbo").await;
+    click_to_navigate(&officer, By::Id("go-self-assessment")).await;
+    assert!(text_of(&officer, "#sa-state").await.contains("Đang soạn"));
+    officer
+        .goto(app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")))
+        .await
+        .unwrap();
+    officer
+        .find(By::Id("score"))
+        .await
+        .unwrap()
+        .send_keys("1")
+        .await
+        .unwrap();
+    officer
+        .query(By::XPath(
+            "//p[@id='autosave-status' and contains(., 'Đã lưu tự động')]",
+        ))
+        .first()
+        .await
+        .expect("the autosave status appears");
+    let saved = parindex_db::self_assessments::leaves(&app.db, qni)
+        .await
+        .unwrap();
+    assert_eq!(
+        saved["1.1.1"].score.map(|p| p.to_fixed()),
+        Some("1.00".into())
+    );
+
+    // Evidence through the real file input.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("Kế hoạch CCHC.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+    officer
+        .find(By::Id("evidence-file"))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    officer
+        .find(By::Id("reference"))
+        .await
+        .unwrap()
+        .send_keys("trang 1")
+        .await
+        .unwrap();
+    click_to_navigate(&officer, By::Css("#evidence form button[type=submit]")).await;
+    let evidence = text_of(&officer, "#evidence").await;
+    assert!(
+        evidence.contains("Kế hoạch CCHC.pdf") && evidence.contains("trang 1"),
+        "{evidence}"
+    );
+    assert_eq!(text_of(&officer, "#leaf-status").await, "Hoàn thành");
+
+    // The rest is filled in directly, then the officer sends it to the leader.
+    let set_id = parindex_db::criteria_sets::pinned(&app.db, cid)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(l, _)| l == "province")
+        .unwrap()
+        .1
+        .id;
+    let set = parindex_db::criteria_sets::tree(&app.db, set_id)
+        .await
+        .unwrap();
+    let ctx = parindex_db::Ctx::system(0);
+    for leaf in set.leaves().into_iter().filter(|l| {
+        l.method == Some(parindex_domain::criteria::Method::SelfAssessed) && l.code != "1.1.1"
+    }) {
+        parindex_db::self_assessments::save_leaf(
+            &app.db,
+            &ctx,
+            cid,
+            qni,
+            &leaf.code,
+            Some(leaf.max),
+            "Đã thực hiện",
+        )
+        .await
+        .unwrap();
+    }
+    officer
+        .goto(app.url(&format!("/unit/{qni}/self-assessment")))
+        .await
+        .unwrap();
+    click_to_navigate(
+        &officer,
+        By::Css("form[action$='/self-assessment/send'] button"),
+    )
+    .await;
+    assert!(
+        text_of(&officer, "#sa-state")
+            .await
+            .contains("Chờ lãnh đạo phê duyệt")
+    );
+
+    // The leader approves in another browser.
+    let leader = browser(&d, 1280, 900).await;
+    log_in(&leader, &app, "qni.lanhdao").await;
+    leader
+        .goto(app.url(&format!("/unit/{qni}/self-assessment")))
+        .await
+        .unwrap();
+    click_to_navigate(
+        &leader,
+        By::Css("form[action$='/self-assessment/approve'] button"),
+    )
+    .await;
+    assert!(
+        text_of(&leader, "#sa-state")
+            .await
+            .contains("Lãnh đạo đã phê duyệt")
+    );
+    leader.quit().await.unwrap();
+
+    // The officer confirms and submits; the leaf is read-only afterwards.
+    officer
+        .goto(app.url(&format!("/unit/{qni}/self-assessment")))
+        .await
+        .unwrap();
+    officer
+        .find(By::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_navigate(
+        &officer,
+        By::Css("form[action$='/self-assessment/submit'] button"),
+    )
+    .await;
+    assert!(
+        text_of(&officer, "#sa-state")
+            .await
+            .contains("Đã gửi Bộ Nội vụ")
+    );
+    officer
+        .goto(app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")))
+        .await
+        .unwrap();
+    assert!(
+        officer.find_all(By::Id("score")).await.unwrap().is_empty(),
+        "no score input after submission"
+    );
+    officer.quit().await.unwrap();
+
+    // MoHA sees it submitted.
+    let moha = browser(&d, 1280, 900).await;
+    log_in(&moha, &app, "moha.thamdinh").await;
+    moha.goto(app.url(&format!("/admin/campaigns/{cid}/self-assessments")))
+        .await
+        .unwrap();
+    let row = text_of(&moha, &format!("tr[data-unit='{qni}']")).await;
+    assert!(row.contains("Đã gửi Bộ Nội vụ"), "{row}");
+    moha.quit().await.unwrap();
+}

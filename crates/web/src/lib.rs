@@ -34,6 +34,7 @@ pub fn route_table() -> RouteTable {
         .get("/healthz", Public, health::healthz)
         .get("/readyz", Public, health::readyz)
         .get("/static/app.css", Public, static_files::css)
+        .get("/static/autosave.js", Public, static_files::autosave_js)
         .get("/api/openapi.json", Public, api::openapi::document)
         .get("/", Public, home::root)
         .get("/login", Public, login::form)

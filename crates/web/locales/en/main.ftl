@@ -298,3 +298,6 @@ sa-stage-submitted = Submitted to MoHA
 sa-report-title = Self-assessment report
 sa-report-print = Printable report
 sa-report-xlsx = Download the report (.xlsx)
+autosave-saving = Saving…
+autosave-saved = Saved automatically at
+autosave-failed = Not saved: check the score and press "Save".

@@ -298,3 +298,6 @@ sa-stage-submitted = Đã gửi Bộ Nội vụ
 sa-report-title = Báo cáo tự đánh giá, chấm điểm
 sa-report-print = Bản in báo cáo
 sa-report-xlsx = Tải báo cáo (.xlsx)
+autosave-saving = Đang lưu…
+autosave-saved = Đã lưu tự động lúc
+autosave-failed = Chưa lưu được: kiểm tra lại điểm và bấm "Lưu".

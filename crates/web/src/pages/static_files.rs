@@ -12,3 +12,13 @@ pub async fn css() -> impl IntoResponse {
         include_str!("../../static/app.css"),
     )
 }
+
+pub async fn autosave_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/autosave.js"),
+    )
+}
