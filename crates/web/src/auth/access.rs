@@ -152,6 +152,21 @@ impl FromRequestParts<AppState> for UnitReader {
     }
 }
 
+/// The signed-in account, if it holds `role` in the unit named by the path.
+async fn unit_role(
+    parts: &mut Parts,
+    state: &AppState,
+    role: Role,
+) -> Result<(User, i64), AppError> {
+    let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
+    let unit_id = unit_param(parts)?;
+    if role_of(&user) == Some(role) && user.unit_id == Some(unit_id) {
+        Ok((user, unit_id))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 impl FromRequestParts<AppState> for UnitOfficer {
     type Rejection = AppError;
 
@@ -159,13 +174,8 @@ impl FromRequestParts<AppState> for UnitOfficer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
-        let unit_id = unit_param(parts)?;
-        if role_of(&user) == Some(Role::UnitOfficer) && user.unit_id == Some(unit_id) {
-            Ok(UnitOfficer { user, unit_id })
-        } else {
-            Err(AppError::Forbidden)
-        }
+        let (user, unit_id) = unit_role(parts, state, Role::UnitOfficer).await?;
+        Ok(UnitOfficer { user, unit_id })
     }
 }
 
@@ -176,12 +186,7 @@ impl FromRequestParts<AppState> for UnitLeaderOf {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
-        let unit_id = unit_param(parts)?;
-        if role_of(&user) == Some(Role::UnitLeader) && user.unit_id == Some(unit_id) {
-            Ok(UnitLeaderOf { user, unit_id })
-        } else {
-            Err(AppError::Forbidden)
-        }
+        let (user, unit_id) = unit_role(parts, state, Role::UnitLeader).await?;
+        Ok(UnitLeaderOf { user, unit_id })
     }
 }

@@ -4,7 +4,7 @@
 use crate::auth::{MohaAdmin, password};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::pages::layout::Page;
+use crate::pages::layout::{DoneQuery, Page};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -65,12 +65,6 @@ pub struct AccountForm {
     pub email: String,
     pub role: String,
     pub unit_id: String,
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    pub done: Option<String>,
 }
 
 fn roles(page: &Page) -> Vec<(String, String)> {

@@ -4,7 +4,7 @@
 use crate::auth::{MohaAdmin, MohaStaff};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::pages::layout::Page;
+use crate::pages::layout::{DoneQuery, Page};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -205,12 +205,6 @@ fn deadline_fields(page: &Page, f: &CampaignForm) -> Vec<(String, String, String
             )
         })
         .collect()
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    pub done: Option<String>,
 }
 
 pub async fn list(

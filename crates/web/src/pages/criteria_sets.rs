@@ -4,7 +4,7 @@
 use crate::auth::{MohaAdmin, MohaStaff};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::pages::layout::Page;
+use crate::pages::layout::{DoneQuery, Page};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -53,12 +53,6 @@ pub struct ShowPage {
 pub struct ErrorsPage {
     pub page: Page,
     pub problems: Vec<(String, String)>,
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    pub done: Option<String>,
 }
 
 pub async fn list(

@@ -121,6 +121,13 @@ impl Page {
     }
 }
 
+/// `?done=saved` after a change: which notice the next page shows.
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

@@ -5,7 +5,7 @@
 use crate::auth::{UnitLeaderOf, UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::pages::layout::Page;
+use crate::pages::layout::{DoneQuery, Page};
 use crate::pages::unit_context::UnitContext;
 use crate::state::AppState;
 use askama::Template;
@@ -225,12 +225,6 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
         is_leader: role == Some(Role::UnitLeader),
         editable: l.editable(),
     }
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    pub done: Option<String>,
 }
 
 pub async fn show(

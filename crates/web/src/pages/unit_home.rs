@@ -4,7 +4,7 @@
 use crate::auth::UnitReader;
 use crate::error::AppResult;
 use crate::meta::Meta;
-use crate::pages::layout::Page;
+use crate::pages::layout::{DoneQuery, Page};
 use crate::pages::unit_context::UnitContext;
 use crate::state::AppState;
 use askama::Template;
@@ -18,12 +18,6 @@ pub struct UnitHomePage {
     pub cx: UnitContext,
     pub campaign_name: String,
     pub can_edit_focal: bool,
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    pub done: Option<String>,
 }
 
 pub async fn show(

@@ -4,7 +4,7 @@
 use crate::auth::MohaAdmin;
 use crate::error::AppResult;
 use crate::meta::Meta;
-use crate::pages::layout::Page;
+use crate::pages::layout::{DoneQuery, Page};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -159,12 +159,6 @@ pub async fn create(
         ext: Default::default(),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    pub done: Option<String>,
 }
 
 pub async fn edit_form(
