@@ -342,11 +342,20 @@ async fn pages_fit_a_phone_screen() {
     let d = start_driver().await;
     let b = browser(&d, 390, 844).await;
     log_in(&b, &app, "moha.admin").await;
+    let set = parindex_db::criteria_sets::list(&app.db).await.unwrap()[0].id;
+    let hpg = app.unit_id("HPG").await;
     for path in [
         "/admin/campaigns".to_string(),
         format!("/admin/campaigns/{cid}"),
         format!("/unit/{btp}"),
         "/admin/accounts".to_string(),
+        "/admin/criteria-sets".to_string(),
+        format!("/admin/criteria-sets/{set}"),
+        format!("/admin/campaigns/{cid}/self-assessments"),
+        format!("/unit/{hpg}/self-assessment"),
+        format!("/unit/{hpg}/self-assessment/leaf/1.1.1"),
+        format!("/unit/{hpg}/self-assessment/print"),
+        "/admin/audit".to_string(),
         "/login".to_string(),
     ] {
         b.goto(app.url(&path)).await.unwrap();
