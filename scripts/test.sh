@@ -58,8 +58,8 @@ status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo '[0-9]+ passed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
-on_sqlite=$(grep -Ec '^test sqlite::.* \.\.\. ok$' /tmp/parindex-test.log || true)
-on_pg=$(grep -Ec '^test postgres::.* \.\.\. ok$' /tmp/parindex-test.log || true)
+on_sqlite=$(grep -Ec '^test (.*::)?sqlite::.* \.\.\. ok$' /tmp/parindex-test.log || true)
+on_pg=$(grep -Ec '^test (.*::)?postgres::.* \.\.\. ok$' /tmp/parindex-test.log || true)
 echo
 echo "database suite: $on_sqlite passed on SQLite, $on_pg passed on PostgreSQL"
 echo "suite: $passed passed, $failed failed"

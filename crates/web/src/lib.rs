@@ -181,6 +181,16 @@ pub fn route_table() -> RouteTable {
             api::v1::campaign_units,
         )
         .get("/api/v1/units/{unit}", UnitReader, api::v1::unit)
+        .get(
+            "/api/v1/units/{unit}/self-assessment",
+            UnitReader,
+            api::v1::self_assessment,
+        )
+        .post(
+            "/api/v1/units/{unit}/self-assessment/leaves/{code}",
+            UnitOfficer,
+            api::v1::save_self_score,
+        )
 }
 
 /// The whole application with its middleware.

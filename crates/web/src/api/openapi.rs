@@ -27,6 +27,25 @@ fn get(summary: &str, schema: &str, params: Value) -> Value {
     json!({ "get": { "summary": summary, "parameters": params, "responses": responses, "security": [{ "session": [] }] } })
 }
 
+fn save_score_op() -> Value {
+    let mut responses = error_responses();
+    if let Some(m) = responses.as_object_mut() {
+        m.insert("200".into(), json!({ "description": "Saved; the leaf as it is now", "content": { "application/json": { "schema": { "type": "object", "properties": { "leaf": { "$ref": "#/components/schemas/Leaf" } } } } } }));
+        m.insert("409".into(), json!({ "description": "The self-assessment deadline has passed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
+        m.insert("422".into(), json!({ "description": "Invalid input, by field; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
+    }
+    json!({ "post": {
+        "summary": "Save one self-assessed leaf's score and explanation (the unit's officers, while the report is a draft and the deadline open). Send an Origin header matching the server, as browsers do.",
+        "parameters": [
+            { "name": "unit", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } },
+            { "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "1.1.1" }
+        ],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ScoreBody" } } } },
+        "responses": responses,
+        "security": [{ "session": [] }]
+    } })
+}
+
 fn id_param(name: &str) -> Value {
     json!([{ "name": name, "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }])
 }
@@ -43,7 +62,9 @@ pub fn spec() -> Value {
             "/api/v1/me": get("The signed-in account", "Me", json!([])),
             "/api/v1/campaigns": get("All campaigns with their deadlines (MoHA staff)", "CampaignList", json!([])),
             "/api/v1/campaigns/{campaign}/units": get("The units of one campaign (MoHA staff)", "UnitList", id_param("campaign")),
-            "/api/v1/units/{unit}": get("One unit with its deadlines, support contact and focal contacts (MoHA staff or the unit's own accounts)", "UnitDetail", id_param("unit"))
+            "/api/v1/units/{unit}": get("One unit with its deadlines, support contact and focal contacts (MoHA staff or the unit's own accounts)", "UnitDetail", id_param("unit")),
+            "/api/v1/units/{unit}/self-assessment": get("The unit's self-assessment: state, and every leaf with its score, explanation and status (MoHA staff or the unit's own accounts)", "SelfAssessment", id_param("unit")),
+            "/api/v1/units/{unit}/self-assessment/leaves/{code}": save_score_op()
         },
         "components": {
             "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "parindex_session" } },
@@ -66,6 +87,20 @@ pub fn spec() -> Value {
                 "UnitDeadline": { "type": "object", "properties": {
                     "kind": { "type": "string" }, "due_date": { "type": ["string", "null"], "format": "date" }, "extended": { "type": "boolean" },
                     "extension_reason": { "type": ["string", "null"] }, "open": { "type": "boolean" } } },
+                "ScoreBody": { "type": "object", "properties": {
+                    "score": { "type": "string", "description": "Points with up to 2 decimals, e.g. \"1.25\" or \"1,25\"; empty clears the score" },
+                    "explanation": { "type": "string" } } },
+                "Leaf": { "type": "object", "properties": {
+                    "code": { "type": "string" }, "name_vi": { "type": "string" }, "name_en": { "type": "string" },
+                    "max": { "type": "string" }, "method": { "type": ["string", "null"], "enum": ["self", "survey", "imported", null] },
+                    "score": { "type": ["string", "null"] }, "explanation": { "type": "string" }, "evidence_count": { "type": "integer" },
+                    "status": { "type": ["string", "null"], "enum": ["not_started", "in_progress", "complete", "needs_explanation", null] } } },
+                "SelfAssessment": { "type": "object", "properties": {
+                    "unit_id": { "type": "integer" },
+                    "state": { "type": "string", "enum": ["draft", "awaiting_approval", "approved", "submitted"] },
+                    "open": { "type": "boolean" }, "editable": { "type": "boolean" }, "complete": { "type": "boolean" },
+                    "leader_comment": { "type": "string" }, "difficulties": { "type": "string" },
+                    "leaves": { "type": "array", "items": { "$ref": "#/components/schemas/Leaf" } } } },
                 "Contact": { "type": ["object", "null"], "additionalProperties": { "type": "string" } },
                 "UnitDetail": { "type": "object", "properties": {
                     "unit": { "$ref": "#/components/schemas/Unit" },

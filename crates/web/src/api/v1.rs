@@ -1,11 +1,14 @@
 //! Version 1 of the JSON API. The same extractors as the pages enforce who may read what.
 
-use crate::auth::{Authenticated, MohaStaff, UnitReader};
+use crate::auth::{Authenticated, MohaStaff, UnitOfficer, UnitReader};
 use crate::error::AppResult;
+use crate::meta::Meta;
+use crate::pages::self_assessment::{Loaded, SaveOutcome, report_json, save_score};
 use crate::pages::unit_context::UnitContext;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use parindex_db::{campaigns, deadlines, units};
 use serde_json::{Value, json};
 
@@ -64,4 +67,63 @@ pub async fn unit(State(state): State<AppState>, r: UnitReader) -> AppResult<Jso
         "support_contact": cx.support,
         "focal_contacts": cx.focal.map(|f| f.contacts),
     })))
+}
+
+pub async fn self_assessment(
+    State(state): State<AppState>,
+    r: UnitReader,
+) -> AppResult<Json<Value>> {
+    Ok(Json(report_json(&state, r.unit_id).await?))
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ScoreBody {
+    /// "1.25" or "1,25"; empty clears the score.
+    pub score: String,
+    pub explanation: String,
+}
+
+/// Saves one leaf's score through the same checks as the page: 200 with the leaf, or 422 with the
+/// problems by field and nothing saved.
+pub async fn save_self_score(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Path((_unit, code)): Path<(i64, String)>,
+    Json(body): Json<ScoreBody>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let l = Loaded::load(&state, o.unit_id).await?;
+    match save_score(
+        &state,
+        &meta,
+        &o.user,
+        &l,
+        &code,
+        &body.score,
+        &body.explanation,
+    )
+    .await?
+    {
+        SaveOutcome::Saved => {
+            let report = report_json(&state, o.unit_id).await?;
+            let leaf = report["leaves"]
+                .as_array()
+                .and_then(|ls| ls.iter().find(|x| x["code"] == code.as_str()).cloned());
+            Ok((StatusCode::OK, Json(json!({ "leaf": leaf }))))
+        }
+        SaveOutcome::Invalid(problems) => {
+            let fields: serde_json::Map<String, Value> = problems
+                .iter()
+                .map(|(f, m)| ((*f).to_string(), Value::String(m.clone())))
+                .collect();
+            let message = meta.lang.t("error-bad-input");
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(
+                    json!({ "error": { "code": "invalid", "message": message, "fields": fields } }),
+                ),
+            ))
+        }
+    }
 }

@@ -31,7 +31,7 @@ pub(crate) struct Loaded {
     pub(crate) report: self_assessments::Report,
     leaves: HashMap<String, self_assessments::Leaf>,
     evidence: HashMap<String, usize>,
-    open: bool,
+    pub(crate) open: bool,
 }
 
 impl Loaded {
@@ -60,7 +60,7 @@ impl Loaded {
         })
     }
 
-    fn entry(&self, code: &str) -> LeafEntry {
+    pub(crate) fn entry(&self, code: &str) -> LeafEntry {
         let evidence_count = self.evidence.get(code).copied().unwrap_or(0);
         self.leaves
             .get(code)
@@ -89,7 +89,7 @@ impl Loaded {
     }
 
     /// Every self-assessed leaf scored, and explained where it has no evidence.
-    fn complete(&self) -> bool {
+    pub(crate) fn complete(&self) -> bool {
         self.self_leaves()
             .iter()
             .all(|l| sa::leaf_status(&self.entry(&l.code)) == LeafStatus::Complete)
@@ -374,6 +374,62 @@ pub(crate) fn stale(e: DbError) -> AppError {
     }
 }
 
+/// The outcome of a score save: saved, or the input's problems by field (nothing saved).
+pub(crate) enum SaveOutcome {
+    Saved,
+    Invalid(Vec<(&'static str, String)>),
+}
+
+/// Checks and saves one leaf's score and explanation, for the page and the API alike: the leaf must be
+/// self-assessed, the deadline open, the report a draft, the score within [0, max].
+pub(crate) async fn save_score(
+    state: &AppState,
+    meta: &Meta,
+    officer: &User,
+    l: &Loaded,
+    code: &str,
+    raw_score: &str,
+    raw_explanation: &str,
+) -> AppResult<SaveOutcome> {
+    let node = find_leaf(&l.set, code)?;
+    if node.method != Some(Method::SelfAssessed) {
+        return Err(AppError::BadRequest("sa-not-self"));
+    }
+    locked(l, state.clock.now())?;
+    if !l.report.state.editable() {
+        return Err(AppError::BadRequest("sa-wrong-state"));
+    }
+    let mut problems = Vec::new();
+    let explanation = text::clean(raw_explanation);
+    let max = meta.lang.decimal(&node.max.to_fixed());
+    let score = sa::check_score(raw_score, node.max).unwrap_or_else(|e| {
+        problems.push((
+            "score",
+            meta.lang.t_args(e.message_key(), &[("max", max.clone())]),
+        ));
+        None
+    });
+    if explanation.chars().count() > 5000 {
+        problems.push(("explanation", meta.lang.t("field-too-long")));
+    }
+    if !problems.is_empty() {
+        return Ok(SaveOutcome::Invalid(problems));
+    }
+    let ctx = meta.ctx(Some(officer.id), &officer.username, state.clock.now_ms());
+    self_assessments::save_leaf(
+        &state.db,
+        &ctx,
+        l.cx.campaign.id,
+        l.cx.unit.id,
+        code,
+        score,
+        &explanation,
+    )
+    .await
+    .map_err(stale)?;
+    Ok(SaveOutcome::Saved)
+}
+
 pub async fn save_leaf(
     State(state): State<AppState>,
     meta: Meta,
@@ -382,51 +438,52 @@ pub async fn save_leaf(
     Form(f): Form<LeafForm>,
 ) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    let node = find_leaf(&l.set, &code)?;
-    if node.method != Some(Method::SelfAssessed) {
-        return Err(AppError::BadRequest("sa-not-self"));
-    }
-    locked(&l, state.clock.now())?;
-    if !l.report.state.editable() {
-        return Err(AppError::BadRequest("sa-wrong-state"));
-    }
-    let explanation = text::clean(&f.explanation);
-    let mut body = leaf_page(&meta, &o.user, &l, node, Some((&f.score, &f.explanation)));
-    let score = match sa::check_score(&f.score, node.max) {
-        Ok(s) => s,
-        Err(e) => {
-            body.page.error_msg(
-                "score",
-                meta.lang
-                    .t_args(e.message_key(), &[("max", body.max.clone())]),
-            );
-            None
+    match save_score(&state, &meta, &o.user, &l, &code, &f.score, &f.explanation).await? {
+        SaveOutcome::Saved => Ok(Redirect::to(&format!(
+            "/unit/{}/self-assessment?done=saved#leaf-{}",
+            o.unit_id, code
+        ))
+        .into_response()),
+        SaveOutcome::Invalid(problems) => {
+            let node = find_leaf(&l.set, &code)?;
+            let mut body = leaf_page(&meta, &o.user, &l, node, Some((&f.score, &f.explanation)));
+            for (field, message) in problems {
+                body.page.error_msg(field, message);
+            }
+            let body = with_evidence(&state, o.unit_id, body).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
-    };
-    if explanation.chars().count() > 5000 {
-        body.page.error("explanation", "field-too-long");
     }
-    if body.page.has_errors() {
-        let body = with_evidence(&state, o.unit_id, body).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
-    }
-    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    self_assessments::save_leaf(
-        &state.db,
-        &ctx,
-        l.cx.campaign.id,
-        o.unit_id,
-        &code,
-        score,
-        &explanation,
-    )
-    .await
-    .map_err(stale)?;
-    Ok(Redirect::to(&format!(
-        "/unit/{}/self-assessment?done=saved#leaf-{}",
-        o.unit_id, code
-    ))
-    .into_response())
+}
+
+/// The report as JSON for `/api/v1`: its state, whether it is open, and every leaf.
+pub(crate) async fn report_json(state: &AppState, unit_id: i64) -> AppResult<serde_json::Value> {
+    let l = Loaded::load(state, unit_id).await?;
+    let leaves: Vec<serde_json::Value> = l
+        .set
+        .leaves()
+        .into_iter()
+        .map(|n| {
+            let e = l.entry(&n.code);
+            let is_self = n.method == Some(Method::SelfAssessed);
+            serde_json::json!({
+                "code": n.code, "name_vi": n.name_vi, "name_en": n.name_en, "max": n.max,
+                "method": n.method.map(|m| m.as_str()),
+                "score": e.score, "explanation": e.explanation, "evidence_count": e.evidence_count,
+                "status": is_self.then(|| sa::leaf_status(&e).as_str()),
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "unit_id": unit_id,
+        "state": l.report.state.as_str(),
+        "open": l.open,
+        "editable": l.editable(),
+        "complete": l.complete(),
+        "leader_comment": l.report.leader_comment,
+        "difficulties": l.report.difficulties,
+        "leaves": leaves,
+    }))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
