@@ -38,6 +38,12 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Where evidence files are kept (local disk by default; any S3-compatible store later).
     pub files: Arc<dyn object_store::ObjectStore>,
+    /// Parsed criteria trees by set id. Stored sets never change, so each is read and hash-checked once.
+    criteria: Arc<
+        std::sync::RwLock<
+            std::collections::HashMap<i64, Arc<parindex_domain::criteria::CriteriaSet>>,
+        >,
+    >,
 }
 
 impl AppState {
@@ -52,7 +58,28 @@ impl AppState {
             clock,
             config: Arc::new(config),
             files,
+            criteria: Arc::default(),
         }
+    }
+
+    /// The tree of a stored criteria set, from memory after the first (hash-checked) read.
+    pub async fn criteria_tree(
+        &self,
+        set_id: i64,
+    ) -> Result<Arc<parindex_domain::criteria::CriteriaSet>, parindex_db::DbError> {
+        if let Some(t) = self
+            .criteria
+            .read()
+            .ok()
+            .and_then(|m| m.get(&set_id).cloned())
+        {
+            return Ok(t);
+        }
+        let tree = Arc::new(parindex_db::criteria_sets::tree(&self.db, set_id).await?);
+        if let Ok(mut m) = self.criteria.write() {
+            m.insert(set_id, tree.clone());
+        }
+        Ok(tree)
     }
 
     /// Files kept on local disk under `dir` (created if missing).

@@ -81,7 +81,7 @@ pub async fn show(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<ShowPage> {
     let stored = criteria_sets::get(&state.db, id).await?;
-    let set: CriteriaSet = criteria_sets::tree(&state.db, id).await?;
+    let set = state.criteria_tree(id).await?;
     let en = meta.lang == crate::i18n::Lang::En;
     let pick = |vi: &str, e: &str| {
         if en && !e.is_empty() {

@@ -52,9 +52,9 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<DashboardPage> {
     let campaign = campaigns::get(&state.db, id).await?;
-    let mut sets: HashMap<String, CriteriaSet> = HashMap::new();
+    let mut sets: HashMap<String, std::sync::Arc<CriteriaSet>> = HashMap::new();
     for (level, stored) in criteria_sets::pinned(&state.db, id).await? {
-        sets.insert(level, criteria_sets::tree(&state.db, stored.id).await?);
+        sets.insert(level, state.criteria_tree(stored.id).await?);
     }
     let mut rows = Vec::new();
     for u in units::list(&state.db, id).await? {

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 /// Everything the pages need about one unit's report.
 pub(crate) struct Loaded {
     pub(crate) cx: UnitContext,
-    pub(crate) set: CriteriaSet,
+    pub(crate) set: std::sync::Arc<CriteriaSet>,
     pub(crate) report: self_assessments::Report,
     leaves: HashMap<String, self_assessments::Leaf>,
     evidence: HashMap<String, usize>,
@@ -43,7 +43,7 @@ impl Loaded {
             .find(|(level, _)| *level == cx.unit.level)
             .map(|(_, s)| s)
             .ok_or(AppError::BadRequest("sa-no-criteria-set"))?;
-        let set = criteria_sets::tree(&state.db, stored.id).await?;
+        let set = state.criteria_tree(stored.id).await?;
         let report = self_assessments::report(&state.db, unit_id).await?;
         let leaves = self_assessments::leaves(&state.db, unit_id).await?;
         let evidence = parindex_db::evidence::counts(&state.db, unit_id).await?;
