@@ -50,11 +50,24 @@ pub async fn add_file(
         return Ok(existing);
     }
     let mut tx = db.begin().await?;
-    let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+    let (id,): (i64,) = match on_tx!(&mut tx, c => sqlx::query_as(
         "INSERT INTO evidence_files (unit_id, sha256, filename, content_type, size_bytes, storage_key, uploaded_at, uploaded_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     ).bind(unit_id).bind(f.sha256).bind(f.filename).bind(f.content_type).bind(f.size_bytes).bind(f.storage_key)
-    .bind(ctx.now_ms).bind(ctx.actor_id.unwrap_or(0)).fetch_one(c).await)?;
+    .bind(ctx.now_ms).bind(ctx.actor_id.unwrap_or(0)).fetch_one(c).await)
+    {
+        Ok(row) => row,
+        Err(e) => match DbError::from(e) {
+            // The same file uploaded twice at once: the other upload stored it, so use that one.
+            DbError::Conflict(_) => {
+                drop(tx);
+                return by_hash(db, unit_id, f.sha256)
+                    .await?
+                    .ok_or(DbError::NotFound);
+            }
+            other => return Err(other),
+        },
+    };
     audit::append(&mut tx, ctx, Change {
         action: "evidence.upload",
         entity: "evidence_file",

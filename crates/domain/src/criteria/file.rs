@@ -40,8 +40,6 @@ use super::{CriteriaSet, Node, validate};
 use crate::{Level, Points};
 use serde::Deserialize;
 
-pub use super::Method as _MethodReexport;
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {

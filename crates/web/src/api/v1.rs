@@ -105,13 +105,7 @@ pub async fn save_self_score(
     )
     .await?
     {
-        SaveOutcome::Saved => {
-            let report = report_json(&state, o.unit_id).await?;
-            let leaf = report["leaves"]
-                .as_array()
-                .and_then(|ls| ls.iter().find(|x| x["code"] == code.as_str()).cloned());
-            Ok((StatusCode::OK, Json(json!({ "leaf": leaf }))))
-        }
+        SaveOutcome::Saved(leaf) => Ok((StatusCode::OK, Json(json!({ "leaf": leaf })))),
         SaveOutcome::Invalid(problems) => {
             let fields: serde_json::Map<String, Value> = problems
                 .iter()

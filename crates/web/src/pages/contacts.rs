@@ -29,51 +29,49 @@ pub async fn set_support(
     Path(campaign_id): Path<i64>,
     Form(f): Form<SupportForm>,
 ) -> AppResult<Response> {
-    let mut body = show_page(&state, &meta, &user, campaign_id, None).await?;
+    parindex_db::campaigns::get(&state.db, campaign_id).await?;
     let level = Level::parse(&f.level).ok_or(AppError::BadRequest("level-invalid"))?;
     let l = level.as_str();
+    let mut errors: Vec<(String, &'static str)> = Vec::new();
     let name = text::clean(&f.name);
     if name.is_empty() || name.chars().count() > 200 {
-        body.page
-            .error(&format!("support-name-{l}"), "support-name-invalid");
+        errors.push((format!("support-name-{l}"), "support-name-invalid"));
     }
     let phone = phone::normalize(&f.phone);
     if phone.is_err() {
-        body.page
-            .error(&format!("support-phone-{l}"), "phone-invalid");
+        errors.push((format!("support-phone-{l}"), "phone-invalid"));
     }
     let email = Email::parse(&f.email);
     if email.is_err() {
-        body.page
-            .error(&format!("support-email-{l}"), "email-invalid");
+        errors.push((format!("support-email-{l}"), "email-invalid"));
     }
-    match (body.page.has_errors(), phone, email) {
-        (false, Ok(phone), Ok(email)) => {
-            let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
-            let c = SupportContact {
-                level: l.into(),
-                name,
-                phone,
-                email: email.to_string(),
-            };
-            contacts::set_support(&state.db, &ctx, campaign_id, &c).await?;
-            Ok(Redirect::to(&format!(
-                "/admin/campaigns/{campaign_id}?done=saved#support"
-            ))
-            .into_response())
-        }
-        _ => {
-            // Show the form again with what was typed.
-            for row in body.support.iter_mut().filter(|r| r.contact.level == l) {
-                let typed = SupportContact {
-                    level: l.into(),
-                    name: f.name.clone(),
-                    phone: f.phone.clone(),
-                    email: f.email.clone(),
-                };
-                *row = crate::pages::campaigns::SupportRow::new(&meta, typed);
-            }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-        }
+    if let (true, Ok(phone), Ok(email)) = (errors.is_empty(), phone, email) {
+        let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+        let c = SupportContact {
+            level: l.into(),
+            name,
+            phone,
+            email: email.to_string(),
+        };
+        contacts::set_support(&state.db, &ctx, campaign_id, &c).await?;
+        return Ok(Redirect::to(&format!(
+            "/admin/campaigns/{campaign_id}?done=saved#support"
+        ))
+        .into_response());
     }
+    // Only a refused form needs the whole page again, with the errors and what was typed.
+    let mut body = show_page(&state, &meta, &user, campaign_id, None).await?;
+    for (field, key) in errors {
+        body.page.error(&field, key);
+    }
+    for row in body.support.iter_mut().filter(|r| r.contact.level == l) {
+        let typed = SupportContact {
+            level: l.into(),
+            name: f.name.clone(),
+            phone: f.phone.clone(),
+            email: f.email.clone(),
+        };
+        *row = crate::pages::campaigns::SupportRow::new(&meta, typed);
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }

@@ -29,18 +29,18 @@ pub async fn grant(
     Form(f): Form<ExtensionForm>,
 ) -> AppResult<Response> {
     let unit = units::get(&state.db, unit_id).await?;
-    let mut body = edit_page(&state, &meta, &user, unit_id, None).await?;
+    let mut errors: Vec<(&'static str, &'static str)> = Vec::new();
     let kind = DeadlineKind::parse(&f.kind);
     if kind.is_none() {
-        body.page.error("kind", "deadline-kind-invalid");
+        errors.push(("kind", "deadline-kind-invalid"));
     }
     let day = deadline::parse_date(&f.due_date);
     if day.is_none() {
-        body.page.error("due_date", "date-invalid");
+        errors.push(("due_date", "date-invalid"));
     }
     let reason = text::clean(&f.reason);
     if reason.chars().count() < 5 || reason.chars().count() > 1000 {
-        body.page.error("reason", "extension-reason-required");
+        errors.push(("reason", "extension-reason-required"));
     }
     if let (Some(kind), Some(day)) = (kind, day) {
         let campaign_day = deadlines::for_campaign(&state.db, unit.campaign_id)
@@ -49,9 +49,9 @@ pub async fn grant(
             .find(|(k, _)| k == kind.as_str())
             .and_then(|(_, d)| deadline::parse_date(&d));
         if campaign_day.is_some_and(|c| day <= c) {
-            body.page.error("due_date", "extension-not-later");
+            errors.push(("due_date", "extension-not-later"));
         }
-        if !body.page.has_errors() {
+        if errors.is_empty() {
             let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
             deadlines::grant_extension(
                 &state.db,
@@ -67,6 +67,11 @@ pub async fn grant(
                 Redirect::to(&format!("/admin/units/{unit_id}/edit?done=extended")).into_response(),
             );
         }
+    }
+    // Only a refused form needs the whole page again, with the errors and what was typed.
+    let mut body = edit_page(&state, &meta, &user, unit_id, None).await?;
+    for (field, key) in errors {
+        body.page.error(field, key);
     }
     body.ext = f;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())

@@ -376,7 +376,8 @@ pub(crate) fn stale(e: DbError) -> AppError {
 
 /// The outcome of a score save: saved, or the input's problems by field (nothing saved).
 pub(crate) enum SaveOutcome {
-    Saved,
+    /// Saved; the leaf as it is now, in the API's JSON form.
+    Saved(serde_json::Value),
     Invalid(Vec<(&'static str, String)>),
 }
 
@@ -427,7 +428,12 @@ pub(crate) async fn save_score(
     )
     .await
     .map_err(stale)?;
-    Ok(SaveOutcome::Saved)
+    let entry = LeafEntry {
+        score,
+        explanation,
+        evidence_count: l.entry(code).evidence_count,
+    };
+    Ok(SaveOutcome::Saved(leaf_json(node, &entry)))
 }
 
 pub async fn save_leaf(
@@ -439,7 +445,7 @@ pub async fn save_leaf(
 ) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
     match save_score(&state, &meta, &o.user, &l, &code, &f.score, &f.explanation).await? {
-        SaveOutcome::Saved => Ok(Redirect::to(&format!(
+        SaveOutcome::Saved(_) => Ok(Redirect::to(&format!(
             "/unit/{}/self-assessment?done=saved#leaf-{}",
             o.unit_id, code
         ))
@@ -457,22 +463,25 @@ pub async fn save_leaf(
 }
 
 /// The report as JSON for `/api/v1`: its state, whether it is open, and every leaf.
+/// One leaf as `/api/v1` shows it.
+pub(crate) fn leaf_json(n: &Node, e: &LeafEntry) -> serde_json::Value {
+    let is_self = n.method == Some(Method::SelfAssessed);
+    serde_json::json!({
+        "code": n.code, "name_vi": n.name_vi, "name_en": n.name_en, "max": n.max,
+        "method": n.method.map(|m| m.as_str()),
+        "score": e.score, "explanation": e.explanation, "evidence_count": e.evidence_count,
+        "status": is_self.then(|| sa::leaf_status(e).as_str()),
+    })
+}
+
+/// The report as JSON for `/api/v1`: its state, whether it is open, and every leaf.
 pub(crate) async fn report_json(state: &AppState, unit_id: i64) -> AppResult<serde_json::Value> {
     let l = Loaded::load(state, unit_id).await?;
     let leaves: Vec<serde_json::Value> = l
         .set
         .leaves()
         .into_iter()
-        .map(|n| {
-            let e = l.entry(&n.code);
-            let is_self = n.method == Some(Method::SelfAssessed);
-            serde_json::json!({
-                "code": n.code, "name_vi": n.name_vi, "name_en": n.name_en, "max": n.max,
-                "method": n.method.map(|m| m.as_str()),
-                "score": e.score, "explanation": e.explanation, "evidence_count": e.evidence_count,
-                "status": is_self.then(|| sa::leaf_status(&e).as_str()),
-            })
-        })
+        .map(|n| leaf_json(n, &l.entry(&n.code)))
         .collect();
     Ok(serde_json::json!({
         "unit_id": unit_id,
