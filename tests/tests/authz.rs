@@ -26,6 +26,7 @@ fn expected(access: Access, who: &Who, target_unit: Option<i64>) -> bool {
         Access::SignedIn | Access::Authenticated => who.role.is_some(),
         Access::MohaAdmin => who.role == Some(Role::MohaAdmin),
         Access::MohaStaff => moha,
+        Access::MohaAppraiser => who.role == Some(Role::MohaAppraiser),
         Access::UnitReader => {
             moha || (who.role.is_some() && who.unit.is_some() && who.unit == target_unit)
         }

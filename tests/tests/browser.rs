@@ -355,6 +355,9 @@ async fn pages_fit_a_phone_screen() {
         format!("/unit/{hpg}/self-assessment"),
         format!("/unit/{hpg}/self-assessment/leaf/1.1.1"),
         format!("/unit/{hpg}/self-assessment/print"),
+        format!("/admin/units/{hpg}/appraisal"),
+        format!("/admin/units/{hpg}/appraisal/leaf/1.1.1"),
+        format!("/unit/{}/appraisal", app.unit_id("UBDT").await),
         "/admin/audit".to_string(),
         "/login".to_string(),
     ] {
@@ -545,4 +548,162 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     let row = text_of(&moha, &format!("tr[data-unit='{qni}']")).await;
     assert!(row.contains("Đã gửi Bộ Nội vụ"), "{row}");
     moha.quit().await.unwrap();
+
+    // The self-assessment deadline passes (25/01/2024): everything locks. Sessions from before have
+    // expired, so everyone signs in again.
+    app.clock.advance(time::Duration::days(47));
+
+    // MoHA adjusts 1.1.1 with a reason and accepts the rest.
+    let moha = browser(&d, 1280, 900).await;
+    log_in(&moha, &app, "moha.thamdinh").await;
+    moha.goto(app.url(&format!("/admin/campaigns/{cid}/self-assessments")))
+        .await
+        .unwrap();
+    click_to_navigate(
+        &moha,
+        By::Css(format!("tr[data-unit='{qni}'] a[href$='/appraisal']")),
+    )
+    .await;
+    assert!(text_of(&moha, "#ap-stage").await.contains("vòng 1"));
+    click_to_navigate(&moha, By::Css("#appraisal-state a.button")).await;
+    moha.find(By::Id("verdict-adjust"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    moha.find(By::Id("score"))
+        .await
+        .unwrap()
+        .send_keys("0,5")
+        .await
+        .unwrap();
+    moha.find(By::Id("comment"))
+        .await
+        .unwrap()
+        .send_keys("Tài liệu kiểm chứng chưa có chữ ký")
+        .await
+        .unwrap();
+    click_to_navigate(&moha, By::Css("#decision button[type=submit]")).await;
+    assert_eq!(text_of(&moha, ".notice").await, "Đã lưu kết quả thẩm định.");
+    for leaf in set.leaves().into_iter().filter(|l| {
+        l.method == Some(parindex_domain::criteria::Method::SelfAssessed) && l.code != "1.1.1"
+    }) {
+        let d = parindex_domain::appraisal::decide(
+            parindex_domain::appraisal::Round::First,
+            leaf.max,
+            Some(leaf.max),
+            None,
+            "accept",
+            "",
+            "",
+        )
+        .unwrap();
+        parindex_db::appraisals::decide(
+            &app.db,
+            &ctx,
+            cid,
+            qni,
+            &leaf.code,
+            parindex_domain::appraisal::Round::First,
+            &d,
+        )
+        .await
+        .unwrap();
+    }
+    moha.goto(app.url(&format!("/admin/units/{qni}/appraisal")))
+        .await
+        .unwrap();
+    moha.find(By::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_navigate(&moha, By::Css("form[action$='/appraisal/send'] button")).await;
+    assert!(
+        text_of(&moha, "#ap-stage")
+            .await
+            .contains("Chờ đơn vị giải trình")
+    );
+
+    // The unit sees the adjustment and its reason, explains, and sends the explanation.
+    let officer = browser(&d, 1280, 900).await;
+    log_in(&officer, &app, "qni.canbo").await;
+    click_to_navigate(&officer, By::Id("go-appraisal")).await;
+    let table = text_of(&officer, "#appraisal").await;
+    assert!(
+        table.contains("Tài liệu kiểm chứng chưa có chữ ký") && table.contains("Chưa giải trình"),
+        "{table}"
+    );
+    click_to_navigate(&officer, By::Css("#leaf-1\\.1\\.1 a")).await;
+    officer
+        .find(By::Id("explanation"))
+        .await
+        .unwrap()
+        .send_keys("Bản có chữ ký đã bổ sung (Quyết định 12/QĐ-UBND)")
+        .await
+        .unwrap();
+    click_to_navigate(&officer, By::Css("form[data-autosave] button[type=submit]")).await;
+    assert_eq!(text_of(&officer, "#ap-explained").await, "1 / 1");
+    officer
+        .find(By::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_navigate(&officer, By::Css("form[action$='/appraisal/send'] button")).await;
+    assert!(
+        text_of(&officer, "#ap-stage")
+            .await
+            .contains("đang xem xét giải trình")
+    );
+
+    // Round 2: MoHA accepts the explanation and makes the scores final.
+    moha.goto(app.url(&format!("/admin/units/{qni}/appraisal/leaf/1.1.1")))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&moha, "#history-explanation")
+            .await
+            .contains("Quyết định 12/QĐ-UBND")
+    );
+    moha.find(By::Id("verdict-accept"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_navigate(&moha, By::Css("#decision button[type=submit]")).await;
+    moha.find(By::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_navigate(&moha, By::Css("form[action$='/appraisal/finalize'] button")).await;
+    assert!(
+        text_of(&moha, "#ap-stage")
+            .await
+            .contains("Đã có điểm chính thức")
+    );
+    moha.quit().await.unwrap();
+
+    // The unit sees the final scores with the leaf's whole history.
+    officer
+        .goto(app.url(&format!("/unit/{qni}/appraisal")))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&officer, "#ap-points").await,
+        text_of(&officer, "#ap-self-points").await,
+        "the explanation restored the only cut"
+    );
+    let row = text_of(&officer, "#leaf-1\\.1\\.1").await;
+    assert!(
+        row.contains("Tài liệu kiểm chứng chưa có chữ ký") && row.contains("Quyết định 12/QĐ-UBND"),
+        "{row}"
+    );
+    officer.quit().await.unwrap();
 }

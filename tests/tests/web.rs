@@ -1822,11 +1822,14 @@ mod sa_dashboard {
             .await
             .unwrap();
         for (stage, n) in [
-            ("not_started", 4),
+            ("not_started", 2),
             ("in_progress", 2),
             ("awaiting_approval", 1),
             ("approved", 1),
             ("submitted", 1),
+            ("in_appraisal", 1),
+            ("explaining", 1),
+            ("final", 1),
         ] {
             assert!(
                 html.contains(&format!("<dd data-stage=\"{stage}\">{n}</dd>")),

@@ -1,6 +1,7 @@
 //! The unit's evidence library and the links from leaves to its files. File contents live in the
 //! object store under `storage_key`; the database holds what describes them. Linking and unlinking are
-//! part of the report, so they happen only while it is a draft.
+//! part of the report, so they happen only while it is a draft, or while the unit explains a leaf MoHA
+//! adjusted.
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
@@ -127,13 +128,31 @@ pub async fn counts(db: &Db, unit_id: i64) -> DbResult<HashMap<String, usize>> {
         .collect())
 }
 
-async fn ensure_draft(tx: &mut crate::pool::Tx, unit_id: i64) -> DbResult<()> {
+/// When the unit may change a leaf's evidence: while the report is a draft, or — for a leaf MoHA
+/// adjusted in round 1 — while the unit explains it; then only links made since round 1 was sent can
+/// be removed.
+enum Window {
+    Draft,
+    Explaining { sent_at: i64 },
+}
+
+async fn window(tx: &mut crate::pool::Tx, unit_id: i64, code: &str) -> DbResult<Window> {
     let state: Option<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT state FROM self_assessments WHERE unit_id = $1")
         .bind(unit_id).fetch_optional(c).await)?;
     match state {
-        None => Ok(()),
-        Some((s,)) if s == "draft" => Ok(()),
-        Some(_) => Err(DbError::Stale),
+        None => return Ok(Window::Draft),
+        Some((s,)) if s == "draft" => return Ok(Window::Draft),
+        Some(_) => {}
+    }
+    let explaining: Option<(Option<i64>,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT a.sent_at FROM appraisals a JOIN appraisal_leaves l ON l.unit_id = a.unit_id \
+         WHERE a.unit_id = $1 AND l.leaf_code = $2 AND a.stage = 'explaining' AND l.r1_verdict = 'adjust'"
+    ).bind(unit_id).bind(code).fetch_optional(c).await)?;
+    match explaining {
+        Some((sent_at,)) => Ok(Window::Explaining {
+            sent_at: sent_at.unwrap_or(0),
+        }),
+        None => Err(DbError::Stale),
     }
 }
 
@@ -147,11 +166,18 @@ pub async fn link(
     reference: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    ensure_draft(&mut tx, unit_id).await?;
-    on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO evidence_links (unit_id, leaf_code, file_id, reference, linked_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (unit_id, leaf_code, file_id) DO UPDATE SET reference = excluded.reference"
-    ).bind(unit_id).bind(code).bind(file_id).bind(reference).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    // A submitted link stays as it was submitted; while explaining, only new links are added.
+    let sql = match window(&mut tx, unit_id, code).await? {
+        Window::Draft => {
+            "INSERT INTO evidence_links (unit_id, leaf_code, file_id, reference, linked_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (unit_id, leaf_code, file_id) DO UPDATE SET reference = excluded.reference"
+        }
+        Window::Explaining { .. } => {
+            "INSERT INTO evidence_links (unit_id, leaf_code, file_id, reference, linked_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (unit_id, leaf_code, file_id) DO NOTHING"
+        }
+    };
+    on_tx!(&mut tx, c => sqlx::query(sql).bind(unit_id).bind(code).bind(file_id).bind(reference).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,
         ctx,
@@ -180,11 +206,19 @@ pub async fn unlink(
     file_id: i64,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    ensure_draft(&mut tx, unit_id).await?;
-    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM evidence_links WHERE unit_id = $1 AND leaf_code = $2 AND file_id = $3")
-        .bind(unit_id).bind(code).bind(file_id).execute(c).await.map(|r| r.rows_affected()))?;
+    let since = match window(&mut tx, unit_id, code).await? {
+        Window::Draft => i64::MIN,
+        Window::Explaining { sent_at } => sent_at,
+    };
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "DELETE FROM evidence_links WHERE unit_id = $1 AND leaf_code = $2 AND file_id = $3 AND linked_at >= $4"
+    ).bind(unit_id).bind(code).bind(file_id).bind(since).execute(c).await.map(|r| r.rows_affected()))?;
     if n == 0 {
-        return Err(DbError::NotFound);
+        return Err(if since == i64::MIN {
+            DbError::NotFound
+        } else {
+            DbError::Stale
+        });
     }
     audit::append(
         &mut tx,
@@ -209,4 +243,12 @@ pub async fn all_links(db: &Db, unit_id: i64) -> DbResult<Vec<(String, String, S
         "SELECT l.leaf_code, f.filename, l.reference FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
          WHERE l.unit_id = $1 ORDER BY l.leaf_code, l.linked_at, f.id"
     ).bind(unit_id).fetch_all(p).await)?)
+}
+
+/// When each file was linked to a leaf, by file id (to tell what the unit added while explaining).
+pub async fn linked_at(db: &Db, unit_id: i64, code: &str) -> DbResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT file_id, linked_at FROM evidence_links WHERE unit_id = $1 AND leaf_code = $2"
+    ).bind(unit_id).bind(code).fetch_all(p).await)?;
+    Ok(rows.into_iter().collect())
 }

@@ -7,6 +7,7 @@
 #[macro_use]
 mod dispatch;
 
+pub mod appraisals;
 pub mod audit;
 pub mod backup;
 pub mod campaigns;

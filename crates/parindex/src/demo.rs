@@ -35,7 +35,7 @@ struct U {
     not_ranked: bool,
 }
 
-const UNITS: [U; 9] = [
+const UNITS: [U; 10] = [
     U {
         code: "BTP",
         level: "ministry",
@@ -101,6 +101,14 @@ const UNITS: [U; 9] = [
         not_ranked: false,
     },
     U {
+        code: "DNG",
+        level: "province",
+        name: "Ủy ban nhân dân thành phố Đà Nẵng",
+        short: "Thành phố Đà Nẵng",
+        domains: "danang.gov.vn",
+        not_ranked: false,
+    },
+    U {
         code: "AGG",
         level: "province",
         name: "Ủy ban nhân dân tỉnh An Giang",
@@ -111,7 +119,7 @@ const UNITS: [U; 9] = [
 ];
 
 /// (username, full name, role, unit code or "")
-const PEOPLE: [(&str, &str, &str, &str); 13] = [
+const PEOPLE: [(&str, &str, &str, &str); 15] = [
     ("moha.admin", "Lê Thị Hồng Nhung", "moha_admin", ""),
     ("moha.thamdinh", "Trần Quốc Bảo", "moha_appraiser", ""),
     ("btp.canbo", "Phạm Văn Hùng", "unit_officer", "BTP"),
@@ -125,6 +133,8 @@ const PEOPLE: [(&str, &str, &str, &str); 13] = [
     ("hpg.canbo", "Lý Văn Cường", "unit_officer", "HPG"),
     ("hni.canbo", "Trịnh Thị Phương", "unit_officer", "HNI"),
     ("agg.canbo", "Châu Văn Lợi", "unit_officer", "AGG"),
+    ("ubdt.canbo", "Hà Thị Ngọc Ánh", "unit_officer", "UBDT"),
+    ("ttcp.canbo", "Lương Văn Định", "unit_officer", "TTCP"),
 ];
 
 pub fn logins() -> Vec<DemoLogin> {
@@ -279,16 +289,20 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         .await?;
     }
     seed_self_assessments(db, &ctx, campaign.id, &ids).await?;
+    seed_appraisals(db, &ctx, campaign.id, &ids).await?;
     Ok(true)
 }
 
 /// How far each demo unit has got with its self-assessment: (unit, share of leaves scored, stage).
-const SELF_ASSESSMENT_STAGES: [(&str, usize, SelfAssessmentStage); 5] = [
+const SELF_ASSESSMENT_STAGES: [(&str, usize, SelfAssessmentStage); 8] = [
     ("BCT", 25, SelfAssessmentStage::Draft),
     ("HNI", 60, SelfAssessmentStage::Draft),
     ("NHNN", 100, SelfAssessmentStage::AwaitingApproval),
     ("AGG", 100, SelfAssessmentStage::Approved),
     ("HPG", 100, SelfAssessmentStage::Submitted),
+    ("DNG", 100, SelfAssessmentStage::Submitted),
+    ("UBDT", 100, SelfAssessmentStage::Submitted),
+    ("TTCP", 100, SelfAssessmentStage::Submitted),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -301,7 +315,7 @@ enum SelfAssessmentStage {
 
 /// Scores (illustrative) for the units above, and their reports moved to their stage. The other
 /// units have not started: Bộ Tư pháp and Quảng Ninh, whose officer, leader and viewer accounts can walk
-/// the whole flow, and the two unranked agencies.
+/// the whole flow.
 async fn seed_self_assessments(
     db: &Db,
     ctx: &Ctx,
@@ -372,6 +386,199 @@ async fn seed_self_assessments(
             )
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// How far MoHA has got with the submitted reports: Hải Phòng waits, Đà Nẵng is in round 1, the
+/// Ethnic Minorities Committee is explaining, the Government Inspectorate has final scores.
+async fn seed_appraisals(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    ids: &std::collections::HashMap<&str, i64>,
+) -> anyhow::Result<()> {
+    use parindex_db::appraisals::{self, Move};
+    use parindex_domain::appraisal::{Round, Stage, decide};
+    use parindex_domain::criteria::Method;
+    let appraiser = users::by_username(db, "moha.thamdinh")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo appraiser missing"))?;
+    let as_appraiser = Ctx {
+        actor_id: Some(appraiser.id),
+        actor: appraiser.username.clone(),
+        ..ctx.clone()
+    };
+    let mut sets = std::collections::HashMap::new();
+    for (level, stored) in criteria_sets::pinned(db, campaign_id).await? {
+        sets.insert(level, criteria_sets::tree(db, stored.id).await?);
+    }
+    // (unit, share of leaves decided in round 1, how far it goes)
+    for (code, decided, stage) in [
+        ("DNG", 40, Stage::Round1),
+        ("UBDT", 100, Stage::Explaining),
+        ("TTCP", 100, Stage::Final),
+    ] {
+        let (Some(&unit_id), Some(u)) = (ids.get(code), UNITS.iter().find(|u| u.code == code))
+        else {
+            continue;
+        };
+        let Some(set) = sets.get(u.level) else {
+            continue;
+        };
+        let own = parindex_db::self_assessments::leaves(db, unit_id).await?;
+        let leaves: Vec<_> = set
+            .leaves()
+            .into_iter()
+            .filter(|l| l.method == Some(Method::SelfAssessed))
+            .collect();
+        let mut adjusted = Vec::new();
+        for (i, leaf) in leaves.iter().take(leaves.len() * decided / 100).enumerate() {
+            let self_score = own.get(&leaf.code).and_then(|l| l.score);
+            // Every ninth leaf scored above zero is adjusted down to half, with the reason.
+            let adjust =
+                i % 9 == 4 && self_score.is_some_and(|s| s > parindex_domain::Points::ZERO);
+            let half = self_score
+                .map(|s| {
+                    (s.decimal() / rust_decimal::Decimal::TWO)
+                        .round_dp(2)
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let d = if adjust {
+                decide(
+                    Round::First,
+                    leaf.max,
+                    self_score,
+                    None,
+                    "adjust",
+                    &half,
+                    "Tài liệu kiểm chứng chưa thể hiện đủ kết quả thực hiện (minh họa).",
+                )
+            } else {
+                decide(Round::First, leaf.max, self_score, None, "accept", "", "")
+            }
+            .map_err(|e| anyhow::anyhow!("demo decision for {}: {e}", leaf.code))?;
+            appraisals::decide(
+                db,
+                &as_appraiser,
+                campaign_id,
+                unit_id,
+                &leaf.code,
+                Round::First,
+                &d,
+            )
+            .await?;
+            if adjust {
+                adjusted.push((leaf.code.clone(), leaf.max, self_score, d.score));
+            }
+        }
+        if stage == Stage::Round1 {
+            continue;
+        }
+        let due = if stage == Stage::Final {
+            "2023-12-08"
+        } else {
+            "2023-12-20"
+        };
+        appraisals::advance(
+            db,
+            &as_appraiser,
+            campaign_id,
+            unit_id,
+            &Move {
+                from: Stage::Round1,
+                to: Stage::Explaining,
+                adjusted: Some(adjusted.len()),
+                explain_due: Some(due),
+            },
+        )
+        .await?;
+        let officer = users::by_username(db, &format!("{}.canbo", code.to_lowercase())).await?;
+        let as_officer = Ctx {
+            actor_id: officer.as_ref().map(|o| o.id),
+            actor: officer.map(|o| o.username).unwrap_or_default(),
+            ..ctx.clone()
+        };
+        let explain_n = if stage == Stage::Final {
+            adjusted.len()
+        } else {
+            1
+        };
+        for (leaf, ..) in adjusted.iter().take(explain_n) {
+            appraisals::explain(
+                db,
+                &as_officer,
+                campaign_id,
+                unit_id,
+                leaf,
+                "Đơn vị đã ban hành đủ văn bản trong năm; đề nghị giữ điểm tự chấm (minh họa).",
+            )
+            .await?;
+        }
+        if stage == Stage::Explaining {
+            continue;
+        }
+        appraisals::advance(
+            db,
+            &as_officer,
+            campaign_id,
+            unit_id,
+            &Move {
+                from: Stage::Explaining,
+                to: Stage::Round2,
+                adjusted: None,
+                explain_due: None,
+            },
+        )
+        .await?;
+        for (i, (leaf, max, self_score, r1)) in adjusted.iter().enumerate() {
+            let d = if i % 2 == 0 {
+                decide(
+                    Round::Second,
+                    *max,
+                    *self_score,
+                    Some(*r1),
+                    "accept",
+                    "",
+                    "",
+                )
+            } else {
+                decide(
+                    Round::Second,
+                    *max,
+                    *self_score,
+                    Some(*r1),
+                    "keep",
+                    "",
+                    "Giải trình chưa kèm văn bản chứng minh (minh họa).",
+                )
+            }
+            .map_err(|e| anyhow::anyhow!("demo round 2 for {leaf}: {e}"))?;
+            appraisals::decide(
+                db,
+                &as_appraiser,
+                campaign_id,
+                unit_id,
+                leaf,
+                Round::Second,
+                &d,
+            )
+            .await?;
+        }
+        appraisals::advance(
+            db,
+            &as_appraiser,
+            campaign_id,
+            unit_id,
+            &Move {
+                from: Stage::Round2,
+                to: Stage::Final,
+                adjusted: None,
+                explain_due: None,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

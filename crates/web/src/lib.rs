@@ -70,6 +70,36 @@ pub fn route_table() -> RouteTable {
             MohaStaff,
             sa_dashboard::show,
         )
+        .get(
+            "/admin/units/{unit}/appraisal",
+            MohaStaff,
+            appraisal::overview,
+        )
+        .get(
+            "/admin/units/{unit}/appraisal/leaf/{code}",
+            MohaStaff,
+            appraisal::leaf,
+        )
+        .post(
+            "/admin/units/{unit}/appraisal/leaf/{code}",
+            MohaAppraiser,
+            appraisal::decide,
+        )
+        .post(
+            "/admin/units/{unit}/appraisal/send",
+            MohaAppraiser,
+            appraisal::send,
+        )
+        .post(
+            "/admin/units/{unit}/appraisal/round2",
+            MohaAppraiser,
+            appraisal::round2,
+        )
+        .post(
+            "/admin/units/{unit}/appraisal/finalize",
+            MohaAppraiser,
+            appraisal::finalize,
+        )
         .get("/admin/criteria-sets", MohaStaff, criteria_sets::list)
         .post("/admin/criteria-sets", MohaAdmin, criteria_sets::load)
         .get("/admin/criteria-sets/{set}", MohaStaff, criteria_sets::show)
@@ -171,6 +201,22 @@ pub fn route_table() -> RouteTable {
             UnitLeader,
             self_assessment::send_back,
         )
+        .get("/unit/{unit}/appraisal", UnitReader, appraisal_unit::show)
+        .get(
+            "/unit/{unit}/appraisal/leaf/{code}",
+            UnitReader,
+            appraisal_unit::leaf,
+        )
+        .post(
+            "/unit/{unit}/appraisal/leaf/{code}",
+            UnitOfficer,
+            appraisal_unit::explain,
+        )
+        .post(
+            "/unit/{unit}/appraisal/send",
+            UnitOfficer,
+            appraisal_unit::send,
+        )
         .get("/unit/{unit}/focal", UnitReader, focal::form)
         .post("/unit/{unit}/focal", UnitOfficer, focal::submit)
         .get("/api/v1/me", Authenticated, api::v1::me)
@@ -185,6 +231,11 @@ pub fn route_table() -> RouteTable {
             "/api/v1/units/{unit}/self-assessment",
             UnitReader,
             api::v1::self_assessment,
+        )
+        .get(
+            "/api/v1/units/{unit}/appraisal",
+            UnitReader,
+            api::v1::appraisal,
         )
         .post(
             "/api/v1/units/{unit}/self-assessment/leaves/{code}",

@@ -21,6 +21,8 @@ pub enum Access {
     MohaAdmin,
     /// MoHA administrators and appraisers.
     MohaStaff,
+    /// Only MoHA appraisers.
+    MohaAppraiser,
     /// MoHA staff, or any account of the unit in the path.
     UnitReader,
     /// Only officers of the unit in the path.

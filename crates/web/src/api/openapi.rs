@@ -64,7 +64,8 @@ pub fn spec() -> Value {
             "/api/v1/campaigns/{campaign}/units": get("The units of one campaign (MoHA staff)", "UnitList", id_param("campaign")),
             "/api/v1/units/{unit}": get("One unit with its deadlines, support contact and focal contacts (MoHA staff or the unit's own accounts)", "UnitDetail", id_param("unit")),
             "/api/v1/units/{unit}/self-assessment": get("The unit's self-assessment: state, and every leaf with its score, explanation and status (MoHA staff or the unit's own accounts)", "SelfAssessment", id_param("unit")),
-            "/api/v1/units/{unit}/self-assessment/leaves/{code}": save_score_op()
+            "/api/v1/units/{unit}/self-assessment/leaves/{code}": save_score_op(),
+            "/api/v1/units/{unit}/appraisal": get("MoHA's appraisal of the unit's submitted self-assessment: the stage and every self-assessed leaf's history. MoHA staff see every decision as it stands; the unit's accounts see round 1 once it was sent to them and round 2 once final.", "Appraisal", id_param("unit"))
         },
         "components": {
             "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "parindex_session" } },
@@ -101,6 +102,23 @@ pub fn spec() -> Value {
                     "open": { "type": "boolean" }, "editable": { "type": "boolean" }, "complete": { "type": "boolean" },
                     "leader_comment": { "type": "string" }, "difficulties": { "type": "string" },
                     "leaves": { "type": "array", "items": { "$ref": "#/components/schemas/Leaf" } } } },
+                "Decision": { "type": ["object", "null"], "properties": {
+                    "verdict": { "type": "string", "enum": ["accept", "keep", "adjust"] },
+                    "score": { "type": "string" }, "comment": { "type": "string" } } },
+                "AppraisedLeaf": { "type": "object", "properties": {
+                    "code": { "type": "string" }, "max": { "type": "string" },
+                    "self_score": { "type": ["string", "null"] },
+                    "round1": { "$ref": "#/components/schemas/Decision" },
+                    "explanation": { "type": ["string", "null"], "description": "The unit's explanation; null for MoHA until the unit sent it" },
+                    "round2": { "$ref": "#/components/schemas/Decision" },
+                    "score": { "type": ["string", "null"], "description": "The score as it stands for the caller: the last visible decision, else the self score" } } },
+                "Appraisal": { "type": "object", "properties": {
+                    "unit_id": { "type": "integer" },
+                    "submitted": { "type": "boolean" },
+                    "stage": { "type": ["string", "null"], "enum": ["round1", "explaining", "round2", "final", null], "description": "null until the report is submitted" },
+                    "explain_due": { "type": ["string", "null"], "format": "date" },
+                    "self_points": { "type": "string" }, "points": { "type": "string" },
+                    "leaves": { "type": "array", "items": { "$ref": "#/components/schemas/AppraisedLeaf" } } } },
                 "Contact": { "type": ["object", "null"], "additionalProperties": { "type": "string" } },
                 "UnitDetail": { "type": "object", "properties": {
                     "unit": { "$ref": "#/components/schemas/Unit" },

@@ -3,6 +3,7 @@
 use crate::auth::{Authenticated, MohaStaff, UnitOfficer, UnitReader};
 use crate::error::AppResult;
 use crate::meta::Meta;
+use crate::pages::appraisal_data::{Appraised, Viewer};
 use crate::pages::self_assessment::{Loaded, SaveOutcome, report_json, save_score};
 use crate::pages::unit_context::UnitContext;
 use crate::state::AppState;
@@ -120,4 +121,13 @@ pub async fn save_self_score(
             ))
         }
     }
+}
+
+/// The unit's appraisal: MoHA sees every decision as it stands; the unit sees round 1 once it was
+/// sent and round 2 once final, exactly as its pages do.
+pub async fn appraisal(State(state): State<AppState>, r: UnitReader) -> AppResult<Json<Value>> {
+    let a = Appraised::load(&state, r.unit_id).await?;
+    let moha =
+        parindex_domain::Role::parse(&r.user.role).is_some_and(parindex_domain::Role::is_moha);
+    Ok(Json(a.json(if moha { Viewer::Moha } else { Viewer::Unit })))
 }

@@ -25,6 +25,10 @@ pub struct MohaAdmin(pub User);
 #[derive(Debug, Clone)]
 pub struct MohaStaff(pub User);
 
+/// A MoHA appraiser: the only role that records appraisal decisions.
+#[derive(Debug, Clone)]
+pub struct MohaAppraiser(pub User);
+
 /// May read the unit named by the `{unit}` path segment: MoHA staff, or any account of that unit.
 #[derive(Debug, Clone)]
 pub struct UnitReader {
@@ -118,6 +122,19 @@ impl FromRequestParts<AppState> for MohaStaff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         with_role(parts, state, Role::is_moha).await.map(MohaStaff)
+    }
+}
+
+impl FromRequestParts<AppState> for MohaAppraiser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        with_role(parts, state, |r| r == Role::MohaAppraiser)
+            .await
+            .map(MohaAppraiser)
     }
 }
 

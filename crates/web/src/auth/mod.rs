@@ -5,5 +5,7 @@ pub mod password;
 pub mod session;
 pub mod throttle;
 
-pub use access::{Authenticated, MohaAdmin, MohaStaff, UnitLeaderOf, UnitOfficer, UnitReader};
+pub use access::{
+    Authenticated, MohaAdmin, MohaAppraiser, MohaStaff, UnitLeaderOf, UnitOfficer, UnitReader,
+};
 pub use session::SESSION_COOKIE;

@@ -5,7 +5,8 @@
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::pages::self_assessment::{Loaded, find_leaf, locked, stale};
+use crate::pages::appraisal_data::Appraised;
+use crate::pages::self_assessment::{find_leaf, locked, stale};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
@@ -13,6 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence::{self, NewFile};
+use parindex_domain::appraisal::Stage;
 use parindex_domain::criteria::Method;
 use parindex_domain::evidence as kinds;
 use parindex_domain::text;
@@ -74,15 +76,13 @@ pub async fn attach(
     Path((_unit, code)): Path<(i64, String)>,
     mp: Multipart,
 ) -> AppResult<Redirect> {
-    let l = Loaded::load(&state, o.unit_id).await?;
+    let a = Appraised::load(&state, o.unit_id).await?;
+    let l = &a.sa;
     let node = find_leaf(&l.set, &code)?;
     if node.method != Some(Method::SelfAssessed) {
         return Err(AppError::BadRequest("sa-not-self"));
     }
-    locked(&l, state.clock.now())?;
-    if !l.editable() {
-        return Err(AppError::BadRequest("sa-wrong-state"));
-    }
+    let back = back_to(&state, &a, &code)?;
     let up = read(mp).await?;
     if up.reference.chars().count() > 300 {
         return Err(AppError::BadRequest("field-too-long"));
@@ -132,9 +132,28 @@ pub async fn attach(
     .await
     .map_err(stale)?;
     Ok(Redirect::to(&format!(
-        "/unit/{}/self-assessment/leaf/{}?done=evidence-added#evidence",
-        o.unit_id, code
+        "{back}?done=evidence-added#evidence"
     )))
+}
+
+/// Where the unit may change a leaf's evidence now: in its draft report before the self-assessment
+/// deadline, or — for a leaf MoHA adjusted — while explaining it. Returns the page to go back to.
+fn back_to(state: &AppState, a: &Appraised, code: &str) -> AppResult<String> {
+    let unit_id = a.sa.cx.unit.id;
+    if a.submitted() {
+        if a.ap.stage != Stage::Explaining || !a.leaf(code).adjusted() {
+            return Err(AppError::BadRequest("sa-wrong-state"));
+        }
+        if !a.window_open(state.clock.now()) {
+            return Err(AppError::BadRequest("ap-window-closed"));
+        }
+        return Ok(format!("/unit/{unit_id}/appraisal/leaf/{code}"));
+    }
+    locked(&a.sa, state.clock.now())?;
+    if !a.sa.editable() {
+        return Err(AppError::BadRequest("sa-wrong-state"));
+    }
+    Ok(format!("/unit/{unit_id}/self-assessment/leaf/{code}"))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -150,9 +169,10 @@ pub async fn detach(
     Path((_unit, code)): Path<(i64, String)>,
     Form(f): Form<RemoveForm>,
 ) -> AppResult<Redirect> {
-    let l = Loaded::load(&state, o.unit_id).await?;
+    let a = Appraised::load(&state, o.unit_id).await?;
+    let l = &a.sa;
     find_leaf(&l.set, &code)?;
-    locked(&l, state.clock.now())?;
+    let back = back_to(&state, &a, &code)?;
     let file_id: i64 = f
         .file_id
         .trim()
@@ -163,8 +183,7 @@ pub async fn detach(
         .await
         .map_err(stale)?;
     Ok(Redirect::to(&format!(
-        "/unit/{}/self-assessment/leaf/{}?done=evidence-removed#evidence",
-        o.unit_id, code
+        "{back}?done=evidence-removed#evidence"
     )))
 }
 

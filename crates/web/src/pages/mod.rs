@@ -1,6 +1,9 @@
 //! Server-rendered pages, one module per screen.
 
 pub mod accounts;
+pub mod appraisal;
+pub mod appraisal_data;
+pub mod appraisal_unit;
 pub mod audit;
 pub mod campaigns;
 pub mod contacts;

@@ -1,6 +1,6 @@
 //! MoHA's view of every unit's self-assessment in a campaign: its stage (not started, in progress,
-//! awaiting approval, approved, submitted), how many self-assessed leaves are complete, and the
-//! self-scored points.
+//! awaiting approval, approved, submitted, in appraisal, explaining, final), how many self-assessed
+//! leaves are complete, and the self-scored points, with a way into each unit's appraisal.
 
 use crate::auth::MohaStaff;
 use crate::error::AppResult;
@@ -10,7 +10,8 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use parindex_db::{campaigns, criteria_sets, evidence, self_assessments, units};
+use parindex_db::{appraisals, campaigns, criteria_sets, evidence, self_assessments, units};
+use parindex_domain::appraisal::Stage;
 use parindex_domain::criteria::{CriteriaSet, Method};
 use parindex_domain::self_assessment::{LeafEntry, LeafStatus, State as SaState, leaf_status};
 use parindex_domain::{Points, text};
@@ -37,12 +38,15 @@ pub struct DashboardPage {
     pub totals: Vec<(String, String, usize)>,
 }
 
-pub const STAGES: [&str; 5] = [
+pub const STAGES: [&str; 8] = [
     "not_started",
     "in_progress",
     "awaiting_approval",
     "approved",
     "submitted",
+    "in_appraisal",
+    "explaining",
+    "final",
 ];
 
 pub async fn show(
@@ -56,6 +60,7 @@ pub async fn show(
     for (level, stored) in criteria_sets::pinned(&state.db, id).await? {
         sets.insert(level, state.criteria_tree(stored.id).await?);
     }
+    let appraised = appraisals::stages(&state.db, id).await?;
     let mut rows = Vec::new();
     for u in units::list(&state.db, id).await? {
         let report = self_assessments::report(&state.db, u.id).await?;
@@ -90,6 +95,12 @@ pub async fn show(
         let stage = match report.state {
             SaState::Draft if leaves.is_empty() && ev.is_empty() => "not_started",
             SaState::Draft => "in_progress",
+            SaState::Submitted => match appraised.get(&u.id) {
+                Some(Stage::Round1 | Stage::Round2) => "in_appraisal",
+                Some(Stage::Explaining) => "explaining",
+                Some(Stage::Final) => "final",
+                None => "submitted",
+            },
             other => other.as_str(),
         };
         rows.push(Row {

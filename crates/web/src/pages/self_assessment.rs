@@ -80,7 +80,7 @@ impl Loaded {
         self.leaves.get(code).cloned()
     }
 
-    fn self_leaves(&self) -> Vec<&Node> {
+    pub(crate) fn self_leaves(&self) -> Vec<&Node> {
         self.set
             .leaves()
             .into_iter()
@@ -326,7 +326,7 @@ async fn with_evidence(state: &AppState, unit_id: i64, mut p: LeafPage) -> AppRe
     Ok(p)
 }
 
-fn size_text(bytes: i64) -> String {
+pub(crate) fn size_text(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!(
             "{}.{} MB",
