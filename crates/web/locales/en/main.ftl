@@ -393,3 +393,4 @@ sa-stage-explaining = Waiting for explanations
 sa-stage-final = Final scores
 ap-open = Appraise
 ap-view = View
+ap-col-appraisal = Appraisal

@@ -393,3 +393,4 @@ sa-stage-explaining = Chờ giải trình
 sa-stage-final = Đã có điểm chính thức
 ap-open = Thẩm định
 ap-view = Xem
+ap-col-appraisal = Thẩm định
