@@ -12,6 +12,7 @@ pub mod level;
 pub mod password_policy;
 pub mod phone;
 pub mod points;
+pub mod respondents;
 pub mod role;
 pub mod self_assessment;
 pub mod text;
