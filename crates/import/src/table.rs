@@ -113,15 +113,55 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<String>>, TableErro
         });
     }
     // Rows are placed by their position in the sheet, so a blank first row keeps numbering honest.
-    let start = range.start().map_or(0, |(r, _)| r as usize);
+    let (start, start_col) = range
+        .start()
+        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); start];
-    rows.extend(range.rows().map(|r| r.iter().map(cell_text).collect()));
+    rows.extend(range.rows().map(|r| {
+        let mut cells = vec![String::new(); start_col];
+        cells.extend(r.iter().map(cell_text));
+        cells
+    }));
+    // A merged cell holds its value in its top-left cell only: every cell of the region gets it, so
+    // an organisation merged over several rows applies to each of them.
+    if let Ok(regions) = wb.merge_cells_by_sheet_id(0) {
+        for d in regions {
+            let (r0, c0) = (d.start.0 as usize, d.start.1 as usize);
+            let value = rows
+                .get(r0)
+                .and_then(|r| r.get(c0))
+                .cloned()
+                .unwrap_or_default();
+            let last_row = (d.end.0 as usize).min(rows.len().saturating_sub(1));
+            for r in r0..=last_row {
+                let Some(row) = rows.get_mut(r) else { break };
+                let last_col = (d.end.1 as usize).min(row.len().saturating_sub(1));
+                for c in c0..=last_col {
+                    if let Some(cell) = row.get_mut(c) {
+                        cell.clone_from(&value);
+                    }
+                }
+            }
+        }
+    }
     Ok(rows)
 }
 
 fn read_csv(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<String>>, TableError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(body).map_err(|_| TableError::NotUtf8)?;
+    // Vietnamese Excel saves "CSV" as Windows-1258 (tones as combining marks, made NFC by `clean`).
+    let decoded;
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(_) => {
+            let (t, _, had_errors) = encoding_rs::WINDOWS_1258.decode(body);
+            if had_errors {
+                return Err(TableError::NotUtf8);
+            }
+            decoded = t;
+            &decoded
+        }
+    };
     let first = text.lines().next().unwrap_or("");
     let delim = if first.matches(';').count() > first.matches(',').count() {
         b';'
@@ -164,6 +204,31 @@ mod tests {
             rows,
             vec![vec!["Họ và tên", "Email"], vec!["Nguyễn Văn A", "a@x.vn"]]
         );
+    }
+
+    #[test]
+    fn windows_1258_csv_as_vietnamese_excel_writes_it() {
+        // "Nguyễn Đức" in Windows-1258: ê (0xEA) + combining tilde (0xDE); Đ (0xD0), ư (0xFD) +
+        // combining acute (0xEC).
+        let data = b"H\xD2 t\xEAn\nNguy\xEA\xDEn \xD0\xFD\xECc\n";
+        let rows = read(data, Limits::default()).expect("rows");
+        assert_eq!(rows[1], vec!["Nguyễn Đức"]);
+    }
+
+    #[test]
+    fn merged_cells_fill_their_whole_region() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "name").expect("write");
+        ws.write_string(0, 1, "org").expect("write");
+        for r in 1..=3 {
+            ws.write_string(r, 0, format!("p{r}")).expect("write");
+        }
+        ws.merge_range(1, 1, 3, 1, "Sở Nội vụ", &rust_xlsxwriter::Format::new())
+            .expect("merge");
+        let bytes = wb.save_to_buffer().expect("save");
+        let rows = read(&bytes, Limits::default()).expect("rows");
+        assert!(rows[1..].iter().all(|r| r[1] == "Sở Nội vụ"), "{rows:?}");
     }
 
     #[test]
@@ -210,8 +275,9 @@ mod tests {
             Err(TableError::UnknownType)
         );
         assert_eq!(
-            read(b"\xff\xfea", Limits::default()),
-            Err(TableError::NotUtf8)
+            read(b"\x81\x8a", Limits::default()),
+            Err(TableError::Empty),
+            "not UTF-8, so read as Windows-1258: control characters only"
         );
         assert_eq!(read(b"", Limits::default()), Err(TableError::Empty));
     }
