@@ -141,7 +141,9 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .replace("{user}", &victim.id.to_string())
                 .replace("{set}", &a_set.to_string())
                 .replace("{code}", "1.1.1")
-                .replace("{file}", "1");
+                .replace("{file}", "1")
+                .replace("{person}", "1")
+                .replace("{key}", &"0".repeat(64));
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {

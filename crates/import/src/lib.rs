@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod accounts_template;
 pub mod criteria_rows;
 pub mod respondent_rows;
+pub mod respondents_export;
 pub mod respondents_template;
 pub mod self_assessment_report;
 pub mod table;

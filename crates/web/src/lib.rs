@@ -100,6 +100,26 @@ pub fn route_table() -> RouteTable {
             MohaAppraiser,
             appraisal::finalize,
         )
+        .get(
+            "/admin/campaigns/{campaign}/respondents",
+            MohaStaff,
+            respondents_moha::national,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/respondents/summary.xlsx",
+            MohaStaff,
+            respondents_moha::summary,
+        )
+        .post(
+            "/admin/units/{unit}/respondents/review",
+            MohaStaff,
+            respondents_moha::review_list,
+        )
+        .post(
+            "/admin/units/{unit}/respondents/exceptions",
+            MohaStaff,
+            respondents_moha::decide_exception,
+        )
         .get("/admin/criteria-sets", MohaStaff, criteria_sets::list)
         .post("/admin/criteria-sets", MohaAdmin, criteria_sets::load)
         .get("/admin/criteria-sets/{set}", MohaStaff, criteria_sets::show)
@@ -216,6 +236,52 @@ pub fn route_table() -> RouteTable {
             "/unit/{unit}/appraisal/send",
             UnitOfficer,
             appraisal_unit::send,
+        )
+        .get("/unit/{unit}/respondents", UnitReader, respondents::show)
+        .get(
+            "/unit/{unit}/respondents.xlsx",
+            UnitReader,
+            respondents_import::export,
+        )
+        .get(
+            "/unit/{unit}/respondents/template.xlsx",
+            UnitReader,
+            respondents_import::template,
+        )
+        .post(
+            "/unit/{unit}/respondents/import",
+            UnitOfficer,
+            respondents_import::import,
+        )
+        .get(
+            "/unit/{unit}/respondents/errors/{key}",
+            UnitReader,
+            respondents_import::errors_file,
+        )
+        .post(
+            "/unit/{unit}/respondents/add",
+            UnitOfficer,
+            respondents::add,
+        )
+        .post(
+            "/unit/{unit}/respondents/{person}",
+            UnitOfficer,
+            respondents::edit,
+        )
+        .post(
+            "/unit/{unit}/respondents/{person}/remove",
+            UnitOfficer,
+            respondents::remove,
+        )
+        .post(
+            "/unit/{unit}/respondents/send",
+            UnitOfficer,
+            respondents::send,
+        )
+        .post(
+            "/unit/{unit}/respondents/exceptions",
+            UnitOfficer,
+            respondents::exception,
         )
         .get("/unit/{unit}/focal", UnitReader, focal::form)
         .post("/unit/{unit}/focal", UnitOfficer, focal::submit)

@@ -4,11 +4,15 @@
 //! elsewhere.
 
 pub mod check;
+pub mod coverage;
 pub mod groups;
+pub mod list_state;
 pub mod problem;
 #[cfg(test)]
 mod tests;
 
 pub use check::{Checked, Existing, Merge, RawRow, Respondent, check};
+pub use coverage::{Coverage, Status, coverage};
 pub use groups::{Group, GroupSet, Rule};
+pub use list_state::{ListState, Review, ReviewError, review};
 pub use problem::{Column, Problem, ProblemKind};

@@ -51,6 +51,19 @@ impl Column {
         }
     }
 
+    /// The form field and JSON name: "full_name", "email", …
+    pub fn field(self) -> &'static str {
+        match self {
+            Column::FullName => "full_name",
+            Column::Position => "position",
+            Column::Organisation => "organisation",
+            Column::Group => "group",
+            Column::Email => "email",
+            Column::Phone => "phone",
+            Column::StandIn => "stand_in",
+        }
+    }
+
     pub fn required(self) -> bool {
         !matches!(self, Column::Phone | Column::StandIn)
     }
