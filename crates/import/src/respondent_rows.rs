@@ -219,4 +219,62 @@ mod tests {
         );
         assert_eq!(back[2][6], "", "a good row has an empty error cell");
     }
+
+    /// A file written by openpyxl (see tests/fixtures/respondents/make_fixtures.py) with the rows units
+    /// really send: a title, an empty row, a hidden row, merged cells, numbers for phones, NFD text.
+    #[test]
+    fn a_file_from_another_writer_with_every_tricky_row() {
+        let bytes = include_bytes!("../../../tests/fixtures/respondents/tricky.xlsx");
+        let rows = table::read(bytes, table::Limits::default()).expect("readable");
+        let raw = to_raw_rows(&rows).expect("headers under the title");
+        let c = check(
+            &raw,
+            &GroupSet::defaults_2023().province,
+            &["quangninh.gov.vn".into()],
+            &[],
+        );
+        assert_eq!(c.empty_rows, 1);
+        let lines: Vec<usize> = c.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![4, 5, 6, 8, 9, 10], "{:?}", c.problems);
+        let at = |l: usize| &c.rows.iter().find(|(x, _)| *x == l).expect("row").1;
+        assert_eq!(at(4).full_name, "Trần Thị Bình");
+        assert_eq!(at(4).email, "binh@quangninh.gov.vn");
+        assert_eq!(at(4).phone, "0912000002");
+        assert_eq!(at(5).full_name, "Nguyễn Thị Hồng", "NFD made NFC");
+        assert_eq!(at(5).organisation, "Sở Tài chính", "merged cell");
+        assert_eq!(at(6).organisation, "Sở Tài chính", "merged cell");
+        assert_eq!(
+            at(8).phone,
+            "02033874123",
+            "hidden row, landline typed as a number"
+        );
+        assert_eq!(at(9).group, "hdnd");
+        assert_eq!(
+            (c.merges[0].kept_line, c.merges[0].dropped_line),
+            (9, 3),
+            "the delegate row wins"
+        );
+        let errors: Vec<usize> = c
+            .problems
+            .iter()
+            .filter(|p| !p.warning())
+            .map(|p| p.line)
+            .collect();
+        assert_eq!(errors, vec![11, 12, 13, 13]);
+        assert!(c.problems.iter().any(|p| p.line == 10 && p.warning()));
+    }
+
+    #[test]
+    fn ten_thousand_rows_from_another_writer() {
+        for bytes in [
+            &include_bytes!("../../../tests/fixtures/respondents/large.xlsx")[..],
+            &include_bytes!("../../../tests/fixtures/respondents/large.csv")[..],
+        ] {
+            let rows = table::read(bytes, table::Limits::default()).expect("readable");
+            let raw = to_raw_rows(&rows).expect("headers");
+            let c = check(&raw, &GroupSet::defaults_2023().province, &[], &[]);
+            assert!(c.ok(), "{:?}", c.problems.first());
+            assert_eq!(c.rows.len(), 10_000);
+        }
+    }
 }
