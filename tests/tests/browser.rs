@@ -355,6 +355,8 @@ async fn pages_fit_a_phone_screen() {
         format!("/unit/{hpg}/self-assessment"),
         format!("/unit/{hpg}/self-assessment/leaf/1.1.1"),
         format!("/unit/{hpg}/self-assessment/print"),
+        format!("/unit/{}/respondents", app.unit_id("BCT").await),
+        format!("/admin/campaigns/{cid}/respondents"),
         format!("/admin/units/{hpg}/appraisal"),
         format!("/admin/units/{hpg}/appraisal/leaf/1.1.1"),
         format!("/unit/{}/appraisal", app.unit_id("UBDT").await),
@@ -706,4 +708,135 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         "{row}"
     );
     officer.quit().await.unwrap();
+}
+
+fn respondents_xlsx(rows: &[[&str; 5]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (j, h) in [
+        "Họ và tên",
+        "Chức vụ",
+        "Cơ quan/đơn vị",
+        "Nhóm đối tượng",
+        "Email công vụ",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (j, c) in r.iter().enumerate() {
+            ws.write_string((i + 1) as u32, j as u16, *c).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_fixes_a_respondent_file_and_sends_the_list() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let d = start_driver().await;
+    let b = browser(&d, 1280, 900).await;
+    log_in(&b, &app, "qni.canbo").await;
+    click_to_navigate(&b, By::Id("go-respondents")).await;
+    assert!(text_of(&b, "#rl-state").await.contains("Đang lập"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("danh sách.xlsx");
+    std::fs::write(
+        &bad,
+        respondents_xlsx(&[
+            [
+                "Nguyễn Văn An",
+                "Đại biểu",
+                "HĐND tỉnh",
+                "Đại biểu Hội đồng nhân dân tỉnh",
+                "an@quangninh.gov.vn",
+            ],
+            [
+                "Trần Thị Bình",
+                "Giám đốc",
+                "Sở Y tế",
+                "Lãnh đạo sở",
+                "binh@quangninh",
+            ],
+        ]),
+    )
+    .unwrap();
+    b.find(By::Id("rl-file"))
+        .await
+        .unwrap()
+        .send_keys(bad.to_str().unwrap())
+        .await
+        .unwrap();
+    click_to_navigate(&b, By::Css("form[action$='/respondents/import'] button")).await;
+    let report = text_of(&b, "#problems").await;
+    assert!(
+        report.contains("Email không hợp lệ")
+            && report.contains("Nhóm đối tượng không có trong danh mục"),
+        "{report}"
+    );
+    assert!(!b.find_all(By::Id("errors-file")).await.unwrap().is_empty());
+
+    // The fixed file covers every group, so the list can be sent.
+    let good = dir.path().join("danh sách đã sửa.xlsx");
+    std::fs::write(
+        &good,
+        respondents_xlsx(&[
+            [
+                "Nguyễn Văn An",
+                "Đại biểu",
+                "HĐND tỉnh",
+                "Đại biểu Hội đồng nhân dân tỉnh",
+                "an@quangninh.gov.vn",
+            ],
+            [
+                "Trần Thị Bình",
+                "Giám đốc",
+                "Sở Y tế",
+                "Lãnh đạo sở, ban, ngành cấp tỉnh",
+                "binh@quangninh.gov.vn",
+            ],
+            [
+                "Lê Văn Cường",
+                "Trưởng phòng",
+                "Sở Y tế",
+                "Lãnh đạo phòng chuyên môn thuộc sở",
+                "cuong@quangninh.gov.vn",
+            ],
+            [
+                "Phạm Thị Dung",
+                "Chủ tịch",
+                "UBND huyện Vân Đồn",
+                "Lãnh đạo Ủy ban nhân dân cấp huyện",
+                "dung@quangninh.gov.vn",
+            ],
+        ]),
+    )
+    .unwrap();
+    click_to_navigate(&b, By::Css("main p a")).await;
+    b.find(By::Id("rl-file"))
+        .await
+        .unwrap()
+        .send_keys(good.to_str().unwrap())
+        .await
+        .unwrap();
+    click_to_navigate(&b, By::Css("form[action$='/respondents/import'] button")).await;
+    assert_eq!(text_of(&b, ".notice").await, "Đã nhập danh sách.");
+    assert_eq!(text_of(&b, "#rl-total").await, "4");
+    b.find(By::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_navigate(&b, By::Css("#send-form button")).await;
+    assert!(text_of(&b, "#rl-state").await.contains("Đã gửi Bộ Nội vụ"));
+    assert!(
+        b.find_all(By::Id("rl-file")).await.unwrap().is_empty(),
+        "no import once sent"
+    );
+    b.quit().await.unwrap();
 }

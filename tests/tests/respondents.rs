@@ -370,9 +370,22 @@ mod deadline_and_national {
     async fn the_list_deadline_locks_and_moha_sees_every_unit(engine: Engine) {
         let app = spawn_app(engine).await;
         let qni = app.unit_id("QNI").await;
-        let hpg = app.unit_id("HPG").await;
+        let hni = app.unit_id("HNI").await;
+        let cid = app.campaign_id().await;
+        // Hà Nội gets a week more for its list.
+        parindex_db::deadlines::grant_extension(
+            &app.db,
+            &parindex_db::Ctx::system(0),
+            cid,
+            hni,
+            "respondent_list",
+            "2023-12-22",
+            "Bổ sung đại biểu HĐND",
+        )
+        .await
+        .unwrap();
         // The same official listed by two provinces.
-        for (unit, user) in [(qni, "qni.canbo"), (hpg, "hpg.canbo")] {
+        for (unit, user) in [(qni, "qni.canbo"), (hni, "hni.canbo")] {
             let c = app.demo_login(user).await;
             let file = xlsx(&[[
                 "Vũ Thị Hạnh",
@@ -390,7 +403,6 @@ mod deadline_and_national {
             );
         }
         let moha = app.demo_login("moha.admin").await;
-        let cid = app.campaign_id().await;
         let page = app
             .get(&moha, &format!("/admin/campaigns/{cid}/respondents"))
             .await
@@ -400,7 +412,7 @@ mod deadline_and_national {
         let dupes = page.split("id=\"duplicates\"").nth(1).unwrap();
         assert!(
             visible_text(dupes).contains("hanh@quangninh.gov.vn")
-                && visible_text(dupes).contains("Thành phố Hải Phòng"),
+                && visible_text(dupes).contains("Thành phố Hà Nội"),
             "{dupes}"
         );
         let r = app
@@ -418,9 +430,9 @@ mod deadline_and_national {
             "{summary:?}"
         );
 
-        // After 15/12/2023 the list locks on the server; Hải Phòng has an extension to 22/12.
+        // After 15/12/2023 the list locks on the server; Hà Nội has an extension to 22/12.
         app.clock.advance(time::Duration::days(6));
-        for (unit, user, locked) in [(qni, "qni.canbo", true), (hpg, "hpg.canbo", false)] {
+        for (unit, user, locked) in [(qni, "qni.canbo", true), (hni, "hni.canbo", false)] {
             let c = app.demo_login(user).await;
             let file = xlsx(&[[
                 "Đỗ Minh Quân",
@@ -435,7 +447,11 @@ mod deadline_and_national {
                 assert_eq!(r.status(), StatusCode::CONFLICT);
                 assert!(visible_text(&r.text().await.unwrap()).contains("15/12/2023"));
             } else {
-                assert_ne!(r.status(), StatusCode::CONFLICT, "extended for Hải Phòng");
+                assert!(
+                    r.status().is_redirection() || r.status().is_success(),
+                    "extended for Hà Nội: {}",
+                    r.status()
+                );
             }
         }
     }
