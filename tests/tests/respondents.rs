@@ -480,8 +480,72 @@ duc@quangninh.gov.vn\n",
         assert_eq!(people[0].person.full_name, "Nguyễn Đức");
     }
 
+    async fn a_later_campaign_changes_its_groups_without_code(engine: Engine) {
+        let app = spawn_app(engine).await;
+        let cid = app.campaign_id().await;
+        let admin = app.demo_login("moha.admin").await;
+        let r = app
+            .get(&admin, &format!("/admin/campaigns/{cid}/groups.toml"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let current = r.text().await.unwrap();
+        // The 2025 two-tier local government: commune leaders instead of district leaders.
+        let edited = current.replace("lanh_dao_huyen", "lanh_dao_xa").replace(
+            "Lãnh đạo Ủy ban nhân dân cấp huyện",
+            "Lãnh đạo Ủy ban nhân dân cấp xã",
+        );
+        let post = |body: String| {
+            admin
+                .post(app.url(&format!("/admin/campaigns/{cid}/groups")))
+                .multipart(reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(body.into_bytes()).file_name("groups.toml"),
+                ))
+                .send()
+        };
+        // The demo has lists already sent: the groups are locked.
+        let r = post(edited.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        app.db
+            .execute_raw("UPDATE respondent_lists SET state = 'draft'")
+            .await;
+        // A broken file changes nothing and says why.
+        let r = post("[[province]]\ncode = \"x\"\nname_vi = \"\"\n".into())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = post(edited).await.unwrap();
+        assert_eq!(
+            location(&r),
+            format!("/admin/campaigns/{cid}/groups?done=saved")
+        );
+        let groups = parindex_db::respondents::groups(&app.db, cid)
+            .await
+            .unwrap();
+        assert!(groups.province.iter().any(|g| g.code == "lanh_dao_xa"));
+        assert!(!groups.province.iter().any(|g| g.code == "lanh_dao_huyen"));
+        // The unit's template follows.
+        let qni = app.unit_id("QNI").await;
+        let officer = app.demo_login("qni.canbo").await;
+        let r = app
+            .get(&officer, &format!("/unit/{qni}/respondents/template.xlsx"))
+            .await;
+        let names: Vec<String> = {
+            let bytes = r.bytes().await.unwrap();
+            let mut wb: Xlsx<_> =
+                open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+            let range = wb.worksheet_range_at(1).unwrap().unwrap();
+            range.rows().map(|r| r[0].to_string()).collect()
+        };
+        assert!(
+            names.iter().any(|n| n == "Lãnh đạo Ủy ban nhân dân cấp xã"),
+            "{names:?}"
+        );
+    }
+
     on_both_engines!(
         the_list_deadline_locks_and_moha_sees_every_unit,
-        a_windows_1258_csv_imports
+        a_windows_1258_csv_imports,
+        a_later_campaign_changes_its_groups_without_code
     );
 }

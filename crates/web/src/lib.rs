@@ -106,6 +106,21 @@ pub fn route_table() -> RouteTable {
             respondents_moha::national,
         )
         .get(
+            "/admin/campaigns/{campaign}/groups",
+            MohaStaff,
+            respondent_groups::show,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/groups.toml",
+            MohaStaff,
+            respondent_groups::download,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/groups",
+            MohaAdmin,
+            respondent_groups::replace,
+        )
+        .get(
             "/admin/campaigns/{campaign}/respondents/summary.xlsx",
             MohaStaff,
             respondents_moha::summary,

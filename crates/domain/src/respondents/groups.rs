@@ -55,6 +55,16 @@ impl GroupSet {
         }
     }
 
+    /// The set in the groups file format (what `parse` reads back).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// Any group of either level, by code.
+    pub fn all(&self) -> impl Iterator<Item = &Group> {
+        self.ministry.iter().chain(self.province.iter())
+    }
+
     /// The shipped 2023 defaults.
     pub fn defaults_2023() -> GroupSet {
         parse(include_str!("../../../../frameworks/2023/groups.toml")).unwrap_or_default()
@@ -150,6 +160,12 @@ mod tests {
         assert!(find(p, "9").is_none());
         assert!(find(p, "").is_none());
         assert!(find(p, "nhóm lạ").is_none());
+    }
+
+    #[test]
+    fn a_set_round_trips_through_its_file_format() {
+        let set = GroupSet::defaults_2023();
+        assert_eq!(parse(&set.to_toml()), Ok(set));
     }
 
     #[test]

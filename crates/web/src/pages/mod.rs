@@ -16,6 +16,7 @@ pub mod lang;
 pub mod layout;
 pub mod login;
 pub mod password;
+pub mod respondent_groups;
 pub mod respondents;
 pub mod respondents_import;
 pub mod respondents_moha;

@@ -1,0 +1,174 @@
+//! The campaign's respondent groups: MoHA sees each level's groups and rules, downloads them in the
+//! groups file format, and (administrators, before any list of the campaign has been sent) replaces
+//! them with an edited file, so a later campaign changes its groups without code.
+
+use crate::auth::{MohaAdmin, MohaStaff};
+use crate::error::{AppError, AppResult};
+use crate::meta::Meta;
+use crate::pages::layout::{DoneQuery, Page};
+use crate::pages::respondents::rule_text;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::users::User;
+use parindex_db::{campaigns, respondents as store};
+use parindex_domain::respondents::{GroupSet, groups};
+
+pub struct GroupLine {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub rule: String,
+    pub priority: bool,
+    pub stand_ins: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "respondent_groups.html")]
+pub struct GroupsPage {
+    pub page: Page,
+    pub campaign_id: i64,
+    /// (level, groups)
+    pub levels: Vec<(String, Vec<GroupLine>)>,
+    pub is_admin: bool,
+    /// A list of the campaign has been sent: the groups can no longer change.
+    pub locked: bool,
+    pub problems: Vec<String>,
+}
+
+/// Has any unit of the campaign sent its list (or had it accepted)?
+async fn locked(state: &AppState, campaign_id: i64) -> AppResult<bool> {
+    Ok(store::national(&state.db, campaign_id)
+        .await?
+        .iter()
+        .any(|(_, s, _, _)| s != "draft"))
+}
+
+async fn page(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    campaign_id: i64,
+    problems: Vec<String>,
+) -> AppResult<GroupsPage> {
+    let campaign = campaigns::get(&state.db, campaign_id).await?;
+    let set = store::groups(&state.db, campaign_id).await?;
+    let mut page = Page::new(meta, user, "rl-groups-title");
+    page.title = format!("{} · {}", page.t("rl-groups-title"), campaign.year);
+    let levels = ["ministry", "province"]
+        .into_iter()
+        .map(|level| {
+            let lines = set
+                .for_level(level)
+                .iter()
+                .map(|g| GroupLine {
+                    code: g.code.clone(),
+                    name_vi: g.name_vi.clone(),
+                    name_en: g.name_en.clone(),
+                    rule: rule_text(&page, g.rule),
+                    priority: g.priority,
+                    stand_ins: g.stand_ins,
+                })
+                .collect();
+            (level.to_string(), lines)
+        })
+        .collect();
+    Ok(GroupsPage {
+        campaign_id,
+        levels,
+        is_admin: user.role == "moha_admin",
+        locked: locked(state, campaign_id).await?,
+        problems,
+        page,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaStaff(user): MohaStaff,
+    Path(campaign_id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<GroupsPage> {
+    let mut p = page(&state, &meta, &user, campaign_id, Vec::new()).await?;
+    p.page = p.page.with_notice(q.done.as_deref());
+    Ok(p)
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    _staff: MohaStaff,
+    Path(campaign_id): Path<i64>,
+) -> AppResult<Response> {
+    let campaign = campaigns::get(&state.db, campaign_id).await?;
+    let set = store::groups(&state.db, campaign_id).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/toml; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"groups-{}.toml\"", campaign.year),
+            ),
+        ],
+        set.to_toml(),
+    )
+        .into_response())
+}
+
+pub async fn replace(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(admin): MohaAdmin,
+    Path(campaign_id): Path<i64>,
+    mut mp: Multipart,
+) -> AppResult<Response> {
+    campaigns::get(&state.db, campaign_id).await?;
+    if locked(&state, campaign_id).await? {
+        return Err(AppError::BadRequest("rl-groups-locked"));
+    }
+    let mut text = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("error-too-large"))?
+    {
+        if field.name() == Some("file") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::BadRequest("error-too-large"))?;
+            text = Some(
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|_| AppError::BadRequest("import-not-utf8"))?,
+            );
+        }
+    }
+    let text = text.ok_or(AppError::BadRequest("import-empty"))?;
+    let set: GroupSet = match groups::parse(&text) {
+        Ok(s) if !s.ministry.is_empty() && !s.province.is_empty() => s,
+        Ok(_) => {
+            let p = page(
+                &state,
+                &meta,
+                &admin,
+                campaign_id,
+                vec![meta.lang.t("rl-groups-both-levels")],
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+        }
+        Err(problems) => {
+            let p = page(&state, &meta, &admin, campaign_id, problems).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+        }
+    };
+    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+    store::set_groups(&state.db, &ctx, campaign_id, &set).await?;
+    Ok(Redirect::to(&format!("/admin/campaigns/{campaign_id}/groups?done=saved")).into_response())
+}
