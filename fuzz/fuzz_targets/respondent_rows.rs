@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 1 << 20,
         max_rows: 2_000,
         max_cols: 30,
+        max_expanded_bytes: table::MAX_EXPANDED_BYTES,
     };
     let Ok(rows) = table::read(data, limits) else {
         return;

@@ -10,7 +10,12 @@ pub struct Limits {
     pub max_bytes: usize,
     pub max_rows: usize,
     pub max_cols: usize,
+    /// What an .xlsx (a zip archive) may expand to, by its declared sizes, before anything is parsed.
+    pub max_expanded_bytes: u64,
 }
+
+/// A 20,000-row list expands to about 10 MiB of XML; this leaves room and stops zip bombs.
+pub const MAX_EXPANDED_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -18,6 +23,7 @@ impl Default for Limits {
             max_bytes: 5 * 1024 * 1024,
             max_rows: 20_000,
             max_cols: 40,
+            max_expanded_bytes: MAX_EXPANDED_BYTES,
         }
     }
 }
@@ -32,6 +38,8 @@ pub enum TableError {
     TooManyRows { max: usize },
     #[error("the file has more than {max} columns")]
     TooManyColumns { max: usize },
+    #[error("the spreadsheet expands to more than {max} bytes")]
+    TooLargeExpanded { max: u64 },
     #[error("the spreadsheet cannot be read")]
     BadSpreadsheet,
     #[error("the text file is not UTF-8")]
@@ -50,6 +58,7 @@ impl TableError {
             TableError::TooLarge { .. } => "import-too-large",
             TableError::TooManyRows { .. } => "import-too-many-rows",
             TableError::TooManyColumns { .. } => "import-too-many-columns",
+            TableError::TooLargeExpanded { .. } => "import-too-large",
             TableError::BadSpreadsheet => "import-bad-xlsx",
             TableError::NotUtf8 => "import-not-utf8",
             TableError::BadCsv => "import-bad-csv",
@@ -94,7 +103,68 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// Checks an .xlsx before parsing it: the sizes its parts declare, and the dimension its worksheets
+/// declare. A file that lies about them is still bounded by the checks after parsing.
+fn guard_xlsx(bytes: &[u8], limits: Limits) -> Result<(), TableError> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| TableError::BadSpreadsheet)?;
+    let mut expanded: u64 = 0;
+    let mut sheets = Vec::new();
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|_| TableError::BadSpreadsheet)?;
+        expanded = expanded.saturating_add(f.size());
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            sheets.push(name);
+        }
+    }
+    if expanded > limits.max_expanded_bytes {
+        return Err(TableError::TooLargeExpanded {
+            max: limits.max_expanded_bytes,
+        });
+    }
+    for name in sheets {
+        let Ok(f) = zip.by_name(&name) else { continue };
+        let mut head = Vec::with_capacity(4096);
+        if std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head).is_err() {
+            return Err(TableError::BadSpreadsheet);
+        }
+        if let Some((rows, cols)) = declared_dimension(&String::from_utf8_lossy(&head)) {
+            if rows > limits.max_rows + 1 {
+                return Err(TableError::TooManyRows {
+                    max: limits.max_rows,
+                });
+            }
+            if cols > limits.max_cols {
+                return Err(TableError::TooManyColumns {
+                    max: limits.max_cols,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `<dimension ref="A1:G10001"/>` → (10001 rows, 7 columns).
+fn declared_dimension(xml: &str) -> Option<(usize, usize)> {
+    let at = xml.find("<dimension ref=\"")? + "<dimension ref=\"".len();
+    let range = xml[at..].split('"').next()?;
+    let end = range.rsplit(':').next()?;
+    let letters: String = end.chars().take_while(char::is_ascii_alphabetic).collect();
+    let digits: String = end.chars().skip(letters.len()).collect();
+    let col = letters
+        .to_ascii_uppercase()
+        .bytes()
+        .try_fold(0usize, |acc, b| {
+            acc.checked_mul(26)?.checked_add(usize::from(b - b'A') + 1)
+        })?;
+    Some((digits.parse().ok()?, col))
+}
+
 fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<String>>, TableError> {
+    guard_xlsx(bytes, limits)?;
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| TableError::BadSpreadsheet)?;
     let range = wb
@@ -280,6 +350,57 @@ mod tests {
             "not UTF-8, so read as Windows-1258: control characters only"
         );
         assert_eq!(read(b"", Limits::default()), Err(TableError::Empty));
+    }
+
+    #[test]
+    fn a_zip_bomb_and_a_huge_declared_sheet_are_refused_before_parsing() {
+        // 70 MiB of zeros compress to a few dozen KiB: refused by its declared size.
+        let mut bomb = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(Cursor::new(&mut bomb));
+            w.start_file(
+                "xl/worksheets/sheet1.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .expect("start");
+            let zeros = vec![0u8; 1024 * 1024];
+            for _ in 0..70 {
+                std::io::Write::write_all(&mut w, &zeros).expect("write");
+            }
+            w.finish().expect("finish");
+        }
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        assert_eq!(
+            read(&bomb, Limits::default()),
+            Err(TableError::TooLargeExpanded {
+                max: MAX_EXPANDED_BYTES
+            })
+        );
+        assert_eq!(
+            declared_dimension("<dimension ref=\"A1:AB20002\"/>"),
+            Some((20002, 28))
+        );
+        assert_eq!(declared_dimension("<dimension ref=\"A1\"/>"), Some((1, 1)));
+        assert_eq!(declared_dimension("<sheetData>"), None);
+        let mut big = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(Cursor::new(&mut big));
+            w.start_file(
+                "xl/worksheets/sheet1.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .expect("start");
+            std::io::Write::write_all(
+                &mut w,
+                b"<worksheet><dimension ref=\"A1:C1000000\"/><sheetData/></worksheet>",
+            )
+            .expect("write");
+            w.finish().expect("finish");
+        }
+        assert_eq!(
+            read(&big, Limits::default()),
+            Err(TableError::TooManyRows { max: 20_000 })
+        );
     }
 
     proptest! {

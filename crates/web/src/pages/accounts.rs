@@ -244,6 +244,7 @@ pub async fn import(
         max_bytes: 2 * 1024 * 1024,
         max_rows: 5_000,
         max_cols: 20,
+        max_expanded_bytes: table::MAX_EXPANDED_BYTES,
     };
     let page = Page::new(&meta, &admin, "accounts-import-errors-title");
     let rows = match table::read(&bytes, limits) {

@@ -186,6 +186,7 @@ pub async fn load(
             max_bytes: 2 * 1024 * 1024,
             max_rows: 2_000,
             max_cols: 20,
+            max_expanded_bytes: table::MAX_EXPANDED_BYTES,
         };
         match table::read(&bytes, limits) {
             Ok(rows) => criteria_rows::from_rows(&header, &rows).map_err(|ps| {

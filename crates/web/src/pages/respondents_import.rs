@@ -62,6 +62,7 @@ pub const LIMITS: table::Limits = table::Limits {
     max_bytes: 8 * 1024 * 1024,
     max_rows: 20_000,
     max_cols: 30,
+    max_expanded_bytes: table::MAX_EXPANDED_BYTES,
 };
 
 pub struct ReportRow {
