@@ -315,6 +315,35 @@ mod import_and_send {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // Editing opens with the person's details, and saves through the same checks.
+        let dung = parindex_db::respondents::people(&app.db, qni)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.person.email == "dung@quangninh.gov.vn")
+            .unwrap();
+        assert_eq!(dung.person.phone, "02033874123");
+        let form = app
+            .get(&officer, &format!("{list}?edit={}", dung.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(form.contains("value=\"UBND huyện Vân Đồn\""), "prefilled");
+        let r = app
+            .post(
+                &officer,
+                &format!("{list}/{}", dung.id),
+                &[
+                    ("full_name", "Phạm Văn Dũng"),
+                    ("position", "Phó Chủ tịch"),
+                    ("organisation", "UBND huyện Vân Đồn"),
+                    ("group", "lanh_dao_huyen"),
+                    ("email", "dung@quangninh.gov.vn"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         // A second person with the same e-mail is refused, with the reason at the field.
         let r = app
             .post(

@@ -281,6 +281,21 @@ pub async fn show(
     let l = Loaded::load(&state, r.unit_id).await?;
     let mut p = list_page(&meta, &r.user, &l, &q);
     p.page = p.page.with_notice(q.done.as_deref());
+    // The edit form opens with the person's current details.
+    if let Some(person) = q.edit.and_then(|id| l.people.iter().find(|s| s.id == id)) {
+        let x = &person.person;
+        p.typed = vec![
+            ("full_name".into(), x.full_name.clone()),
+            ("position".into(), x.position.clone()),
+            ("organisation".into(), x.organisation.clone()),
+            ("group".into(), x.group.clone()),
+            ("email".into(), x.email.clone()),
+            ("phone".into(), x.phone.clone()),
+            ("stand_in".into(), if x.stand_in { "x" } else { "" }.into()),
+        ];
+    } else if q.edit.is_some() {
+        return Err(AppError::NotFound);
+    }
     Ok(p)
 }
 
