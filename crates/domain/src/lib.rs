@@ -15,6 +15,7 @@ pub mod points;
 pub mod respondents;
 pub mod role;
 pub mod self_assessment;
+pub mod survey;
 pub mod text;
 pub mod token;
 

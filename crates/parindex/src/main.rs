@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: FrameworkCommand,
     },
+    /// Survey questionnaires (phiếu khảo sát) as data.
+    Questionnaire {
+        #[command(subcommand)]
+        command: QuestionnaireCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -67,6 +72,24 @@ enum FrameworkCommand {
     /// Validate a criteria-set file and print its counts; exit code 1 lists every problem.
     Check {
         file: PathBuf,
+        /// Language of the report: vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum QuestionnaireCommand {
+    /// Validate a questionnaire file against the criteria set it feeds and the respondent groups;
+    /// print its counts, or every problem (exit code 1).
+    Check {
+        file: PathBuf,
+        /// The criteria-set file the questions feed.
+        #[arg(long)]
+        criteria: PathBuf,
+        /// A respondent-groups file; the 2023 defaults when left out.
+        #[arg(long)]
+        groups: Option<PathBuf>,
         /// Language of the report: vi (default) or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -161,6 +184,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let (report, ok) = parindex::framework_report::report(&text, lang == "en");
+            print!("{report}");
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Questionnaire {
+            command:
+                QuestionnaireCommand::Check {
+                    file,
+                    criteria,
+                    groups,
+                    lang,
+                },
+        } => {
+            let read = |p: &PathBuf| {
+                std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+            };
+            let groups_text = groups.as_ref().map(read).transpose()?;
+            let (report, ok) = parindex::questionnaire_report::report(
+                &read(&file)?,
+                &read(&criteria)?,
+                groups_text.as_deref(),
+                lang == "en",
+            );
             print!("{report}");
             Ok(if ok {
                 ExitCode::SUCCESS

@@ -1,0 +1,494 @@
+//! The questionnaire file: a level's questionnaires, one per respondent group, checked against the
+//! criteria set they feed and the campaign's groups.
+//!
+//! ```toml
+//! [set]
+//! level = "province"
+//! criteria_set = "876-2023-province-illustrative"
+//! illustrative = true
+//!
+//! [[scale]]                       # the default answer options
+//! key = "A"
+//! label_vi = "Rất tốt"
+//! fraction = "1.00"
+//! [[scale]]
+//! key = "E"
+//! label_vi = "Không biết"
+//! dont_know = true                # left out of the average
+//!
+//! [[questionnaire]]
+//! group = "hdnd"
+//! title_vi = "Phiếu khảo sát dành cho đại biểu HĐND tỉnh"
+//!
+//!   [[questionnaire.question]]
+//!   code = "H1"
+//!   leaf = "1.6.1"
+//!   text_vi = "…"
+//! ```
+
+use crate::criteria::{CriteriaSet, Method};
+use crate::respondents::Group;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashSet};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerOption {
+    pub key: String,
+    pub label_vi: String,
+    #[serde(default)]
+    pub label_en: String,
+    /// The share of the leaf's points this answer is worth, 0–1 with at most 2 decimals.
+    #[serde(default)]
+    pub fraction: Option<Decimal>,
+    /// "Don't know": counts for nothing and is left out of the average.
+    #[serde(default)]
+    pub dont_know: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub code: String,
+    /// The survey sub-criterion this question feeds.
+    pub leaf: String,
+    pub text_vi: String,
+    #[serde(default)]
+    pub text_en: String,
+    /// The question's own options; the set's scale when empty.
+    #[serde(default)]
+    pub options: Vec<AnswerOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Questionnaire {
+    pub group: String,
+    pub title_vi: String,
+    #[serde(default)]
+    pub title_en: String,
+    #[serde(default)]
+    pub intro_vi: String,
+    #[serde(default)]
+    pub intro_en: String,
+    #[serde(default, rename = "question")]
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetHeader {
+    pub level: String,
+    /// The code of the criteria set the questions feed.
+    pub criteria_set: String,
+    #[serde(default)]
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireSet {
+    pub set: SetHeader,
+    #[serde(default)]
+    pub scale: Vec<AnswerOption>,
+    #[serde(default, rename = "questionnaire")]
+    pub questionnaires: Vec<Questionnaire>,
+}
+
+impl QuestionnaireSet {
+    /// A question's options: its own, or the set's scale.
+    pub fn options<'a>(&'a self, q: &'a Question) -> &'a [AnswerOption] {
+        if q.options.is_empty() {
+            &self.scale
+        } else {
+            &q.options
+        }
+    }
+
+    pub fn for_group(&self, group: &str) -> Option<&Questionnaire> {
+        self.questionnaires.iter().find(|q| q.group == group)
+    }
+}
+
+/// What can be wrong with a questionnaire file, with where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuestionnaireProblem {
+    Syntax {
+        message: String,
+    },
+    WrongLevel {
+        found: String,
+        expected: String,
+    },
+    WrongCriteriaSet {
+        found: String,
+        expected: String,
+    },
+    UnknownGroup {
+        group: String,
+    },
+    RepeatedGroup {
+        group: String,
+    },
+    MissingGroup {
+        group: String,
+    },
+    EmptyText {
+        at: String,
+    },
+    RepeatedQuestion {
+        group: String,
+        code: String,
+    },
+    UnknownLeaf {
+        group: String,
+        code: String,
+        leaf: String,
+    },
+    NotSurveyLeaf {
+        group: String,
+        code: String,
+        leaf: String,
+    },
+    BadOptions {
+        at: String,
+        reason: String,
+    },
+    UncoveredLeaf {
+        leaf: String,
+    },
+}
+
+impl QuestionnaireProblem {
+    pub fn vi(&self) -> String {
+        use QuestionnaireProblem::*;
+        match self {
+            Syntax { message } => format!("Tệp không đúng định dạng: {message}"),
+            WrongLevel { found, expected } => {
+                format!("Phiếu dành cho cấp \"{found}\", bộ tiêu chí của cấp \"{expected}\".")
+            }
+            WrongCriteriaSet { found, expected } => {
+                format!("Phiếu gắn với bộ tiêu chí \"{found}\", kỳ đánh giá dùng \"{expected}\".")
+            }
+            UnknownGroup { group } => {
+                format!("Nhóm đối tượng \"{group}\" không có trong kỳ đánh giá.")
+            }
+            RepeatedGroup { group } => format!("Nhóm \"{group}\" có hơn một phiếu."),
+            MissingGroup { group } => format!("Nhóm \"{group}\" chưa có phiếu khảo sát."),
+            EmptyText { at } => format!("{at}: thiếu nội dung tiếng Việt."),
+            RepeatedQuestion { group, code } => format!("Phiếu \"{group}\": câu {code} lặp lại."),
+            UnknownLeaf { group, code, leaf } => {
+                format!(
+                    "Phiếu \"{group}\", câu {code}: tiêu chí {leaf} không có trong bộ tiêu chí."
+                )
+            }
+            NotSurveyLeaf { group, code, leaf } => format!(
+                "Phiếu \"{group}\", câu {code}: tiêu chí {leaf} không chấm bằng điều tra xã hội học."
+            ),
+            BadOptions { at, reason } => {
+                format!("{at}: phương án trả lời không hợp lệ ({reason}).")
+            }
+            UncoveredLeaf { leaf } => {
+                format!(
+                    "Tiêu chí {leaf} chấm bằng điều tra nhưng không câu hỏi nào tính điểm cho nó."
+                )
+            }
+        }
+    }
+
+    pub fn en(&self) -> String {
+        use QuestionnaireProblem::*;
+        match self {
+            Syntax { message } => format!("The file is not valid: {message}"),
+            WrongLevel { found, expected } => {
+                format!(
+                    "The questionnaires are for level \"{found}\", the criteria set for \"{expected}\"."
+                )
+            }
+            WrongCriteriaSet { found, expected } => format!(
+                "The questionnaires feed criteria set \"{found}\"; the campaign uses \"{expected}\"."
+            ),
+            UnknownGroup { group } => format!("Group \"{group}\" is not a group of the campaign."),
+            RepeatedGroup { group } => {
+                format!("Group \"{group}\" has more than one questionnaire.")
+            }
+            MissingGroup { group } => format!("Group \"{group}\" has no questionnaire."),
+            EmptyText { at } => format!("{at}: the Vietnamese text is missing."),
+            RepeatedQuestion { group, code } => {
+                format!("Questionnaire \"{group}\": question {code} repeats.")
+            }
+            UnknownLeaf { group, code, leaf } => format!(
+                "Questionnaire \"{group}\", question {code}: sub-criterion {leaf} is not in the criteria set."
+            ),
+            NotSurveyLeaf { group, code, leaf } => format!(
+                "Questionnaire \"{group}\", question {code}: sub-criterion {leaf} is not assessed by survey."
+            ),
+            BadOptions { at, reason } => format!("{at}: invalid answer options ({reason})."),
+            UncoveredLeaf { leaf } => {
+                format!("Sub-criterion {leaf} is assessed by survey but no question feeds it.")
+            }
+        }
+    }
+}
+
+pub fn parse(input: &str) -> Result<QuestionnaireSet, QuestionnaireProblem> {
+    toml::from_str(input).map_err(|e| QuestionnaireProblem::Syntax {
+        message: e.message().to_string(),
+    })
+}
+
+fn check_options(at: &str, options: &[AnswerOption], problems: &mut Vec<QuestionnaireProblem>) {
+    let mut bad = |reason: &str| {
+        problems.push(QuestionnaireProblem::BadOptions {
+            at: at.to_string(),
+            reason: reason.to_string(),
+        })
+    };
+    if options.len() < 2 {
+        bad("fewer than 2 options");
+        return;
+    }
+    let mut keys = HashSet::new();
+    for o in options {
+        if o.key.trim().is_empty() || !keys.insert(o.key.as_str()) {
+            bad(&format!("key \"{}\" empty or repeated", o.key));
+        }
+        if o.label_vi.trim().is_empty() {
+            bad(&format!("option {} has no label", o.key));
+        }
+        match (o.dont_know, o.fraction) {
+            (true, Some(_)) => bad(&format!(
+                "option {} is \"don't know\" and has a fraction",
+                o.key
+            )),
+            (false, None) => bad(&format!("option {} has no fraction", o.key)),
+            (false, Some(f))
+                if f < Decimal::ZERO || f > Decimal::ONE || f.normalize().scale() > 2 =>
+            {
+                bad(&format!(
+                    "option {}: fraction {f} is not within 0–1 with 2 decimals",
+                    o.key
+                ))
+            }
+            _ => {}
+        }
+    }
+    if options.iter().filter(|o| o.dont_know).count() > 1 {
+        bad("more than one \"don't know\"");
+    }
+    if !options.iter().any(|o| !o.dont_know) {
+        bad("no scored option");
+    }
+}
+
+/// Checks a questionnaire set against the criteria set it feeds and the level's groups: every group
+/// has exactly one questionnaire, every question feeds a survey leaf of that set, options are valid,
+/// and every survey leaf is fed by at least one question. Every problem is reported.
+pub fn check(
+    q: &QuestionnaireSet,
+    criteria: &CriteriaSet,
+    groups: &[Group],
+) -> Vec<QuestionnaireProblem> {
+    use QuestionnaireProblem::*;
+    let mut problems = Vec::new();
+    if q.set.level != criteria.level.as_str() {
+        problems.push(WrongLevel {
+            found: q.set.level.clone(),
+            expected: criteria.level.as_str().to_string(),
+        });
+    }
+    if q.set.criteria_set != criteria.code {
+        problems.push(WrongCriteriaSet {
+            found: q.set.criteria_set.clone(),
+            expected: criteria.code.clone(),
+        });
+    }
+    if !q.scale.is_empty() {
+        check_options("scale", &q.scale, &mut problems);
+    }
+    let leaves = criteria.leaves();
+    let mut fed: BTreeSet<String> = BTreeSet::new();
+    let mut seen_groups = HashSet::new();
+    for qn in &q.questionnaires {
+        if !groups.iter().any(|g| g.code == qn.group) {
+            problems.push(UnknownGroup {
+                group: qn.group.clone(),
+            });
+        }
+        if !seen_groups.insert(qn.group.as_str()) {
+            problems.push(RepeatedGroup {
+                group: qn.group.clone(),
+            });
+        }
+        if qn.title_vi.trim().is_empty() {
+            problems.push(EmptyText {
+                at: format!("questionnaire {}", qn.group),
+            });
+        }
+        let mut codes = HashSet::new();
+        for question in &qn.questions {
+            let at = format!("{}/{}", qn.group, question.code);
+            if question.code.trim().is_empty() || !codes.insert(question.code.as_str()) {
+                problems.push(RepeatedQuestion {
+                    group: qn.group.clone(),
+                    code: question.code.clone(),
+                });
+            }
+            if question.text_vi.trim().is_empty() {
+                problems.push(EmptyText { at: at.clone() });
+            }
+            match leaves.iter().find(|l| l.code == question.leaf) {
+                None => problems.push(UnknownLeaf {
+                    group: qn.group.clone(),
+                    code: question.code.clone(),
+                    leaf: question.leaf.clone(),
+                }),
+                Some(l) if l.method != Some(Method::Survey) => problems.push(NotSurveyLeaf {
+                    group: qn.group.clone(),
+                    code: question.code.clone(),
+                    leaf: question.leaf.clone(),
+                }),
+                Some(_) => {
+                    fed.insert(question.leaf.clone());
+                }
+            }
+            if question.options.is_empty() {
+                if q.scale.is_empty() {
+                    problems.push(BadOptions {
+                        at,
+                        reason: "no options and no scale".into(),
+                    });
+                }
+            } else {
+                check_options(&at, &question.options, &mut problems);
+            }
+        }
+    }
+    for g in groups {
+        if !seen_groups.contains(g.code.as_str()) {
+            problems.push(MissingGroup {
+                group: g.code.clone(),
+            });
+        }
+    }
+    for l in leaves.iter().filter(|l| l.method == Some(Method::Survey)) {
+        if !fed.contains(&l.code) {
+            problems.push(UncoveredLeaf {
+                leaf: l.code.clone(),
+            });
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::file as criteria_file;
+    use crate::respondents::GroupSet;
+
+    fn province() -> CriteriaSet {
+        criteria_file::parse(include_str!("../../../../frameworks/2023/province.toml"))
+            .unwrap_or_else(|p| panic!("{p:?}"))
+    }
+
+    fn ministry() -> CriteriaSet {
+        criteria_file::parse(include_str!("../../../../frameworks/2023/ministry.toml"))
+            .unwrap_or_else(|p| panic!("{p:?}"))
+    }
+
+    #[test]
+    fn the_illustrative_questionnaires_cover_every_survey_leaf() {
+        let groups = GroupSet::defaults_2023();
+        for (text, set, level) in [
+            (
+                include_str!("../../../../frameworks/2023/questionnaires/province.toml"),
+                province(),
+                &groups.province,
+            ),
+            (
+                include_str!("../../../../frameworks/2023/questionnaires/ministry.toml"),
+                ministry(),
+                &groups.ministry,
+            ),
+        ] {
+            let q = parse(text).unwrap_or_else(|p| panic!("{p:?}"));
+            assert!(q.set.illustrative);
+            let problems = check(&q, &set, level);
+            assert!(problems.is_empty(), "{:?}", problems);
+            assert_eq!(q.questionnaires.len(), level.len());
+            let e = q.scale.iter().find(|o| o.dont_know).map(|o| o.key.as_str());
+            assert_eq!(e, Some("E"));
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_where() {
+        let groups = GroupSet::defaults_2023();
+        let text = r#"
+[set]
+level = "province"
+criteria_set = "another-set"
+
+[[scale]]
+key = "A"
+label_vi = "Tốt"
+fraction = "1.5"
+[[scale]]
+key = "A"
+label_vi = "Không biết"
+dont_know = true
+
+[[questionnaire]]
+group = "hdnd"
+title_vi = ""
+  [[questionnaire.question]]
+  code = "Q1"
+  leaf = "1.1.1"
+  text_vi = "Câu hỏi"
+  [[questionnaire.question]]
+  code = "Q1"
+  leaf = "9.9.9"
+  text_vi = ""
+
+[[questionnaire]]
+group = "nhom_la"
+title_vi = "Phiếu"
+"#;
+        let q = parse(text).expect("syntax is fine");
+        let problems = check(&q, &province(), &groups.province);
+        let has = |f: &dyn Fn(&QuestionnaireProblem) -> bool| problems.iter().any(f);
+        use QuestionnaireProblem::*;
+        assert!(has(&|p| matches!(p, WrongCriteriaSet { .. })));
+        assert!(has(
+            &|p| matches!(p, BadOptions { at, .. } if at == "scale")
+        ));
+        assert!(has(&|p| matches!(p, EmptyText { .. })));
+        assert!(has(
+            &|p| matches!(p, NotSurveyLeaf { leaf, .. } if leaf == "1.1.1")
+        ));
+        assert!(has(
+            &|p| matches!(p, UnknownLeaf { leaf, .. } if leaf == "9.9.9")
+        ));
+        assert!(has(
+            &|p| matches!(p, RepeatedQuestion { code, .. } if code == "Q1")
+        ));
+        assert!(has(
+            &|p| matches!(p, UnknownGroup { group } if group == "nhom_la")
+        ));
+        assert!(has(
+            &|p| matches!(p, MissingGroup { group } if group == "lanh_dao_so")
+        ));
+        assert!(has(
+            &|p| matches!(p, UncoveredLeaf { leaf } if leaf == "1.6.1")
+        ));
+        assert!(
+            problems
+                .iter()
+                .all(|p| !p.vi().is_empty() && !p.en().is_empty())
+        );
+        assert!(matches!(parse("[set]\nlevel = 1"), Err(Syntax { .. })));
+    }
+}
