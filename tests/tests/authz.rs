@@ -143,6 +143,8 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .replace("{code}", "1.1.1")
                 .replace("{file}", "1")
                 .replace("{person}", "1")
+                .replace("{level}", "province")
+                .replace("{group}", "hdnd")
                 .replace("{key}", &"0".repeat(64));
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));

@@ -357,6 +357,7 @@ async fn pages_fit_a_phone_screen() {
         format!("/unit/{hpg}/self-assessment/print"),
         format!("/unit/{}/respondents", app.unit_id("BCT").await),
         format!("/admin/campaigns/{cid}/respondents"),
+        format!("/admin/campaigns/{cid}/questionnaires/province/hdnd"),
         format!("/admin/units/{hpg}/appraisal"),
         format!("/admin/units/{hpg}/appraisal/leaf/1.1.1"),
         format!("/unit/{}/appraisal", app.unit_id("UBDT").await),

@@ -18,6 +18,7 @@ pub mod deadlines;
 pub mod error;
 pub mod evidence;
 pub mod pool;
+pub mod questionnaires;
 pub mod respondents;
 pub mod self_assessments;
 pub mod sessions;

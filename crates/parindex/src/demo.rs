@@ -225,6 +225,15 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         };
         criteria_sets::pin(db, &ctx, campaign.id, stored.id).await?;
     }
+    // The illustrative 2023 questionnaires, one file per level.
+    for text in [
+        include_str!("../../../frameworks/2023/questionnaires/ministry.toml"),
+        include_str!("../../../frameworks/2023/questionnaires/province.toml"),
+    ] {
+        let q = parindex_domain::survey::parse(text)
+            .map_err(|p| anyhow::anyhow!("shipped questionnaires are invalid: {}", p.en()))?;
+        parindex_db::questionnaires::set(db, &ctx, campaign.id, &q).await?;
+    }
     let mut ids = std::collections::HashMap::new();
     for u in &UNITS {
         let unit = units::create(

@@ -106,6 +106,21 @@ pub fn route_table() -> RouteTable {
             respondents_moha::national,
         )
         .get(
+            "/admin/campaigns/{campaign}/questionnaires",
+            MohaStaff,
+            questionnaires::overview,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/questionnaires",
+            MohaAdmin,
+            questionnaires::load,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/questionnaires/{level}/{group}",
+            MohaStaff,
+            questionnaires::preview,
+        )
+        .get(
             "/admin/campaigns/{campaign}/groups",
             MohaStaff,
             respondent_groups::show,

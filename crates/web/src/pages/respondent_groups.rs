@@ -126,30 +126,13 @@ pub async fn replace(
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
     Path(campaign_id): Path<i64>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
     if locked(&state, campaign_id).await? {
         return Err(AppError::BadRequest("rl-groups-locked"));
     }
-    let mut text = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-too-large"))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("error-too-large"))?;
-            text = Some(
-                String::from_utf8(bytes.to_vec())
-                    .map_err(|_| AppError::BadRequest("import-not-utf8"))?,
-            );
-        }
-    }
-    let text = text.ok_or(AppError::BadRequest("import-empty"))?;
+    let text = crate::pages::upload::text_field(mp, "file").await?;
     let set: GroupSet = match groups::parse(&text) {
         Ok(s) if !s.ministry.is_empty() && !s.province.is_empty() => s,
         Ok(_) => {

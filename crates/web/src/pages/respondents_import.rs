@@ -87,23 +87,6 @@ pub struct ReportPage {
     pub errors_file: Option<String>,
 }
 
-async fn read_file(mut mp: Multipart) -> AppResult<Vec<u8>> {
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-too-large"))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("error-too-large"))?;
-            return Ok(bytes.to_vec());
-        }
-    }
-    Err(AppError::BadRequest("import-empty"))
-}
-
 pub async fn import(
     State(state): State<AppState>,
     meta: Meta,
@@ -112,7 +95,7 @@ pub async fn import(
 ) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
     l.ensure_editable(&state)?;
-    let bytes = read_file(mp).await?;
+    let bytes = crate::pages::upload::file_field(mp, "file").await?;
     let mut page = Page::new(&meta, &o.user, "rl-import-title");
     let report = |page: Page, problems: Vec<ReportRow>, errors_file: Option<String>| ReportPage {
         page,

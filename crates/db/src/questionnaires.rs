@@ -1,0 +1,55 @@
+//! The questionnaires of a campaign, one checked file per level, stored whole (JSON) with its hash.
+//! Replacing them is audited; the checks happen before, in the domain.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::{DbError, DbResult};
+use crate::pool::Db;
+use parindex_domain::survey::QuestionnaireSet;
+use sha2::{Digest, Sha256};
+
+pub async fn get(db: &Db, campaign_id: i64, level: &str) -> DbResult<Option<QuestionnaireSet>> {
+    let row: Option<(String, String)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT body_json, sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
+    ).bind(campaign_id).bind(level).fetch_optional(p).await)?;
+    let Some((json, sha)) = row else {
+        return Ok(None);
+    };
+    if hex::encode(Sha256::digest(json.as_bytes())) != sha {
+        return Err(DbError::Other(format!(
+            "stored questionnaires of campaign {campaign_id} ({level}) do not match their hash"
+        )));
+    }
+    serde_json::from_str(&json)
+        .map(Some)
+        .map_err(|e| DbError::Other(e.to_string()))
+}
+
+pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> DbResult<()> {
+    let json = serde_json::to_string(q).map_err(|e| DbError::Other(e.to_string()))?;
+    let sha = hex::encode(Sha256::digest(json.as_bytes()));
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO campaign_questionnaires (campaign_id, level, body_json, sha256, loaded_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (campaign_id, level) DO UPDATE SET body_json = excluded.body_json, sha256 = excluded.sha256, \
+         loaded_at = excluded.loaded_at"
+    ).bind(campaign_id).bind(&q.set.level).bind(&json).bind(&sha).bind(ctx.now_ms)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "questionnaires.set",
+            entity: "campaign_questionnaires",
+            entity_id: format!("{campaign_id}/{}", q.set.level),
+            campaign_id: Some(campaign_id),
+            after: Some(serde_json::json!({
+                "level": q.set.level, "criteria_set": q.set.criteria_set, "sha256": sha,
+                "questionnaires": q.questionnaires.len(), "illustrative": q.set.illustrative,
+            })),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await
+}
