@@ -131,6 +131,15 @@ impl TestApp {
     }
 }
 
+/// Where a redirect points ("" when it does not).
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The text of an HTML page with tags removed and spaces folded, for readable assertions.
 pub fn visible_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());

@@ -6,17 +6,10 @@
 
 use parindex_db::audit;
 use parindex_domain::Points;
-use parindex_tests::app::visible_text;
+use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
 
 async fn api(app: &TestApp, c: &reqwest::Client, unit: i64) -> Value {
     let r = app.get(c, &format!("/api/v1/units/{unit}/appraisal")).await;

@@ -118,19 +118,24 @@ async fn click_to_navigate(b: &WebDriver, by: By) {
 
 async fn log_in(b: &WebDriver, app: &TestApp, username: &str) {
     b.goto(app.url("/login")).await.unwrap();
-    b.find(By::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    b.find(By::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(parindex::demo::DEMO_PASSWORD)
-        .await
-        .unwrap();
+    type_into(b, "username", username).await;
+    type_into(b, "password", parindex::demo::DEMO_PASSWORD).await;
     click_to_navigate(b, By::Css("form.card button[type=submit]")).await;
+}
+
+/// Clicks the element with this id (a checkbox or radio button; no navigation).
+async fn click_id(b: &WebDriver, id: &str) {
+    b.find(By::Id(id)).await.unwrap().click().await.unwrap();
+}
+
+/// Types into the field with this id (or picks a file for a file input).
+async fn type_into(b: &WebDriver, id: &str, text: &str) {
+    b.find(By::Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
 }
 
 async fn has_link(b: &WebDriver, href: &str) -> bool {
@@ -271,12 +276,7 @@ async fn an_officer_fixes_a_form_error_and_registers_the_focal_contacts() {
         ("it_position", "Phó Giám đốc Trung tâm CNTT"),
         ("it_mobile", "0912"),
     ] {
-        b.find(By::Id(id))
-            .await
-            .unwrap()
-            .send_keys(v)
-            .await
-            .unwrap();
+        type_into(&b, id, v).await;
     }
     click_to_navigate(&b, By::Css("form.card button[type=submit]")).await;
     let summary = text_of(&b, "#error-summary").await;
@@ -357,7 +357,9 @@ async fn pages_fit_a_phone_screen() {
         format!("/unit/{hpg}/self-assessment/print"),
         format!("/unit/{}/respondents", app.unit_id("BCT").await),
         format!("/admin/campaigns/{cid}/respondents"),
+        format!("/admin/campaigns/{cid}/questionnaires"),
         format!("/admin/campaigns/{cid}/questionnaires/province/hdnd"),
+        format!("/admin/campaigns/{cid}/groups"),
         format!("/admin/units/{hpg}/appraisal"),
         format!("/admin/units/{hpg}/appraisal/leaf/1.1.1"),
         format!("/unit/{}/appraisal", app.unit_id("UBDT").await),
@@ -400,13 +402,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         .goto(app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")))
         .await
         .unwrap();
-    officer
-        .find(By::Id("score"))
-        .await
-        .unwrap()
-        .send_keys("1")
-        .await
-        .unwrap();
+    type_into(&officer, "score", "1").await;
     officer
         .query(By::XPath(
             "//p[@id='autosave-status' and contains(., 'Đã lưu tự động')]",
@@ -426,20 +422,8 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("Kế hoạch CCHC.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
-    officer
-        .find(By::Id("evidence-file"))
-        .await
-        .unwrap()
-        .send_keys(pdf.to_str().unwrap())
-        .await
-        .unwrap();
-    officer
-        .find(By::Id("reference"))
-        .await
-        .unwrap()
-        .send_keys("trang 1")
-        .await
-        .unwrap();
+    type_into(&officer, "evidence-file", pdf.to_str().unwrap()).await;
+    type_into(&officer, "reference", "trang 1").await;
     click_to_navigate(&officer, By::Css("#evidence form button[type=submit]")).await;
     let evidence = text_of(&officer, "#evidence").await;
     assert!(
@@ -515,13 +499,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         .goto(app.url(&format!("/unit/{qni}/self-assessment")))
         .await
         .unwrap();
-    officer
-        .find(By::Id("confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&officer, "confirm").await;
     click_to_navigate(
         &officer,
         By::Css("form[action$='/self-assessment/submit'] button"),
@@ -569,24 +547,9 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     .await;
     assert!(text_of(&moha, "#ap-stage").await.contains("vòng 1"));
     click_to_navigate(&moha, By::Css("#appraisal-state a.button")).await;
-    moha.find(By::Id("verdict-adjust"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    moha.find(By::Id("score"))
-        .await
-        .unwrap()
-        .send_keys("0,5")
-        .await
-        .unwrap();
-    moha.find(By::Id("comment"))
-        .await
-        .unwrap()
-        .send_keys("Tài liệu kiểm chứng chưa có chữ ký")
-        .await
-        .unwrap();
+    click_id(&moha, "verdict-adjust").await;
+    type_into(&moha, "score", "0,5").await;
+    type_into(&moha, "comment", "Tài liệu kiểm chứng chưa có chữ ký").await;
     click_to_navigate(&moha, By::Css("#decision button[type=submit]")).await;
     assert_eq!(text_of(&moha, ".notice").await, "Đã lưu kết quả thẩm định.");
     for leaf in set.leaves().into_iter().filter(|l| {
@@ -617,12 +580,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     moha.goto(app.url(&format!("/admin/units/{qni}/appraisal")))
         .await
         .unwrap();
-    moha.find(By::Id("confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&moha, "confirm").await;
     click_to_navigate(&moha, By::Css("form[action$='/appraisal/send'] button")).await;
     assert!(
         text_of(&moha, "#ap-stage")
@@ -640,22 +598,15 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         "{table}"
     );
     click_to_navigate(&officer, By::Css("#leaf-1\\.1\\.1 a")).await;
-    officer
-        .find(By::Id("explanation"))
-        .await
-        .unwrap()
-        .send_keys("Bản có chữ ký đã bổ sung (Quyết định 12/QĐ-UBND)")
-        .await
-        .unwrap();
+    type_into(
+        &officer,
+        "explanation",
+        "Bản có chữ ký đã bổ sung (Quyết định 12/QĐ-UBND)",
+    )
+    .await;
     click_to_navigate(&officer, By::Css("form[data-autosave] button[type=submit]")).await;
     assert_eq!(text_of(&officer, "#ap-explained").await, "1 / 1");
-    officer
-        .find(By::Id("confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&officer, "confirm").await;
     click_to_navigate(&officer, By::Css("form[action$='/appraisal/send'] button")).await;
     assert!(
         text_of(&officer, "#ap-stage")
@@ -672,19 +623,9 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
             .await
             .contains("Quyết định 12/QĐ-UBND")
     );
-    moha.find(By::Id("verdict-accept"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&moha, "verdict-accept").await;
     click_to_navigate(&moha, By::Css("#decision button[type=submit]")).await;
-    moha.find(By::Id("confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&moha, "confirm").await;
     click_to_navigate(&moha, By::Css("form[action$='/appraisal/finalize'] button")).await;
     assert!(
         text_of(&moha, "#ap-stage")
@@ -766,12 +707,7 @@ async fn an_officer_fixes_a_respondent_file_and_sends_the_list() {
         ]),
     )
     .unwrap();
-    b.find(By::Id("rl-file"))
-        .await
-        .unwrap()
-        .send_keys(bad.to_str().unwrap())
-        .await
-        .unwrap();
+    type_into(&b, "rl-file", bad.to_str().unwrap()).await;
     click_to_navigate(&b, By::Css("form[action$='/respondents/import'] button")).await;
     let report = text_of(&b, "#problems").await;
     assert!(
@@ -818,21 +754,11 @@ async fn an_officer_fixes_a_respondent_file_and_sends_the_list() {
     )
     .unwrap();
     click_to_navigate(&b, By::Css("main p a")).await;
-    b.find(By::Id("rl-file"))
-        .await
-        .unwrap()
-        .send_keys(good.to_str().unwrap())
-        .await
-        .unwrap();
+    type_into(&b, "rl-file", good.to_str().unwrap()).await;
     click_to_navigate(&b, By::Css("form[action$='/respondents/import'] button")).await;
     assert_eq!(text_of(&b, ".notice").await, "Đã nhập danh sách.");
     assert_eq!(text_of(&b, "#rl-total").await, "4");
-    b.find(By::Id("confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_id(&b, "confirm").await;
     click_to_navigate(&b, By::Css("#send-form button")).await;
     assert!(text_of(&b, "#rl-state").await.contains("Đã gửi Bộ Nội vụ"));
     assert!(

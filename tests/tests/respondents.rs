@@ -6,16 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use parindex_tests::app::visible_text;
+use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
 
 const HEADERS: [&str; 7] = [
     "STT",

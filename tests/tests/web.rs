@@ -3,16 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 use parindex_db::{audit, users};
-use parindex_tests::app::visible_text;
+use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, on_both_engines, spawn_app};
 use reqwest::StatusCode;
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
 
 async fn login_lands_each_role_on_its_home(engine: Engine) {
     let app = spawn_app(engine).await;

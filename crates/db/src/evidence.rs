@@ -27,6 +27,8 @@ pub struct LinkedFile {
     #[sqlx(flatten)]
     pub file: EvidenceFile,
     pub reference: String,
+    /// When the file was linked to the leaf (epoch ms).
+    pub linked_at: i64,
 }
 
 const COLUMNS: &str = "f.id, f.unit_id, f.sha256, f.filename, f.content_type, f.size_bytes, f.storage_key, f.uploaded_at";
@@ -109,7 +111,7 @@ pub async fn library(db: &Db, unit_id: i64) -> DbResult<Vec<EvidenceFile>> {
 
 pub async fn for_leaf(db: &Db, unit_id: i64, code: &str) -> DbResult<Vec<LinkedFile>> {
     let sql = format!(
-        "SELECT {COLUMNS}, l.reference FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
+        "SELECT {COLUMNS}, l.reference, l.linked_at FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
          WHERE l.unit_id = $1 AND l.leaf_code = $2 ORDER BY l.linked_at, f.id"
     );
     Ok(
@@ -243,12 +245,4 @@ pub async fn all_links(db: &Db, unit_id: i64) -> DbResult<Vec<(String, String, S
         "SELECT l.leaf_code, f.filename, l.reference FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
          WHERE l.unit_id = $1 ORDER BY l.leaf_code, l.linked_at, f.id"
     ).bind(unit_id).fetch_all(p).await)?)
-}
-
-/// When each file was linked to a leaf, by file id (to tell what the unit added while explaining).
-pub async fn linked_at(db: &Db, unit_id: i64, code: &str) -> DbResult<HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT file_id, linked_at FROM evidence_links WHERE unit_id = $1 AND leaf_code = $2"
-    ).bind(unit_id).bind(code).fetch_all(p).await)?;
-    Ok(rows.into_iter().collect())
 }

@@ -438,6 +438,15 @@ pub async fn decide_exception(
     tx.commit().await
 }
 
+/// Has any unit of the campaign sent its list (or had it accepted)?
+pub async fn any_sent(db: &Db, campaign_id: i64) -> DbResult<bool> {
+    let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*) FROM respondent_lists l JOIN units u ON u.id = l.unit_id \
+         WHERE u.campaign_id = $1 AND l.state <> 'draft'"
+    ).bind(campaign_id).fetch_one(p).await)?;
+    Ok(n > 0)
+}
+
 /// Per unit of a campaign: the list's state and its count per group.
 pub async fn national(db: &Db, campaign_id: i64) -> DbResult<Vec<(i64, String, String, i64)>> {
     Ok(on_pool!(db, p => sqlx::query_as(

@@ -80,6 +80,16 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &map)
     }
 
+    /// A text that exists in both languages: the English one in English when it is there, the
+    /// Vietnamese one otherwise.
+    pub fn pick(self, vi: &str, en: &str) -> String {
+        if self == Lang::En && !en.is_empty() {
+            en.to_string()
+        } else {
+            vi.to_string()
+        }
+    }
+
     /// A decimal number the way the language writes it: 92,18 in Vietnamese, 92.18 in English.
     pub fn decimal(self, s: &str) -> String {
         match self {

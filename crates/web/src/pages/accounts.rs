@@ -325,20 +325,7 @@ pub async fn template(
     };
     let bytes = parindex_import::accounts_template::build(&units)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"mau-tai-khoan.xlsx\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::download::xlsx("mau-tai-khoan.xlsx", bytes))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]

@@ -176,15 +176,13 @@ async fn leaf_page(
         return Err(AppError::NotFound);
     }
     let row = a
-        .history(meta, Viewer::Moha, false)
-        .into_iter()
-        .find(|r| r.code == code)
+        .history_row(meta, code, Viewer::Moha)
         .ok_or(AppError::NotFound)?;
     let round = open_round(a, code).filter(|_| is_appraiser(user));
     let stored = a.leaf(code);
     let existing = match round {
-        Some(Round::Second) => stored.round2,
-        _ => stored.round1,
+        Some(Round::Second) => stored.round2.clone(),
+        _ => stored.round1.clone(),
     };
     let (verdict, score, comment) = match typed {
         Some(t) => (
@@ -240,11 +238,7 @@ async fn leaf_page(
         unit_id: a.sa.cx.unit.id,
         unit_name: a.sa.cx.unit.short_name.clone(),
         code: code.to_string(),
-        guidance: if meta.lang == crate::i18n::Lang::En && !node.guidance_en.is_empty() {
-            node.guidance_en.clone()
-        } else {
-            node.guidance_vi.clone()
-        },
+        guidance: meta.lang.pick(&node.guidance_vi, &node.guidance_en),
         stage: a.ap.stage.as_str().to_string(),
         row,
         files,
@@ -283,7 +277,7 @@ pub struct DecisionForm {
     pub comment: String,
 }
 
-fn stale(e: DbError) -> AppError {
+pub(crate) fn stale(e: DbError) -> AppError {
     match e {
         DbError::Stale => AppError::BadRequest("ap-wrong-stage"),
         other => other.into(),
@@ -308,7 +302,7 @@ pub async fn decide(
         round,
         node.max,
         a.self_score(&code),
-        a.leaf(&code).round1.map(|d| d.score),
+        a.leaf(&code).round1.as_ref().map(|d| d.score),
         &f.verdict,
         &f.score,
         &comment,
@@ -341,19 +335,14 @@ pub async fn decide(
     )
     .await
     .map_err(stale)?;
-    // On to the next leaf that still needs a decision, so a round is worked through in one go.
-    let after = Appraised::load(&state, unit_id).await?;
-    let codes: Vec<String> = after
-        .sa
-        .self_leaves()
-        .iter()
-        .map(|n| n.code.clone())
-        .collect();
+    // On to the next leaf that still needs a decision, so a round is worked through in one go. Only
+    // this leaf changed since `a` was loaded.
+    let codes: Vec<&str> = a.sa.self_leaves().iter().map(|n| n.code.as_str()).collect();
     let at = codes.iter().position(|c| *c == code).unwrap_or(0);
-    let next = codes[at..]
+    let next = codes[at + 1..]
         .iter()
         .chain(codes[..at].iter())
-        .find(|c| after.pending(c));
+        .find(|c| a.pending(c));
     Ok(match next {
         Some(c) => Redirect::to(&format!(
             "/admin/units/{unit_id}/appraisal/leaf/{c}?done=ap-saved"

@@ -41,8 +41,15 @@ impl Appraised {
         self.sa.report.state == SaState::Submitted
     }
 
-    pub(crate) fn leaf(&self, code: &str) -> AppraisedLeaf {
-        self.leaves.get(code).cloned().unwrap_or_default()
+    /// The leaf's appraisal so far (nothing decided when it has none).
+    pub(crate) fn leaf(&self, code: &str) -> &AppraisedLeaf {
+        static UNDECIDED: AppraisedLeaf = AppraisedLeaf {
+            round1: None,
+            explanation: String::new(),
+            explained_at: None,
+            round2: None,
+        };
+        self.leaves.get(code).unwrap_or(&UNDECIDED)
     }
 
     pub(crate) fn self_score(&self, code: &str) -> Option<Points> {
@@ -90,7 +97,7 @@ impl Appraised {
     /// The leaf's score as it stands for `viewer`: final for MoHA, and for the unit what it was told.
     pub(crate) fn current(&self, code: &str, viewer: Viewer) -> Option<Points> {
         let l = self.leaf(code);
-        let (r1, r2) = self.visible(&l, viewer);
+        let (r1, r2) = self.visible(l, viewer);
         final_score(
             self.self_score(code),
             r1.map(|d| d.score),
@@ -128,60 +135,76 @@ impl Appraised {
         viewer: Viewer,
         only_adjusted: bool,
     ) -> Vec<HistoryRow> {
+        self.sa
+            .self_leaves()
+            .into_iter()
+            .filter(|n| !only_adjusted || self.adjusted_for(&n.code, viewer))
+            .map(|n| self.row(meta, n, viewer))
+            .collect()
+    }
+
+    /// One self-assessed leaf's history, as `viewer` may see it; None for any other code.
+    pub(crate) fn history_row(
+        &self,
+        meta: &Meta,
+        code: &str,
+        viewer: Viewer,
+    ) -> Option<HistoryRow> {
+        self.sa
+            .self_leaves()
+            .into_iter()
+            .find(|n| n.code == code)
+            .map(|n| self.row(meta, n, viewer))
+    }
+
+    /// Did round 1 adjust this leaf, as far as `viewer` may know?
+    pub(crate) fn adjusted_for(&self, code: &str, viewer: Viewer) -> bool {
+        let (r1, _) = self.visible(self.leaf(code), viewer);
+        r1.is_some_and(|d| d.verdict == Verdict::Adjust)
+    }
+
+    fn row(&self, meta: &Meta, n: &Node, viewer: Viewer) -> HistoryRow {
         let num = |p: Option<Points>| {
             p.map(|p| meta.lang.decimal(&p.to_fixed()))
                 .unwrap_or_default()
         };
-        self.sa
-            .self_leaves()
-            .into_iter()
-            .filter_map(|n| {
-                let l = self.leaf(&n.code);
-                let (r1, r2) = self.visible(&l, viewer);
-                if only_adjusted && r1.is_none_or(|d| d.verdict != Verdict::Adjust) {
-                    return None;
-                }
-                let own = self.self_score(&n.code);
-                let now = self.current(&n.code, viewer);
-                let verdict = |d: Option<&Decided>| DecisionCell {
-                    verdict: d
-                        .map(|d| d.verdict.as_str().to_string())
-                        .unwrap_or_default(),
-                    label: d
-                        .map(|d| meta.lang.t(&format!("ap-verdict-{}", d.verdict.as_str())))
-                        .unwrap_or_default(),
-                    score: num(d.map(|d| d.score)),
-                    comment: d.map(|d| d.comment.clone()).unwrap_or_default(),
-                };
-                Some(HistoryRow {
-                    code: n.code.clone(),
-                    name: if meta.lang == crate::i18n::Lang::En && !n.name_en.is_empty() {
-                        n.name_en.clone()
-                    } else {
-                        n.name_vi.clone()
-                    },
-                    max: meta.lang.decimal(&n.max.to_fixed()),
-                    self_score: num(own),
-                    self_explanation: self
-                        .sa
-                        .saved(&n.code)
-                        .map(|s| s.explanation)
-                        .unwrap_or_default(),
-                    evidence: self.sa.entry(&n.code).evidence_count,
-                    round1: verdict(r1),
-                    adjusted: l.adjusted() && r1.is_some(),
-                    explanation: if self.explanation_visible(viewer) {
-                        l.explanation.clone()
-                    } else {
-                        String::new()
-                    },
-                    round2: verdict(r2),
-                    current: num(now),
-                    changed: now != own,
-                    pending: viewer == Viewer::Moha && self.pending(&n.code),
-                })
-            })
-            .collect()
+        let l = self.leaf(&n.code);
+        let (r1, r2) = self.visible(l, viewer);
+        let own = self.self_score(&n.code);
+        let now = self.current(&n.code, viewer);
+        let verdict = |d: Option<&Decided>| DecisionCell {
+            verdict: d
+                .map(|d| d.verdict.as_str().to_string())
+                .unwrap_or_default(),
+            label: d
+                .map(|d| meta.lang.t(&format!("ap-verdict-{}", d.verdict.as_str())))
+                .unwrap_or_default(),
+            score: num(d.map(|d| d.score)),
+            comment: d.map(|d| d.comment.clone()).unwrap_or_default(),
+        };
+        HistoryRow {
+            code: n.code.clone(),
+            name: meta.lang.pick(&n.name_vi, &n.name_en),
+            max: meta.lang.decimal(&n.max.to_fixed()),
+            self_score: num(own),
+            self_explanation: self
+                .sa
+                .saved(&n.code)
+                .map(|s| s.explanation)
+                .unwrap_or_default(),
+            evidence: self.sa.entry(&n.code).evidence_count,
+            round1: verdict(r1),
+            adjusted: l.adjusted() && r1.is_some(),
+            explanation: if self.explanation_visible(viewer) {
+                l.explanation.clone()
+            } else {
+                String::new()
+            },
+            round2: verdict(r2),
+            current: num(now),
+            changed: now != own,
+            pending: viewer == Viewer::Moha && self.pending(&n.code),
+        }
     }
 
     /// Self-assessed points: the unit's own, and as they stand for `viewer`.
@@ -203,7 +226,7 @@ impl Appraised {
             .into_iter()
             .map(|n| {
                 let l = self.leaf(&n.code);
-                let (r1, r2) = self.visible(&l, viewer);
+                let (r1, r2) = self.visible(l, viewer);
                 let d = |d: Option<&Decided>| {
                     d.map(|d| {
                         serde_json::json!({

@@ -5,7 +5,7 @@
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::pages::appraisal::take_step;
+use crate::pages::appraisal::{stale, take_step};
 use crate::pages::appraisal_data::{Appraised, HistoryRow, Viewer};
 use crate::pages::layout::{DoneQuery, Page};
 use crate::pages::self_assessment::{find_leaf, size_text};
@@ -16,8 +16,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::appraisals;
 use parindex_db::users::User;
-use parindex_db::{DbError, appraisals};
 use parindex_domain::appraisal::{Stage, Step};
 use parindex_domain::{Role, deadline, text};
 
@@ -124,20 +124,17 @@ async fn unit_leaf_page(
     find_leaf(&a.sa.set, code)?;
     // Only leaves MoHA adjusted, once round 1 was sent to the unit.
     let row = a
-        .history(meta, Viewer::Unit, true)
-        .into_iter()
-        .find(|r| r.code == code)
-        .filter(|_| a.submitted())
+        .history_row(meta, code, Viewer::Unit)
+        .filter(|_| a.submitted() && a.adjusted_for(code, Viewer::Unit))
         .ok_or(AppError::NotFound)?;
     let unit_id = a.sa.cx.unit.id;
     let sent_at = a.ap.sent_at.unwrap_or(i64::MAX);
     let linked = parindex_db::evidence::for_leaf(&state.db, unit_id, code).await?;
     let linked_ids: Vec<i64> = linked.iter().map(|l| l.file.id).collect();
-    let links_at = parindex_db::evidence::linked_at(&state.db, unit_id, code).await?;
     let files = linked
         .into_iter()
         .map(|l| {
-            let new = links_at.get(&l.file.id).is_some_and(|t| *t >= sent_at);
+            let new = l.linked_at >= sent_at;
             (
                 l.file.id,
                 l.file.filename,
@@ -236,10 +233,7 @@ pub async fn explain(
         &explanation,
     )
     .await
-    .map_err(|e| match e {
-        DbError::Stale => AppError::BadRequest("ap-wrong-stage"),
-        other => other.into(),
-    })?;
+    .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{}/appraisal?done=saved#leaf-{}",
         o.unit_id, code

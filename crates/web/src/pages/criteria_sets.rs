@@ -82,14 +82,7 @@ pub async fn show(
 ) -> AppResult<ShowPage> {
     let stored = criteria_sets::get(&state.db, id).await?;
     let set = state.criteria_tree(id).await?;
-    let en = meta.lang == crate::i18n::Lang::En;
-    let pick = |vi: &str, e: &str| {
-        if en && !e.is_empty() {
-            e.to_string()
-        } else {
-            vi.to_string()
-        }
-    };
+    let pick = |vi: &str, en_text: &str| meta.lang.pick(vi, en_text);
     let rows = set
         .walk()
         .into_iter()

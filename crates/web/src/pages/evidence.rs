@@ -187,22 +187,6 @@ pub async fn detach(
     )))
 }
 
-/// RFC 6266 `filename*` with percent-encoded UTF-8, plus an ASCII fallback.
-fn disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded = crate::render_error::urlencode(name);
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 pub async fn download(
     State(state): State<AppState>,
     r: UnitReader,
@@ -221,7 +205,10 @@ pub async fn download(
     Ok((
         [
             (header::CONTENT_TYPE, f.content_type.clone()),
-            (header::CONTENT_DISPOSITION, disposition(&f.filename)),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::pages::download::disposition(&f.filename),
+            ),
             (
                 header::CONTENT_SECURITY_POLICY,
                 "sandbox; default-src 'none'".to_string(),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod contacts;
 pub mod criteria_sets;
+pub mod download;
 pub mod evidence;
 pub mod extensions;
 pub mod focal;

@@ -129,14 +129,7 @@ pub async fn preview(
         .await?
         .ok_or(AppError::NotFound)?;
     let qn = set.for_group(&group).ok_or(AppError::NotFound)?;
-    let en = meta.lang == crate::i18n::Lang::En;
-    let pick = |vi: &str, en_text: &str| {
-        if en && !en_text.is_empty() {
-            en_text.to_string()
-        } else {
-            vi.to_string()
-        }
-    };
+    let pick = |vi: &str, en_text: &str| meta.lang.pick(vi, en_text);
     let questions = qn
         .questions
         .iter()

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
 use parindex_db::{campaigns, respondents as store};
@@ -37,14 +37,6 @@ pub struct GroupsPage {
     /// A list of the campaign has been sent: the groups can no longer change.
     pub locked: bool,
     pub problems: Vec<String>,
-}
-
-/// Has any unit of the campaign sent its list (or had it accepted)?
-async fn locked(state: &AppState, campaign_id: i64) -> AppResult<bool> {
-    Ok(store::national(&state.db, campaign_id)
-        .await?
-        .iter()
-        .any(|(_, s, _, _)| s != "draft"))
 }
 
 async fn page(
@@ -80,7 +72,7 @@ async fn page(
         campaign_id,
         levels,
         is_admin: user.role == "moha_admin",
-        locked: locked(state, campaign_id).await?,
+        locked: store::any_sent(&state.db, campaign_id).await?,
         problems,
         page,
     })
@@ -105,20 +97,11 @@ pub async fn download(
 ) -> AppResult<Response> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let set = store::groups(&state.db, campaign_id).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/toml; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"groups-{}.toml\"", campaign.year),
-            ),
-        ],
+    Ok(crate::pages::download::attachment(
+        "application/toml; charset=utf-8",
+        &format!("groups-{}.toml", campaign.year),
         set.to_toml(),
-    )
-        .into_response())
+    ))
 }
 
 pub async fn replace(
@@ -129,7 +112,7 @@ pub async fn replace(
     mp: Multipart,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
-    if locked(&state, campaign_id).await? {
+    if store::any_sent(&state.db, campaign_id).await? {
         return Err(AppError::BadRequest("rl-groups-locked"));
     }
     let text = crate::pages::upload::text_field(mp, "file").await?;

@@ -311,7 +311,7 @@ pub struct PersonForm {
     pub stand_in: String,
 }
 
-fn stale(e: DbError) -> AppError {
+pub(crate) fn stale(e: DbError) -> AppError {
     match e {
         DbError::Stale => AppError::BadRequest("rl-wrong-state"),
         DbError::Conflict(_) => AppError::BadRequest("rl-duplicate"),

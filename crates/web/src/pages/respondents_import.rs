@@ -6,34 +6,18 @@ use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::pages::layout::Page;
-use crate::pages::respondents::{Loaded, problem_text};
+use crate::pages::respondents::{Loaded, problem_text, stale};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::respondents as store;
 use parindex_domain::respondents::{Respondent, check};
 use parindex_import::{respondent_rows, respondents_template, table};
 use sha2::{Digest, Sha256};
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-fn attachment(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, XLSX.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
 
 fn slug(code: &str) -> String {
     code.chars()
@@ -47,7 +31,7 @@ pub async fn template(State(state): State<AppState>, r: UnitReader) -> AppResult
     let title = format!("{} — {}", l.cx.unit.name, l.cx.campaign.name_vi);
     let bytes = respondents_template::build(&title, &l.groups, &l.cx.unit.email_domains)
         .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(attachment(
+    Ok(crate::pages::download::xlsx(
         &format!(
             "mau-danh-sach-{}-{}.xlsx",
             slug(&l.cx.unit.code),
@@ -207,11 +191,7 @@ pub async fn import(
         &source,
     )
     .await
-    .map_err(|e| match e {
-        parindex_db::DbError::Stale => AppError::BadRequest("rl-wrong-state"),
-        parindex_db::DbError::Conflict(_) => AppError::BadRequest("rl-duplicate"),
-        other => other.into(),
-    })?;
+    .map_err(stale)?;
     if problems.is_empty() && merges.is_empty() {
         return Ok(
             Redirect::to(&format!("/unit/{}/respondents?done=rl-imported", o.unit_id))
@@ -246,7 +226,10 @@ pub async fn errors_file(
         .bytes()
         .await
         .map_err(|e| AppError::Internal(format!("reading errors file: {e}")))?;
-    Ok(attachment("danh-sach-kem-loi.xlsx", bytes.to_vec()))
+    Ok(crate::pages::download::xlsx(
+        "danh-sach-kem-loi.xlsx",
+        bytes.to_vec(),
+    ))
 }
 
 /// The list as .xlsx, in the template's columns (it imports back as it is).
@@ -260,7 +243,7 @@ pub async fn export(State(state): State<AppState>, r: UnitReader) -> AppResult<R
     });
     let bytes = parindex_import::respondents_export::list(&l.groups, &people)
         .map_err(|e| AppError::Internal(format!("export: {e}")))?;
-    Ok(attachment(
+    Ok(crate::pages::download::xlsx(
         &format!(
             "danh-sach-{}-{}.xlsx",
             slug(&l.cx.unit.code),

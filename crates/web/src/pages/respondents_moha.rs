@@ -6,16 +6,15 @@ use crate::auth::MohaStaff;
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::pages::layout::Page;
-use crate::pages::respondents::Loaded;
+use crate::pages::respondents::stale;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use parindex_db::respondents as store;
-use parindex_db::{DbError, campaigns, units};
+use parindex_db::{campaigns, units};
 use parindex_domain::respondents::{Group, ListState, Review, ReviewError, review};
 use parindex_domain::text;
 use parindex_import::respondents_export::{self, SummaryRow};
@@ -163,23 +162,10 @@ pub async fn summary(
     }
     let bytes = respondents_export::summary(&groups, &rows)
         .map_err(|e| AppError::Internal(format!("summary: {e}")))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"tong-hop-danh-sach-{}.xlsx\"",
-                    campaign.year
-                ),
-            ),
-        ],
+    Ok(crate::pages::download::xlsx(
+        &format!("tong-hop-danh-sach-{}.xlsx", campaign.year),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -190,13 +176,6 @@ pub struct ReviewForm {
     pub group: String,
 }
 
-fn stale(e: DbError) -> AppError {
-    match e {
-        DbError::Stale => AppError::BadRequest("rl-wrong-state"),
-        other => other.into(),
-    }
-}
-
 pub async fn review_list(
     State(state): State<AppState>,
     meta: Meta,
@@ -204,14 +183,16 @@ pub async fn review_list(
     Path(unit_id): Path<i64>,
     Form(f): Form<ReviewForm>,
 ) -> AppResult<Redirect> {
-    let l = Loaded::load(&state, unit_id).await?;
+    // Only the unit's campaign and its list's state matter here.
+    let unit = units::get(&state.db, unit_id).await?;
+    let list = store::list(&state.db, unit_id).await?;
     let decision = match f.decision.as_str() {
         "accept" => Review::Accept,
         "return" => Review::Return,
         _ => return Err(AppError::BadRequest("rl-decision-required")),
     };
     let comment = text::clean(&f.comment);
-    let to = review(l.list.state, decision, &comment).map_err(|e| match e {
+    let to = review(list.state, decision, &comment).map_err(|e| match e {
         ReviewError::WrongState => AppError::BadRequest("rl-wrong-state"),
         ReviewError::CommentRequired => AppError::BadRequest("sa-comment-required"),
     })?;
@@ -219,7 +200,7 @@ pub async fn review_list(
     store::transition(
         &state.db,
         &ctx,
-        l.cx.campaign.id,
+        unit.campaign_id,
         unit_id,
         ListState::Sent,
         to,
@@ -240,7 +221,7 @@ pub async fn decide_exception(
     Path(unit_id): Path<i64>,
     Form(f): Form<ReviewForm>,
 ) -> AppResult<Redirect> {
-    let l = Loaded::load(&state, unit_id).await?;
+    let unit = units::get(&state.db, unit_id).await?;
     let accept = match f.decision.as_str() {
         "accept" => true,
         "reject" => false,
@@ -254,7 +235,7 @@ pub async fn decide_exception(
     store::decide_exception(
         &state.db,
         &ctx,
-        l.cx.campaign.id,
+        unit.campaign_id,
         unit_id,
         &f.group,
         accept,

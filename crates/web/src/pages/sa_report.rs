@@ -11,8 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use parindex_domain::Points;
 use parindex_domain::criteria::{Depth, Method};
 use parindex_import::self_assessment_report::{self as xlsx, ReportRow};
@@ -177,20 +176,7 @@ pub async fn download(
         l.cx.unit.code.to_lowercase(),
         l.cx.campaign.year
     );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::download::xlsx(&name, bytes))
 }
 
 pub async fn print(

@@ -135,14 +135,6 @@ pub struct TaskListPage {
     pub editable: bool,
 }
 
-fn pick(meta: &Meta, vi: &str, en: &str) -> String {
-    if meta.lang == crate::i18n::Lang::En && !en.is_empty() {
-        en.to_string()
-    } else {
-        vi.to_string()
-    }
-}
-
 fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
     let role = Role::parse(&user.role);
     let mut page = Page::new(meta, user, "sa-title");
@@ -167,7 +159,7 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
                     Depth::SubCriterion => 2,
                 },
                 code: n.code.clone(),
-                name: pick(meta, &n.name_vi, &n.name_en),
+                name: meta.lang.pick(&n.name_vi, &n.name_en),
                 max: meta.lang.decimal(&n.max.to_fixed()),
                 is_leaf: n.is_leaf() && d != Depth::Field,
                 is_self,
@@ -268,14 +260,14 @@ fn leaf_page(
     typed: Option<(&str, &str)>,
 ) -> LeafPage {
     let entry = l.entry(&node.code);
-    let name = pick(meta, &node.name_vi, &node.name_en);
+    let name = meta.lang.pick(&node.name_vi, &node.name_en);
     let mut page = Page::new(meta, user, "sa-title");
     page.title = format!("{} {}", node.code, name);
     let is_self = node.method == Some(Method::SelfAssessed);
     LeafPage {
         unit_id: l.cx.unit.id,
         code: node.code.clone(),
-        guidance: pick(meta, &node.guidance_vi, &node.guidance_en),
+        guidance: meta.lang.pick(&node.guidance_vi, &node.guidance_en),
         max: meta.lang.decimal(&node.max.to_fixed()),
         method: node
             .method
