@@ -12,6 +12,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub mod app;
+pub mod email;
+pub mod smtp;
 pub use app::{TestApp, spawn_app};
 
 /// A migrated database that lives as long as this value.

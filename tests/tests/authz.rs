@@ -145,7 +145,10 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .replace("{person}", "1")
                 .replace("{level}", "province")
                 .replace("{group}", "hdnd")
-                .replace("{key}", &"0".repeat(64));
+                .replace("{key}", &"0".repeat(64))
+                .replace("{token}", &"0".repeat(64))
+                .replace("{page}", "1")
+                .replace("{invitation}", "1");
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {

@@ -53,3 +53,11 @@ pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> 
     .await?;
     tx.commit().await
 }
+
+/// The hash of the level's stored questionnaires, if any (cheap: lets callers cache the parsed set).
+pub async fn sha(db: &Db, campaign_id: i64, level: &str) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
+    ).bind(campaign_id).bind(level).fetch_optional(p).await)?;
+    Ok(row.map(|r| r.0))
+}

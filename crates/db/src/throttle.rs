@@ -40,3 +40,11 @@ pub async fn purge(db: &Db, before_ms: i64) -> DbResult<u64> {
         on_pool!(db, p => sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(before_ms).execute(p).await.map(|r| r.rows_affected()))?,
     )
 }
+
+/// Failures recorded under `key` from one address since `since_ms` (e.g. guessed survey links).
+pub async fn recent_by_ip(db: &Db, key: &str, ip: &str, since_ms: i64) -> DbResult<i64> {
+    let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND username = $2 AND at > $3"
+    ).bind(ip).bind(key).bind(since_ms).fetch_one(p).await)?;
+    Ok(n)
+}

@@ -8,4 +8,5 @@ pub mod respondent_rows;
 pub mod respondents_export;
 pub mod respondents_template;
 pub mod self_assessment_report;
+pub mod sheet;
 pub mod table;

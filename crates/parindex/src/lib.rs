@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod framework_report;
+pub mod mail;
 pub mod questionnaire_report;
 pub mod serve;
 pub mod settings;

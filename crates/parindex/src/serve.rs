@@ -43,6 +43,9 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let files = AppState::local_files(&settings.data_dir.join("files"))?;
     let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
     spawn_housekeeping(db.clone(), clock.clone());
+    let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
+    let mailer = crate::mail::worker(&settings, db.clone(), clock.clone())?;
+    let mail_task = tokio::spawn(mailer.run(mail_stopped));
     let listener = TcpListener::bind(&settings.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %crate::settings::redact_url(&settings.database()), ready_in_ms = started.elapsed().as_millis() as u64, "parindex is listening");
@@ -57,6 +60,8 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    let _ = stop_mail.send(true);
+    let _ = mail_task.await;
     db.close().await;
     Ok(())
 }

@@ -21,6 +21,19 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub session_hours: i64,
     pub max_body_bytes: usize,
+    /// `smtp://host:port`, `smtp://user:pass@host:587?tls=required` or `smtps://host:465`; empty
+    /// writes e-mails as .eml files to `data_dir/outbox`.
+    pub smtp_url: String,
+    /// The sender of survey e-mails.
+    pub mail_from: String,
+    /// Most e-mails a second (0: no limit).
+    pub mail_rate: u32,
+    /// E-mails in flight at once (and pooled SMTP connections).
+    pub mail_concurrency: usize,
+    /// Most reminders per respondent.
+    pub reminder_max: i64,
+    /// Fewest hours between two e-mails to one respondent before a reminder.
+    pub reminder_interval_hours: i64,
 }
 
 impl Default for Settings {
@@ -36,6 +49,12 @@ impl Default for Settings {
             trust_proxy: false,
             session_hours: 12,
             max_body_bytes: 10 * 1024 * 1024,
+            smtp_url: String::new(),
+            mail_from: "Bộ Nội vụ - Khảo sát CCHC <khaosat@localhost>".into(),
+            mail_rate: 0,
+            mail_concurrency: 8,
+            reminder_max: 3,
+            reminder_interval_hours: 48,
         }
     }
 }
@@ -67,6 +86,12 @@ impl std::fmt::Debug for Settings {
             .field("trust_proxy", &self.trust_proxy)
             .field("session_hours", &self.session_hours)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
+            .field("mail_rate", &self.mail_rate)
+            .field("mail_concurrency", &self.mail_concurrency)
+            .field("reminder_max", &self.reminder_max)
+            .field("reminder_interval_hours", &self.reminder_interval_hours)
             .finish()
     }
 }
@@ -88,7 +113,16 @@ impl Settings {
             .set_default(
                 "max_body_bytes",
                 i64::try_from(d.max_body_bytes).unwrap_or(i64::MAX),
-            )?;
+            )?
+            .set_default("smtp_url", d.smtp_url)?
+            .set_default("mail_from", d.mail_from)?
+            .set_default("mail_rate", i64::from(d.mail_rate))?
+            .set_default(
+                "mail_concurrency",
+                i64::try_from(d.mail_concurrency).unwrap_or(8),
+            )?
+            .set_default("reminder_max", d.reminder_max)?
+            .set_default("reminder_interval_hours", d.reminder_interval_hours)?;
         if let Some(f) = file {
             b = b.add_source(config::File::from(f).required(true));
         }
@@ -115,6 +149,10 @@ impl Settings {
             trust_proxy: self.trust_proxy,
             session_hours: self.session_hours.clamp(1, 24 * 30),
             max_body_bytes: self.max_body_bytes,
+            reminders: parindex_domain::survey::ReminderPolicy {
+                min_interval_ms: self.reminder_interval_hours.max(1) * 3_600_000,
+                max_reminders: self.reminder_max.max(0),
+            },
         }
     }
 }

@@ -37,6 +37,20 @@ pub fn route_table() -> RouteTable {
         .get("/static/autosave.js", Public, static_files::autosave_js)
         .get("/api/openapi.json", Public, api::openapi::document)
         .get("/", Public, home::root)
+        .get("/s/{token}", Public, survey_respondent::landing)
+        .post("/s/{token}/start", Public, survey_respondent::start)
+        .get(
+            "/s/{token}/page/{page}",
+            Public,
+            survey_respondent::show_page,
+        )
+        .post(
+            "/s/{token}/page/{page}",
+            Public,
+            survey_respondent::save_page,
+        )
+        .get("/s/{token}/check", Public, survey_respondent::check)
+        .post("/s/{token}/submit", Public, survey_respondent::submit)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
         .post("/lang", Public, lang::switch)
@@ -119,6 +133,26 @@ pub fn route_table() -> RouteTable {
             "/admin/campaigns/{campaign}/questionnaires/{level}/{group}",
             MohaStaff,
             questionnaires::preview,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/survey",
+            MohaStaff,
+            survey_moha::national,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/survey/open",
+            MohaAdmin,
+            survey_moha::open,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/survey/progress.xlsx",
+            MohaStaff,
+            survey_moha::export,
+        )
+        .post(
+            "/admin/units/{unit}/survey/resend/{invitation}",
+            MohaStaff,
+            survey_unit::resend_moha,
         )
         .get(
             "/admin/campaigns/{campaign}/groups",
@@ -312,6 +346,22 @@ pub fn route_table() -> RouteTable {
             "/unit/{unit}/respondents/exceptions",
             UnitOfficer,
             respondents::exception,
+        )
+        .get("/unit/{unit}/survey", UnitReader, survey_unit::show)
+        .get(
+            "/unit/{unit}/survey/pending.xlsx",
+            UnitReader,
+            survey_unit::pending_export,
+        )
+        .post(
+            "/unit/{unit}/survey/remind",
+            UnitOfficer,
+            survey_unit::remind,
+        )
+        .post(
+            "/unit/{unit}/survey/resend/{invitation}",
+            UnitOfficer,
+            survey_unit::resend,
         )
         .get("/unit/{unit}/focal", UnitReader, focal::form)
         .post("/unit/{unit}/focal", UnitOfficer, focal::submit)

@@ -15,6 +15,8 @@ pub struct Meta {
     pub user_agent: String,
     pub lang: Lang,
     pub path: String,
+    /// The `Host` the request was sent to (links in e-mails use it when no public origin is set).
+    pub host: String,
 }
 
 impl Meta {
@@ -44,6 +46,13 @@ impl Meta {
                 .unwrap_or_default(),
             lang: Lang::from_headers(&parts.headers),
             path: parts.uri.path().to_string(),
+            host: parts
+                .headers
+                .get(axum::http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .filter(|h| h.len() < 256)
+                .unwrap_or("localhost")
+                .to_string(),
         }
     }
 

@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// Largest request body accepted, in bytes (uploads included).
     pub max_body_bytes: usize,
+    /// Who gets a survey reminder, and how often.
+    pub reminders: parindex_domain::survey::ReminderPolicy,
 }
 
 impl Default for WebConfig {
@@ -27,6 +29,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             session_hours: 12,
             max_body_bytes: 10 * 1024 * 1024,
+            reminders: parindex_domain::survey::ReminderPolicy::default(),
         }
     }
 }
@@ -44,6 +47,12 @@ pub struct AppState {
             std::collections::HashMap<i64, Arc<parindex_domain::criteria::CriteriaSet>>,
         >,
     >,
+    /// Parsed questionnaire files by their hash (a replaced file has a new hash).
+    questionnaires: Arc<
+        std::sync::RwLock<
+            std::collections::HashMap<String, Arc<parindex_domain::survey::QuestionnaireSet>>,
+        >,
+    >,
 }
 
 impl AppState {
@@ -59,7 +68,37 @@ impl AppState {
             config: Arc::new(config),
             files,
             criteria: Arc::default(),
+            questionnaires: Arc::default(),
         }
+    }
+
+    /// A level's questionnaires in a campaign, parsed once per stored file.
+    pub async fn questionnaire_set(
+        &self,
+        campaign_id: i64,
+        level: &str,
+    ) -> Result<Option<Arc<parindex_domain::survey::QuestionnaireSet>>, parindex_db::DbError> {
+        let Some(sha) = parindex_db::questionnaires::sha(&self.db, campaign_id, level).await?
+        else {
+            return Ok(None);
+        };
+        if let Some(q) = self
+            .questionnaires
+            .read()
+            .ok()
+            .and_then(|m| m.get(&sha).cloned())
+        {
+            return Ok(Some(q));
+        }
+        let Some(set) = parindex_db::questionnaires::get(&self.db, campaign_id, level).await?
+        else {
+            return Ok(None);
+        };
+        let set = Arc::new(set);
+        if let Ok(mut m) = self.questionnaires.write() {
+            m.insert(sha, set.clone());
+        }
+        Ok(Some(set))
     }
 
     /// The tree of a stored criteria set, from memory after the first (hash-checked) read.

@@ -177,6 +177,11 @@ pub async fn load(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
+    if parindex_db::survey::any_opened(&state.db, campaign_id, &set.set.level).await? {
+        let problems = vec![meta.lang.t("qn-locked")];
+        let body = overview_page(&state, &meta, &admin, campaign_id, problems).await?;
+        return Ok((StatusCode::CONFLICT, body).into_response());
+    }
     let pinned = criteria_sets::pinned(&state.db, campaign_id)
         .await?
         .into_iter()

@@ -1,0 +1,292 @@
+//! The survey as stored: opening a unit's survey (an invitation, a personal link and a queued e-mail
+//! for every respondent on its accepted list, in one transaction), what a link leads to, the answers
+//! saved as the respondent goes, the one final submission, and the paradata. Links are stored only as
+//! SHA-256 hashes; each e-mail carries a fresh link, and every link of an invitation leads to the same
+//! answers.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::{DbError, DbResult};
+use crate::outbox::{self, OutMail};
+use crate::pool::{Db, Tx};
+use parindex_domain::respondents::ListState;
+use parindex_domain::token;
+use std::collections::HashMap;
+
+/// Why an e-mail goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Invitation,
+    Reminder,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "invitation",
+            MailKind::Reminder => "reminder",
+        }
+    }
+}
+
+/// What an e-mail to one respondent is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct MailFor<'a> {
+    pub kind: MailKind,
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub group_code: &'a str,
+    /// The personal link's secret, shown only in this e-mail.
+    pub token: &'a str,
+}
+
+/// Builds the e-mail for one respondent (the caller knows the unit, the deadline and the contact).
+pub type Compose<'a> = dyn Fn(&MailFor<'_>) -> OutMail + Send + Sync + 'a;
+
+fn new_token() -> DbResult<String> {
+    token::generate().map_err(|e| DbError::Other(format!("random generator: {e}")))
+}
+
+/// A new link for the invitation and its e-mail in the outbox.
+pub(crate) async fn mail_link(
+    tx: &mut Tx,
+    invitation_id: i64,
+    who: MailFor<'_>,
+    compose: &Compose<'_>,
+    now_ms: i64,
+) -> DbResult<()> {
+    let token = new_token()?;
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO survey_links (token_hash, invitation_id, created_at) VALUES ($1, $2, $3)"
+    ).bind(token::hash(&token)).bind(invitation_id).bind(now_ms)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    let mail = compose(&MailFor {
+        token: &token,
+        ..who
+    });
+    outbox::enqueue(tx, who.kind.as_str(), Some(invitation_id), &mail, now_ms).await
+}
+
+/// When the unit's survey was opened, if it was.
+pub async fn opened_at(db: &Db, unit_id: i64) -> DbResult<Option<i64>> {
+    let row: Option<(i64,)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT opened_at FROM survey_units WHERE unit_id = $1"
+    ).bind(unit_id).fetch_optional(p).await)?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Has any unit of this level in the campaign opened its survey? (Questionnaires are then fixed.)
+pub async fn any_opened(db: &Db, campaign_id: i64, level: &str) -> DbResult<bool> {
+    let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*) FROM survey_units s JOIN units u ON u.id = s.unit_id \
+         WHERE s.campaign_id = $1 AND u.level = $2"
+    ).bind(campaign_id).bind(level).fetch_one(p).await)?;
+    Ok(n > 0)
+}
+
+type PersonRow = (i64, String, String, String);
+
+/// Opens the survey of one unit whose list MoHA has accepted. Returns the number of invitations.
+/// Refused with `Stale` when the list is not accepted, and `Conflict` when the survey is already open.
+pub async fn open_unit(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    compose: &Compose<'_>,
+) -> DbResult<usize> {
+    let mut tx = db.begin().await?;
+    let state: Option<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT state FROM respondent_lists WHERE unit_id = $1"
+    ).bind(unit_id).fetch_optional(c).await)?;
+    if state.and_then(|s| ListState::parse(&s.0)) != Some(ListState::Accepted) {
+        return Err(DbError::Stale);
+    }
+    let salt = new_token()?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO survey_campaigns (campaign_id, salt, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (campaign_id) DO NOTHING"
+    ).bind(campaign_id).bind(&salt).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO survey_units (unit_id, campaign_id, opened_at, opened_by) VALUES ($1, $2, $3, $4)"
+    ).bind(unit_id).bind(campaign_id).bind(ctx.now_ms).bind(ctx.actor_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    let people: Vec<PersonRow> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT id, full_name, email, group_code FROM respondents WHERE unit_id = $1 ORDER BY id"
+    ).bind(unit_id).fetch_all(c).await)?;
+    for (rid, full_name, email, group_code) in &people {
+        let (inv,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+            "INSERT INTO survey_invitations (campaign_id, unit_id, respondent_id, group_code, email, \
+             delivery, invited_at, last_mailed_at) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) RETURNING id"
+        ).bind(campaign_id).bind(unit_id).bind(rid).bind(group_code).bind(email).bind(ctx.now_ms)
+        .fetch_one(c).await)?;
+        let who = MailFor {
+            kind: MailKind::Invitation,
+            full_name,
+            email,
+            group_code,
+            token: "",
+        };
+        mail_link(&mut tx, inv, who, compose, ctx.now_ms).await?;
+    }
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "survey.open",
+            entity: "survey_unit",
+            entity_id: unit_id.to_string(),
+            campaign_id: Some(campaign_id),
+            unit_id: Some(unit_id),
+            after: Some(serde_json::json!({ "invitations": people.len() })),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(people.len())
+}
+
+/// What a personal link leads to.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LinkView {
+    pub invitation_id: i64,
+    pub campaign_id: i64,
+    pub unit_id: i64,
+    pub group_code: String,
+    pub revoked: bool,
+    pub opened_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub unit_name: String,
+    pub unit_level: String,
+    pub salt: String,
+}
+
+/// The link with this secret, if there is one.
+pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> {
+    if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
+         i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt \
+         FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
+         JOIN units u ON u.id = i.unit_id JOIN survey_campaigns s ON s.campaign_id = i.campaign_id \
+         WHERE l.token_hash = $1"
+    ).bind(token::hash(token_value)).fetch_optional(p).await)?)
+}
+
+/// Where and how a respondent's request came, already hashed with the campaign's salt.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    pub session_hash: String,
+    pub ip_hash: String,
+    pub ua_hash: String,
+    pub signed_in_unit: Option<i64>,
+}
+
+async fn trace(
+    tx: &mut Tx,
+    invitation_id: i64,
+    event: &str,
+    page: i64,
+    t: &Trace,
+    now_ms: i64,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO survey_paradata (invitation_id, at, event, page, session_hash, ip_hash, ua_hash, \
+         signed_in_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ).bind(invitation_id).bind(now_ms).bind(event).bind(page).bind(&t.session_hash).bind(&t.ip_hash)
+    .bind(&t.ua_hash).bind(t.signed_in_unit).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Records an event that changes nothing else (the link opened, a page shown).
+pub async fn record_event(
+    db: &Db,
+    invitation_id: i64,
+    event: &str,
+    page: i64,
+    t: &Trace,
+    now_ms: i64,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    if event == parindex_domain::survey::paradata::event::OPENED {
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2) WHERE id = $1"
+        ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    trace(&mut tx, invitation_id, event, page, t, now_ms).await?;
+    tx.commit().await
+}
+
+/// Marks the invitation started (the respondent pressed Start), unless it is already complete.
+async fn touch_started(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> DbResult<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2), \
+         started_at = COALESCE(started_at, $2) WHERE id = $1 AND completed_at IS NULL"
+    ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(DbError::Stale);
+    }
+    Ok(())
+}
+
+pub async fn start(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    touch_started(&mut tx, invitation_id, now_ms).await?;
+    let ev = parindex_domain::survey::paradata::event::STARTED;
+    trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
+    tx.commit().await
+}
+
+/// Saves a page's answers (replacing earlier ones). Refused with `Stale` once the response is
+/// submitted.
+pub async fn save_answers(
+    db: &Db,
+    invitation_id: i64,
+    page: i64,
+    answers: &[(String, String)],
+    t: &Trace,
+    now_ms: i64,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    touch_started(&mut tx, invitation_id, now_ms).await?;
+    for (code, key) in answers {
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (invitation_id, question_code) \
+             DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at"
+        ).bind(invitation_id).bind(code).bind(key).bind(now_ms)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
+    trace(&mut tx, invitation_id, ev, page, t, now_ms).await?;
+    tx.commit().await
+}
+
+/// The answers saved so far, by question code.
+pub async fn answers(db: &Db, invitation_id: i64) -> DbResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1"
+    ).bind(invitation_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The one final submission. `Ok(true)` when this call submitted it, `Ok(false)` when it was already
+/// submitted (a double click or a retry): either way exactly one response is stored.
+pub async fn submit(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<bool> {
+    let mut tx = db.begin().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE survey_invitations SET completed_at = $2, started_at = COALESCE(started_at, $2), \
+         opened_at = COALESCE(opened_at, $2) WHERE id = $1 AND completed_at IS NULL"
+    ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let ev = parindex_domain::survey::paradata::event::SUBMITTED;
+    trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
+    tx.commit().await?;
+    Ok(true)
+}

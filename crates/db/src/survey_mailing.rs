@@ -1,0 +1,130 @@
+//! E-mails after the first invitation: sending again (to a corrected address, or after a failure) and
+//! reminders to those who have not answered. Each e-mail carries a fresh personal link; links already
+//! sent keep working, except after an address correction, which revokes the links that went to the
+//! wrong address.
+
+use crate::audit::{self, Change};
+use crate::ctx::Ctx;
+use crate::error::{DbError, DbResult};
+use crate::outbox;
+use crate::pool::Db;
+use crate::survey::{Compose, MailFor, MailKind, mail_link};
+use parindex_domain::survey::{ReminderCandidate, ReminderPolicy};
+
+type InvitationRow = (String, String, String, Option<i64>);
+
+/// Sends the invitation again, to `new_email` when given (the unit corrected the address). Refused
+/// with `NotFound` for another unit's invitation and `Stale` once the respondent has submitted.
+pub async fn resend(
+    db: &Db,
+    ctx: &Ctx,
+    unit_id: i64,
+    invitation_id: i64,
+    new_email: Option<&str>,
+    compose: &Compose<'_>,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    let row: Option<InvitationRow> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT r.full_name, i.email, i.group_code, i.completed_at FROM survey_invitations i \
+         JOIN respondents r ON r.id = i.respondent_id WHERE i.id = $1 AND i.unit_id = $2"
+    ).bind(invitation_id).bind(unit_id).fetch_optional(&mut *c).await)?;
+    let (full_name, old_email, group_code, completed) = row.ok_or(DbError::NotFound)?;
+    if completed.is_some() {
+        return Err(DbError::Stale);
+    }
+    let email = new_email.unwrap_or(&old_email).to_string();
+    if email != old_email {
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE survey_links SET revoked = TRUE WHERE invitation_id = $1"
+        ).bind(invitation_id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    outbox::cancel_queued(&mut tx, invitation_id).await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE survey_invitations SET email = $2, delivery = 'queued', delivery_error = '', \
+         last_mailed_at = $3 WHERE id = $1"
+    ).bind(invitation_id).bind(&email).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    let who = MailFor {
+        kind: MailKind::Invitation,
+        full_name: &full_name,
+        email: &email,
+        group_code: &group_code,
+        token: "",
+    };
+    mail_link(&mut tx, invitation_id, who, compose, ctx.now_ms).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "survey.resend",
+            entity: "survey_invitation",
+            entity_id: invitation_id.to_string(),
+            unit_id: Some(unit_id),
+            before: Some(serde_json::json!({ "email": old_email })),
+            after: Some(serde_json::json!({ "email": email })),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+type CandidateRow = (i64, String, String, String, String, i64, i64);
+
+/// Reminds every respondent of the unit that the policy says is due. Returns how many.
+pub async fn remind(
+    db: &Db,
+    ctx: &Ctx,
+    unit_id: i64,
+    policy: ReminderPolicy,
+    compose: &Compose<'_>,
+) -> DbResult<usize> {
+    let mut tx = db.begin().await?;
+    let rows: Vec<CandidateRow> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT i.id, r.full_name, i.email, i.group_code, i.delivery, i.reminders, i.last_mailed_at \
+         FROM survey_invitations i JOIN respondents r ON r.id = i.respondent_id \
+         WHERE i.unit_id = $1 AND i.completed_at IS NULL ORDER BY i.id"
+    ).bind(unit_id).fetch_all(c).await)?;
+    let mut sent = 0;
+    for (id, full_name, email, group_code, delivery, reminders, last) in &rows {
+        let due = policy.due(
+            ReminderCandidate {
+                completed: false,
+                delivered: delivery == "sent",
+                reminders: *reminders,
+                last_mailed_at_ms: *last,
+            },
+            ctx.now_ms,
+        );
+        if !due {
+            continue;
+        }
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE survey_invitations SET reminders = reminders + 1, last_mailed_at = $2, \
+             delivery = 'queued' WHERE id = $1"
+        ).bind(id).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+        let who = MailFor {
+            kind: MailKind::Reminder,
+            full_name,
+            email,
+            group_code,
+            token: "",
+        };
+        mail_link(&mut tx, *id, who, compose, ctx.now_ms).await?;
+        sent += 1;
+    }
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "survey.remind",
+            entity: "survey_unit",
+            entity_id: unit_id.to_string(),
+            unit_id: Some(unit_id),
+            after: Some(serde_json::json!({ "reminders": sent })),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sent)
+}

@@ -1,0 +1,45 @@
+//! The outbox worker this process runs: SMTP when `smtp_url` is set, otherwise `.eml` files in
+//! `data_dir/outbox` (so a demo's invitations can be opened in any mail program).
+
+use crate::settings::Settings;
+use parindex_db::Db;
+use parindex_domain::Clock;
+use parindex_mail::transport::parse_from;
+use parindex_mail::{Transport, Worker, WorkerSettings};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn transport(settings: &Settings) -> anyhow::Result<Transport> {
+    let url = settings.smtp_url.trim();
+    if url.is_empty() {
+        Ok(Transport::files(settings.data_dir.join("outbox"))?)
+    } else {
+        let pool = u32::try_from(settings.mail_concurrency.max(1)).unwrap_or(8);
+        Transport::smtp(url, pool, Duration::from_secs(30)).map_err(anyhow::Error::msg)
+    }
+}
+
+/// This process's name in outbox leases: host name and process id.
+pub fn owner() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "parindex".into());
+    format!("{host}:{}", std::process::id())
+}
+
+pub fn worker(settings: &Settings, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<Worker> {
+    let from = parse_from(&settings.mail_from).map_err(anyhow::Error::msg)?;
+    let ws = WorkerSettings {
+        concurrency: settings.mail_concurrency.max(1),
+        rate_per_second: settings.mail_rate,
+        ..WorkerSettings::default()
+    };
+    Ok(Worker::new(
+        db,
+        transport(settings)?,
+        from,
+        clock,
+        owner(),
+        ws,
+    ))
+}

@@ -1,0 +1,401 @@
+//! "Chi tiết tiến độ khảo sát": a unit's survey progress per group and per organisation, completions
+//! over time as a chart, and the respondents who have not answered yet, with their e-mail's delivery
+//! status, for chasing. Officers (and MoHA) correct an address that failed and send again; officers
+//! send reminders to those due for one. Nothing here shows what anyone answered.
+
+use crate::auth::{MohaStaff, UnitOfficer, UnitReader};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::meta::Meta;
+use crate::pages::download::{XLSX, attachment};
+use crate::pages::layout::{DoneQuery, Page};
+use crate::pages::survey_mail::unit_mail;
+use crate::pages::survey_moha::percent;
+use crate::pages::unit_context::UnitContext;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::survey_progress::{self, Pending, ProgressRow};
+use parindex_db::users::User;
+use parindex_db::{DbError, respondents, survey, survey_mailing};
+use parindex_domain::survey::ReminderCandidate;
+use parindex_domain::{Email, Role};
+use parindex_import::sheet::{self, Cell};
+
+pub struct CountsRow {
+    pub label: String,
+    pub detail: String,
+    pub c: ProgressRow,
+    pub percent: String,
+}
+
+pub struct Bar {
+    pub x: usize,
+    pub y: usize,
+    pub height: usize,
+    pub label: String,
+    pub value: i64,
+}
+
+pub struct PendingRow {
+    pub p: Pending,
+    pub group: String,
+    pub delivery: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "survey_progress.html")]
+pub struct ProgressPage {
+    pub page: Page,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub opened: Option<String>,
+    pub groups: Vec<CountsRow>,
+    pub organisations: Vec<CountsRow>,
+    pub total: CountsRow,
+    pub bars: Vec<Bar>,
+    pub chart_width: usize,
+    pub pending: Vec<PendingRow>,
+    pub is_officer: bool,
+    /// Where a corrected address is posted; empty when this account cannot resend.
+    pub resend_base: String,
+    pub due_reminders: usize,
+    pub remind_note: String,
+    pub deadline: String,
+}
+
+const CHART_HEIGHT: usize = 120;
+const BAR_STEP: usize = 28;
+
+/// Cumulative completions at the end of each Vietnam day that saw one.
+fn bars(times: &[i64]) -> Vec<Bar> {
+    let mut days: Vec<(String, i64)> = Vec::new();
+    for (i, t) in times.iter().enumerate() {
+        let day = parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(*t));
+        let day = day
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(5)
+            .collect::<String>();
+        match days.last_mut() {
+            Some((d, n)) if *d == day => *n = i as i64 + 1,
+            _ => days.push((day, i as i64 + 1)),
+        }
+    }
+    let max = days.last().map_or(1, |(_, n)| (*n).max(1));
+    days.into_iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let height = (value as usize * CHART_HEIGHT).div_ceil(max as usize);
+            Bar {
+                x: i * BAR_STEP + 4,
+                y: CHART_HEIGHT - height + 14,
+                height,
+                label,
+                value,
+            }
+        })
+        .collect()
+}
+
+fn sum(rows: &[&ProgressRow], group_code: &str, organisation: &str) -> ProgressRow {
+    let mut t = ProgressRow {
+        group_code: group_code.to_string(),
+        organisation: organisation.to_string(),
+        listed: 0,
+        invited: 0,
+        delivered: 0,
+        failed: 0,
+        opened: 0,
+        completed: 0,
+    };
+    for r in rows {
+        t.listed += r.listed;
+        t.invited += r.invited;
+        t.delivered += r.delivered;
+        t.failed += r.failed;
+        t.opened += r.opened;
+        t.completed += r.completed;
+    }
+    t
+}
+
+fn counts_row(lang: Lang, label: String, detail: String, c: ProgressRow) -> CountsRow {
+    CountsRow {
+        percent: percent(lang, c.completed, c.invited),
+        label,
+        detail,
+        c,
+    }
+}
+
+async fn progress_page(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+) -> AppResult<ProgressPage> {
+    let uc = UnitContext::load(state, unit_id).await?;
+    let lang = meta.lang;
+    let groups = respondents::groups(&state.db, uc.campaign.id).await?;
+    let groups = groups.for_level(&uc.unit.level);
+    let name_of = |code: &str| {
+        groups
+            .iter()
+            .find(|g| g.code == code)
+            .map_or_else(|| code.to_string(), |g| lang.pick(&g.name_vi, &g.name_en))
+    };
+    let rows = survey_progress::by_group(&state.db, unit_id).await?;
+    let mut group_rows = Vec::new();
+    for g in groups {
+        let of: Vec<&ProgressRow> = rows.iter().filter(|r| r.group_code == g.code).collect();
+        group_rows.push(counts_row(
+            lang,
+            name_of(&g.code),
+            String::new(),
+            sum(&of, &g.code, ""),
+        ));
+    }
+    let organisations = rows
+        .iter()
+        .map(|r| {
+            counts_row(
+                lang,
+                r.organisation.clone(),
+                name_of(&r.group_code),
+                r.clone(),
+            )
+        })
+        .collect();
+    let all: Vec<&ProgressRow> = rows.iter().collect();
+    let total = counts_row(lang, lang.t("sv-total"), String::new(), sum(&all, "", ""));
+    let bars = bars(&survey_progress::completion_times(&state.db, unit_id).await?);
+    let policy = state.config.reminders;
+    let now = state.clock.now_ms();
+    let pending_rows = survey_progress::pending(&state.db, unit_id).await?;
+    let due_reminders = pending_rows
+        .iter()
+        .filter(|p| {
+            policy.due(
+                ReminderCandidate {
+                    completed: false,
+                    delivered: p.delivery == "sent",
+                    reminders: p.reminders,
+                    last_mailed_at_ms: p.last_mailed_at,
+                },
+                now,
+            )
+        })
+        .count();
+    let role = Role::parse(&user.role);
+    let is_officer = role == Some(Role::UnitOfficer) && user.unit_id == Some(unit_id);
+    let resend_base = if is_officer {
+        format!("/unit/{unit_id}/survey/resend")
+    } else if role.is_some_and(Role::is_moha) {
+        format!("/admin/units/{unit_id}/survey/resend")
+    } else {
+        String::new()
+    };
+    let pending = pending_rows
+        .into_iter()
+        .map(|p| PendingRow {
+            group: name_of(&p.group_code),
+            delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
+            p,
+        })
+        .collect();
+    let deadline = uc
+        .deadlines
+        .iter()
+        .find(|d| d.kind == "survey_answers")
+        .and_then(|d| d.due_date.as_deref())
+        .and_then(parindex_domain::deadline::parse_date)
+        .map(parindex_domain::deadline::display)
+        .unwrap_or_default();
+    let opened = survey::opened_at(&state.db, unit_id)
+        .await?
+        .map(|ms| parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(ms)));
+    let mut page = Page::new(meta, user, "svp-title");
+    page.title = format!("{} · {}", page.t("svp-title"), uc.unit.short_name);
+    Ok(ProgressPage {
+        page,
+        unit_id,
+        unit_name: uc.unit.name.clone(),
+        opened,
+        chart_width: (bars.len() * BAR_STEP + 8).max(120),
+        groups: group_rows,
+        organisations,
+        total,
+        bars,
+        pending,
+        is_officer,
+        resend_base,
+        due_reminders,
+        remind_note: lang.t_args(
+            "svp-remind-note",
+            &[
+                ("due", due_reminders.to_string()),
+                ("max", policy.max_reminders.to_string()),
+                (
+                    "days",
+                    (policy.min_interval_ms / (24 * 3_600_000)).to_string(),
+                ),
+            ],
+        ),
+        deadline,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<ProgressPage> {
+    let mut p = progress_page(&state, &meta, &r.user, r.unit_id).await?;
+    p.page = p.page.with_notice(q.done.as_deref());
+    Ok(p)
+}
+
+pub async fn remind(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+) -> AppResult<Response> {
+    let uc = UnitContext::load(&state, o.unit_id).await?;
+    uc.ensure_open(
+        parindex_domain::DeadlineKind::SurveyAnswers,
+        state.clock.now(),
+    )?;
+    let mail = unit_mail(&state, &meta, &uc.campaign, &uc.unit).await?;
+    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
+    let n = survey_mailing::remind(&state.db, &ctx, o.unit_id, state.config.reminders, &|m| {
+        mail.compose(m)
+    })
+    .await?;
+    let done = if n == 0 {
+        "survey-none-due"
+    } else {
+        "survey-reminded"
+    };
+    Ok(Redirect::to(&format!("/unit/{}/survey?done={done}", o.unit_id)).into_response())
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ResendForm {
+    pub email: String,
+}
+
+async fn resend_for(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    invitation_id: i64,
+    f: ResendForm,
+) -> AppResult<Response> {
+    let uc = UnitContext::load(state, unit_id).await?;
+    let email = match Email::parse(&f.email) {
+        Ok(e) => e,
+        Err(_) => {
+            let mut p = progress_page(state, meta, user, unit_id).await?;
+            p.page
+                .error(&format!("email-{invitation_id}"), "sv-bad-email");
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+        }
+    };
+    let mail = unit_mail(state, meta, &uc.campaign, &uc.unit).await?;
+    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+    match survey_mailing::resend(
+        &state.db,
+        &ctx,
+        unit_id,
+        invitation_id,
+        Some(email.as_str()),
+        &|m| mail.compose(m),
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(DbError::Stale) => return Err(AppError::BadRequest("sv-already-completed")),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/unit/{unit_id}/survey?done=survey-resent")).into_response())
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Path((_unit, invitation_id)): Path<(i64, i64)>,
+    Form(f): Form<ResendForm>,
+) -> AppResult<Response> {
+    resend_for(&state, &meta, &o.user, o.unit_id, invitation_id, f).await
+}
+
+pub async fn resend_moha(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaStaff(user): MohaStaff,
+    Path((unit_id, invitation_id)): Path<(i64, i64)>,
+    Form(f): Form<ResendForm>,
+) -> AppResult<Response> {
+    resend_for(&state, &meta, &user, unit_id, invitation_id, f).await
+}
+
+pub async fn pending_export(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+) -> AppResult<Response> {
+    let uc = UnitContext::load(&state, r.unit_id).await?;
+    let lang = meta.lang;
+    let groups = respondents::groups(&state.db, uc.campaign.id).await?;
+    let groups = groups.for_level(&uc.unit.level);
+    let headers: Vec<String> = [
+        "rl-name",
+        "rl-position",
+        "rl-organisation",
+        "rl-group",
+        "rl-email",
+        "rl-phone",
+        "sv-col-delivery",
+        "sv-col-reminders",
+    ]
+    .iter()
+    .map(|k| lang.t(k))
+    .collect();
+    let rows: Vec<Vec<Cell>> = survey_progress::pending(&state.db, r.unit_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let group = groups.iter().find(|g| g.code == p.group_code).map_or_else(
+                || p.group_code.clone(),
+                |g| lang.pick(&g.name_vi, &g.name_en),
+            );
+            vec![
+                p.full_name.into(),
+                p.position.into(),
+                p.organisation.into(),
+                group.into(),
+                p.email.into(),
+                p.phone.into(),
+                lang.t(&format!("sv-delivery-{}", p.delivery)).into(),
+                p.reminders.into(),
+            ]
+        })
+        .collect();
+    let bytes = sheet::table(&lang.t("svp-sheet"), &headers, &rows)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(attachment(
+        XLSX,
+        &format!("chua-tra-loi-{}.xlsx", uc.unit.code),
+        bytes,
+    ))
+}

@@ -1,0 +1,755 @@
+//! The survey end to end, on SQLite and PostgreSQL: MoHA opens the survey for accepted lists, the
+//! outbox delivers the invitations into a real SMTP server (451 retried, 550 failing one recipient
+//! only, an outage in the middle of a send ending with every message delivered exactly once, two app
+//! servers sharing one outbox without duplicates), and a respondent answers from the link in the
+//! received e-mail: nothing used up by opening it, answers saved and resumed, the check page, one
+//! final submission, closed and unknown links. Units follow progress and never see an answer.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_db::survey;
+use parindex_mail::transport::parse_from;
+use parindex_mail::{Transport, Worker, WorkerSettings};
+use parindex_tests::app::{location, visible_text};
+use parindex_tests::email::survey_path;
+use parindex_tests::smtp::SmtpServer;
+use parindex_tests::{Engine, TestApp, clock_arc, on_both_engines, spawn_app};
+use reqwest::StatusCode;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+fn worker(app: &TestApp, transport: Transport, owner: &str, batch: i64) -> Worker {
+    Worker::new(
+        app.db.db.clone(),
+        transport,
+        parse_from("Bộ Nội vụ <khaosat@moha.gov.vn>").unwrap(),
+        clock_arc(&app.clock),
+        owner.into(),
+        WorkerSettings {
+            batch,
+            concurrency: 4,
+            ..WorkerSettings::default()
+        },
+    )
+}
+
+fn smtp(server: &SmtpServer) -> Transport {
+    Transport::smtp(&server.url(), 4, Duration::from_secs(10)).unwrap()
+}
+
+/// MoHA opens the survey for every accepted list; returns how many invitations are queued.
+async fn open_survey(app: &TestApp) -> i64 {
+    let admin = app.demo_login("moha.admin").await;
+    let c = app.campaign_id().await;
+    let r = app
+        .post(&admin, &format!("/admin/campaigns/{c}/survey/open"), &[])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "needs the confirmation"
+    );
+    assert_eq!(
+        parindex_db::outbox::counts(&app.db).await.unwrap().queued,
+        0
+    );
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{c}/survey/open"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&r).contains("done=survey-opened"),
+        "{}",
+        location(&r)
+    );
+    parindex_db::outbox::counts(&app.db).await.unwrap().queued
+}
+
+async fn emails_of(app: &TestApp, code: &str) -> Vec<String> {
+    let unit = app.unit_id(code).await;
+    parindex_db::respondents::people(&app.db, unit)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.person.email)
+        .collect()
+}
+
+async fn accept_list(app: &TestApp, code: &str) {
+    let admin = app.demo_login("moha.admin").await;
+    let unit = app.unit_id(code).await;
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{unit}/respondents/review"),
+            &[("decision", "accept"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+}
+
+async fn opening_invites_each_listed_respondent_once_with_hashed_links(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let listed = emails_of(&app, "AGG").await;
+    assert!(listed.len() > 20);
+    let queued = open_survey(&app).await;
+    assert_eq!(
+        queued as usize,
+        listed.len(),
+        "one invitation per listed respondent"
+    );
+    // Opening again finds nothing left to open and queues nothing more.
+    let admin = app.demo_login("moha.admin").await;
+    let c = app.campaign_id().await;
+    app.post(
+        &admin,
+        &format!("/admin/campaigns/{c}/survey/open"),
+        &[("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(
+        parindex_db::outbox::counts(&app.db).await.unwrap().queued,
+        queued
+    );
+    // A list that is not accepted cannot be opened, even directly.
+    let hpg = app.unit_id("HPG").await;
+    let ctx = parindex_db::Ctx::system(0);
+    let r = survey::open_unit(&app.db, &ctx, c, hpg, &|_| unreachable!()).await;
+    assert!(matches!(r, Err(parindex_db::DbError::Stale)));
+    // The questionnaires of an opened level are fixed.
+    let toml = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../frameworks/2023/questionnaires/province.toml"
+    ))
+    .unwrap();
+    let r = admin
+        .post(app.url(&format!("/admin/campaigns/{c}/questionnaires")))
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(toml.into_bytes()).file_name("province.toml"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    // The audit log has the opening.
+    let entries = parindex_db::audit::list(
+        &app.db,
+        &parindex_db::audit::Filter {
+            action_prefix: Some("survey.open".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
+async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let server = SmtpServer::start().await;
+    let listed = emails_of(&app, "AGG").await;
+    let (rejected, flaky) = (listed[1].clone(), listed[2].clone());
+    server.reject(&rejected);
+    server.temp_fail(&flaky, 1);
+    let n = open_survey(&app).await as usize;
+    let w = worker(&app, smtp(&server), "test-1", 50);
+    let first = w.drain().await.unwrap();
+    assert_eq!(first.sent, n - 2);
+    assert_eq!(first.failed, 1, "550 fails that recipient only");
+    assert_eq!(first.retried, 1, "451 is retried");
+    // Nothing is due until the pause has passed.
+    assert_eq!(w.drain().await.unwrap().claimed, 0);
+    app.clock.advance(time::Duration::seconds(31));
+    let second = w.drain().await.unwrap();
+    assert_eq!((second.sent, second.failed), (1, 0));
+
+    let got = server.received();
+    assert_eq!(got.len(), n - 1);
+    let ids: HashSet<String> = got.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), n - 1, "no message twice");
+    let to: HashSet<String> = got.iter().flat_map(|m| m.to.clone()).collect();
+    assert!(!to.contains(&rejected));
+    assert!(to.contains(&flaky));
+    // The e-mail: Vietnamese, both parts, naming the unit, deadline and support contact.
+    let m = got.iter().find(|m| m.to.contains(&listed[0])).unwrap();
+    let text = m.text();
+    assert!(text.contains("Ủy ban nhân dân tỉnh An Giang"), "{text}");
+    assert!(text.contains("10/01/2024"));
+    assert!(survey_path(&m.raw).is_some());
+    let html = parindex_tests::email::html_part(&m.raw);
+    assert!(html.contains("Mở phiếu khảo sát"));
+    assert!(parindex_tests::email::subject(&m.raw).contains("Khảo sát Chỉ số CCHC 2023"));
+    // Bodies with links are not kept once sent.
+    let c = parindex_db::outbox::counts(&app.db).await.unwrap();
+    assert_eq!((c.sent as usize, c.failed, c.queued), (n - 1, 1, 0));
+
+    // The unit sees the failure with the server's reason, corrects the address, and it goes out.
+    let officer = app.demo_login("agg.canbo").await;
+    let unit = app.unit_id("AGG").await;
+    let page = app
+        .get(&officer, &format!("/unit/{unit}/survey"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("550"), "the reason is shown");
+    let failed_id = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.delivery == "failed")
+        .unwrap()
+        .invitation_id;
+    let r = app
+        .post(
+            &officer,
+            &format!("/unit/{unit}/survey/resend/{failed_id}"),
+            &[("email", "khong-hop-le")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            &officer,
+            &format!("/unit/{unit}/survey/resend/{failed_id}"),
+            &[("email", "nguoi.sua@angiang.gov.vn")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(w.drain().await.unwrap().sent, 1);
+    assert!(
+        server
+            .received()
+            .iter()
+            .any(|m| m.to.contains(&"nguoi.sua@angiang.gov.vn".to_string()))
+    );
+    // Another unit's officer cannot touch this invitation.
+    let other = app.demo_login("btp.canbo").await;
+    let r = app
+        .post(
+            &other,
+            &format!("/unit/{unit}/survey/resend/{failed_id}"),
+            &[("email", "x@moj.gov.vn")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+async fn an_smtp_outage_mid_send_ends_with_each_message_delivered_once(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let server = SmtpServer::start().await;
+    let n = open_survey(&app).await as usize;
+    server.go_down_after(7);
+    let w = worker(&app, smtp(&server), "test-1", 10);
+    let during = w.drain().await.unwrap();
+    // Messages already past MAIL FROM when it went down may still finish.
+    assert!(
+        during.sent >= 7 && during.sent < 7 + 4,
+        "the server went down after 7: {during:?}"
+    );
+    assert!(during.retried > 0);
+    assert_eq!(during.failed, 0);
+    // Still down a while later: nothing more gets through, nothing is lost.
+    app.clock.advance(time::Duration::minutes(1));
+    let r = w.drain().await.unwrap();
+    assert_eq!(r.sent, 0);
+    server.set_down(false);
+    for _ in 0..10 {
+        app.clock.advance(time::Duration::minutes(31));
+        w.drain().await.unwrap();
+        if parindex_db::outbox::counts(&app.db).await.unwrap().queued == 0 {
+            break;
+        }
+    }
+    let got = server.received();
+    assert_eq!(got.len(), n, "every message arrived, none twice");
+    let ids: HashSet<String> = got.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), n);
+    let mut per_recipient: HashMap<String, usize> = HashMap::new();
+    for m in &got {
+        for t in &m.to {
+            *per_recipient.entry(t.clone()).or_default() += 1;
+        }
+    }
+    assert!(per_recipient.values().all(|&c| c == 1));
+    assert_eq!(per_recipient.len(), n);
+}
+
+async fn two_app_servers_share_the_outbox_without_duplicates(engine: Engine) {
+    let app = spawn_app(engine).await;
+    accept_list(&app, "HPG").await;
+    let server = SmtpServer::start().await;
+    let n = open_survey(&app).await as usize;
+    assert!(n > 60, "{n}");
+    let a = worker(&app, smtp(&server), "server-a", 5);
+    let b = worker(&app, smtp(&server), "server-b", 5);
+    let (ra, rb) = tokio::join!(a.drain(), b.drain());
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.sent + rb.sent, n);
+    assert!(
+        ra.sent > 0 && rb.sent > 0,
+        "both servers took part: {ra:?} {rb:?}"
+    );
+    let got = server.received();
+    let ids: HashSet<String> = got.iter().map(|m| m.message_id()).collect();
+    assert_eq!((got.len(), ids.len()), (n, n));
+}
+
+/// A client that sends the page's own Origin, as a browser does, but no account cookie.
+fn respondent(app: &TestApp) -> reqwest::Client {
+    app.client()
+}
+
+async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
+    let app = spawn_app(engine).await;
+    open_survey(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let w = worker(
+        &app,
+        Transport::files(dir.path().to_path_buf()).unwrap(),
+        "t",
+        100,
+    );
+    w.drain().await.unwrap();
+    let mut links = Vec::new();
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let raw = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        links.push(survey_path(&raw).unwrap());
+    }
+    assert!(links.len() > 2);
+    let link = links[0].clone();
+    let token = link.trim_start_matches("/s/").to_string();
+    let view = survey::by_token(&app.db, &token).await.unwrap().unwrap();
+    let c = app.campaign_id().await;
+    let set = parindex_db::questionnaires::get(&app.db, c, "province")
+        .await
+        .unwrap()
+        .unwrap();
+    let qn = set.for_group(&view.group_code).unwrap().clone();
+    let codes: Vec<String> = qn.questions.iter().map(|q| q.code.clone()).collect();
+    let pages = codes.len().div_ceil(5);
+    assert!(pages >= 2, "the flow needs two pages at least");
+
+    let r = respondent(&app);
+    // Opening the link uses nothing up.
+    let landing = app.get(&r, &link).await;
+    assert_eq!(landing.status(), StatusCode::OK);
+    let body = landing.text().await.unwrap();
+    assert!(body.contains("Ủy ban nhân dân tỉnh An Giang"));
+    assert!(body.contains("Bắt đầu trả lời"));
+    let v = survey::by_token(&app.db, &token).await.unwrap().unwrap();
+    assert!(v.opened_at.is_some() && v.started_at.is_none());
+    // Questions cannot be reached before Start.
+    let r0 = app.get(&r, &format!("{link}/page/1")).await;
+    assert_eq!(location(&r0), link);
+
+    let s = app.post(&r, &format!("{link}/start"), &[]).await;
+    assert_eq!(location(&s), format!("{link}/page/1"));
+    assert!(
+        s.headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("parindex_rs=")
+    );
+    let p1 = app
+        .get(&r, &format!("{link}/page/1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(p1.contains(&format!("name=\"q_{}\"", codes[0])));
+    assert!(p1.contains("<fieldset"));
+
+    // An option that is not offered is refused and nothing is saved.
+    let bad_field = format!("q_{}", codes[0]);
+    let bad = app
+        .post(
+            &r,
+            &format!("{link}/page/1"),
+            &[(&bad_field, "Z"), ("go", "next")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("error-summary"));
+    assert!(
+        survey::answers(&app.db, view.invitation_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Page 1, then stop for now.
+    let fields: Vec<(String, String)> = codes[..5]
+        .iter()
+        .map(|c| (format!("q_{c}"), "A".to_string()))
+        .collect();
+    let mut form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.push(("go", "stop"));
+    let stop = app.post(&r, &format!("{link}/page/1"), &form).await;
+    assert_eq!(location(&stop), format!("{link}?done=survey-saved"));
+    assert_eq!(
+        survey::answers(&app.db, view.invitation_id)
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // Later, from the same link (a new browser): it resumes at the first unanswered page.
+    let again = respondent(&app);
+    let landing = app.get(&again, &link).await.text().await.unwrap();
+    assert!(landing.contains("Trả lời tiếp"));
+    let s = app.post(&again, &format!("{link}/start"), &[]).await;
+    assert_eq!(location(&s), format!("{link}/page/2"));
+    let p1 = app
+        .get(&again, &format!("{link}/page/1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        p1.contains("value=\"A\" checked"),
+        "saved answers are shown"
+    );
+
+    // Every remaining page but the last question, then the check page.
+    for page in 2..=pages {
+        let on_page: Vec<&String> = codes.iter().skip((page - 1) * 5).take(5).collect();
+        let mut fields: Vec<(String, String)> = on_page
+            .iter()
+            .map(|c| {
+                (
+                    format!("q_{c}"),
+                    if page % 2 == 0 { "B" } else { "E" }.to_string(),
+                )
+            })
+            .collect();
+        if page == pages {
+            fields.pop();
+        }
+        let go = if page == pages { "check" } else { "next" };
+        let mut form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        form.push(("go", go));
+        let res = app
+            .post(&again, &format!("{link}/page/{page}"), &form)
+            .await;
+        let want = if page == pages {
+            format!("{link}/check")
+        } else {
+            format!("{link}/page/{}", page + 1)
+        };
+        assert_eq!(location(&res), want);
+    }
+    let check = app
+        .get(&again, &format!("{link}/check"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(check.contains("Chưa trả lời"));
+    let refused = app.post(&again, &format!("{link}/submit"), &[]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        survey::by_token(&app.db, &token)
+            .await
+            .unwrap()
+            .unwrap()
+            .completed_at
+            .is_none()
+    );
+
+    let last = codes.last().unwrap();
+    let field = format!("q_{last}");
+    app.post(
+        &again,
+        &format!("{link}/page/{pages}"),
+        &[(&field, "C"), ("go", "check")],
+    )
+    .await;
+    let done = app.post(&again, &format!("{link}/submit"), &[]).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.text().await.unwrap().contains("Cảm ơn"));
+    let completed = survey::by_token(&app.db, &token)
+        .await
+        .unwrap()
+        .unwrap()
+        .completed_at;
+    assert!(completed.is_some());
+    assert_eq!(
+        survey::answers(&app.db, view.invitation_id)
+            .await
+            .unwrap()
+            .len(),
+        codes.len()
+    );
+
+    // A second submission (a double click, a retry, the other browser) is refused; one response stays.
+    let second = app.post(&r, &format!("{link}/submit"), &[]).await;
+    assert_eq!(second.status(), StatusCode::CONFLICT);
+    assert!(visible_text(&second.text().await.unwrap()).contains("đã được gửi trước đó"));
+    assert_eq!(
+        survey::by_token(&app.db, &token)
+            .await
+            .unwrap()
+            .unwrap()
+            .completed_at,
+        completed
+    );
+    let changed = app
+        .post(
+            &r,
+            &format!("{link}/page/1"),
+            &[(&bad_field, "D"), ("go", "next")],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(
+        survey::answers(&app.db, view.invitation_id)
+            .await
+            .unwrap()
+            .get(&codes[0]),
+        Some(&"A".to_string()),
+        "answers cannot change after the submission"
+    );
+    assert!(
+        app.get(&r, &link)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("đã gửi phiếu khảo sát này")
+    );
+
+    // After the deadline (10/01/2024 in Vietnam) another link says so plainly.
+    app.clock.set(time::macros::datetime!(2024-01-10 17:00 UTC));
+    let closed = app.get(&r, &links[1]).await;
+    assert_eq!(closed.status(), StatusCode::GONE);
+    assert!(closed.text().await.unwrap().contains("10/01/2024"));
+
+    // Unknown links say so, and guessing from one address is slowed down.
+    let unknown = format!("/s/{}", "0".repeat(64));
+    let r404 = app.get(&r, &unknown).await;
+    assert_eq!(r404.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&r, "/s/not-a-token").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut last = StatusCode::OK;
+    for _ in 0..25 {
+        last = app.get(&r, &unknown).await.status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        app.get(&r, &links[2]).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+async fn units_follow_progress_but_never_see_an_answer(engine: Engine) {
+    let app = spawn_app(engine).await;
+    open_survey(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let w = worker(
+        &app,
+        Transport::files(dir.path().to_path_buf()).unwrap(),
+        "t",
+        100,
+    );
+    w.drain().await.unwrap();
+    let raw = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .next()
+        .unwrap();
+    let link = survey_path(&raw).unwrap();
+    let token = link.trim_start_matches("/s/");
+    let view = survey::by_token(&app.db, token).await.unwrap().unwrap();
+    let c = app.campaign_id().await;
+    let set = parindex_db::questionnaires::get(&app.db, c, "province")
+        .await
+        .unwrap()
+        .unwrap();
+    let qn = set.for_group(&view.group_code).unwrap().clone();
+    // A respondent answers everything with a distinctive option and submits.
+    let r = respondent(&app);
+    app.post(&r, &format!("{link}/start"), &[]).await;
+    let pages = qn.questions.len().div_ceil(5);
+    for page in 1..=pages {
+        let fields: Vec<(String, String)> = qn
+            .questions
+            .iter()
+            .skip((page - 1) * 5)
+            .take(5)
+            .map(|q| (format!("q_{}", q.code), "D".to_string()))
+            .collect();
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        app.post(&r, &format!("{link}/page/{page}"), &form).await;
+    }
+    assert_eq!(
+        app.post(&r, &format!("{link}/submit"), &[]).await.status(),
+        StatusCode::OK
+    );
+
+    // What an answer would look like on a page: a question's text or an option's label.
+    let mut tell_tales: Vec<String> = qn
+        .questions
+        .iter()
+        .map(|q| q.text_vi.chars().take(40).collect())
+        .collect();
+    for o in set.options(&qn.questions[0]) {
+        if o.label_vi.chars().count() >= 6 {
+            tell_tales.push(o.label_vi.clone());
+        }
+    }
+    let unit = app.unit_id("AGG").await;
+    let mut checked = 0;
+    for login in ["agg.canbo"] {
+        let client = app.demo_login(login).await;
+        for spec in parindex_web::route_table().specs() {
+            if spec.method != reqwest::Method::GET
+                || spec.path.starts_with("/s/")
+                || spec.path.starts_with("/static/")
+                || !matches!(
+                    spec.access,
+                    parindex_web::Access::Public
+                        | parindex_web::Access::SignedIn
+                        | parindex_web::Access::Authenticated
+                        | parindex_web::Access::UnitReader
+                )
+            {
+                continue;
+            }
+            let path = spec
+                .path
+                .replace("{unit}", &unit.to_string())
+                .replace("{code}", "1.1.1")
+                .replace("{file}", "1")
+                .replace("{key}", &"0".repeat(64));
+            let res = app.get(&client, &path).await;
+            let bytes = res.bytes().await.unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for t in &tell_tales {
+                assert!(!text.contains(t.as_str()), "{path} shows {t:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "{checked}");
+    // The progress page counts the response and lists the others as not answered.
+    let officer = app.demo_login("agg.canbo").await;
+    let page = app
+        .get(&officer, &format!("/unit/{unit}/survey"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("svp-chart"), "a chart once a response is in");
+    let pending = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap();
+    let listed = emails_of(&app, "AGG").await.len();
+    assert_eq!(pending.len(), listed - 1);
+    let x = app
+        .get(&officer, &format!("/unit/{unit}/survey/pending.xlsx"))
+        .await;
+    assert_eq!(x.status(), StatusCode::OK);
+    assert!(
+        x.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    // MoHA's national table has the unit's figures and exports them.
+    let moha = app.demo_login("moha.thamdinh").await;
+    let national = app
+        .get(
+            &moha,
+            &format!("/admin/campaigns/{c}/survey?sort=completion"),
+        )
+        .await;
+    let text = visible_text(&national.text().await.unwrap());
+    assert!(text.contains("Tỉnh An Giang"));
+    let x = app
+        .get(&moha, &format!("/admin/campaigns/{c}/survey/progress.xlsx"))
+        .await;
+    assert_eq!(x.status(), StatusCode::OK);
+}
+
+async fn reminders_go_to_non_responders_within_the_policy(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let n = open_survey(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let w = worker(
+        &app,
+        Transport::files(dir.path().to_path_buf()).unwrap(),
+        "t",
+        100,
+    );
+    w.drain().await.unwrap();
+    let unit = app.unit_id("AGG").await;
+    let officer = app.demo_login("agg.canbo").await;
+    // Too soon after the invitation: nobody is due.
+    let r = app
+        .post(&officer, &format!("/unit/{unit}/survey/remind"), &[])
+        .await;
+    assert!(location(&r).contains("survey-none-due"));
+    app.clock.advance(time::Duration::days(3));
+    let officer = app.demo_login("agg.canbo").await;
+    let r = app
+        .post(&officer, &format!("/unit/{unit}/survey/remind"), &[])
+        .await;
+    assert!(location(&r).contains("survey-reminded"));
+    assert_eq!(
+        parindex_db::outbox::counts(&app.db).await.unwrap().queued,
+        n
+    );
+    w.drain().await.unwrap();
+    let reminders = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .filter(|raw| parindex_tests::email::subject(raw).starts_with("[Nhắc lại]"))
+        .count();
+    assert_eq!(reminders as i64, n);
+    // Right away again: nobody is due; another unit cannot send them.
+    let r = app
+        .post(&officer, &format!("/unit/{unit}/survey/remind"), &[])
+        .await;
+    assert!(location(&r).contains("survey-none-due"));
+    let other_unit = app.demo_login("btp.canbo").await;
+    let r = app
+        .post(&other_unit, &format!("/unit/{unit}/survey/remind"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+on_both_engines!(
+    opening_invites_each_listed_respondent_once_with_hashed_links,
+    invitations_arrive_and_failures_are_handled_per_recipient,
+    an_smtp_outage_mid_send_ends_with_each_message_delivered_once,
+    two_app_servers_share_the_outbox_without_duplicates,
+    a_respondent_answers_from_the_link_in_the_email,
+    units_follow_progress_but_never_see_an_answer,
+    reminders_go_to_non_responders_within_the_policy,
+);
