@@ -34,3 +34,12 @@ pub fn survey_path(raw: &str) -> Option<String> {
         .collect();
     (token.len() == 64).then(|| format!("/s/{token}"))
 }
+
+/// The whole personal link (`http…/s/<token>`) in a message's text.
+pub fn survey_url(raw: &str) -> Option<String> {
+    let text = text_part(raw);
+    let path = survey_path(raw)?;
+    let end = text.find(&path)? + path.len();
+    let start = text[..end].rfind("http")?;
+    Some(text[start..end].to_string())
+}

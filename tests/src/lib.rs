@@ -14,6 +14,7 @@ use std::sync::Arc;
 pub mod app;
 pub mod email;
 pub mod smtp;
+pub mod survey;
 pub use app::{TestApp, spawn_app};
 
 /// A migrated database that lives as long as this value.

@@ -80,6 +80,12 @@ impl Worker {
         }
     }
 
+    /// The same worker with another number of messages in flight.
+    pub fn with_concurrency(mut self, concurrency: usize) -> Worker {
+        self.settings.concurrency = concurrency.max(1);
+        self
+    }
+
     /// Claims one batch, sends it and records the outcomes.
     pub async fn round(&self) -> Result<Round, DbError> {
         let now = self.clock.now_ms();

@@ -261,3 +261,93 @@ fn questionnaire_check_links_questions_to_survey_leaves() {
         "{text}"
     );
 }
+
+/// `serve` runs the outbox worker: with no SMTP configured, opening the demo's survey writes the
+/// invitations as .eml files into the data folder, each with a personal link to this server.
+#[tokio::test]
+async fn serve_writes_the_demo_invitations_as_eml_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(&data)
+            .env("PARINDEX_METRICS_LISTEN", "127.0.0.1:0")
+            .env_remove("DATABASE_URL")
+            .env_remove("PARINDEX_SMTP_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = server.0.stdout.take().unwrap();
+    // Keep reading the server's output: a closed pipe would fail its later prints.
+    let mut lines = BufReader::new(out).lines();
+    let first = lines.next().unwrap().unwrap();
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    let url = first
+        .split("ready at ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("origin", url.parse().unwrap());
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(h)
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", "moha.admin"),
+            ("password", "demo-cchc-2023"),
+            ("next", "/home"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let campaigns: serde_json::Value = c
+        .get(format!("{url}/api/v1/campaigns"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = campaigns["campaigns"][0]["id"].as_i64().unwrap();
+    let r = c
+        .post(format!("{url}/admin/campaigns/{id}/survey/open"))
+        .form(&[("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // The worker runs in the background of the server process: wait for its files (bounded).
+    let outbox = data.join("outbox");
+    let mut files = Vec::new();
+    for _ in 0..100 {
+        files = std::fs::read_dir(&outbox)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        if files.len() > 20 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(files.len() > 20, "only {} .eml files", files.len());
+    let raw = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(raw.contains("multipart/alternative"));
+    assert!(raw.contains("Message-ID: <parindex-outbox-"));
+}

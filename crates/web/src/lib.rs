@@ -379,6 +379,11 @@ pub fn route_table() -> RouteTable {
             api::v1::self_assessment,
         )
         .get(
+            "/api/v1/units/{unit}/survey",
+            UnitReader,
+            api::v1::survey_progress,
+        )
+        .get(
             "/api/v1/units/{unit}/appraisal",
             UnitReader,
             api::v1::appraisal,

@@ -65,11 +65,20 @@ pub fn spec() -> Value {
             "/api/v1/units/{unit}": get("One unit with its deadlines, support contact and focal contacts (MoHA staff or the unit's own accounts)", "UnitDetail", id_param("unit")),
             "/api/v1/units/{unit}/self-assessment": get("The unit's self-assessment: state, and every leaf with its score, explanation and status (MoHA staff or the unit's own accounts)", "SelfAssessment", id_param("unit")),
             "/api/v1/units/{unit}/self-assessment/leaves/{code}": save_score_op(),
+            "/api/v1/units/{unit}/survey": get("The unit's survey progress: when it opened, counts per group and organisation (listed, invited, e-mail sent or failed, opened, completed) and when each response was completed. Never an answer. MoHA staff or the unit's own accounts.", "SurveyProgress", id_param("unit")),
             "/api/v1/units/{unit}/appraisal": get("MoHA's appraisal of the unit's submitted self-assessment: the stage and every self-assessed leaf's history. MoHA staff see every decision as it stands; the unit's accounts see round 1 once it was sent to them and round 2 once final.", "Appraisal", id_param("unit"))
         },
         "components": {
             "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "parindex_session" } },
             "schemas": {
+                "SurveyProgress": { "type": "object", "required": ["unit_id", "rows", "completions_ms"], "properties": {
+                    "unit_id": { "type": "integer" },
+                    "opened_at_ms": { "type": ["integer", "null"], "description": "When MoHA opened the unit's survey (ms since the epoch); null while it is not open" },
+                    "rows": { "type": "array", "items": { "type": "object", "required": ["group_code", "organisation", "listed", "invited", "delivered", "failed", "opened", "completed"], "properties": {
+                        "group_code": { "type": "string" }, "organisation": { "type": "string" },
+                        "listed": { "type": "integer" }, "invited": { "type": "integer" }, "delivered": { "type": "integer" },
+                        "failed": { "type": "integer" }, "opened": { "type": "integer" }, "completed": { "type": "integer" } } } },
+                    "completions_ms": { "type": "array", "items": { "type": "integer" }, "description": "When each response was completed, oldest first" } } },
                 "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } } },
                 "Me": { "type": "object", "required": ["id", "username", "full_name", "email", "role"], "properties": {
                     "id": { "type": "integer" }, "username": { "type": "string" }, "full_name": { "type": "string" }, "email": { "type": "string" },

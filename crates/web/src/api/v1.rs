@@ -131,3 +131,20 @@ pub async fn appraisal(State(state): State<AppState>, r: UnitReader) -> AppResul
         parindex_domain::Role::parse(&r.user.role).is_some_and(parindex_domain::Role::is_moha);
     Ok(Json(a.json(if moha { Viewer::Moha } else { Viewer::Unit })))
 }
+
+/// The unit's survey progress: counts per group and organisation, never an answer.
+pub async fn survey_progress(
+    State(state): State<AppState>,
+    r: UnitReader,
+) -> AppResult<Json<Value>> {
+    let unit = units::get(&state.db, r.unit_id).await?;
+    let opened_at = parindex_db::survey::opened_at(&state.db, r.unit_id).await?;
+    let rows = parindex_db::survey_progress::by_group(&state.db, r.unit_id).await?;
+    let completed = parindex_db::survey_progress::completion_times(&state.db, r.unit_id).await?;
+    Ok(Json(json!({
+        "unit_id": unit.id,
+        "opened_at_ms": opened_at,
+        "rows": rows,
+        "completions_ms": completed,
+    })))
+}

@@ -29,8 +29,9 @@ use std::sync::Arc;
 
 /// The key failed link look-ups are counted under, per address.
 const GUESS_KEY: &str = "#survey-link";
-/// Unknown links one address may try in the window before it is made to wait.
-const GUESS_LIMIT: i64 = 20;
+/// Unknown links one address may try in the window before it is made to wait (generous: many
+/// respondents of one office may share an address).
+const GUESS_LIMIT: i64 = 50;
 const GUESS_WINDOW_MS: i64 = 15 * 60_000;
 /// The respondent's browser session (for paradata only; the link is the credential).
 const SESSION_COOKIE: &str = "parindex_rs";
@@ -374,7 +375,12 @@ fn question_page(
         let msg = meta
             .lang
             .t_args("sv-bad-option", &[("number", q.number.to_string())]);
-        page.error_msg(&format!("{}-first", q.field), msg);
+        let first = q
+            .options
+            .first()
+            .map(|o| o.key.as_str())
+            .unwrap_or_default();
+        page.error_msg(&format!("{}-{first}", q.field), msg);
     }
     let pages = answering::page_count(qn);
     QuestionPage {

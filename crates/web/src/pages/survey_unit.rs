@@ -301,6 +301,10 @@ async fn resend_for(
     f: ResendForm,
 ) -> AppResult<Response> {
     let uc = UnitContext::load(state, unit_id).await?;
+    uc.ensure_open(
+        parindex_domain::DeadlineKind::SurveyAnswers,
+        state.clock.now(),
+    )?;
     let email = match Email::parse(&f.email) {
         Ok(e) => e,
         Err(_) => {

@@ -1,0 +1,56 @@
+//! Survey helpers shared by the suites: MoHA opens the survey over HTTP, and an outbox worker drains
+//! the queue into a transport of the test's choosing.
+
+use crate::app::location;
+use crate::{TestApp, clock_arc};
+use parindex_mail::transport::parse_from;
+use parindex_mail::{Transport, Worker, WorkerSettings};
+use reqwest::StatusCode;
+
+pub fn worker(app: &TestApp, transport: Transport, owner: &str, batch: i64) -> Worker {
+    Worker::new(
+        app.db.db.clone(),
+        transport,
+        parse_from("Bộ Nội vụ <khaosat@moha.gov.vn>").unwrap(),
+        clock_arc(&app.clock),
+        owner.into(),
+        WorkerSettings {
+            batch,
+            concurrency: 4,
+            ..WorkerSettings::default()
+        },
+    )
+}
+
+/// MoHA opens the survey for every accepted list (first refused without the confirmation); returns
+/// how many invitations are queued.
+pub async fn open_survey(app: &TestApp) -> i64 {
+    let admin = app.demo_login("moha.admin").await;
+    let c = app.campaign_id().await;
+    let r = app
+        .post(&admin, &format!("/admin/campaigns/{c}/survey/open"), &[])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "needs the confirmation"
+    );
+    assert_eq!(
+        parindex_db::outbox::counts(&app.db).await.unwrap().queued,
+        0
+    );
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{c}/survey/open"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&r).contains("done=survey-opened"),
+        "{}",
+        location(&r)
+    );
+    parindex_db::outbox::counts(&app.db).await.unwrap().queued
+}
