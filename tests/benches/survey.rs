@@ -9,7 +9,7 @@
 //! - the process's peak memory (server, clients and SMTP server in one process).
 //!
 //! Run: `cargo bench -p parindex-tests --bench survey` (SQLite), with `PARINDEX_TEST_PG_URL` set for
-//! PostgreSQL too.
+//! PostgreSQL too, and `PARINDEX_BENCH=invitations` (or `submissions`, `whole`) for one part.
 
 #![allow(clippy::unwrap_used)]
 
@@ -295,37 +295,52 @@ async fn whole_respondents(app: &TestApp, engine: Engine, tokens: Vec<String>, c
 
 async fn invitations(app: &TestApp, engine: Engine) {
     let server = SmtpServer::start().await;
-    let t = Instant::now();
-    let (_, tokens) = open_unit(app, "INV", INVITATIONS).await;
-    let opened = t.elapsed();
-    let transport = Transport::smtp(&server.url(), 16, Duration::from_secs(30)).unwrap();
-    let mut w = parindex_tests::survey::worker(app, transport, "bench", 500);
-    w = w.with_concurrency(16);
-    let t = Instant::now();
-    let r = w.drain().await.unwrap();
-    let wall = t.elapsed();
-    assert_eq!(r.sent, tokens.len());
-    assert_eq!(server.received().len(), tokens.len());
-    println!(
-        "{engine:?}: opening a unit of {INVITATIONS} respondents (invitations, links, outbox) took {}; \
-         sending them into a local SMTP server: {:.0} invitations/s ({} in {})",
-        ms(opened),
-        r.sent as f64 / wall.as_secs_f64(),
-        r.sent,
-        ms(wall)
-    );
+    for (code, connections) in [("INV16", 16), ("INV64", 64)] {
+        let t = Instant::now();
+        let (_, tokens) = open_unit(app, code, INVITATIONS).await;
+        let opened = t.elapsed();
+        let before = server.received().len();
+        let transport =
+            Transport::smtp(&server.url(), connections as u32, Duration::from_secs(30)).unwrap();
+        let w = parindex_tests::survey::worker(app, transport, "bench", 500)
+            .with_concurrency(connections);
+        let t = Instant::now();
+        let r = w.drain().await.unwrap();
+        let wall = t.elapsed();
+        assert_eq!(r.sent, tokens.len());
+        assert_eq!(server.received().len() - before, tokens.len());
+        println!(
+            "{engine:?}: opening a unit of {INVITATIONS} respondents (invitations, links, outbox) took {}; \
+             sending them into a local SMTP server over {connections} connections: {:.0} invitations/s ({} in {})",
+            ms(opened),
+            r.sent as f64 / wall.as_secs_f64(),
+            r.sent,
+            ms(wall)
+        );
+    }
+}
+
+/// `PARINDEX_BENCH=invitations,submissions,whole` picks parts (all by default).
+fn part(name: &str) -> bool {
+    std::env::var("PARINDEX_BENCH").map_or(true, |v| v.split(',').any(|p| p.trim() == name))
 }
 
 async fn run(engine: Engine) {
     let app = spawn_app(engine).await;
-    for (code, concurrency) in [("S32", 32), ("S64", 64)] {
-        let (_, tokens) = open_unit(&app, code, SUBMITS).await;
-        answer_all(&app, &tokens).await;
-        submissions(&app, engine, tokens, concurrency).await;
+    if part("invitations") {
+        invitations(&app, engine).await;
     }
-    let (_, tokens) = open_unit(&app, "W32", WHOLE).await;
-    whole_respondents(&app, engine, tokens, 32).await;
-    invitations(&app, engine).await;
+    if part("submissions") {
+        for (code, concurrency) in [("S32", 32), ("S64", 64)] {
+            let (_, tokens) = open_unit(&app, code, SUBMITS).await;
+            answer_all(&app, &tokens).await;
+            submissions(&app, engine, tokens, concurrency).await;
+        }
+    }
+    if part("whole") {
+        let (_, tokens) = open_unit(&app, "W32", WHOLE).await;
+        whole_respondents(&app, engine, tokens, 32).await;
+    }
     println!(
         "{engine:?}: peak memory of the whole bench process so far: {}",
         peak_rss_mib()

@@ -20,6 +20,8 @@ pub use app::{TestApp, spawn_app};
 /// A migrated database that lives as long as this value.
 pub struct TestDb {
     pub db: Db,
+    /// How to connect to the same database again (a second app server does).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -34,7 +36,7 @@ impl TestDb {
     /// Runs one statement behind the application's back (to simulate tampering).
     pub async fn execute_raw(&self, sql: &'static str) {
         match &self.db {
-            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()),
             Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
         }
         .unwrap();
@@ -62,12 +64,12 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
         Engine::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("test.db");
-            let db = Db::connect(&format!("sqlite://{}", path.display()))
-                .await
-                .unwrap();
+            let url = format!("sqlite://{}", path.display());
+            let db = Db::connect(&url).await.unwrap();
             db.migrate().await.unwrap();
             TestDb {
                 db,
+                url,
                 _dir: Some(dir),
             }
         }
@@ -85,7 +87,11 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
             let url = with_database(&admin_url, &name);
             let db = Db::connect(&url).await.unwrap();
             db.migrate().await.unwrap();
-            TestDb { db, _dir: None }
+            TestDb {
+                db,
+                url,
+                _dir: None,
+            }
         }
     }
 }

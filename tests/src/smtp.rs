@@ -125,7 +125,7 @@ impl SmtpServer {
         });
         server
             .with_name("smtp.test.gov.vn")
-            .with_num_threads(32)
+            .with_num_threads(72)
             .with_ssl(SslConfig::None)
             .unwrap()
             .with_tcp_listener(backend);
@@ -144,8 +144,10 @@ impl SmtpServer {
                     drop(client);
                     continue;
                 }
+                let _ = client.set_nodelay(true);
                 tokio::spawn(async move {
                     if let Ok(mut server) = tokio::net::TcpStream::connect(backend_addr).await {
+                        let _ = server.set_nodelay(true);
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                     }
                 });

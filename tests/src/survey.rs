@@ -8,8 +8,19 @@ use parindex_mail::{Transport, Worker, WorkerSettings};
 use reqwest::StatusCode;
 
 pub fn worker(app: &TestApp, transport: Transport, owner: &str, batch: i64) -> Worker {
+    worker_on(app.db.db.clone(), app, transport, owner, batch)
+}
+
+/// A worker on its own connection pool, as on another app server.
+pub fn worker_on(
+    db: parindex_db::Db,
+    app: &TestApp,
+    transport: Transport,
+    owner: &str,
+    batch: i64,
+) -> Worker {
     Worker::new(
-        app.db.db.clone(),
+        db,
         transport,
         parse_from("Bộ Nội vụ <khaosat@moha.gov.vn>").unwrap(),
         clock_arc(&app.clock),

@@ -12,7 +12,7 @@ use parindex_mail::Transport;
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::email::survey_path;
 use parindex_tests::smtp::SmtpServer;
-use parindex_tests::survey::{open_survey, worker};
+use parindex_tests::survey::{open_survey, worker, worker_on};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 use std::collections::{HashMap, HashSet};
@@ -245,8 +245,10 @@ async fn two_app_servers_share_the_outbox_without_duplicates(engine: Engine) {
     let server = SmtpServer::start().await;
     let n = open_survey(&app).await as usize;
     assert!(n > 60, "{n}");
+    // Each "server" has its own connection pool and SMTP connections.
+    let second = parindex_db::Db::connect(&app.db.url).await.unwrap();
     let a = worker(&app, smtp(&server), "server-a", 5);
-    let b = worker(&app, smtp(&server), "server-b", 5);
+    let b = worker_on(second, &app, smtp(&server), "server-b", 5);
     let (ra, rb) = tokio::join!(a.drain(), b.drain());
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.sent + rb.sent, n);

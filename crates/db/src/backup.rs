@@ -13,7 +13,7 @@ pub async fn sqlite_copy(db: &Db, dest: &Path) -> DbResult<()> {
         )));
     }
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             let path = dest.to_string_lossy().to_string();
             sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
             Ok(())

@@ -4,7 +4,7 @@
 macro_rules! on_pool {
     ($db:expr, $p:ident => $body:expr) => {
         match $db {
-            $crate::pool::Db::Sqlite($p) => $body,
+            $crate::pool::Db::Sqlite($p, _) => $body,
             $crate::pool::Db::Postgres($p) => $body,
         }
     };
@@ -13,7 +13,7 @@ macro_rules! on_pool {
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::pool::Tx::Sqlite(t) => {
+            $crate::pool::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }

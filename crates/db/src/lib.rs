@@ -32,4 +32,4 @@ pub mod users;
 
 pub use ctx::Ctx;
 pub use error::DbError;
-pub use pool::{Db, Engine, Tx};
+pub use pool::{Db, Engine, Tx, WriteGate};

@@ -75,7 +75,7 @@ pub async fn claim(
     limit: i64,
 ) -> DbResult<Vec<Claimed>> {
     let mut rows: Vec<Claimed> = match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             sqlx::query_as(CLAIM_SQLITE)
                 .bind(owner)
                 .bind(now_ms + lease_ms)

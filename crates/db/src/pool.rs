@@ -8,14 +8,27 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+/// One database. On SQLite, write transactions also pass a [`WriteGate`].
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
 }
 
+/// SQLite lets one transaction write at a time; the others wait in SQLite's busy handler, which
+/// sleeps in growing steps (up to 100 ms) and so turns a queue of writers into long tails. The gate
+/// queues this process's write transactions in order instead: a transaction holds it until it ends.
+#[derive(Debug, Clone, Default)]
+pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
+
+/// How long a write transaction waits for the gate before giving up (as SQLite's busy timeout would).
+const GATE_WAIT: Duration = Duration::from_secs(10);
+
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -56,12 +69,12 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(pool, WriteGate::default()))
     }
 
     pub fn engine(&self) -> Engine {
         match self {
-            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Sqlite(..) => Engine::Sqlite,
             Db::Postgres(_) => Engine::Postgres,
         }
     }
@@ -70,7 +83,7 @@ impl Db {
     /// servers starting at once migrate only once.
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Sqlite(p, _) => SQLITE_MIGRATIONS.run(p).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
@@ -87,11 +100,16 @@ impl Db {
             .collect()
     }
 
-    /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`: a deferred read-then-write
-    /// upgrade fails with SQLITE_BUSY without waiting.
+    /// A write transaction. On SQLite it waits for its turn at the write gate, then starts with
+    /// `BEGIN IMMEDIATE`: a deferred read-then-write upgrade fails with SQLITE_BUSY without waiting.
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, gate) => {
+                let turn = tokio::time::timeout(GATE_WAIT, gate.0.clone().lock_owned())
+                    .await
+                    .map_err(|_| crate::error::DbError::Other("the database is busy".into()))?;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -110,7 +128,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())

@@ -161,18 +161,26 @@ pub struct LinkView {
     pub unit_name: String,
     pub unit_level: String,
     pub salt: String,
+    /// The ISO day answers are due for this unit (its extension, else the campaign's).
+    pub answer_deadline: Option<String>,
+    /// The hash of the unit's level's questionnaires, if stored.
+    pub questionnaire_sha: Option<String>,
 }
 
-/// The link with this secret, if there is one.
+/// The link with this secret, if there is one, with what its pages need in the same query.
 pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> {
     if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
-         i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt \
+         i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt, \
+         COALESCE(e.due_date, d.due_date) AS answer_deadline, q.sha256 AS questionnaire_sha \
          FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
          JOIN units u ON u.id = i.unit_id JOIN survey_campaigns s ON s.campaign_id = i.campaign_id \
+         LEFT JOIN campaign_deadlines d ON d.campaign_id = i.campaign_id AND d.kind = 'survey_answers' \
+         LEFT JOIN deadline_extensions e ON e.unit_id = i.unit_id AND e.kind = 'survey_answers' \
+         LEFT JOIN campaign_questionnaires q ON q.campaign_id = i.campaign_id AND q.level = u.level \
          WHERE l.token_hash = $1"
     ).bind(token::hash(token_value)).fetch_optional(p).await)?)
 }

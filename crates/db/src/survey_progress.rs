@@ -6,17 +6,45 @@ use crate::error::DbResult;
 use crate::pool::Db;
 use serde::Serialize;
 
-/// Counts for one group and organisation of a unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ProgressRow {
-    pub group_code: String,
-    pub organisation: String,
+/// Where respondents stand: on the list, invited, e-mail sent or failed, link opened, completed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Counts {
     pub listed: i64,
     pub invited: i64,
     pub delivered: i64,
     pub failed: i64,
     pub opened: i64,
     pub completed: i64,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: &Counts) {
+        self.listed += o.listed;
+        self.invited += o.invited;
+        self.delivered += o.delivered;
+        self.failed += o.failed;
+        self.opened += o.opened;
+        self.completed += o.completed;
+    }
+
+    /// The sum of many.
+    pub fn total<'a>(all: impl IntoIterator<Item = &'a Counts>) -> Counts {
+        let mut t = Counts::default();
+        for c in all {
+            t.add(c);
+        }
+        t
+    }
+}
+
+/// Counts for one group and organisation of a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProgressRow {
+    pub group_code: String,
+    pub organisation: String,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 pub async fn by_group(db: &Db, unit_id: i64) -> DbResult<Vec<ProgressRow>> {
@@ -74,12 +102,9 @@ pub struct UnitTotals {
     pub level: String,
     pub list_state: Option<String>,
     pub opened_at: Option<i64>,
-    pub listed: i64,
-    pub invited: i64,
-    pub delivered: i64,
-    pub failed: i64,
-    pub opened: i64,
-    pub completed: i64,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 pub async fn national(db: &Db, campaign_id: i64) -> DbResult<Vec<UnitTotals>> {

@@ -78,15 +78,26 @@ impl AppState {
         campaign_id: i64,
         level: &str,
     ) -> Result<Option<Arc<parindex_domain::survey::QuestionnaireSet>>, parindex_db::DbError> {
-        let Some(sha) = parindex_db::questionnaires::sha(&self.db, campaign_id, level).await?
-        else {
+        let sha = parindex_db::questionnaires::sha(&self.db, campaign_id, level).await?;
+        self.questionnaire_set_at(campaign_id, level, sha.as_deref())
+            .await
+    }
+
+    /// The same, when the caller already knows the stored file's hash.
+    pub async fn questionnaire_set_at(
+        &self,
+        campaign_id: i64,
+        level: &str,
+        sha: Option<&str>,
+    ) -> Result<Option<Arc<parindex_domain::survey::QuestionnaireSet>>, parindex_db::DbError> {
+        let Some(sha) = sha else {
             return Ok(None);
         };
         if let Some(q) = self
             .questionnaires
             .read()
             .ok()
-            .and_then(|m| m.get(&sha).cloned())
+            .and_then(|m| m.get(sha).cloned())
         {
             return Ok(Some(q));
         }
@@ -96,7 +107,7 @@ impl AppState {
         };
         let set = Arc::new(set);
         if let Ok(mut m) = self.questionnaires.write() {
-            m.insert(sha, set.clone());
+            m.insert(sha.to_string(), set.clone());
         }
         Ok(Some(set))
     }

@@ -15,7 +15,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use parindex_db::survey_progress::{self, UnitTotals};
+use parindex_db::survey_progress::{self, Counts, UnitTotals};
 use parindex_db::users::User;
 use parindex_db::{DbError, campaigns, survey, units};
 use parindex_import::sheet::{self, Cell};
@@ -44,7 +44,7 @@ pub struct NationalPage {
     pub ready: usize,
     pub open_note: String,
     pub sort: String,
-    pub totals: UnitTotals,
+    pub totals: Counts,
     pub total_percent: String,
 }
 
@@ -57,15 +57,15 @@ pub struct SortQuery {
 
 fn sorted(mut rows: Vec<UnitTotals>, sort: &str) -> Vec<UnitTotals> {
     let share = |t: &UnitTotals| {
-        if t.invited == 0 {
+        if t.counts.invited == 0 {
             -1.0
         } else {
-            t.completed as f64 / t.invited as f64
+            t.counts.completed as f64 / t.counts.invited as f64
         }
     };
     match sort {
         "completion" => rows.sort_by(|a, b| share(a).total_cmp(&share(b))),
-        "failed" => rows.sort_by_key(|t| std::cmp::Reverse(t.failed)),
+        "failed" => rows.sort_by_key(|t| std::cmp::Reverse(t.counts.failed)),
         "name" => {
             rows.sort_by(|a, b| parindex_domain::text::compare_titles(&a.short_name, &b.short_name))
         }
@@ -90,31 +90,11 @@ async fn national_page(
         survey_progress::national(&state.db, campaign_id).await?,
         sort,
     );
-    let mut totals = UnitTotals {
-        unit_id: 0,
-        short_name: String::new(),
-        level: String::new(),
-        list_state: None,
-        opened_at: None,
-        listed: 0,
-        invited: 0,
-        delivered: 0,
-        failed: 0,
-        opened: 0,
-        completed: 0,
-    };
-    for t in &rows {
-        totals.listed += t.listed;
-        totals.invited += t.invited;
-        totals.delivered += t.delivered;
-        totals.failed += t.failed;
-        totals.opened += t.opened;
-        totals.completed += t.completed;
-    }
+    let totals = Counts::total(rows.iter().map(|t| &t.counts));
     let rows: Vec<NationalRow> = rows
         .into_iter()
         .map(|t| NationalRow {
-            percent: percent(meta.lang, t.completed, t.invited),
+            percent: percent(meta.lang, t.counts.completed, t.counts.invited),
             ready: is_ready(&t),
             t,
         })
@@ -234,13 +214,13 @@ pub async fn export(
             vec![
                 t.short_name.as_str().into(),
                 lang.t(&format!("level-{}", t.level)).into(),
-                t.listed.into(),
-                t.invited.into(),
-                t.delivered.into(),
-                t.failed.into(),
-                t.opened.into(),
-                t.completed.into(),
-                percent(lang, t.completed, t.invited).into(),
+                t.counts.listed.into(),
+                t.counts.invited.into(),
+                t.counts.delivered.into(),
+                t.counts.failed.into(),
+                t.counts.opened.into(),
+                t.counts.completed.into(),
+                percent(lang, t.counts.completed, t.counts.invited).into(),
             ]
         })
         .collect();

@@ -18,8 +18,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::survey::{self, LinkView, Trace};
-use parindex_db::{DbError, deadlines, throttle};
-use parindex_domain::DeadlineKind;
+use parindex_db::{DbError, throttle};
 use parindex_domain::deadline;
 use parindex_domain::survey::answering::{self, PER_PAGE};
 use parindex_domain::survey::paradata::{event, salted_hash};
@@ -124,18 +123,19 @@ async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Op
         )));
     }
     let set = state
-        .questionnaire_set(link.campaign_id, &link.unit_level)
+        .questionnaire_set_at(
+            link.campaign_id,
+            &link.unit_level,
+            link.questionnaire_sha.as_deref(),
+        )
         .await?
         .ok_or(AppError::Internal(
             "the campaign has no questionnaires".into(),
         ))?;
-    let day = deadlines::effective_day(
-        &state.db,
-        link.unit_id,
-        DeadlineKind::SurveyAnswers.as_str(),
-    )
-    .await?
-    .and_then(|d| deadline::parse_date(&d));
+    let day = link
+        .answer_deadline
+        .as_deref()
+        .and_then(deadline::parse_date);
     let closed = day.is_some_and(|d| !deadline::is_open(d, state.clock.now()));
     Ok(Ok(Open {
         token: token.to_string(),
@@ -144,6 +144,39 @@ async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Op
         deadline: day.map(deadline::display),
         closed,
     }))
+}
+
+/// How far a request must have come to go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// A known, current link.
+    Link,
+    /// ... whose response is not in and whose deadline has not passed.
+    Open,
+    /// ... and whose respondent has pressed Start.
+    Started,
+}
+
+/// The link, if the request may go on; otherwise the page that answers it.
+async fn admit(
+    state: &AppState,
+    meta: &Meta,
+    token: &str,
+    need: Need,
+) -> AppResult<Result<Open, Response>> {
+    let open = match gate(state, meta, token).await? {
+        Ok(o) => o,
+        Err(r) => return Ok(Err(r)),
+    };
+    if need != Need::Link
+        && let Some(r) = finished(meta, &open)
+    {
+        return Ok(Err(r));
+    }
+    if need == Need::Started && open.link.started_at.is_none() {
+        return Ok(Err(Redirect::to(&open.base()).into_response()));
+    }
+    Ok(Ok(open))
 }
 
 /// Answers for a link whose response is in, or whose deadline has passed; `None` to go on.
@@ -213,13 +246,10 @@ pub async fn landing(
     Path(token): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let open = match gate(&state, &meta, &token).await? {
+    let open = match admit(&state, &meta, &token, Need::Open).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    if let Some(r) = finished(&meta, &open) {
-        return Ok(r);
-    }
     let t = trace(&state, &meta, &headers, &open.link).await;
     survey::record_event(
         &state.db,
@@ -260,13 +290,10 @@ pub async fn start(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match gate(&state, &meta, &token).await? {
+    let open = match admit(&state, &meta, &token, Need::Open).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    if let Some(r) = finished(&meta, &open) {
-        return Ok(r);
-    }
     let mut set_cookie = None;
     let mut headers = headers;
     if cookies::get(&headers, SESSION_COOKIE).is_none() {
@@ -401,16 +428,10 @@ pub async fn show_page(
     headers: HeaderMap,
     Path((token, n)): Path<(String, usize)>,
 ) -> AppResult<Response> {
-    let open = match gate(&state, &meta, &token).await? {
+    let open = match admit(&state, &meta, &token, Need::Started).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    if let Some(r) = finished(&meta, &open) {
-        return Ok(r);
-    }
-    if open.link.started_at.is_none() {
-        return Ok(Redirect::to(&open.base()).into_response());
-    }
     let qn = open.questionnaire()?;
     if answering::page(qn, n).is_empty() {
         return Err(AppError::NotFound);
@@ -436,13 +457,10 @@ pub async fn save_page(
     Path((token, n)): Path<(String, usize)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    let open = match gate(&state, &meta, &token).await? {
+    let open = match admit(&state, &meta, &token, Need::Open).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    if let Some(r) = finished(&meta, &open) {
-        return Ok(r);
-    }
     let qn = open.questionnaire()?;
     let questions = answering::page(qn, n);
     if questions.is_empty() {
@@ -560,16 +578,10 @@ pub async fn check(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match gate(&state, &meta, &token).await? {
+    let open = match admit(&state, &meta, &token, Need::Started).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    if let Some(r) = finished(&meta, &open) {
-        return Ok(r);
-    }
-    if open.link.started_at.is_none() {
-        return Ok(Redirect::to(&open.base()).into_response());
-    }
     let t = trace(&state, &meta, &headers, &open.link).await;
     survey::record_event(
         &state.db,
@@ -591,7 +603,7 @@ pub async fn submit(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match gate(&state, &meta, &token).await? {
+    let open = match admit(&state, &meta, &token, Need::Link).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };

@@ -18,7 +18,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use parindex_db::survey_progress::{self, Pending, ProgressRow};
+use parindex_db::survey_progress::{self, Counts, Pending};
 use parindex_db::users::User;
 use parindex_db::{DbError, respondents, survey, survey_mailing};
 use parindex_domain::survey::ReminderCandidate;
@@ -28,7 +28,7 @@ use parindex_import::sheet::{self, Cell};
 pub struct CountsRow {
     pub label: String,
     pub detail: String,
-    pub c: ProgressRow,
+    pub c: Counts,
     pub percent: String,
 }
 
@@ -103,29 +103,7 @@ fn bars(times: &[i64]) -> Vec<Bar> {
         .collect()
 }
 
-fn sum(rows: &[&ProgressRow], group_code: &str, organisation: &str) -> ProgressRow {
-    let mut t = ProgressRow {
-        group_code: group_code.to_string(),
-        organisation: organisation.to_string(),
-        listed: 0,
-        invited: 0,
-        delivered: 0,
-        failed: 0,
-        opened: 0,
-        completed: 0,
-    };
-    for r in rows {
-        t.listed += r.listed;
-        t.invited += r.invited;
-        t.delivered += r.delivered;
-        t.failed += r.failed;
-        t.opened += r.opened;
-        t.completed += r.completed;
-    }
-    t
-}
-
-fn counts_row(lang: Lang, label: String, detail: String, c: ProgressRow) -> CountsRow {
+fn counts_row(lang: Lang, label: String, detail: String, c: Counts) -> CountsRow {
     CountsRow {
         percent: percent(lang, c.completed, c.invited),
         label,
@@ -153,13 +131,12 @@ async fn progress_page(
     let rows = survey_progress::by_group(&state.db, unit_id).await?;
     let mut group_rows = Vec::new();
     for g in groups {
-        let of: Vec<&ProgressRow> = rows.iter().filter(|r| r.group_code == g.code).collect();
-        group_rows.push(counts_row(
-            lang,
-            name_of(&g.code),
-            String::new(),
-            sum(&of, &g.code, ""),
-        ));
+        let of = Counts::total(
+            rows.iter()
+                .filter(|r| r.group_code == g.code)
+                .map(|r| &r.counts),
+        );
+        group_rows.push(counts_row(lang, name_of(&g.code), String::new(), of));
     }
     let organisations = rows
         .iter()
@@ -168,12 +145,16 @@ async fn progress_page(
                 lang,
                 r.organisation.clone(),
                 name_of(&r.group_code),
-                r.clone(),
+                r.counts,
             )
         })
         .collect();
-    let all: Vec<&ProgressRow> = rows.iter().collect();
-    let total = counts_row(lang, lang.t("sv-total"), String::new(), sum(&all, "", ""));
+    let total = counts_row(
+        lang,
+        lang.t("sv-total"),
+        String::new(),
+        Counts::total(rows.iter().map(|r| &r.counts)),
+    );
     let bars = bars(&survey_progress::completion_times(&state.db, unit_id).await?);
     let policy = state.config.reminders;
     let now = state.clock.now_ms();
