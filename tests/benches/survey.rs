@@ -300,8 +300,12 @@ async fn invitations(app: &TestApp, engine: Engine) {
         let (_, tokens) = open_unit(app, code, INVITATIONS).await;
         let opened = t.elapsed();
         let before = server.received().len();
-        let transport =
-            Transport::smtp(&server.url(), connections as u32, Duration::from_secs(30)).unwrap();
+        let transport = Transport::smtp(
+            &server.direct_url(),
+            connections as u32,
+            Duration::from_secs(30),
+        )
+        .unwrap();
         let w = parindex_tests::survey::worker(app, transport, "bench", 500)
             .with_concurrency(connections);
         let t = Instant::now();

@@ -110,6 +110,8 @@ impl Handler for Session {
 pub struct SmtpServer {
     /// Where clients connect (the proxy).
     pub addr: SocketAddr,
+    /// The SMTP server itself, without the proxy (it cannot be taken down).
+    pub direct: SocketAddr,
     shared: Arc<Shared>,
 }
 
@@ -153,11 +155,20 @@ impl SmtpServer {
                 });
             }
         });
-        SmtpServer { addr, shared }
+        SmtpServer {
+            addr,
+            direct: backend_addr,
+            shared,
+        }
     }
 
     pub fn url(&self) -> String {
         format!("smtp://{}", self.addr)
+    }
+
+    /// The server without the proxy in between (for measuring).
+    pub fn direct_url(&self) -> String {
+        format!("smtp://{}", self.direct)
     }
 
     /// `to` gets 451 the next `times` times it is named as a recipient.

@@ -32,7 +32,7 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
             batch: 200,
-            concurrency: 8,
+            concurrency: 16,
             rate_per_second: 0,
             lease_ms: 5 * 60_000,
             idle_poll: Duration::from_secs(1),

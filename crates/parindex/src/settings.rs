@@ -52,7 +52,7 @@ impl Default for Settings {
             smtp_url: String::new(),
             mail_from: "Bộ Nội vụ - Khảo sát CCHC <khaosat@localhost>".into(),
             mail_rate: 0,
-            mail_concurrency: 8,
+            mail_concurrency: 16,
             reminder_max: 3,
             reminder_interval_hours: 48,
         }
