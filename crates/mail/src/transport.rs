@@ -43,9 +43,9 @@ impl Transport {
         Ok(Transport::Files(dir))
     }
 
-    /// Sends one claimed message and says how it went.
-    pub async fn send(&self, from: &Mailbox, m: &Claimed) -> Attempt {
-        let message = match build(from, m) {
+    /// Sends one claimed message, dated `now_ms` (the injected clock), and says how it went.
+    pub async fn send(&self, from: &Mailbox, m: &Claimed, now_ms: i64) -> Attempt {
+        let message = match build(from, m, now_ms) {
             Ok(msg) => msg,
             Err(e) => return Attempt::Permanent(e),
         };
@@ -71,13 +71,16 @@ impl Transport {
 
 /// The MIME message: plain text and HTML alternatives, a Message-ID fixed per outbox message so a
 /// receiving server can recognise a repeat.
-fn build(from: &Mailbox, m: &Claimed) -> Result<Message, String> {
+fn build(from: &Mailbox, m: &Claimed, now_ms: i64) -> Result<Message, String> {
     let to: Mailbox = m
         .to_addr
         .parse()
         .map_err(|e| format!("invalid recipient address {:?}: {e}", m.to_addr))?;
     let domain = from.email.domain().to_string();
+    let date = std::time::UNIX_EPOCH
+        + std::time::Duration::from_millis(u64::try_from(now_ms).unwrap_or(0));
     Message::builder()
+        .date(date)
         .from(from.clone())
         .to(to)
         .subject(m.subject.clone())
@@ -116,8 +119,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let t = Transport::files(dir.path().join("outbox")).expect("files");
         let from = parse_from("Bộ Nội vụ <khaosat@moha.gov.vn>").expect("from");
-        assert_eq!(t.send(&from, &claimed("a@b.gov.vn")).await, Attempt::Sent);
-        assert_eq!(t.send(&from, &claimed("a@b.gov.vn")).await, Attempt::Sent);
+        // 10/12/2023 09:00 in Hanoi.
+        let at = 1_702_173_600_000;
+        assert_eq!(
+            t.send(&from, &claimed("a@b.gov.vn"), at).await,
+            Attempt::Sent
+        );
+        assert_eq!(
+            t.send(&from, &claimed("a@b.gov.vn"), at).await,
+            Attempt::Sent
+        );
         let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
             .expect("read")
             .collect();
@@ -126,6 +137,10 @@ mod tests {
         assert!(eml.contains("To: a@b.gov.vn"));
         assert!(eml.contains("multipart/alternative"));
         assert!(eml.contains("Message-ID: <parindex-outbox-7@moha.gov.vn>"));
+        assert!(
+            eml.contains("Date: Sun, 10 Dec 2023 02:00:00 +0000"),
+            "{eml}"
+        );
     }
 
     #[tokio::test]
@@ -134,7 +149,7 @@ mod tests {
         let t = Transport::files(dir.path().to_path_buf()).expect("files");
         let from = parse_from("khaosat@moha.gov.vn").expect("from");
         assert!(matches!(
-            t.send(&from, &claimed("not an address")).await,
+            t.send(&from, &claimed("not an address"), 0).await,
             Attempt::Permanent(_)
         ));
     }

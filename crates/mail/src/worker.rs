@@ -113,7 +113,7 @@ impl Worker {
             let gate = gate.clone();
             tasks.spawn(async move {
                 let _permit = gate.acquire_owned().await;
-                let attempt = transport.send(&from, &m).await;
+                let attempt = transport.send(&from, &m, now).await;
                 (m, attempt)
             });
         }

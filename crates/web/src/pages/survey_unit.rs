@@ -138,8 +138,21 @@ async fn progress_page(
         );
         group_rows.push(counts_row(lang, name_of(&g.code), String::new(), of));
     }
-    let organisations = rows
-        .iter()
+    // In the groups' own order, then by organisation the Vietnamese way.
+    let mut ordered: Vec<&survey_progress::ProgressRow> = rows.iter().collect();
+    let rank = |code: &str| {
+        groups
+            .iter()
+            .position(|g| g.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    ordered.sort_by(|a, b| {
+        rank(&a.group_code)
+            .cmp(&rank(&b.group_code))
+            .then_with(|| parindex_domain::text::compare_titles(&a.organisation, &b.organisation))
+    });
+    let organisations = ordered
+        .into_iter()
         .map(|r| {
             counts_row(
                 lang,
