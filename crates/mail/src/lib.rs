@@ -3,6 +3,7 @@
 //! server is configured), and the worker that drains the durable outbox.
 
 pub mod message;
+pub mod relay;
 pub mod transport;
 pub mod worker;
 

@@ -2,6 +2,7 @@
 //! says), or `.eml` files in a folder, one per outbox message, for installations without SMTP (the
 //! demo): a newcomer opens them in any mail program.
 
+use crate::relay::Relay;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -13,6 +14,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// A plain relay on the local network, with connections that send without delay.
+    Relay(std::sync::Arc<Relay>),
     Files(PathBuf),
 }
 
@@ -20,6 +23,7 @@ impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Transport::Smtp(_) => write!(f, "Transport::Smtp"),
+            Transport::Relay(r) => write!(f, "Transport::{r:?}"),
             Transport::Files(d) => write!(f, "Transport::Files({})", d.display()),
         }
     }
@@ -29,6 +33,10 @@ impl Transport {
     /// An SMTP transport from a URL: `smtp://host:port` (plain, for a local relay),
     /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://host:465` (TLS).
     pub fn smtp(url: &str, pool_size: u32, timeout: Duration) -> Result<Transport, String> {
+        if let Some(addr) = plain_relay(url) {
+            let relay = Relay::new(addr, pool_size as usize, timeout);
+            return Ok(Transport::Relay(std::sync::Arc::new(relay)));
+        }
         let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("SMTP URL: {e}"))?
             .timeout(Some(timeout))
@@ -55,6 +63,7 @@ impl Transport {
                 Err(e) if e.is_permanent() => Attempt::Permanent(e.to_string()),
                 Err(e) => Attempt::Temporary(e.to_string()),
             },
+            Transport::Relay(r) => r.send(&message).await,
             Transport::Files(dir) => {
                 let path = dir.join(format!("{:08}.eml", m.id));
                 let tmp = dir.join(format!(".{:08}.eml.tmp", m.id));
@@ -90,6 +99,24 @@ fn build(from: &Mailbox, m: &Claimed, now_ms: i64) -> Result<Message, String> {
             m.body_html.clone(),
         ))
         .map_err(|e| format!("building the message: {e}"))
+}
+
+/// `host:port` when the URL names a plain relay: `smtp://host[:port]` with no login and no TLS
+/// parameter (port 25 by default).
+fn plain_relay(url: &str) -> Option<String> {
+    let rest = url.trim().strip_prefix("smtp://")?;
+    let rest = rest.trim_end_matches('/');
+    if rest.is_empty() || rest.contains(['@', '?', '/']) {
+        return None;
+    }
+    let has_port = rest
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    Some(if has_port {
+        rest.to_string()
+    } else {
+        format!("{rest}:25")
+    })
 }
 
 /// The sender from a setting such as `Bộ Nội vụ <khaosat@moha.gov.vn>`.
@@ -141,6 +168,29 @@ mod tests {
             eml.contains("Date: Sun, 10 Dec 2023 02:00:00 +0000"),
             "{eml}"
         );
+    }
+
+    #[tokio::test]
+    async fn plain_relays_are_recognised_and_the_rest_left_to_lettre() {
+        assert_eq!(
+            plain_relay("smtp://127.0.0.1:2525"),
+            Some("127.0.0.1:2525".into())
+        );
+        assert_eq!(
+            plain_relay("smtp://relay.gov.vn"),
+            Some("relay.gov.vn:25".into())
+        );
+        assert_eq!(plain_relay("smtp://user:pw@relay.gov.vn:587"), None);
+        assert_eq!(plain_relay("smtp://relay.gov.vn:587?tls=required"), None);
+        assert_eq!(plain_relay("smtps://relay.gov.vn"), None);
+        assert!(matches!(
+            Transport::smtp("smtp://127.0.0.1:2525", 4, Duration::from_secs(5)),
+            Ok(Transport::Relay(_))
+        ));
+        assert!(matches!(
+            Transport::smtp("smtps://relay.gov.vn", 4, Duration::from_secs(5)),
+            Ok(Transport::Smtp(_))
+        ));
     }
 
     #[tokio::test]
