@@ -14,6 +14,7 @@ pub mod phone;
 pub mod points;
 pub mod respondents;
 pub mod role;
+pub mod scoring;
 pub mod self_assessment;
 pub mod survey;
 pub mod text;
