@@ -25,19 +25,6 @@ fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// Peak resident memory of this process so far (VmHWM), in MiB.
-fn peak_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn parse_and_check(bytes: &[u8]) -> Duration {
     let t = Instant::now();
     let rows = table::read(bytes, table::Limits::default()).unwrap();
@@ -109,7 +96,7 @@ fn main() {
     }
     println!(
         "peak resident memory of the whole bench process (server, client and files): {:.0} MiB",
-        peak_mib()
+        parindex_tests::measure::peak_mib()
     );
     println!(
         "machine: {} cores",

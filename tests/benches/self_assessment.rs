@@ -12,21 +12,13 @@
 use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
 use parindex_db::{Ctx, criteria_sets};
+use parindex_tests::measure::{ms, percentile};
 use parindex_tests::{Engine, spawn_app};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const OFFICERS: usize = 32;
 const SAVES_EACH: usize = 40;
 const PAGE_VIEWS: usize = 200;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
 
 async fn run(engine: Engine) {
     let app = spawn_app(engine).await;

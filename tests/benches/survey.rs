@@ -19,6 +19,7 @@ use parindex_db::units::{self, UnitInput};
 use parindex_db::{Ctx, questionnaires};
 use parindex_domain::respondents::{ListState, Respondent};
 use parindex_mail::{Transport, UnitMail};
+use parindex_tests::measure::{ms, percentile};
 use parindex_tests::smtp::SmtpServer;
 use parindex_tests::{Engine, TestApp, spawn_app};
 use std::sync::{Arc, Mutex};
@@ -27,32 +28,6 @@ use std::time::{Duration, Instant};
 const SUBMITS: usize = 4_000;
 const WHOLE: usize = 640;
 const INVITATIONS: usize = 5_000;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn peak_rss_mib() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .map(|l| {
-            let kb: f64 = l
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("0")
-                .parse()
-                .unwrap_or(0.0);
-            format!("{:.0} MiB", kb / 1024.0)
-        })
-        .unwrap_or_default()
-}
 
 /// A new province with `n` respondents on an accepted list, its survey open; returns the link
 /// tokens (caught as the e-mails are composed) and the unit id.
@@ -346,8 +321,8 @@ async fn run(engine: Engine) {
         whole_respondents(&app, engine, tokens, 32).await;
     }
     println!(
-        "{engine:?}: peak memory of the whole bench process so far: {}",
-        peak_rss_mib()
+        "{engine:?}: peak memory of the whole bench process so far: {:.0} MiB",
+        parindex_tests::measure::peak_mib()
     );
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 pub mod app;
 pub mod email;
+pub mod measure;
 pub mod smtp;
 pub mod survey;
 pub use app::{TestApp, spawn_app};

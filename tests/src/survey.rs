@@ -65,3 +65,31 @@ pub async fn open_survey(app: &TestApp) -> i64 {
     );
     parindex_db::outbox::counts(&app.db).await.unwrap().queued
 }
+
+/// An outbox worker that writes `.eml` files into a folder of its own, as the demo does.
+pub struct EmlFolder {
+    pub dir: tempfile::TempDir,
+    worker: Worker,
+}
+
+impl EmlFolder {
+    pub fn new(app: &TestApp) -> EmlFolder {
+        let dir = tempfile::tempdir().unwrap();
+        let transport = Transport::files(dir.path().to_path_buf()).unwrap();
+        let worker = worker(app, transport, "eml", 100);
+        EmlFolder { dir, worker }
+    }
+
+    /// Sends everything due now.
+    pub async fn deliver(&self) {
+        self.worker.drain().await.unwrap();
+    }
+
+    /// Every message written so far, raw.
+    pub fn messages(&self) -> Vec<String> {
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect()
+    }
+}

@@ -12,7 +12,7 @@ use parindex_mail::Transport;
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::email::survey_path;
 use parindex_tests::smtp::SmtpServer;
-use parindex_tests::survey::{open_survey, worker, worker_on};
+use parindex_tests::survey::{EmlFolder, open_survey, worker, worker_on};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 use std::collections::{HashMap, HashSet};
@@ -269,19 +269,13 @@ fn respondent(app: &TestApp) -> reqwest::Client {
 async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
     let app = spawn_app(engine).await;
     open_survey(&app).await;
-    let dir = tempfile::tempdir().unwrap();
-    let w = worker(
-        &app,
-        Transport::files(dir.path().to_path_buf()).unwrap(),
-        "t",
-        100,
-    );
-    w.drain().await.unwrap();
-    let mut links = Vec::new();
-    for f in std::fs::read_dir(dir.path()).unwrap() {
-        let raw = std::fs::read_to_string(f.unwrap().path()).unwrap();
-        links.push(survey_path(&raw).unwrap());
-    }
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
+    let links: Vec<String> = folder
+        .messages()
+        .iter()
+        .map(|raw| survey_path(raw).unwrap())
+        .collect();
     assert!(links.len() > 2);
     let link = links[0].clone();
     let token = link.trim_start_matches("/s/").to_string();
@@ -522,19 +516,9 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
 async fn units_follow_progress_but_never_see_an_answer(engine: Engine) {
     let app = spawn_app(engine).await;
     open_survey(&app).await;
-    let dir = tempfile::tempdir().unwrap();
-    let w = worker(
-        &app,
-        Transport::files(dir.path().to_path_buf()).unwrap(),
-        "t",
-        100,
-    );
-    w.drain().await.unwrap();
-    let raw = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
-        .next()
-        .unwrap();
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
+    let raw = folder.messages().remove(0);
     let link = survey_path(&raw).unwrap();
     let token = link.trim_start_matches("/s/");
     let view = survey::by_token(&app.db, token).await.unwrap().unwrap();
@@ -670,14 +654,8 @@ async fn units_follow_progress_but_never_see_an_answer(engine: Engine) {
 async fn reminders_go_to_non_responders_within_the_policy(engine: Engine) {
     let app = spawn_app(engine).await;
     let n = open_survey(&app).await;
-    let dir = tempfile::tempdir().unwrap();
-    let w = worker(
-        &app,
-        Transport::files(dir.path().to_path_buf()).unwrap(),
-        "t",
-        100,
-    );
-    w.drain().await.unwrap();
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
     let unit = app.unit_id("AGG").await;
     let officer = app.demo_login("agg.canbo").await;
     // Too soon after the invitation: nobody is due.
@@ -695,10 +673,10 @@ async fn reminders_go_to_non_responders_within_the_policy(engine: Engine) {
         parindex_db::outbox::counts(&app.db).await.unwrap().queued,
         n
     );
-    w.drain().await.unwrap();
-    let reminders = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+    folder.deliver().await;
+    let reminders = folder
+        .messages()
+        .iter()
         .filter(|raw| parindex_tests::email::subject(raw).starts_with("[Nhắc lại]"))
         .count();
     assert_eq!(reminders as i64, n);

@@ -95,13 +95,3 @@ pub async fn grant_extension(
     .await?;
     tx.commit().await
 }
-
-/// The ISO day a deadline of `kind` falls on for one unit: its extension, else the campaign's.
-pub async fn effective_day(db: &Db, unit_id: i64, kind: &str) -> DbResult<Option<String>> {
-    let row: Option<(Option<String>,)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT COALESCE(e.due_date, d.due_date) FROM units u \
-         LEFT JOIN campaign_deadlines d ON d.campaign_id = u.campaign_id AND d.kind = $2 \
-         LEFT JOIN deadline_extensions e ON e.unit_id = u.id AND e.kind = $2 WHERE u.id = $1"
-    ).bind(unit_id).bind(kind).fetch_optional(p).await)?;
-    Ok(row.and_then(|r| r.0))
-}

@@ -47,11 +47,19 @@ fn new_token() -> DbResult<String> {
     token::generate().map_err(|e| DbError::Other(format!("random generator: {e}")))
 }
 
+/// Who an e-mail goes to.
+pub(crate) struct Recipient<'a> {
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub group_code: &'a str,
+}
+
 /// A new link for the invitation and its e-mail in the outbox.
 pub(crate) async fn mail_link(
     tx: &mut Tx,
     invitation_id: i64,
-    who: MailFor<'_>,
+    kind: MailKind,
+    to: Recipient<'_>,
     compose: &Compose<'_>,
     now_ms: i64,
 ) -> DbResult<()> {
@@ -61,10 +69,13 @@ pub(crate) async fn mail_link(
     ).bind(token::hash(&token)).bind(invitation_id).bind(now_ms)
     .execute(c).await.map(|r| r.rows_affected()))?;
     let mail = compose(&MailFor {
+        kind,
+        full_name: to.full_name,
+        email: to.email,
+        group_code: to.group_code,
         token: &token,
-        ..who
     });
-    outbox::enqueue(tx, who.kind.as_str(), Some(invitation_id), &mail, now_ms).await
+    outbox::enqueue(tx, kind.as_str(), Some(invitation_id), &mail, now_ms).await
 }
 
 /// When the unit's survey was opened, if it was.
@@ -120,14 +131,12 @@ pub async fn open_unit(
              delivery, invited_at, last_mailed_at) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) RETURNING id"
         ).bind(campaign_id).bind(unit_id).bind(rid).bind(group_code).bind(email).bind(ctx.now_ms)
         .fetch_one(c).await)?;
-        let who = MailFor {
-            kind: MailKind::Invitation,
+        let to = Recipient {
             full_name,
             email,
             group_code,
-            token: "",
         };
-        mail_link(&mut tx, inv, who, compose, ctx.now_ms).await?;
+        mail_link(&mut tx, inv, MailKind::Invitation, to, compose, ctx.now_ms).await?;
     }
     audit::append(
         &mut tx,
@@ -210,7 +219,7 @@ async fn trace(
     Ok(())
 }
 
-/// Records an event that changes nothing else (the link opened, a page shown).
+/// Records an event that changes nothing else (a page shown, the check page shown).
 pub async fn record_event(
     db: &Db,
     invitation_id: i64,
@@ -220,12 +229,18 @@ pub async fn record_event(
     now_ms: i64,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    if event == parindex_domain::survey::paradata::event::OPENED {
-        on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2) WHERE id = $1"
-        ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-    }
     trace(&mut tx, invitation_id, event, page, t, now_ms).await?;
+    tx.commit().await
+}
+
+/// The link was opened: counted once for progress, recorded every time in the paradata.
+pub async fn opened(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2) WHERE id = $1"
+    ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    let ev = parindex_domain::survey::paradata::event::OPENED;
+    trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
     tx.commit().await
 }
 

@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox;
 use crate::pool::Db;
-use crate::survey::{Compose, MailFor, MailKind, mail_link};
+use crate::survey::{Compose, MailKind, Recipient, mail_link};
 use parindex_domain::survey::{ReminderCandidate, ReminderPolicy};
 
 type InvitationRow = (String, String, String, Option<i64>);
@@ -43,14 +43,20 @@ pub async fn resend(
         "UPDATE survey_invitations SET email = $2, delivery = 'queued', delivery_error = '', \
          last_mailed_at = $3 WHERE id = $1"
     ).bind(invitation_id).bind(&email).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-    let who = MailFor {
-        kind: MailKind::Invitation,
+    let to = Recipient {
         full_name: &full_name,
         email: &email,
         group_code: &group_code,
-        token: "",
     };
-    mail_link(&mut tx, invitation_id, who, compose, ctx.now_ms).await?;
+    mail_link(
+        &mut tx,
+        invitation_id,
+        MailKind::Invitation,
+        to,
+        compose,
+        ctx.now_ms,
+    )
+    .await?;
     audit::append(
         &mut tx,
         ctx,
@@ -102,14 +108,12 @@ pub async fn remind(
             "UPDATE survey_invitations SET reminders = reminders + 1, last_mailed_at = $2, \
              delivery = 'queued' WHERE id = $1"
         ).bind(id).bind(ctx.now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-        let who = MailFor {
-            kind: MailKind::Reminder,
+        let to = Recipient {
             full_name,
             email,
             group_code,
-            token: "",
         };
-        mail_link(&mut tx, *id, who, compose, ctx.now_ms).await?;
+        mail_link(&mut tx, *id, MailKind::Reminder, to, compose, ctx.now_ms).await?;
         sent += 1;
     }
     audit::append(

@@ -19,9 +19,8 @@ pub struct UnitMail {
     pub link_base: String,
 }
 
-#[derive(Template)]
-#[template(path = "invitation.txt", escape = "none")]
-struct TextBody<'a> {
+/// What both parts of an e-mail say.
+struct Fields<'a> {
     full_name: &'a str,
     year: i64,
     unit_name: &'a str,
@@ -32,16 +31,16 @@ struct TextBody<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "invitation.txt", escape = "none")]
+struct TextBody<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "invitation.html", escape = "html")]
 struct HtmlBody<'a> {
     subject: &'a str,
-    full_name: &'a str,
-    year: i64,
-    unit_name: &'a str,
-    deadline: &'a str,
-    support: &'a str,
-    link: &'a str,
-    reminder: bool,
+    m: &'a Fields<'a>,
 }
 
 impl UnitMail {
@@ -65,27 +64,21 @@ impl UnitMail {
     pub fn compose(&self, m: &MailFor<'_>) -> OutMail {
         let link = self.link(m.token);
         let subject = self.subject(m.kind);
-        let reminder = m.kind == MailKind::Reminder;
-        let text = TextBody {
+        let fields = Fields {
             full_name: m.full_name,
             year: self.year,
             unit_name: &self.unit_name,
             deadline: &self.deadline,
             support: &self.support,
             link: &link,
-            reminder,
-        }
-        .render()
-        .unwrap_or_else(|_| format!("{subject}\n\n{link}\n"));
+            reminder: m.kind == MailKind::Reminder,
+        };
+        let text = TextBody { m: &fields }
+            .render()
+            .unwrap_or_else(|_| format!("{subject}\n\n{link}\n"));
         let html = HtmlBody {
             subject: &subject,
-            full_name: m.full_name,
-            year: self.year,
-            unit_name: &self.unit_name,
-            deadline: &self.deadline,
-            support: &self.support,
-            link: &link,
-            reminder,
+            m: &fields,
         }
         .render()
         .unwrap_or_default();

@@ -108,17 +108,24 @@ impl Drop for Server {
     }
 }
 
-#[tokio::test]
-async fn serve_demo_starts_prints_the_logins_and_answers() {
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `serve --demo` on a free port with its data in `data`; returns the server, its URL
+/// (ending in `/`) and the rest of what it prints.
+fn serve_demo(
+    data: &Path,
+) -> (
+    Server,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_parindex"))
             .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
             .arg("--data-dir")
-            .arg(dir.path().join("data"))
+            .arg(data)
             .env("PARINDEX_METRICS_LISTEN", "127.0.0.1:0")
             .env("PARINDEX_LOG_FORMAT", "json")
             .env_remove("DATABASE_URL")
+            .env_remove("PARINDEX_SMTP_URL")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -135,6 +142,13 @@ async fn serve_demo_starts_prints_the_logins_and_answers() {
         .next()
         .unwrap()
         .to_string();
+    (server, url, lines)
+}
+
+#[tokio::test]
+async fn serve_demo_starts_prints_the_logins_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url, mut lines) = serve_demo(&dir.path().join("data"));
     let mut printed = Vec::new();
     for _ in 0..16 {
         printed.push(lines.next().unwrap().unwrap());
@@ -268,33 +282,10 @@ fn questionnaire_check_links_questions_to_survey_leaves() {
 async fn serve_writes_the_demo_invitations_as_eml_files() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_parindex"))
-            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-            .arg("--data-dir")
-            .arg(&data)
-            .env("PARINDEX_METRICS_LISTEN", "127.0.0.1:0")
-            .env_remove("DATABASE_URL")
-            .env_remove("PARINDEX_SMTP_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let out = server.0.stdout.take().unwrap();
+    let (_server, url, mut lines) = serve_demo(&data);
     // Keep reading the server's output: a closed pipe would fail its later prints.
-    let mut lines = BufReader::new(out).lines();
-    let first = lines.next().unwrap().unwrap();
     std::thread::spawn(move || for _ in lines.by_ref() {});
-    let url = first
-        .split("ready at ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
+    let url = url.trim_end_matches('/').to_string();
     let mut h = reqwest::header::HeaderMap::new();
     h.insert("origin", url.parse().unwrap());
     let c = reqwest::Client::builder()

@@ -72,19 +72,9 @@ impl AppState {
         }
     }
 
-    /// A level's questionnaires in a campaign, parsed once per stored file.
+    /// A level's questionnaires in a campaign, whose stored file has hash `sha`; parsed once per
+    /// stored file (a replaced file has a new hash).
     pub async fn questionnaire_set(
-        &self,
-        campaign_id: i64,
-        level: &str,
-    ) -> Result<Option<Arc<parindex_domain::survey::QuestionnaireSet>>, parindex_db::DbError> {
-        let sha = parindex_db::questionnaires::sha(&self.db, campaign_id, level).await?;
-        self.questionnaire_set_at(campaign_id, level, sha.as_deref())
-            .await
-    }
-
-    /// The same, when the caller already knows the stored file's hash.
-    pub async fn questionnaire_set_at(
         &self,
         campaign_id: i64,
         level: &str,

@@ -9,6 +9,7 @@ use crate::meta::Meta;
 use crate::pages::download::{XLSX, attachment};
 use crate::pages::layout::Page;
 use crate::pages::survey_mail::unit_mail;
+use crate::pages::unit_context::UnitContext;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::survey_progress::{self, Counts, UnitTotals};
 use parindex_db::users::User;
-use parindex_db::{DbError, campaigns, survey, units};
+use parindex_db::{DbError, campaigns, survey};
 use parindex_import::sheet::{self, Cell};
 
 /// Completed as a share of invited, e.g. "86,9%" (Vietnamese) or "86.9%".
@@ -144,7 +145,7 @@ pub async fn open(
     Path(campaign_id): Path<i64>,
     Form(f): Form<OpenForm>,
 ) -> AppResult<Response> {
-    let campaign = campaigns::get(&state.db, campaign_id).await?;
+    campaigns::get(&state.db, campaign_id).await?;
     if f.confirm.as_deref() != Some("yes") {
         let mut p = national_page(&state, &meta, &admin, campaign_id, "").await?;
         p.page.error("confirm", "svn-confirm-required");
@@ -159,16 +160,15 @@ pub async fn open(
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
     let mut missing_questionnaire = false;
     for unit_id in ready {
-        let unit = units::get(&state.db, unit_id).await?;
-        if state
-            .questionnaire_set(campaign_id, &unit.level)
+        let uc = UnitContext::load(&state, unit_id).await?;
+        if parindex_db::questionnaires::sha(&state.db, campaign_id, &uc.unit.level)
             .await?
             .is_none()
         {
             missing_questionnaire = true;
             continue;
         }
-        let mail = unit_mail(&state, &meta, &campaign, &unit).await?;
+        let mail = unit_mail(&state, &meta, &uc);
         match survey::open_unit(&state.db, &ctx, campaign_id, unit_id, &|m| mail.compose(m)).await {
             Ok(_) | Err(DbError::Stale) | Err(DbError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),

@@ -81,12 +81,7 @@ fn status_page(
         message: meta.lang.t_args(key, args),
         unit_name: unit.to_string(),
     };
-    let mut r = (status, body).into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    r
+    (status, body).into_response()
 }
 
 /// Finds the link, or answers for it: too many guesses, unknown, replaced.
@@ -123,7 +118,7 @@ async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Op
         )));
     }
     let set = state
-        .questionnaire_set_at(
+        .questionnaire_set(
             link.campaign_id,
             &link.unit_level,
             link.questionnaire_sha.as_deref(),
@@ -220,8 +215,18 @@ async fn trace(state: &AppState, meta: &Meta, headers: &HeaderMap, link: &LinkVi
     }
 }
 
-fn stale(e: DbError) -> AppError {
-    AppError::from(e)
+/// Records that the respondent was shown something (a page, the check page).
+async fn record(
+    state: &AppState,
+    meta: &Meta,
+    headers: &HeaderMap,
+    open: &Open,
+    what: &str,
+    page: i64,
+) -> AppResult<()> {
+    let t = trace(state, meta, headers, &open.link).await;
+    let id = open.link.invitation_id;
+    Ok(survey::record_event(&state.db, id, what, page, &t, state.clock.now_ms()).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -235,7 +240,6 @@ pub struct LandingPage {
     pub questions: usize,
     pub pages: usize,
     pub started: bool,
-    pub resume_page: usize,
     pub illustrative: bool,
 }
 
@@ -251,21 +255,8 @@ pub async fn landing(
         Err(r) => return Ok(r),
     };
     let t = trace(&state, &meta, &headers, &open.link).await;
-    survey::record_event(
-        &state.db,
-        open.link.invitation_id,
-        event::OPENED,
-        0,
-        &t,
-        state.clock.now_ms(),
-    )
-    .await?;
+    survey::opened(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await?;
     let qn = open.questionnaire()?;
-    let answers = survey::answers(&state.db, open.link.invitation_id).await?;
-    let resume_page = answering::missing(qn, &answers)
-        .first()
-        .and_then(|q| answering::page_of(qn, &q.code))
-        .unwrap_or(answering::page_count(qn));
     let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
     let mut page = Page::bare(meta.lang, &meta.path, &title);
     page = page.with_notice(done.done.as_deref());
@@ -278,7 +269,6 @@ pub async fn landing(
         questions: qn.questions.len(),
         pages: answering::page_count(qn),
         started: open.link.started_at.is_some(),
-        resume_page,
         illustrative: open.set.set.illustrative,
     }
     .into_response())
@@ -314,7 +304,7 @@ pub async fn start(
     match survey::start(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await {
         Ok(()) => {}
         Err(DbError::Stale) => return Ok(Redirect::to(&open.base()).into_response()),
-        Err(e) => return Err(stale(e)),
+        Err(e) => return Err(e.into()),
     }
     let qn = open.questionnaire()?;
     let answers = survey::answers(&state.db, open.link.invitation_id).await?;
@@ -436,16 +426,7 @@ pub async fn show_page(
     if answering::page(qn, n).is_empty() {
         return Err(AppError::NotFound);
     }
-    let t = trace(&state, &meta, &headers, &open.link).await;
-    survey::record_event(
-        &state.db,
-        open.link.invitation_id,
-        event::PAGE_SHOWN,
-        n as i64,
-        &t,
-        state.clock.now_ms(),
-    )
-    .await?;
+    record(&state, &meta, &headers, &open, event::PAGE_SHOWN, n as i64).await?;
     let chosen = survey::answers(&state.db, open.link.invitation_id).await?;
     Ok(question_page(&meta, &open, qn, n, &chosen, &[]).into_response())
 }
@@ -492,7 +473,7 @@ pub async fn save_page(
     {
         Ok(()) => {}
         Err(DbError::Stale) => return Ok(Redirect::to(&open.base()).into_response()),
-        Err(e) => return Err(stale(e)),
+        Err(e) => return Err(e.into()),
     }
     let pages = answering::page_count(qn);
     let to = match form.get("go").map(String::as_str) {
@@ -582,16 +563,7 @@ pub async fn check(
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    let t = trace(&state, &meta, &headers, &open.link).await;
-    survey::record_event(
-        &state.db,
-        open.link.invitation_id,
-        event::CHECK_SHOWN,
-        0,
-        &t,
-        state.clock.now_ms(),
-    )
-    .await?;
+    record(&state, &meta, &headers, &open, event::CHECK_SHOWN, 0).await?;
     Ok(check_page(&state, &meta, &open, false)
         .await?
         .into_response())

@@ -204,11 +204,7 @@ async fn progress_page(
         })
         .collect();
     let deadline = uc
-        .deadlines
-        .iter()
-        .find(|d| d.kind == "survey_answers")
-        .and_then(|d| d.due_date.as_deref())
-        .and_then(parindex_domain::deadline::parse_date)
+        .day(parindex_domain::DeadlineKind::SurveyAnswers)
         .map(parindex_domain::deadline::display)
         .unwrap_or_default();
     let opened = survey::opened_at(&state.db, unit_id)
@@ -266,7 +262,7 @@ pub async fn remind(
         parindex_domain::DeadlineKind::SurveyAnswers,
         state.clock.now(),
     )?;
-    let mail = unit_mail(&state, &meta, &uc.campaign, &uc.unit).await?;
+    let mail = unit_mail(&state, &meta, &uc);
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
     let n = survey_mailing::remind(&state.db, &ctx, o.unit_id, state.config.reminders, &|m| {
         mail.compose(m)
@@ -308,7 +304,7 @@ async fn resend_for(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
     };
-    let mail = unit_mail(state, meta, &uc.campaign, &uc.unit).await?;
+    let mail = unit_mail(state, meta, &uc);
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
     match survey_mailing::resend(
         &state.db,

@@ -69,15 +69,18 @@ impl UnitContext {
         })
     }
 
-    /// Refuses with the deadline when the action of `kind` is closed for this unit.
-    pub fn ensure_open(&self, kind: DeadlineKind, now: OffsetDateTime) -> AppResult<()> {
-        let day: Option<Date> = self
-            .deadlines
+    /// The day the deadline of `kind` falls on for this unit, if it has one.
+    pub fn day(&self, kind: DeadlineKind) -> Option<Date> {
+        self.deadlines
             .iter()
             .find(|d| d.kind == kind.as_str())
             .and_then(|d| d.due_date.as_deref())
-            .and_then(deadline::parse_date);
-        match day {
+            .and_then(deadline::parse_date)
+    }
+
+    /// Refuses with the deadline when the action of `kind` is closed for this unit.
+    pub fn ensure_open(&self, kind: DeadlineKind, now: OffsetDateTime) -> AppResult<()> {
+        match self.day(kind) {
             Some(d) if !deadline::is_open(d, now) => Err(AppError::Locked {
                 action_key: action_key(kind),
                 closed_at: deadline::display(d),
