@@ -1,11 +1,25 @@
-//! The scoring engine's rules, pure and exact (issue "The index"): how a survey sub-criterion's
-//! answers become a fraction of its points, rounding at the leaf, component indices, tiers and the
-//! ranking with shared places. Everything is `rust_decimal`; nothing here touches IO.
+//! The scoring engine, pure and exact (issue "The index"): how a survey sub-criterion's answers become
+//! a fraction of its points, rounding at the leaf, component indices, tiers and the ranking with
+//! shared places, and [`engine::compute`] over a whole level. Everything is `rust_decimal`; nothing
+//! here touches IO.
 
+pub mod engine;
+pub mod input;
 pub mod ranking;
+pub mod result;
 pub mod rounding;
+pub mod settings;
 pub mod survey_leaf;
+pub mod tally;
 
+pub use engine::compute;
+pub use input::{LevelInput, UnitInput};
 pub use ranking::{Tier, TierBands, rank, tier};
+pub use result::{LeafStatus, LevelResult, MethodTotal, NodeResult, UnitResult};
 pub use rounding::{index, leaf_points};
-pub use survey_leaf::{GroupAveraging, SurveyAnswer, leaf_fraction};
+pub use settings::{CancelledSurvey, LeafRounding, ScoringSettings};
+pub use survey_leaf::{GroupAveraging, SurveyAnswer, fraction, leaf_fraction, tally};
+pub use tally::{GroupTally, LeafTally, respondent_value};
+
+#[cfg(test)]
+mod tests;

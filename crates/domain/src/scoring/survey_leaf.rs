@@ -3,6 +3,7 @@
 //! the leaf's questions they answered; the leaf's fraction is the mean over respondents within each
 //! group, then over groups: equally (the default), with weights, or pooled over all respondents.
 
+use super::tally::{LeafTally, respondent_value};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,42 +30,27 @@ pub enum GroupAveraging {
     Pooled,
 }
 
-fn mean(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
-    let (sum, n) = values
-        .into_iter()
-        .fold((Decimal::ZERO, 0u32), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / Decimal::from(n))
-}
-
-/// The leaf's fraction (0–1), or `None` when nobody gave an answer that counts.
-pub fn leaf_fraction<'a>(
-    answers: impl IntoIterator<Item = SurveyAnswer<'a>>,
-    averaging: &GroupAveraging,
-) -> Option<Decimal> {
-    // respondent → (group, answers that count); BTreeMaps keep the result independent of order.
-    let mut by_respondent: BTreeMap<i64, (&str, Vec<Decimal>)> = BTreeMap::new();
-    for a in answers {
-        let entry = by_respondent
-            .entry(a.respondent)
-            .or_insert_with(|| (a.group, Vec::new()));
-        if let Some(f) = a.fraction {
-            entry.1.push(f);
-        }
-    }
-    let mut by_group: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
-    for (group, values) in by_respondent.into_values() {
-        if let Some(m) = mean(values) {
-            by_group.entry(group).or_default().push(m);
-        }
-    }
+/// The leaf's fraction (0–1) from its groups' tallies, or `None` when no group has a respondent.
+pub fn fraction(tally: &LeafTally, averaging: &GroupAveraging) -> Option<Decimal> {
+    let counted = || tally.iter().filter(|(_, t)| t.respondents > 0);
     match averaging {
-        GroupAveraging::Pooled => mean(by_group.into_values().flatten()),
-        GroupAveraging::Equal => mean(by_group.into_values().filter_map(mean)),
+        GroupAveraging::Pooled => {
+            let (sum, n) = counted().fold((Decimal::ZERO, 0u32), |(s, n), (_, t)| {
+                (s + t.sum, n + t.respondents)
+            });
+            (n > 0).then(|| sum / Decimal::from(n))
+        }
+        GroupAveraging::Equal => {
+            let (sum, n) = counted()
+                .filter_map(|(_, t)| t.mean())
+                .fold((Decimal::ZERO, 0u32), |(s, n), m| (s + m, n + 1));
+            (n > 0).then(|| sum / Decimal::from(n))
+        }
         GroupAveraging::Weighted(weights) => {
             let mut total = Decimal::ZERO;
             let mut weight = Decimal::ZERO;
-            for (group, values) in by_group {
-                if let (Some(w), Some(m)) = (weights.get(group), mean(values)) {
+            for (group, t) in counted() {
+                if let (Some(w), Some(m)) = (weights.get(group), t.mean()) {
                     total += *w * m;
                     weight += *w;
                 }
@@ -72,6 +58,35 @@ pub fn leaf_fraction<'a>(
             (!weight.is_zero()).then(|| total / weight)
         }
     }
+}
+
+/// The groups' tallies of one leaf from its answers.
+pub fn tally<'a>(answers: impl IntoIterator<Item = SurveyAnswer<'a>>) -> LeafTally {
+    // respondent → (group, fractions); a BTreeMap keeps the sums independent of the answers' order.
+    let mut by_respondent: BTreeMap<i64, (&str, Vec<Option<Decimal>>)> = BTreeMap::new();
+    for a in answers {
+        by_respondent
+            .entry(a.respondent)
+            .or_insert_with(|| (a.group, Vec::new()))
+            .1
+            .push(a.fraction);
+    }
+    let mut out = LeafTally::new();
+    for (group, fractions) in by_respondent.into_values() {
+        if let Some(v) = respondent_value(fractions) {
+            out.entry(group.to_string()).or_default().add(v);
+        }
+    }
+    out
+}
+
+/// The leaf's fraction (0–1) straight from its answers, or `None` when nobody gave an answer that
+/// counts.
+pub fn leaf_fraction<'a>(
+    answers: impl IntoIterator<Item = SurveyAnswer<'a>>,
+    averaging: &GroupAveraging,
+) -> Option<Decimal> {
+    fraction(&tally(answers), averaging)
 }
 
 #[cfg(test)]
