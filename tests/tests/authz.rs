@@ -148,7 +148,8 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 .replace("{key}", &"0".repeat(64))
                 .replace("{token}", &"0".repeat(64))
                 .replace("{page}", "1")
-                .replace("{invitation}", "1");
+                .replace("{invitation}", "1")
+                .replace("{year}", "2023");
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {

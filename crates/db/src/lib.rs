@@ -21,6 +21,8 @@ pub mod outbox;
 pub mod pool;
 pub mod questionnaires;
 pub mod respondents;
+pub mod results;
+pub mod scoring_inputs;
 pub mod self_assessments;
 pub mod sessions;
 pub mod survey;

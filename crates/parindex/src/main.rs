@@ -60,6 +60,19 @@ enum Command {
         #[command(subcommand)]
         command: QuestionnaireCommand,
     },
+    /// Compute the index of a campaign from the database, store it as the draft and print the
+    /// ranking of each level.
+    Compute {
+        /// The campaign's year, e.g. 2023.
+        #[arg(long)]
+        campaign: i64,
+        /// Also publish the computed draft as the next version.
+        #[arg(long)]
+        publish: bool,
+        /// Language of the report: vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -216,6 +229,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Compute {
+            campaign,
+            publish,
+            lang,
+        } => {
+            let db = serve::open_db(&settings).await?;
+            let now_ms = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+            let out =
+                parindex::compute_report::run(&db, campaign, publish, lang == "en", now_ms).await?;
+            print!("{}", out.text);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -51,6 +51,29 @@ pub fn route_table() -> RouteTable {
         )
         .get("/s/{token}/check", Public, survey_respondent::check)
         .post("/s/{token}/submit", Public, survey_respondent::submit)
+        .get("/results", Public, results_public::index)
+        .get("/results/{year}", Public, results_public::ranking)
+        .get(
+            "/results/{year}/unit/{code}",
+            Public,
+            results_public::public_card,
+        )
+        .get(
+            "/results/{year}/ranking.csv",
+            Public,
+            results_public::export_csv,
+        )
+        .get(
+            "/results/{year}/ranking.xlsx",
+            Public,
+            results_public::export_xlsx,
+        )
+        .get(
+            "/results/{year}/ranking.json",
+            Public,
+            results_public::export_json,
+        )
+        .get("/api/v1/results/{year}", Public, results_public::api)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
         .post("/lang", Public, lang::switch)
@@ -153,6 +176,51 @@ pub fn route_table() -> RouteTable {
             "/admin/units/{unit}/survey/resend/{invitation}",
             MohaStaff,
             survey_unit::resend_moha,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/results",
+            MohaStaff,
+            results_moha::show,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/results/compute",
+            MohaAdmin,
+            results_moha::compute,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/results/publish",
+            MohaAdmin,
+            results_moha::publish,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/results/settings",
+            MohaAdmin,
+            results_moha::save_settings,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/results/figures",
+            MohaAdmin,
+            results_moha::import_figures,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/results/figures-template.xlsx",
+            MohaStaff,
+            results_moha::figures_template,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/results/export.csv",
+            MohaStaff,
+            results_moha::export_csv,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/results/export.xlsx",
+            MohaStaff,
+            results_moha::export_xlsx,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/results/export.json",
+            MohaStaff,
+            results_moha::export_json,
         )
         .get(
             "/admin/campaigns/{campaign}/groups",
@@ -362,6 +430,11 @@ pub fn route_table() -> RouteTable {
             "/unit/{unit}/survey/resend/{invitation}",
             UnitOfficer,
             survey_unit::resend,
+        )
+        .get(
+            "/unit/{unit}/results",
+            UnitReader,
+            results_public::unit_card,
         )
         .get("/unit/{unit}/focal", UnitReader, focal::form)
         .post("/unit/{unit}/focal", UnitOfficer, focal::submit)

@@ -3,6 +3,8 @@
 //! shared places, and [`engine::compute`] over a whole level. Everything is `rust_decimal`; nothing
 //! here touches IO.
 
+pub mod answer_key;
+pub mod campaign;
 pub mod engine;
 pub mod input;
 pub mod ranking;
@@ -12,6 +14,8 @@ pub mod settings;
 pub mod survey_leaf;
 pub mod tally;
 
+pub use answer_key::{AnswerKey, Tallies};
+pub use campaign::{CampaignInput, CampaignResult, UnitChange, changes, compute_campaign};
 pub use engine::compute;
 pub use input::{LevelInput, UnitInput};
 pub use ranking::{Tier, TierBands, rank, tier};

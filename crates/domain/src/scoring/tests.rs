@@ -598,3 +598,30 @@ fn different_inputs_have_different_hashes() {
     c.settings.cancelled_survey = CancelledSurvey::Exclude;
     assert_ne!(a.hash(), c.hash());
 }
+
+/// Two versions of a campaign: only BTP's score moved, so only BTP is listed as changed.
+#[test]
+fn changes_list_only_the_units_that_moved() {
+    let u = |code: &str, s: &str| unit(code, &[("1.1", s)]);
+    let level_input = |units| LevelInput {
+        level: Level::Ministry,
+        criteria_set: ministry_set(),
+        settings: ScoringSettings::default(),
+        units,
+    };
+    let v1 = compute_campaign(&CampaignInput {
+        year: 2023,
+        levels: vec![level_input(vec![u("BTP", "1.00"), u("BCT", "2.00")])],
+    });
+    let v2 = compute_campaign(&CampaignInput {
+        year: 2023,
+        levels: vec![level_input(vec![u("BCT", "2.00"), u("BTP", "1.50")])],
+    });
+    assert_ne!(v1.input_hash, v2.input_hash);
+    let c = changes(&v1, &v2);
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].code, "BTP");
+    assert_eq!(c[0].before, Some((d("10.00"), Tier::D, Some(2))));
+    assert_eq!(c[0].after, Some((d("15.00"), Tier::D, Some(2))));
+    assert!(changes(&v2, &v2).is_empty());
+}

@@ -46,6 +46,22 @@ fn save_score_op() -> Value {
     } })
 }
 
+/// The published results of a year: public, no session needed.
+fn results_op() -> Value {
+    json!({ "get": {
+        "summary": "A year's published PAR Index results: every unit's index, tier, place, points by method, fields and criteria. The newest published version, or `version`. Public.",
+        "parameters": [
+            { "name": "year", "in": "path", "required": true, "schema": { "type": "integer" }, "example": 2023 },
+            { "name": "version", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 } }
+        ],
+        "responses": {
+            "200": { "description": "OK", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Results" } } } },
+            "404": { "description": "No published result for that year or version", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        },
+        "security": []
+    } })
+}
+
 fn id_param(name: &str) -> Value {
     json!([{ "name": name, "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }])
 }
@@ -66,11 +82,37 @@ pub fn spec() -> Value {
             "/api/v1/units/{unit}/self-assessment": get("The unit's self-assessment: state, and every leaf with its score, explanation and status (MoHA staff or the unit's own accounts)", "SelfAssessment", id_param("unit")),
             "/api/v1/units/{unit}/self-assessment/leaves/{code}": save_score_op(),
             "/api/v1/units/{unit}/survey": get("The unit's survey progress: when it opened, counts per group and organisation (listed, invited, e-mail sent or failed, opened, completed) and when each response was completed. Never an answer. MoHA staff or the unit's own accounts.", "SurveyProgress", id_param("unit")),
+            "/api/v1/results/{year}": results_op(),
             "/api/v1/units/{unit}/appraisal": get("MoHA's appraisal of the unit's submitted self-assessment: the stage and every self-assessed leaf's history. MoHA staff see every decision as it stands; the unit's accounts see round 1 once it was sent to them and round 2 once final.", "Appraisal", id_param("unit"))
         },
         "components": {
             "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "parindex_session" } },
             "schemas": {
+                "Results": { "type": "object", "required": ["year", "version", "draft", "input_sha256", "levels"], "properties": {
+                    "year": { "type": "integer" },
+                    "version": { "type": "integer", "description": "Published version number (1, 2, …); 0 is a draft, which this endpoint never returns" },
+                    "draft": { "type": "boolean" },
+                    "computed_at_ms": { "type": "integer" },
+                    "published_at_ms": { "type": ["integer", "null"] },
+                    "input_sha256": { "type": "string", "description": "SHA-256 of the canonical inputs the version was computed from" },
+                    "levels": { "type": "array", "items": { "type": "object", "required": ["level", "criteria_set", "units"], "properties": {
+                        "level": { "type": "string", "enum": ["ministry", "province"] },
+                        "criteria_set": { "type": "string" },
+                        "units": { "type": "array", "description": "Ranked units by place, then the units that are not ranked", "items": { "$ref": "#/components/schemas/UnitResult" } } } } } } },
+                "UnitResult": { "type": "object", "required": ["code", "index", "tier", "total", "max"], "properties": {
+                    "code": { "type": "string" }, "name": { "type": "string" }, "short_name": { "type": "string" },
+                    "place": { "type": ["integer", "null"], "description": "Shared by ties (1, 2, 2, 4); null when not ranked" },
+                    "not_ranked": { "type": "boolean" },
+                    "index": { "type": "string", "description": "Points ÷ maximum × 100, two decimals, e.g. \"92.18\"" },
+                    "tier": { "type": "string", "enum": ["A", "B", "C", "D"] },
+                    "total": { "type": "string" }, "max": { "type": "string" },
+                    "survey_cancelled": { "type": "boolean" },
+                    "missing": { "type": "integer", "description": "Items with no score, counted answer or figure" },
+                    "methods": { "type": "array", "items": { "type": "object", "properties": { "method": { "type": "string", "enum": ["self", "survey", "imported"] }, "points": { "type": "string" }, "max": { "type": "string" } } } },
+                    "fields": { "type": "array", "items": { "$ref": "#/components/schemas/NodeResult" } },
+                    "criteria": { "type": "array", "items": { "$ref": "#/components/schemas/NodeResult" } } } },
+                "NodeResult": { "type": "object", "required": ["code", "points", "max", "index"], "properties": {
+                    "code": { "type": "string" }, "points": { "type": "string" }, "max": { "type": "string" }, "index": { "type": "string" } } },
                 "SurveyProgress": { "type": "object", "required": ["unit_id", "rows", "completions_ms"], "properties": {
                     "unit_id": { "type": "integer" },
                     "opened_at_ms": { "type": ["integer", "null"], "description": "When MoHA opened the unit's survey (ms since the epoch); null while it is not open" },

@@ -1,0 +1,224 @@
+//! Gathers everything the scoring engine computes from, for one campaign: the pinned criteria sets,
+//! the scoring settings, each unit's final self/appraised scores (from submitted reports), the survey
+//! tallies of submitted responses and MoHA's imported figures. Reads only; the engine does the rest.
+
+use crate::error::{DbError, DbResult};
+use crate::pool::Db;
+use crate::{campaigns, criteria_sets, questionnaires, results, units};
+use futures_util::TryStreamExt;
+use parindex_domain::Level;
+use parindex_domain::Points;
+use parindex_domain::appraisal::final_score;
+use parindex_domain::scoring::{AnswerKey, CampaignInput, LevelInput, Tallies, UnitInput};
+use rust_decimal::Decimal;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// The inputs, with what the loader noticed on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub input: CampaignInput,
+    /// Submitted responses read.
+    pub responses: u64,
+    /// Answers that matched no question or option of the questionnaires (left out).
+    pub unmatched_answers: u64,
+    /// Unit ids by code, for the callers that link results back to units.
+    pub unit_ids: HashMap<String, i64>,
+}
+
+pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
+    let campaign = campaigns::get(db, campaign_id).await?;
+    let (settings, _) = results::settings(db, campaign_id).await?;
+    let all_units = units::list(db, campaign_id).await?;
+    let mut scores = final_scores(db, campaign_id).await?;
+    let mut imported = imported(db, campaign_id).await?;
+    let mut tallies = Tallies::default();
+    let mut levels = Vec::new();
+    for (level_code, stored) in criteria_sets::pinned(db, campaign_id).await? {
+        let Some(level) = Level::parse(&level_code) else {
+            continue;
+        };
+        let set = criteria_sets::tree(db, stored.id).await?;
+        if let Some(q) = questionnaires::get(db, campaign_id, &level_code).await? {
+            survey_tallies(
+                db,
+                campaign_id,
+                &level_code,
+                &AnswerKey::new(&q),
+                &mut tallies,
+            )
+            .await?;
+        }
+        let units = all_units
+            .iter()
+            .filter(|u| u.level == level_code)
+            .map(|u| UnitInput {
+                code: u.code.clone(),
+                not_ranked: u.not_ranked,
+                survey_cancelled: false,
+                scores: scores.remove(&u.id).unwrap_or_default(),
+                survey: tallies.by_unit.remove(&u.id).unwrap_or_default(),
+                imported: imported.remove(&u.id).unwrap_or_default(),
+            })
+            .collect();
+        levels.push(LevelInput {
+            level,
+            criteria_set: set,
+            settings: settings.clone(),
+            units,
+        });
+    }
+    Ok(Loaded {
+        input: CampaignInput {
+            year: campaign.year,
+            levels,
+        },
+        responses: tallies.responses,
+        unmatched_answers: tallies.unmatched,
+        unit_ids: all_units.iter().map(|u| (u.code.clone(), u.id)).collect(),
+    })
+}
+
+type ScoreRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// unit → leaf → final score, for reports submitted to MoHA: the last appraised score, else the
+/// unit's own.
+async fn final_scores(
+    db: &Db,
+    campaign_id: i64,
+) -> DbResult<HashMap<i64, BTreeMap<String, Points>>> {
+    let rows: Vec<ScoreRow> = on_pool!(db, p => sqlx::query_as(
+        "SELECT s.unit_id, s.leaf_code, s.score, a.r1_verdict, a.r1_score, a.r2_verdict, a.r2_score \
+         FROM self_scores s \
+         JOIN units u ON u.id = s.unit_id \
+         JOIN self_assessments sa ON sa.unit_id = s.unit_id AND sa.state = 'submitted' \
+         LEFT JOIN appraisal_leaves a ON a.unit_id = s.unit_id AND a.leaf_code = s.leaf_code \
+         WHERE u.campaign_id = $1"
+    ).bind(campaign_id).fetch_all(p).await)?;
+    let parse = |s: Option<String>| s.and_then(|s| Points::parse(&s).ok());
+    let decided = |verdict: &Option<String>, score: Option<String>| {
+        verdict.as_ref().and_then(|_| parse(score))
+    };
+    let mut out: HashMap<i64, BTreeMap<String, Points>> = HashMap::new();
+    for (unit, leaf, own, v1, s1, v2, s2) in rows {
+        let r1 = decided(&v1, s1);
+        let r2 = decided(&v2, s2);
+        if let Some(score) = final_score(parse(own), r1, r2) {
+            out.entry(unit).or_default().insert(leaf, score);
+        }
+    }
+    Ok(out)
+}
+
+/// unit → leaf → imported figure (a percentage of the leaf's maximum).
+async fn imported(db: &Db, campaign_id: i64) -> DbResult<HashMap<i64, BTreeMap<String, Decimal>>> {
+    let mut out: HashMap<i64, BTreeMap<String, Decimal>> = HashMap::new();
+    for f in results::imported_figures(db, campaign_id).await? {
+        out.entry(f.unit_id)
+            .or_default()
+            .insert(f.leaf_code, f.value);
+    }
+    Ok(out)
+}
+
+/// Separators inside the aggregated answers of one response: ASCII unit and record separators, which
+/// no question code or option key can hold.
+const UNIT_SEP: char = '\u{1f}';
+const RECORD_SEP: char = '\u{1e}';
+
+/// Adds every submitted response of the level's units to `tallies`. The database concatenates each
+/// response's answers into one row, so a national campaign is tens of thousands of rows, not millions.
+async fn survey_tallies(
+    db: &Db,
+    campaign_id: i64,
+    level: &str,
+    key: &AnswerKey,
+    tallies: &mut Tallies,
+) -> DbResult<()> {
+    const FROM: &str = "FROM survey_invitations i \
+         JOIN units u ON u.id = i.unit_id AND u.level = $2 \
+         JOIN survey_answers a ON a.invitation_id = i.id \
+         WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
+         GROUP BY i.id, i.unit_id, i.group_code";
+    let sql = match db {
+        Db::Sqlite(..) => format!(
+            "SELECT i.unit_id, i.group_code, \
+             group_concat(a.question_code || char(31) || a.option_key, char(30)) {FROM}"
+        ),
+        Db::Postgres(_) => format!(
+            "SELECT i.unit_id, i.group_code, \
+             string_agg(a.question_code || chr(31) || a.option_key, chr(30)) {FROM}"
+        ),
+    };
+    let mut add = |row: &dyn RowView| -> DbResult<()> {
+        let unit = row.unit()?;
+        let (group, answers) = row.texts()?;
+        let pairs = answers
+            .split(RECORD_SEP)
+            .filter_map(|a| a.split_once(UNIT_SEP));
+        tallies.add_response(key, unit, group, pairs);
+        Ok(())
+    };
+    match db {
+        Db::Sqlite(p, _) => {
+            let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(campaign_id)
+                .bind(level)
+                .fetch(p);
+            while let Some(r) = rows.try_next().await? {
+                add(&r)?;
+            }
+        }
+        Db::Postgres(p) => {
+            let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(campaign_id)
+                .bind(level)
+                .fetch(p);
+            while let Some(r) = rows.try_next().await? {
+                add(&r)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The two engines' rows, read the same way without copying the text.
+trait RowView {
+    fn unit(&self) -> DbResult<i64>;
+    fn texts(&self) -> DbResult<(&str, &str)>;
+}
+
+macro_rules! row_view {
+    ($row:ty) => {
+        impl RowView for $row {
+            fn unit(&self) -> DbResult<i64> {
+                self.try_get(0).map_err(DbError::from)
+            }
+            fn texts(&self) -> DbResult<(&str, &str)> {
+                Ok((self.try_get(1)?, self.try_get(2)?))
+            }
+        }
+    };
+}
+row_view!(sqlx::sqlite::SqliteRow);
+row_view!(sqlx::postgres::PgRow);
+
+/// Loads the campaign's inputs, computes every level and stores the result as the draft.
+pub async fn compute_draft(
+    db: &Db,
+    ctx: &crate::Ctx,
+    campaign_id: i64,
+) -> DbResult<(Loaded, parindex_domain::scoring::CampaignResult)> {
+    let loaded = load(db, campaign_id).await?;
+    let result = parindex_domain::scoring::compute_campaign(&loaded.input);
+    results::save_draft(db, ctx, campaign_id, &loaded.input, &result).await?;
+    Ok((loaded, result))
+}

@@ -1,0 +1,164 @@
+//! From stored answers to the engine's tallies. The answer key says, for each group's question, the
+//! leaf it feeds and what each option is worth; [`Tallies`] takes one submitted response at a time
+//! and adds the respondent's value for each leaf to their group's tally.
+
+use super::tally::{LeafTally, respondent_value};
+use crate::survey::QuestionnaireSet;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+struct KeyedQuestion {
+    leaf: usize,
+    /// option key → its fraction (`None`: "don't know").
+    options: HashMap<String, Option<Decimal>>,
+}
+
+/// One level's answer key, built from its questionnaires.
+pub struct AnswerKey {
+    leaves: Vec<String>,
+    questions: HashMap<(String, String), KeyedQuestion>,
+}
+
+impl AnswerKey {
+    pub fn new(set: &QuestionnaireSet) -> AnswerKey {
+        let mut leaves: Vec<String> = Vec::new();
+        let mut questions = HashMap::new();
+        for qn in &set.questionnaires {
+            for q in &qn.questions {
+                let leaf = match leaves.iter().position(|l| *l == q.leaf) {
+                    Some(i) => i,
+                    None => {
+                        leaves.push(q.leaf.clone());
+                        leaves.len() - 1
+                    }
+                };
+                let options = set
+                    .options(q)
+                    .iter()
+                    .map(|o| (o.key.clone(), if o.dont_know { None } else { o.fraction }))
+                    .collect();
+                questions.insert(
+                    (qn.group.clone(), q.code.clone()),
+                    KeyedQuestion { leaf, options },
+                );
+            }
+        }
+        AnswerKey { leaves, questions }
+    }
+}
+
+/// Survey tallies by unit, then leaf, then group.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tallies {
+    pub by_unit: BTreeMap<i64, BTreeMap<String, LeafTally>>,
+    /// Answers that matched no question or option of the key (left out, and counted here).
+    pub unmatched: u64,
+    pub responses: u64,
+}
+
+impl Tallies {
+    /// Adds one submitted response of `group` in `unit`: its (question, option) answers.
+    pub fn add_response<'a>(
+        &mut self,
+        key: &AnswerKey,
+        unit: i64,
+        group: &str,
+        answers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let mut per_leaf: Vec<Vec<Option<Decimal>>> = vec![Vec::new(); key.leaves.len()];
+        let mut lookup = (String::with_capacity(8), String::with_capacity(16));
+        lookup.0.push_str(group);
+        for (question, option) in answers {
+            lookup.1.clear();
+            lookup.1.push_str(question);
+            match key
+                .questions
+                .get(&lookup)
+                .and_then(|q| q.options.get(option).map(|f| (q.leaf, *f)))
+            {
+                Some((leaf, f)) => per_leaf[leaf].push(f),
+                None => self.unmatched += 1,
+            }
+        }
+        self.responses += 1;
+        let leaves = self.by_unit.entry(unit).or_default();
+        for (i, fractions) in per_leaf.into_iter().enumerate() {
+            if let Some(v) = respondent_value(fractions) {
+                leaves
+                    .entry(key.leaves[i].clone())
+                    .or_default()
+                    .entry(group.to_string())
+                    .or_default()
+                    .add(v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::{GroupAveraging, fraction};
+
+    const SET: &str = r#"
+[set]
+level = "province"
+criteria_set = "x"
+
+[[scale]]
+key = "A"
+label_vi = "Rất tốt"
+fraction = "1.00"
+[[scale]]
+key = "B"
+label_vi = "Tốt"
+fraction = "0.60"
+[[scale]]
+key = "E"
+label_vi = "Không biết"
+dont_know = true
+
+[[questionnaire]]
+group = "hdnd"
+title_vi = "Phiếu HĐND"
+  [[questionnaire.question]]
+  code = "Q1"
+  leaf = "1.1"
+  text_vi = "Câu 1"
+  [[questionnaire.question]]
+  code = "Q2"
+  leaf = "1.1"
+  text_vi = "Câu 2"
+
+[[questionnaire]]
+group = "so"
+title_vi = "Phiếu sở"
+  [[questionnaire.question]]
+  code = "Q1"
+  leaf = "2.1"
+  text_vi = "Câu 1, another leaf in this group"
+"#;
+
+    /// hdnd respondent: Q1 A (1.00), Q2 B (0.60) → 1.1 = 0.80. Another: Q1 E, Q2 E → no value.
+    /// so respondent: Q1 B → 2.1 = 0.60 (the same code Q1 feeds another leaf in another group).
+    #[test]
+    fn responses_become_tallies_per_leaf_and_group() {
+        let set = crate::survey::questionnaire::parse(SET).expect("set");
+        let key = AnswerKey::new(&set);
+        let mut t = Tallies::default();
+        t.add_response(&key, 7, "hdnd", [("Q1", "A"), ("Q2", "B")]);
+        t.add_response(&key, 7, "hdnd", [("Q1", "E"), ("Q2", "E")]);
+        t.add_response(&key, 7, "so", [("Q1", "B"), ("Q9", "A"), ("Q1", "Z")]);
+        let unit = &t.by_unit[&7];
+        assert_eq!(
+            fraction(&unit["1.1"], &GroupAveraging::Equal),
+            Some("0.80".parse().expect("d"))
+        );
+        assert_eq!(unit["1.1"]["hdnd"].respondents, 1);
+        assert_eq!(
+            fraction(&unit["2.1"], &GroupAveraging::Equal),
+            Some("0.60".parse().expect("d"))
+        );
+        assert_eq!((t.responses, t.unmatched), (3, 2));
+    }
+}

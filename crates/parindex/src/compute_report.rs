@@ -1,0 +1,157 @@
+//! `parindex compute`: computes a campaign's index from the database, stores it as the draft (and
+//! publishes it with `--publish`), and prints the ranking of each level.
+
+use parindex_db::{Ctx, Db, campaigns, results, scoring_inputs, units};
+use parindex_domain::Level;
+use parindex_domain::scoring::{CampaignResult, LevelResult};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+pub struct Outcome {
+    pub text: String,
+    pub published: Option<i64>,
+}
+
+pub async fn run(
+    db: &Db,
+    year: i64,
+    publish: bool,
+    en: bool,
+    now_ms: i64,
+) -> anyhow::Result<Outcome> {
+    let campaign = campaigns::by_year(db, year)
+        .await
+        .map_err(|e| anyhow::anyhow!("campaign {year}: {e}"))?;
+    let ctx = Ctx::system(now_ms);
+    let (loaded, result) = scoring_inputs::compute_draft(db, &ctx, campaign.id).await?;
+    let names: HashMap<String, String> = units::list(db, campaign.id)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.short_name))
+        .collect();
+    let mut text = ranking(&result, &names, en);
+    let _ = writeln!(
+        text,
+        "{}: {} · {}: {}{}",
+        if en {
+            "responses counted"
+        } else {
+            "phiếu đã tính"
+        },
+        loaded.responses,
+        if en {
+            "input hash"
+        } else {
+            "mã băm dữ liệu đầu vào"
+        },
+        result.input_hash,
+        if loaded.unmatched_answers > 0 {
+            format!(
+                " · {}: {}",
+                if en {
+                    "answers left out (no matching question)"
+                } else {
+                    "câu trả lời bị bỏ qua"
+                },
+                loaded.unmatched_answers
+            )
+        } else {
+            String::new()
+        }
+    );
+    let published = if publish {
+        let v = results::publish(
+            db,
+            &ctx,
+            campaign.id,
+            &result.input_hash,
+            "parindex compute --publish",
+        )
+        .await?;
+        let _ = writeln!(
+            text,
+            "{} {v}",
+            if en {
+                "published as version"
+            } else {
+                "đã công bố, phiên bản"
+            }
+        );
+        Some(v)
+    } else {
+        let _ = writeln!(
+            text,
+            "{}",
+            if en {
+                "stored as the draft (not published; add --publish)"
+            } else {
+                "đã lưu bản nháp (chưa công bố; thêm --publish để công bố)"
+            }
+        );
+        None
+    };
+    Ok(Outcome { text, published })
+}
+
+fn number(d: rust_decimal::Decimal, en: bool) -> String {
+    let s = format!("{:.2}", d);
+    if en { s } else { s.replace('.', ",") }
+}
+
+fn level_ranking(out: &mut String, level: &LevelResult, names: &HashMap<String, String>, en: bool) {
+    let title = match (level.level, en) {
+        (Level::Ministry, false) => "Xếp hạng cấp bộ",
+        (Level::Province, false) => "Xếp hạng cấp tỉnh",
+        (Level::Ministry, true) => "Ministry ranking",
+        (Level::Province, true) => "Province ranking",
+    };
+    let _ = writeln!(out, "{title} ({})", level.criteria_set);
+    for u in &level.units {
+        let place = match u.place {
+            Some(p) => p.to_string(),
+            None => if en { "n/r" } else { "KXH" }.to_string(),
+        };
+        let name = names.get(&u.code).map(String::as_str).unwrap_or(&u.code);
+        let mut notes = Vec::new();
+        if u.survey_cancelled {
+            notes.push(
+                if en {
+                    "survey cancelled"
+                } else {
+                    "hủy kết quả khảo sát"
+                }
+                .to_string(),
+            );
+        }
+        if u.missing > 0 {
+            notes.push(if en {
+                format!("{} items without a score", u.missing)
+            } else {
+                format!("{} tiêu chí chưa có điểm", u.missing)
+            });
+        }
+        let _ = writeln!(
+            out,
+            "{place:>4}  {:<8} {:<32} {:>6}  {:?}{}",
+            u.code,
+            name,
+            number(u.index, en),
+            u.tier,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", notes.join("; "))
+            }
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// The ranking of every level, one line a unit: place (or "KXH"/"n/r"), code, name, index, tier.
+pub fn ranking(result: &CampaignResult, names: &HashMap<String, String>, en: bool) -> String {
+    let mut out = String::new();
+    for level in &result.levels {
+        level_ranking(&mut out, level, names, en);
+    }
+    out
+}

@@ -1,0 +1,275 @@
+//! What the results pages share: one stored version of a campaign's results with the units' names and
+//! the criteria trees it was computed on, the ranking of a level as rows and a server-rendered bar
+//! chart with the tier bands, and numbers the way each language writes them.
+
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use parindex_db::campaigns::{self, Campaign};
+use parindex_db::results::{self, VersionInfo};
+use parindex_db::{criteria_sets, units};
+use parindex_domain::Level;
+use parindex_domain::criteria::CriteriaSet;
+use parindex_domain::scoring::{CampaignResult, LevelResult, Tier, TierBands, UnitResult};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A unit as the results pages name it.
+#[derive(Debug, Clone)]
+pub struct UnitName {
+    pub id: i64,
+    pub name: String,
+    pub short_name: String,
+}
+
+/// One stored version of a campaign's results, ready to show.
+pub struct Shown {
+    pub campaign: Campaign,
+    pub info: VersionInfo,
+    pub result: CampaignResult,
+    pub names: HashMap<String, UnitName>,
+    pub sets: HashMap<Level, Arc<CriteriaSet>>,
+    pub tiers: TierBands,
+}
+
+impl Shown {
+    pub fn name(&self, code: &str) -> String {
+        self.names
+            .get(code)
+            .map(|n| n.short_name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.info.version == 0
+    }
+
+    /// "Bản nháp" or "Phiên bản 2, công bố 17/04/2024 09:00".
+    pub fn version_label(&self, lang: Lang) -> String {
+        match self.info.published_at {
+            Some(at) if self.info.version > 0 => lang.t_args(
+                "res-version-published",
+                &[
+                    ("version", self.info.version.to_string()),
+                    (
+                        "at",
+                        parindex_domain::deadline::display_instant(
+                            parindex_domain::clock::from_ms(at),
+                        ),
+                    ),
+                ],
+            ),
+            _ => lang.t_args(
+                "res-version-draft",
+                &[(
+                    "at",
+                    parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(
+                        self.info.computed_at,
+                    )),
+                )],
+            ),
+        }
+    }
+}
+
+/// Loads version `version` (0 = the draft) of the campaign's results, or `None` if there is none.
+pub async fn load(state: &AppState, campaign_id: i64, version: i64) -> AppResult<Option<Shown>> {
+    let campaign = campaigns::get(&state.db, campaign_id).await?;
+    let Some((info, result)) = results::result(&state.db, campaign_id, version).await? else {
+        return Ok(None);
+    };
+    let names = units::list(&state.db, campaign_id)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.code.clone(),
+                UnitName {
+                    id: u.id,
+                    name: u.name,
+                    short_name: u.short_name,
+                },
+            )
+        })
+        .collect();
+    let mut sets = HashMap::new();
+    for level in &result.levels {
+        if let Some(stored) = criteria_sets::by_code(&state.db, &level.criteria_set).await? {
+            sets.insert(level.level, state.criteria_tree(stored.id).await?);
+        }
+    }
+    let tiers = results::settings(&state.db, campaign_id).await?.0.tiers;
+    Ok(Some(Shown {
+        campaign,
+        info,
+        result,
+        names,
+        sets,
+        tiers,
+    }))
+}
+
+/// The newest published version of the campaign of `year`, or the one asked for if it is published.
+pub async fn load_published(state: &AppState, year: i64, version: Option<i64>) -> AppResult<Shown> {
+    let campaign = campaigns::by_year(&state.db, year).await?;
+    let latest = results::latest_published(&state.db, campaign.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let v = match version {
+        Some(v) if v >= 1 && v <= latest.version => v,
+        Some(_) => return Err(AppError::NotFound),
+        None => latest.version,
+    };
+    load(state, campaign.id, v).await?.ok_or(AppError::NotFound)
+}
+
+/// 92.18 → "92,18" (Vietnamese) or "92.18".
+pub fn num(lang: Lang, d: Decimal) -> String {
+    lang.decimal(&format!("{:.2}", d))
+}
+
+pub fn tier_letter(t: Tier) -> &'static str {
+    match t {
+        Tier::A => "A",
+        Tier::B => "B",
+        Tier::C => "C",
+        Tier::D => "D",
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RankRow {
+    pub place: String,
+    pub code: String,
+    pub unit_id: i64,
+    pub name: String,
+    pub index: String,
+    pub total: String,
+    pub max: String,
+    pub tier: &'static str,
+    pub cancelled: bool,
+    pub missing: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub y: i64,
+    pub width: i64,
+    pub label: String,
+    pub value: String,
+    pub tier: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub x: i64,
+    pub label: String,
+}
+
+pub const CHART_LABEL: i64 = 170;
+pub const CHART_SCALE: i64 = 3;
+const ROW: i64 = 20;
+
+#[derive(Debug, Clone)]
+pub struct LevelView {
+    pub level: &'static str,
+    pub criteria_set: String,
+    pub ranked: Vec<RankRow>,
+    pub apart: Vec<RankRow>,
+    pub bars: Vec<Bar>,
+    pub bands: Vec<Band>,
+    pub chart_width: i64,
+    pub chart_height: i64,
+    pub average: String,
+}
+
+fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
+    RankRow {
+        place: u
+            .place
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| lang.t("res-not-ranked-short")),
+        code: u.code.clone(),
+        unit_id: shown.names.get(&u.code).map(|n| n.id).unwrap_or(0),
+        name: shown.name(&u.code),
+        index: num(lang, u.index),
+        total: num(lang, u.total),
+        max: num(lang, u.max),
+        tier: tier_letter(u.tier),
+        cancelled: u.survey_cancelled,
+        missing: u.missing,
+    }
+}
+
+/// Bar width in the chart's units for an index of 0–100.
+fn width(index: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (index * Decimal::from(CHART_SCALE))
+        .round()
+        .to_i64()
+        .unwrap_or(0)
+}
+
+pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
+    let ranked: Vec<&UnitResult> = level.units.iter().filter(|u| u.place.is_some()).collect();
+    let bars = level
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Bar {
+            y: 8 + i as i64 * ROW,
+            width: width(u.index),
+            label: format!(
+                "{}{}",
+                shown.name(&u.code),
+                if u.place.is_none() { " *" } else { "" }
+            ),
+            value: num(lang, u.index),
+            tier: tier_letter(u.tier),
+        })
+        .collect::<Vec<_>>();
+    let t = &shown.tiers;
+    let bands = [(t.c, "C"), (t.b, "B"), (t.a, "A")]
+        .into_iter()
+        .map(|(v, l)| Band {
+            x: CHART_LABEL + width(v),
+            label: format!("{l} ≥ {}", num(lang, v)),
+        })
+        .collect();
+    let average = if ranked.is_empty() {
+        "—".to_string()
+    } else {
+        let sum: Decimal = ranked.iter().map(|u| u.index).sum();
+        num(
+            lang,
+            (sum / Decimal::from(ranked.len() as u64))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        )
+    };
+    LevelView {
+        level: level.level.as_str(),
+        criteria_set: level.criteria_set.clone(),
+        ranked: ranked.iter().map(|u| row(shown, lang, u)).collect(),
+        apart: level
+            .units
+            .iter()
+            .filter(|u| u.place.is_none())
+            .map(|u| row(shown, lang, u))
+            .collect(),
+        chart_height: 8 + bars.len() as i64 * ROW + 24,
+        chart_width: CHART_LABEL + 100 * CHART_SCALE + 60,
+        bars,
+        bands,
+        average,
+    }
+}
+
+pub fn levels(shown: &Shown, lang: Lang) -> Vec<LevelView> {
+    shown
+        .result
+        .levels
+        .iter()
+        .map(|l| level_view(shown, lang, l))
+        .collect()
+}
