@@ -93,3 +93,40 @@ impl EmlFolder {
             .collect()
     }
 }
+
+/// A respondent answers the whole questionnaire behind `link` (`/s/{token}`) through the real pages,
+/// choosing `option(question)` for each question, and submits; returns the submission's status.
+pub async fn answer_all(
+    app: &TestApp,
+    link: &str,
+    option: impl Fn(&parindex_domain::survey::Question) -> String,
+) -> reqwest::StatusCode {
+    let token = link.trim_start_matches("/s/");
+    let view = parindex_db::survey::by_token(&app.db, token)
+        .await
+        .unwrap()
+        .unwrap();
+    let set = parindex_db::questionnaires::get(&app.db, view.campaign_id, &view.unit_level)
+        .await
+        .unwrap()
+        .unwrap();
+    let qn = set.for_group(&view.group_code).unwrap().clone();
+    let r = app.client();
+    app.post(&r, &format!("{link}/start"), &[]).await;
+    let pages = qn.questions.len().div_ceil(5);
+    for page in 1..=pages {
+        let fields: Vec<(String, String)> = qn
+            .questions
+            .iter()
+            .skip((page - 1) * 5)
+            .take(5)
+            .map(|q| (format!("q_{}", q.code), option(q)))
+            .collect();
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        app.post(&r, &format!("{link}/page/{page}"), &form).await;
+    }
+    app.post(&r, &format!("{link}/submit"), &[]).await.status()
+}

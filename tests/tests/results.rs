@@ -1,0 +1,434 @@
+//! The index in the product, on SQLite and PostgreSQL: respondents answer through the real pages,
+//! MoHA imports a SIPAS figure (a bad file changes nothing), computes a draft whose survey points
+//! are checked against a hand computation, lets the unit see its draft, publishes with a confirmation
+//! (refused without it, and refused for a draft that changed meanwhile), and publishes again after
+//! more answers: the first version stays frozen and recomputes exactly from its stored inputs.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_db::{Ctx, results, scoring_inputs};
+use parindex_domain::Points;
+use parindex_domain::appraisal::final_score;
+use parindex_domain::criteria::Method;
+use parindex_domain::scoring::{compute_campaign, leaf_points};
+use parindex_tests::app::{location, visible_text};
+use parindex_tests::email::survey_path;
+use parindex_tests::survey::{EmlFolder, answer_all, open_survey};
+use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+async fn upload_figures(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    c: i64,
+    csv: &str,
+) -> reqwest::Response {
+    admin
+        .post(app.url(&format!("/admin/campaigns/{c}/results/figures")))
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("sipas.csv"),
+        ))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// (group, value) of each respondent who answered, by survey leaf: a hand computation of equal
+/// group means. A = 1.00, C = 0.20, E = don't know (left out).
+fn expected_points(
+    set: &parindex_domain::survey::QuestionnaireSet,
+    answered: &[(String, Option<Decimal>)],
+    leaf: &str,
+    max: Decimal,
+) -> Decimal {
+    let mut groups: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
+    for (group, value) in answered {
+        let feeds = set
+            .for_group(group)
+            .is_some_and(|q| q.questions.iter().any(|x| x.leaf == leaf));
+        if let (true, Some(v)) = (feeds, value) {
+            groups.entry(group).or_default().push(*v);
+        }
+    }
+    if groups.is_empty() {
+        return Decimal::ZERO;
+    }
+    let means: Vec<Decimal> = groups
+        .values()
+        .map(|v| v.iter().sum::<Decimal>() / Decimal::from(v.len() as u64))
+        .collect();
+    leaf_points(
+        means.iter().sum::<Decimal>() / Decimal::from(means.len() as u64),
+        max,
+    )
+}
+
+async fn from_answers_to_a_published_index(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.campaign_id().await;
+    let agg = app.unit_id("AGG").await;
+    let admin = app.demo_login("moha.admin").await;
+    let officer = app.demo_login("agg.canbo").await;
+    let anonymous = app.client();
+
+    // Nothing is public and the unit sees nothing before anything is computed.
+    assert_eq!(
+        app.get(&anonymous, "/results/2023").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let none = app.get(&officer, &format!("/unit/{agg}/results")).await;
+    assert_eq!(none.status(), StatusCode::OK);
+    assert!(none.text().await.unwrap().contains("card-none"));
+
+    // Three respondents of An Giang answer through the real pages: all A, all C, all "don't know".
+    open_survey(&app).await;
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
+    let links: Vec<String> = folder
+        .messages()
+        .iter()
+        .filter_map(|m| survey_path(m))
+        .collect();
+    assert!(links.len() >= 4);
+    let set = parindex_db::questionnaires::get(&app.db, c, "province")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut answered = Vec::new();
+    for (link, option, value) in [
+        (&links[0], "A", Some(d("1.00"))),
+        (&links[1], "C", Some(d("0.20"))),
+        (&links[2], "E", None),
+    ] {
+        assert_eq!(
+            answer_all(&app, link, |_| option.to_string()).await,
+            StatusCode::OK
+        );
+        let view = parindex_db::survey::by_token(&app.db, link.trim_start_matches("/s/"))
+            .await
+            .unwrap()
+            .unwrap();
+        answered.push((view.group_code, value));
+    }
+
+    // A bad figures file is refused with its row and column, and nothing is stored.
+    let bad = upload_figures(
+        &app,
+        &admin,
+        c,
+        "unit,item,value\nAGG,8.4.3,120\nXXX,8.4.3,50\n",
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&bad.text().await.unwrap());
+    assert!(text.contains("Dòng 2, cột C"), "{text}");
+    assert!(text.contains("Dòng 3, cột A"), "{text}");
+    assert!(
+        results::imported_figures(&app.db, c)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let ok = upload_figures(
+        &app,
+        &admin,
+        c,
+        "unit,item,value,source\nAGG,8.4.3,\"82,66\",SIPAS 2023\n",
+    )
+    .await;
+    assert_eq!(
+        ok.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        ok.text().await.unwrap()
+    );
+
+    // Only MoHA's administrator computes; the draft's survey points match the hand computation.
+    let appraiser = app.demo_login("moha.thamdinh").await;
+    assert_eq!(
+        app.post(
+            &appraiser,
+            &format!("/admin/campaigns/{c}/results/compute"),
+            &[]
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{c}/results/compute"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        location(&r),
+        format!("/admin/campaigns/{c}/results?version=0&done=results-computed")
+    );
+    let (_, draft) = results::result(&app.db, c, 0).await.unwrap().unwrap();
+    let province = draft.level(parindex_domain::Level::Province).unwrap();
+    let agg_result = province.unit("AGG").unwrap();
+    let criteria = parindex_db::criteria_sets::pinned(&app.db, c)
+        .await
+        .unwrap();
+    let pset = criteria.iter().find(|(l, _)| l == "province").unwrap();
+    let tree = parindex_db::criteria_sets::tree(&app.db, pset.1.id)
+        .await
+        .unwrap();
+    let mut survey_total = Decimal::ZERO;
+    for leaf in tree.leaves() {
+        let n = agg_result.node(&leaf.code).unwrap();
+        match leaf.method {
+            Some(Method::Survey) => {
+                let want = expected_points(&set, &answered, &leaf.code, leaf.max.decimal());
+                assert_eq!(n.points, want, "leaf {}", leaf.code);
+                survey_total += want;
+            }
+            // SIPAS 82.66% of 5.00 = 4.133 → 4.13.
+            Some(Method::Imported) => assert_eq!(n.points, d("4.13")),
+            // AGG's report is approved but not submitted: its self scores do not count yet.
+            _ => assert_eq!(n.points, Decimal::ZERO, "leaf {}", leaf.code),
+        }
+    }
+    assert!(survey_total > Decimal::ZERO);
+    assert_eq!(agg_result.total, survey_total + d("4.13"));
+    assert_eq!(
+        agg_result.index,
+        parindex_domain::scoring::index(agg_result.total, d("100"))
+    );
+
+    // The unit sees its draft only once MoHA allows it.
+    let none = app.get(&officer, &format!("/unit/{agg}/results")).await;
+    assert!(none.text().await.unwrap().contains("card-none"));
+    let settings = [
+        ("averaging", "equal"),
+        ("weights", ""),
+        ("cancelled", "zero"),
+        ("rounding", "half_up"),
+        ("tier_a", "90"),
+        ("tier_b", "80"),
+        ("tier_c", "70"),
+        ("units_see_draft", "yes"),
+    ];
+    let bad_tiers: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|&(k, v)| if k == "tier_b" { (k, "95") } else { (k, v) })
+        .collect();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{c}/results/settings"),
+            &bad_tiers,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!results::settings(&app.db, c).await.unwrap().1);
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{c}/results/settings"),
+            &settings,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let card = app.get(&officer, &format!("/unit/{agg}/results")).await;
+    let card = card.text().await.unwrap();
+    assert!(card.contains("card-draft"), "the draft note is shown");
+    assert!(card.contains(&agg_result.index.to_string().replace('.', ",")));
+    // Another unit's officer cannot read An Giang's card.
+    let other = app.demo_login("btp.canbo").await;
+    assert_eq!(
+        app.get(&other, &format!("/unit/{agg}/results"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Publishing needs the confirmation and the draft that was reviewed.
+    let hash = draft.input_hash.clone();
+    let path = format!("/admin/campaigns/{c}/results/publish");
+    let r = app.post(&admin, &path, &[("hash", hash.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(&admin, &path, &[("hash", "0000"), ("confirm", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        results::latest_published(&app.db, c)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let r = app
+        .post(
+            &admin,
+            &path,
+            &[
+                ("hash", hash.as_str()),
+                ("confirm", "yes"),
+                ("note", "Lần 1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&r),
+        format!("/admin/campaigns/{c}/results?version=1&done=results-published")
+    );
+
+    // Public pages, exports and the API.
+    let page = app.get(&anonymous, "/results/2023").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Tỉnh An Giang") && page.contains("<svg"));
+    let card = app.get(&anonymous, "/results/2023/unit/AGG").await;
+    assert_eq!(card.status(), StatusCode::OK);
+    assert!(!card.text().await.unwrap().contains("card-draft"));
+    let csv = app
+        .get(&anonymous, "/results/2023/ranking.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let line = csv.lines().find(|l| l.contains(",AGG,")).unwrap();
+    assert!(line.contains(&format!("{:.2}", agg_result.index)), "{line}");
+    let xlsx = app
+        .get(&anonymous, "/results/2023/ranking.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+    let api: serde_json::Value = app
+        .get(&anonymous, "/api/v1/results/2023")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["version"], 1);
+    assert_eq!(api["input_sha256"], hash.as_str());
+    assert_eq!(
+        app.get(&anonymous, "/results/2023?version=2")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // More answers, a new draft: the page lists what changed, and a second version is published.
+    answer_all(&app, &links[3], |_| "A".to_string()).await;
+    app.post(
+        &admin,
+        &format!("/admin/campaigns/{c}/results/compute"),
+        &[],
+    )
+    .await;
+    let review = app
+        .get(&admin, &format!("/admin/campaigns/{c}/results?version=0"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        review.contains("id=\"res-changes\""),
+        "the changes table is shown"
+    );
+    let (_, draft2) = results::result(&app.db, c, 0).await.unwrap().unwrap();
+    assert_ne!(draft2.input_hash, hash);
+    // The old hash no longer publishes: the draft changed since it was reviewed.
+    let r = app
+        .post(
+            &admin,
+            &path,
+            &[("hash", hash.as_str()), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = app
+        .post(
+            &admin,
+            &path,
+            &[("hash", draft2.input_hash.as_str()), ("confirm", "yes")],
+        )
+        .await;
+    assert!(location(&r).contains("version=2"));
+
+    // Version 1 is frozen and recomputes exactly from its stored inputs.
+    let (v1, stored) = results::result(&app.db, c, 1).await.unwrap().unwrap();
+    assert_eq!(stored, draft);
+    assert_eq!(v1.note, "Lần 1");
+    let inputs = results::inputs(&app.db, c, 1).await.unwrap().unwrap();
+    assert_eq!(compute_campaign(&inputs), stored);
+
+    // Every step is in the audit log.
+    let audit = parindex_db::audit::verify(&app.db).await.unwrap();
+    assert!(audit.first_break.is_none());
+    let admin_audit = app
+        .get(&admin, "/admin/audit?action=results.publish")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(admin_audit.contains("results.publish"));
+}
+
+/// The loader takes the last appraised score, else the unit's own, and only from submitted reports.
+async fn the_engine_reads_final_scores_of_submitted_reports(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.campaign_id().await;
+    let loaded = scoring_inputs::load(&app.db, c).await.unwrap();
+    let unit_input = |code: &str| {
+        loaded
+            .input
+            .levels
+            .iter()
+            .flat_map(|l| l.units.iter())
+            .find(|u| u.code == code)
+            .unwrap()
+            .clone()
+    };
+    // TTCP's appraisal is final: every stored score is its final one.
+    for code in ["TTCP", "UBDT", "HPG"] {
+        let id = app.unit_id(code).await;
+        let own = parindex_db::self_assessments::leaves(&app.db, id)
+            .await
+            .unwrap();
+        let ap = parindex_db::appraisals::leaves(&app.db, id).await.unwrap();
+        let u = unit_input(code);
+        assert!(!u.scores.is_empty(), "{code} submitted its report");
+        for (leaf, l) in &own {
+            let a = ap.get(leaf);
+            let want: Option<Points> = final_score(
+                l.score,
+                a.and_then(|a| a.round1.as_ref().map(|d| d.score)),
+                a.and_then(|a| a.round2.as_ref().map(|d| d.score)),
+            );
+            assert_eq!(u.scores.get(leaf).copied(), want, "{code} {leaf}");
+        }
+    }
+    // BCT and HNI are drafts, AGG approved but not sent: nothing counts yet.
+    for code in ["BCT", "HNI", "AGG"] {
+        assert!(unit_input(code).scores.is_empty(), "{code}");
+    }
+    let not_ranked = unit_input("TTCP");
+    assert!(not_ranked.not_ranked);
+    // The CLI path: computing stores a draft with an audit entry, and the ranking has every unit.
+    let (_, result) = scoring_inputs::compute_draft(&app.db, &Ctx::system(0), c)
+        .await
+        .unwrap();
+    let n: usize = result.levels.iter().map(|l| l.units.len()).sum();
+    assert_eq!(n, parindex_db::units::list(&app.db, c).await.unwrap().len());
+    let ministry = result.level(parindex_domain::Level::Ministry).unwrap();
+    assert!(ministry.unit("TTCP").unwrap().place.is_none());
+}
+
+on_both_engines!(
+    from_answers_to_a_published_index,
+    the_engine_reads_final_scores_of_submitted_reports,
+);
