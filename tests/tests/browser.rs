@@ -931,3 +931,57 @@ async fn a_respondent_answers_from_a_received_email_leaves_resumes_and_submits_o
     );
     b.quit().await.unwrap();
 }
+
+/// MoHA computes the draft and publishes it from the results page, on a phone; the public reads the
+/// ranking and a report card without logging in, and every results page fits the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moha_publishes_the_index_and_the_public_reads_it_on_a_phone() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let cid = app.campaign_id().await;
+    let d = start_driver().await;
+    let b = browser(&d, 390, 844).await;
+    log_in(&b, &app, "moha.admin").await;
+    b.goto(app.url(&format!("/admin/campaigns/{cid}")))
+        .await
+        .unwrap();
+    click_to_navigate(&b, By::Id("go-results")).await;
+    click_to_navigate(&b, By::Css("#res-compute button")).await;
+    assert!(text_of(&b, "#res-shown").await.contains("Bản nháp"));
+    // Without the confirmation nothing is published and the error summary says why.
+    click_to_navigate(&b, By::Css("#res-publish button")).await;
+    assert!(text_of(&b, "#error-summary").await.contains("xác nhận"));
+    assert!(
+        parindex_db::results::latest_published(&app.db, cid)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    click_id(&b, "confirm").await;
+    click_to_navigate(&b, By::Css("#res-publish button")).await;
+    assert!(text_of(&b, "#res-shown").await.contains("Phiên bản 1"));
+    let hpg = app.unit_id("HPG").await;
+    let public = browser(&d, 390, 844).await;
+    for (who, path) in [
+        (&b, format!("/admin/campaigns/{cid}/results")),
+        (&b, format!("/unit/{hpg}/results")),
+        (&public, "/results".to_string()),
+        (&public, "/results/2023".to_string()),
+        (&public, "/results/2023/unit/HPG".to_string()),
+    ] {
+        who.goto(app.url(&path)).await.unwrap();
+        let ret = who
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let v: Vec<i64> = ret.convert().unwrap();
+        assert!(v[0] <= v[1], "{path}: {}px wide in {}px", v[0], v[1]);
+    }
+    assert!(text_of(&public, "#card-index").await.contains(','));
+    assert!(text_of(&public, "h1").await.contains("Thành phố Hải Phòng"));
+    b.quit().await.unwrap();
+    public.quit().await.unwrap();
+}

@@ -603,14 +603,7 @@ async fn seed_respondents(
     ids: &std::collections::HashMap<&str, i64>,
 ) -> anyhow::Result<()> {
     use parindex_db::respondents as store;
-    use parindex_domain::respondents::{GroupSet, ListState, Respondent};
-    const FAMILY: [&str; 10] = [
-        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô",
-    ];
-    const MIDDLE: [&str; 6] = ["Văn", "Thị", "Minh", "Thu", "Quốc", "Ngọc"];
-    const GIVEN: [&str; 12] = [
-        "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Yến",
-    ];
+    use parindex_domain::respondents::{GroupSet, ListState};
     let groups = GroupSet::defaults_2023();
     store::set_groups(db, ctx, campaign_id, &groups).await?;
     for (code, per_group, stage) in [
@@ -619,9 +612,37 @@ async fn seed_respondents(
         ("HPG", 12, ListState::Sent),
         ("AGG", 10, ListState::Accepted),
     ] {
-        let (Some(&unit_id), Some(u)) = (ids.get(code), UNITS.iter().find(|u| u.code == code))
-        else {
-            continue;
+        if let Some(&unit_id) = ids.get(code) {
+            seed_list(db, ctx, campaign_id, unit_id, code, per_group, stage).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A respondent list of illustrative people for one demo unit, `per_group` in each open group, moved
+/// to `stage`.
+pub async fn seed_list(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    code: &str,
+    per_group: usize,
+    stage: parindex_domain::respondents::ListState,
+) -> anyhow::Result<()> {
+    use parindex_db::respondents as store;
+    use parindex_domain::respondents::{ListState, Respondent};
+    const FAMILY: [&str; 10] = [
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô",
+    ];
+    const MIDDLE: [&str; 6] = ["Văn", "Thị", "Minh", "Thu", "Quốc", "Ngọc"];
+    const GIVEN: [&str; 12] = [
+        "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Yến",
+    ];
+    let groups = store::groups(db, campaign_id).await?;
+    {
+        let Some(u) = UNITS.iter().find(|u| u.code == code) else {
+            return Ok(());
         };
         let domain = u.domains.split(',').next().unwrap_or("example.gov.vn");
         let mut people = Vec::new();

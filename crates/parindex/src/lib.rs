@@ -8,4 +8,5 @@ pub mod mail;
 pub mod questionnaire_report;
 pub mod serve;
 pub mod settings;
+pub mod simulate;
 pub mod telemetry;

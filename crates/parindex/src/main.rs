@@ -36,6 +36,10 @@ enum Command {
         /// Add the demo 2023 campaign with an account for every role, and run as of 10/12/2023.
         #[arg(long)]
         demo: bool,
+        /// With --demo: run the whole campaign (lists, survey answered through the pages, self-assessments,
+        /// SIPAS) to a published result.
+        #[arg(long, requires = "demo")]
+        simulate: bool,
         /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
         #[arg(long)]
         now: Option<String>,
@@ -148,12 +152,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve {
         listen: None,
         demo: false,
+        simulate: false,
         now: None,
         no_migrate: false,
     }) {
         Command::Serve {
             listen,
             demo,
+            simulate,
             now,
             no_migrate,
         } => {
@@ -172,6 +178,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 settings,
                 Options {
                     demo,
+                    simulate,
                     migrate: !no_migrate,
                     now,
                 },

@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 
 pub struct Options {
     pub demo: bool,
+    /// With the demo: run the whole campaign to a published result through the server's own pages.
+    pub simulate: bool,
     pub migrate: bool,
     /// Run on a simulated clock starting at this instant (demos, training).
     pub now: Option<time::OffsetDateTime>,
@@ -56,6 +58,9 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     if opts.demo {
         print_demo_logins();
     }
+    if opts.demo && opts.simulate {
+        spawn_simulation(db.clone(), format!("http://{addr}"), clock.now_ms());
+    }
     let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -64,6 +69,27 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let _ = mail_task.await;
     db.close().await;
     Ok(())
+}
+
+/// The whole demo campaign, run through the server's own pages once it listens.
+fn spawn_simulation(db: Db, base: String, now_ms: i64) {
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        println!(
+            "simulating the 2023 campaign: opening every survey, respondents answering through {base} …"
+        );
+        match crate::simulate::run(&db, &base, now_ms).await {
+            Ok(s) => println!(
+                "simulation done in {:.1} s: {} of {} respondents answered; results published as version {} at {base}/results/{}",
+                started.elapsed().as_secs_f64(),
+                s.answered,
+                s.invited,
+                s.version,
+                crate::demo::DEMO_YEAR
+            ),
+            Err(e) => eprintln!("simulation failed: {e:#}"),
+        }
+    });
 }
 
 fn print_demo_logins() {

@@ -112,6 +112,7 @@ impl Drop for Server {
 /// (ending in `/`) and the rest of what it prints.
 fn serve_demo(
     data: &Path,
+    extra: &[&str],
 ) -> (
     Server,
     String,
@@ -120,6 +121,7 @@ fn serve_demo(
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_parindex"))
             .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .args(extra)
             .arg("--data-dir")
             .arg(data)
             .env("PARINDEX_METRICS_LISTEN", "127.0.0.1:0")
@@ -148,7 +150,7 @@ fn serve_demo(
 #[tokio::test]
 async fn serve_demo_starts_prints_the_logins_and_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let (_server, url, mut lines) = serve_demo(&dir.path().join("data"));
+    let (_server, url, mut lines) = serve_demo(&dir.path().join("data"), &[]);
     let mut printed = Vec::new();
     for _ in 0..16 {
         printed.push(lines.next().unwrap().unwrap());
@@ -282,7 +284,7 @@ fn questionnaire_check_links_questions_to_survey_leaves() {
 async fn serve_writes_the_demo_invitations_as_eml_files() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let (_server, url, mut lines) = serve_demo(&data);
+    let (_server, url, mut lines) = serve_demo(&data, &[]);
     // Keep reading the server's output: a closed pipe would fail its later prints.
     std::thread::spawn(move || for _ in lines.by_ref() {});
     let url = url.trim_end_matches('/').to_string();
@@ -341,4 +343,61 @@ async fn serve_writes_the_demo_invitations_as_eml_files() {
     let raw = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(raw.contains("multipart/alternative"));
     assert!(raw.contains("Message-ID: <parindex-outbox-"));
+}
+
+/// `serve --demo --simulate` runs the campaign to a published result through the server's own pages;
+/// `compute` then recomputes the same inputs (same hash) from the command line.
+#[tokio::test]
+async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (server, url, mut lines) = serve_demo(&data, &["--simulate"]);
+    let done = loop {
+        let line = lines.next().unwrap().unwrap();
+        assert!(!line.contains("simulation failed"), "{line}");
+        if line.starts_with("simulation done") {
+            break line;
+        }
+    };
+    assert!(done.contains("published as version 1"), "{done}");
+    let answered: usize = done
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(answered > 100, "{done}");
+    let page = reqwest::get(format!("{url}results/2023")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Tỉnh Quảng Ninh") && page.contains("<svg"));
+    let api: serde_json::Value = reqwest::get(format!("{url}api/v1/results/2023"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let hash = api["input_sha256"].as_str().unwrap().to_string();
+    let provinces = api["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == "province")
+        .unwrap();
+    // Every province answered and was scored: none has a zero index, places start at 1.
+    for u in provinces["units"].as_array().unwrap() {
+        assert_ne!(u["index"], "0.00", "{u}");
+    }
+    assert_eq!(provinces["units"][0]["place"], 1);
+    drop(server);
+    let out = parindex(&data, &["compute", "--campaign", "2023", "--lang", "en"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("Province ranking") && text.contains(&hash),
+        "{text}"
+    );
 }

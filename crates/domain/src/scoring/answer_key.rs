@@ -2,15 +2,14 @@
 //! leaf it feeds and what each option is worth; [`Tallies`] takes one submitted response at a time
 //! and adds the respondent's value for each leaf to their group's tally.
 
-use super::tally::{LeafTally, respondent_value};
+use super::tally::{LeafTally, cents};
 use crate::survey::QuestionnaireSet;
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 struct KeyedQuestion {
     leaf: usize,
-    /// option key → its fraction (`None`: "don't know").
-    options: HashMap<String, Option<Decimal>>,
+    /// option key → its worth in hundredths (`None`: "don't know").
+    options: HashMap<String, Option<u64>>,
 }
 
 /// One level's answer key, built from its questionnaires.
@@ -35,7 +34,14 @@ impl AnswerKey {
                 let options = set
                     .options(q)
                     .iter()
-                    .map(|o| (o.key.clone(), if o.dont_know { None } else { o.fraction }))
+                    .map(|o| {
+                        let worth = if o.dont_know {
+                            None
+                        } else {
+                            o.fraction.map(cents)
+                        };
+                        (o.key.clone(), worth)
+                    })
                     .collect();
                 questions.insert(
                     (qn.group.clone(), q.code.clone()),
@@ -65,7 +71,8 @@ impl Tallies {
         group: &str,
         answers: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) {
-        let mut per_leaf: Vec<Vec<Option<Decimal>>> = vec![Vec::new(); key.leaves.len()];
+        // Per leaf: (cents, answers that count).
+        let mut per_leaf: Vec<(u64, u32)> = vec![(0, 0); key.leaves.len()];
         let mut lookup = (String::with_capacity(8), String::with_capacity(16));
         lookup.0.push_str(group);
         for (question, option) in answers {
@@ -76,20 +83,39 @@ impl Tallies {
                 .get(&lookup)
                 .and_then(|q| q.options.get(option).map(|f| (q.leaf, *f)))
             {
-                Some((leaf, f)) => per_leaf[leaf].push(f),
+                Some((leaf, Some(c))) => {
+                    per_leaf[leaf].0 += c;
+                    per_leaf[leaf].1 += 1;
+                }
+                Some((_, None)) => {}
                 None => self.unmatched += 1,
             }
         }
         self.responses += 1;
         let leaves = self.by_unit.entry(unit).or_default();
-        for (i, fractions) in per_leaf.into_iter().enumerate() {
-            if let Some(v) = respondent_value(fractions) {
+        for (i, (c, n)) in per_leaf.into_iter().enumerate() {
+            if n > 0 {
                 leaves
                     .entry(key.leaves[i].clone())
                     .or_default()
                     .entry(group.to_string())
                     .or_default()
-                    .add(v);
+                    .add(c, n);
+            }
+        }
+    }
+
+    /// Adds the tallies of another part of the same responses (the parts may come in any order).
+    pub fn merge(&mut self, other: Tallies) {
+        self.unmatched += other.unmatched;
+        self.responses += other.responses;
+        for (unit, leaves) in other.by_unit {
+            let mine = self.by_unit.entry(unit).or_default();
+            for (leaf, groups) in leaves {
+                let l = mine.entry(leaf).or_default();
+                for (g, t) in groups {
+                    l.entry(g).or_default().merge(&t);
+                }
             }
         }
     }

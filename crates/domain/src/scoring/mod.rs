@@ -23,7 +23,7 @@ pub use result::{LeafStatus, LevelResult, MethodTotal, NodeResult, UnitResult};
 pub use rounding::{index, leaf_points};
 pub use settings::{CancelledSurvey, LeafRounding, ScoringSettings};
 pub use survey_leaf::{GroupAveraging, SurveyAnswer, fraction, leaf_fraction, tally};
-pub use tally::{GroupTally, LeafTally, respondent_value};
+pub use tally::{GroupTally, LeafTally, cents, respondent_cents};
 
 #[cfg(test)]
 mod tests;

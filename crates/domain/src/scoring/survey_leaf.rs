@@ -3,7 +3,7 @@
 //! the leaf's questions they answered; the leaf's fraction is the mean over respondents within each
 //! group, then over groups: equally (the default), with weights, or pooled over all respondents.
 
-use super::tally::{LeafTally, respondent_value};
+use super::tally::{LeafTally, respondent_cents};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,7 +36,7 @@ pub fn fraction(tally: &LeafTally, averaging: &GroupAveraging) -> Option<Decimal
     match averaging {
         GroupAveraging::Pooled => {
             let (sum, n) = counted().fold((Decimal::ZERO, 0u32), |(s, n), (_, t)| {
-                (s + t.sum, n + t.respondents)
+                (s + t.sum(), n + t.respondents)
             });
             (n > 0).then(|| sum / Decimal::from(n))
         }
@@ -73,8 +73,8 @@ pub fn tally<'a>(answers: impl IntoIterator<Item = SurveyAnswer<'a>>) -> LeafTal
     }
     let mut out = LeafTally::new();
     for (group, fractions) in by_respondent.into_values() {
-        if let Some(v) = respondent_value(fractions) {
-            out.entry(group.to_string()).or_default().add(v);
+        if let Some((c, n)) = respondent_cents(fractions) {
+            out.entry(group.to_string()).or_default().add(c, n);
         }
     }
     out

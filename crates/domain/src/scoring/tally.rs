@@ -1,40 +1,73 @@
-//! The survey's sufficient statistics. A respondent's value for a leaf is the mean of the answers they
-//! gave that count; what the engine needs of a group is the sum of its respondents' values and how
-//! many respondents there are. Equal, weighted and pooled means all follow from those two numbers, so a
-//! result's inputs stay small (units × survey leaves × groups) however many answered.
+//! The survey's sufficient statistics, kept exact. Answers are worth whole hundredths (an option's
+//! fraction has at most two decimals), so a respondent's value for a leaf is `cents ÷ (100 × n)` for
+//! the `n` answers that count. A group's tally keeps, for each `n`, the sum of its respondents' cents:
+//! integers, so tallies add up in any order, in any number of parts, to the same result. Equal,
+//! weighted and pooled means all follow from the tallies, so a result's inputs stay small (units ×
+//! survey leaves × groups) however many answered.
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct GroupTally {
-    /// The sum of the respondents' values (each between 0 and 1).
-    pub sum: Decimal,
     /// How many respondents gave at least one answer that counts.
     pub respondents: u32,
+    /// Number of counted answers → the sum of those respondents' answers, in hundredths.
+    pub cents: BTreeMap<u32, u64>,
 }
 
 impl GroupTally {
-    pub fn add(&mut self, value: Decimal) {
-        self.sum += value;
+    /// Adds one respondent who gave `answers` answers that count, worth `cents` hundredths in all.
+    pub fn add(&mut self, cents: u64, answers: u32) {
+        if answers == 0 {
+            return;
+        }
         self.respondents += 1;
+        *self.cents.entry(answers).or_default() += cents;
+    }
+
+    /// Adds another part's tally of the same group and leaf.
+    pub fn merge(&mut self, other: &GroupTally) {
+        self.respondents += other.respondents;
+        for (n, c) in &other.cents {
+            *self.cents.entry(*n).or_default() += c;
+        }
+    }
+
+    /// The sum of the respondents' values (each between 0 and 1).
+    pub fn sum(&self) -> Decimal {
+        self.cents
+            .iter()
+            .map(|(n, c)| Decimal::from(*c) / Decimal::from(u64::from(*n) * 100))
+            .sum()
     }
 
     pub fn mean(&self) -> Option<Decimal> {
-        (self.respondents > 0).then(|| self.sum / Decimal::from(self.respondents))
+        (self.respondents > 0).then(|| self.sum() / Decimal::from(self.respondents))
     }
 }
 
 /// One leaf's tallies, by group code.
 pub type LeafTally = BTreeMap<String, GroupTally>;
 
-/// One respondent's value for one leaf: the mean of the fractions that count ("don't know" is
-/// `None` and left out), or `None` when none counts.
-pub fn respondent_value(fractions: impl IntoIterator<Item = Option<Decimal>>) -> Option<Decimal> {
+/// An option's fraction in hundredths (fractions have at most two decimals; anything finer is rounded).
+pub fn cents(fraction: Decimal) -> u64 {
+    (fraction * Decimal::ONE_HUNDRED)
+        .round()
+        .to_u64()
+        .unwrap_or(0)
+}
+
+/// One respondent's answers to one leaf as (cents, answers that count): "don't know" is `None` and
+/// left out; `None` when none counts.
+pub fn respondent_cents(
+    fractions: impl IntoIterator<Item = Option<Decimal>>,
+) -> Option<(u64, u32)> {
     let (sum, n) = fractions
         .into_iter()
         .flatten()
-        .fold((Decimal::ZERO, 0u32), |(s, n), f| (s + f, n + 1));
-    (n > 0).then(|| sum / Decimal::from(n))
+        .fold((0u64, 0u32), |(s, n), f| (s + cents(f), n + 1));
+    (n > 0).then_some((sum, n))
 }

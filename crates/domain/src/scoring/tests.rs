@@ -464,9 +464,7 @@ fn build(i: usize, raw: &RawUnit) -> UnitInput {
         let mut t = LeafTally::new();
         for (g, values) in GROUPS.iter().zip(groups) {
             for v in values {
-                t.entry(g.to_string())
-                    .or_default()
-                    .add(Decimal::new(i64::from(*v), 2));
+                t.entry(g.to_string()).or_default().add(u64::from(*v), 1);
             }
         }
         u.survey.insert(leaf.to_string(), t);

@@ -234,7 +234,7 @@ pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
         .into_iter()
         .map(|(v, l)| Band {
             x: CHART_LABEL + width(v),
-            label: format!("{l} ≥ {}", num(lang, v)),
+            label: format!("{l} {}", lang.decimal(&v.normalize().to_string())),
         })
         .collect();
     let average = if ranked.is_empty() {
