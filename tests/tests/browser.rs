@@ -116,6 +116,25 @@ async fn click_to_navigate(b: &WebDriver, by: By) {
     old.wait_until().stale().await.unwrap();
 }
 
+/// Opens `path` and checks that the page is no wider than the window.
+async fn assert_fits(b: &WebDriver, app: &TestApp, path: &str) {
+    b.goto(app.url(path)).await.unwrap();
+    let ret = b
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let v: Vec<i64> = ret.convert().unwrap();
+    assert!(
+        v[0] <= v[1],
+        "{path}: page is {}px wide in a {}px window",
+        v[0],
+        v[1]
+    );
+}
+
 async fn log_in(b: &WebDriver, app: &TestApp, username: &str) {
     b.goto(app.url("/login")).await.unwrap();
     type_into(b, "username", username).await;
@@ -368,21 +387,7 @@ async fn pages_fit_a_phone_screen() {
         "/admin/audit".to_string(),
         "/login".to_string(),
     ] {
-        b.goto(app.url(&path)).await.unwrap();
-        let ret = b
-            .execute(
-                "return [document.documentElement.scrollWidth, window.innerWidth];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let v: Vec<i64> = ret.convert().unwrap();
-        assert!(
-            v[0] <= v[1],
-            "{path}: page is {}px wide in a {}px window",
-            v[0],
-            v[1]
-        );
+        assert_fits(&b, &app, &path).await;
     }
     b.quit().await.unwrap();
 }
@@ -969,16 +974,7 @@ async fn moha_publishes_the_index_and_the_public_reads_it_on_a_phone() {
         (&public, "/results/2023".to_string()),
         (&public, "/results/2023/unit/HPG".to_string()),
     ] {
-        who.goto(app.url(&path)).await.unwrap();
-        let ret = who
-            .execute(
-                "return [document.documentElement.scrollWidth, window.innerWidth];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let v: Vec<i64> = ret.convert().unwrap();
-        assert!(v[0] <= v[1], "{path}: {}px wide in {}px", v[0], v[1]);
+        assert_fits(who, &app, &path).await;
     }
     assert!(text_of(&public, "#card-index").await.contains(','));
     assert!(text_of(&public, "h1").await.contains("Thành phố Hải Phòng"));

@@ -366,6 +366,54 @@ async fn from_answers_to_a_published_index(engine: Engine) {
     let inputs = results::inputs(&app.db, c, 1).await.unwrap().unwrap();
     assert_eq!(compute_campaign(&inputs), stored);
 
+    // A report card shows the change since the previous year's published result of the same unit.
+    let c2022 = parindex_db::campaigns::create(
+        &app.db,
+        &Ctx::system(0),
+        &parindex_db::campaigns::CampaignInput {
+            year: 2022,
+            name_vi: "Chỉ số CCHC năm 2022".into(),
+            name_en: "PAR Index 2022".into(),
+            legal_basis: String::new(),
+            deadlines: Default::default(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let mut earlier = inputs.clone();
+    earlier.year = 2022;
+    for l in &mut earlier.levels {
+        for u in &mut l.units {
+            u.imported.clear();
+        }
+    }
+    let earlier_result = compute_campaign(&earlier);
+    let ctx = Ctx::system(0);
+    results::save_draft(&app.db, &ctx, c2022, &earlier, &earlier_result)
+        .await
+        .unwrap();
+    results::publish(&app.db, &ctx, c2022, &earlier_result.input_hash, "")
+        .await
+        .unwrap();
+    let before = earlier_result
+        .level(parindex_domain::Level::Province)
+        .unwrap()
+        .unit("AGG")
+        .unwrap()
+        .index;
+    let card = app
+        .get(&anonymous, "/results/2023/unit/AGG?version=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let previous = visible_text(&card);
+    // 2023 had the SIPAS points (4.13 of 100) that 2022 lacks: +4,13.
+    assert_eq!(agg_result.index - before, d("4.13"));
+    assert!(previous.contains("+4,13"), "{previous}");
+    assert!(previous.contains(&format!("{:.2}", before).replace('.', ",")));
+
     // Every step is in the audit log.
     let audit = parindex_db::audit::verify(&app.db).await.unwrap();
     assert!(audit.first_break.is_none());

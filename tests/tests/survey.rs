@@ -12,7 +12,7 @@ use parindex_mail::Transport;
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::email::survey_path;
 use parindex_tests::smtp::SmtpServer;
-use parindex_tests::survey::{EmlFolder, open_survey, worker, worker_on};
+use parindex_tests::survey::{EmlFolder, answer_all, open_survey, worker, worker_on};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 use std::collections::{HashMap, HashSet};
@@ -529,25 +529,8 @@ async fn units_follow_progress_but_never_see_an_answer(engine: Engine) {
         .unwrap();
     let qn = set.for_group(&view.group_code).unwrap().clone();
     // A respondent answers everything with a distinctive option and submits.
-    let r = respondent(&app);
-    app.post(&r, &format!("{link}/start"), &[]).await;
-    let pages = qn.questions.len().div_ceil(5);
-    for page in 1..=pages {
-        let fields: Vec<(String, String)> = qn
-            .questions
-            .iter()
-            .skip((page - 1) * 5)
-            .take(5)
-            .map(|q| (format!("q_{}", q.code), "D".to_string()))
-            .collect();
-        let form: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        app.post(&r, &format!("{link}/page/{page}"), &form).await;
-    }
     assert_eq!(
-        app.post(&r, &format!("{link}/submit"), &[]).await.status(),
+        answer_all(&app, &link, |_| "D".to_string()).await,
         StatusCode::OK
     );
 

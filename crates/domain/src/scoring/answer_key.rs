@@ -187,4 +187,32 @@ title_vi = "Phiếu sở"
         );
         assert_eq!((t.responses, t.unmatched), (3, 2));
     }
+
+    proptest::proptest! {
+        /// Responses tallied in two parts and merged, in either order, give the tallies of one pass.
+        #[test]
+        fn parts_merge_to_the_whole(
+            responses in proptest::collection::vec((0i64..4, 0usize..2, 0usize..3, 0usize..3), 0..60),
+            cut in 0usize..60,
+        ) {
+            let set = crate::survey::questionnaire::parse(SET).expect("set");
+            let key = AnswerKey::new(&set);
+            const OPTS: [&str; 3] = ["A", "B", "E"];
+            let add = |t: &mut Tallies, r: &(i64, usize, usize, usize)| {
+                let group = ["hdnd", "so"][r.1];
+                t.add_response(&key, r.0, group, [("Q1", OPTS[r.2]), ("Q2", OPTS[r.3])]);
+            };
+            let mut whole = Tallies::default();
+            responses.iter().for_each(|r| add(&mut whole, r));
+            let cut = cut.min(responses.len());
+            let (mut first, mut second) = (Tallies::default(), Tallies::default());
+            responses[..cut].iter().for_each(|r| add(&mut first, r));
+            responses[cut..].iter().for_each(|r| add(&mut second, r));
+            let mut backwards = second.clone();
+            backwards.merge(first.clone());
+            first.merge(second);
+            proptest::prop_assert_eq!(&first, &whole);
+            proptest::prop_assert_eq!(&backwards, &whole);
+        }
+    }
 }

@@ -21,7 +21,7 @@ use parindex_db::{DbError, campaigns, criteria_sets, results, scoring_inputs, un
 use parindex_domain::Points;
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::{
-    CancelledSurvey, GroupAveraging, LeafRounding, ScoringSettings, TierBands, changes,
+    CancelledSurvey, GroupAveraging, LeafRounding, ScoringSettings, Tier, TierBands, changes,
 };
 use parindex_import::figures::{self, FiguresError};
 use rust_decimal::Decimal;
@@ -169,24 +169,17 @@ async fn moha_page(
         {
             compared_with = prev.version_label(lang);
             for c in changes(&prev.result, &s.result) {
-                let (bi, bp) = c
-                    .before
-                    .map(|(i, t, p)| {
+                let shown = |x: Option<(Decimal, Tier, Option<u32>)>| {
+                    x.map(|(i, t, p)| {
                         (
                             format!("{} ({})", num(lang, i), tier_letter(t)),
                             place(lang, p),
                         )
                     })
-                    .unwrap_or_else(|| ("—".into(), "—".into()));
-                let (ai, ap) = c
-                    .after
-                    .map(|(i, t, p)| {
-                        (
-                            format!("{} ({})", num(lang, i), tier_letter(t)),
-                            place(lang, p),
-                        )
-                    })
-                    .unwrap_or_else(|| ("—".into(), "—".into()));
+                    .unwrap_or_else(|| ("—".into(), "—".into()))
+                };
+                let (bi, bp) = shown(c.before);
+                let (ai, ap) = shown(c.after);
                 change_rows.push(ChangeRow {
                     name: s.name(&c.code),
                     level: c.level.as_str(),
