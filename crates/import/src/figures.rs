@@ -5,6 +5,7 @@
 
 use crate::sheet::{self, Cell};
 use crate::table::{self, Limits, TableError};
+use parindex_domain::scoring::parse_percentage;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -29,12 +30,6 @@ pub struct RowProblem {
 pub enum FiguresError {
     File(TableError),
     Rows(Vec<RowProblem>),
-}
-
-/// Parses a percentage "90,61" / "90.61" / "100" within [0, 100] with at most two decimals.
-pub fn percentage(s: &str) -> Option<Decimal> {
-    let d: Decimal = s.trim().replace(',', ".").parse().ok()?;
-    (d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED && d.normalize().scale() <= 2).then_some(d)
 }
 
 /// Reads and checks the file against the campaign's unit codes and imported item codes (by unit
@@ -81,7 +76,7 @@ pub fn parse(
         if value.is_empty() {
             continue;
         }
-        let Some(v) = percentage(value) else {
+        let Some(v) = parse_percentage(value) else {
             problems.push(RowProblem {
                 row: n,
                 column: "C",

@@ -21,7 +21,7 @@ pub use input::{LevelInput, UnitInput};
 pub use ranking::{Tier, TierBands, rank, tier};
 pub use result::{LeafStatus, LevelResult, MethodTotal, NodeResult, UnitResult};
 pub use rounding::{index, leaf_points};
-pub use settings::{CancelledSurvey, LeafRounding, ScoringSettings};
+pub use settings::{CancelledSurvey, LeafRounding, ScoringSettings, parse_percentage};
 pub use survey_leaf::{GroupAveraging, SurveyAnswer, fraction, leaf_fraction, tally};
 pub use tally::{GroupTally, LeafTally, cents, respondent_cents};
 

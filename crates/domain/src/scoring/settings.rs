@@ -2,7 +2,18 @@
 //! leaves are rounded and where the tier bands lie. The defaults are the 2023 rules.
 
 use super::{GroupAveraging, TierBands};
+use crate::Points;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+/// A percentage as people type it: "90,61", "90.61" or "100", within [0, 100], at most two decimals.
+/// Imported figures and tier thresholds are read this way.
+pub fn parse_percentage(s: &str) -> Option<Decimal> {
+    Points::parse(s)
+        .ok()
+        .map(Points::decimal)
+        .filter(|d| *d <= Decimal::ONE_HUNDRED)
+}
 
 /// What a unit whose survey results MoHA cancelled gets on its survey leaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

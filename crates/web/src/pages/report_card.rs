@@ -4,7 +4,7 @@
 //! and, once published, to the public. It prints cleanly.
 
 use crate::i18n::Lang;
-use crate::pages::results_view::{Shown, num, tier_letter};
+use crate::pages::results_view::{Shown, num, tier_letter, whole};
 use crate::state::AppState;
 use parindex_db::{campaigns, results};
 use parindex_domain::criteria::{Depth, Node};
@@ -96,8 +96,7 @@ fn note(lang: Lang, n: &NodeResult) -> String {
 }
 
 fn bar(index: Decimal) -> i64 {
-    use rust_decimal::prelude::ToPrimitive;
-    index.round().to_i64().unwrap_or(0).clamp(0, 100)
+    whole(index).clamp(0, 100)
 }
 
 /// The report card of `code` in `shown`, with the previous campaign's published result if any.

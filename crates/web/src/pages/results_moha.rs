@@ -9,7 +9,7 @@ use crate::meta::Meta;
 use crate::pages::download::xlsx;
 use crate::pages::layout::Page;
 use crate::pages::results_export::{Format, export};
-use crate::pages::results_view::{self, LevelView, Shown, num, tier_letter};
+use crate::pages::results_view::{self, LevelView, Shown, num, tier_letter, version_label};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,10 +18,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
 use parindex_db::{DbError, campaigns, criteria_sets, results, scoring_inputs, units};
-use parindex_domain::Points;
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::{
     CancelledSurvey, GroupAveraging, LeafRounding, ScoringSettings, Tier, TierBands, changes,
+    parse_percentage,
 };
 use parindex_import::figures::{self, FiguresError};
 use rust_decimal::Decimal;
@@ -165,10 +165,10 @@ async fn moha_page(
             .map(|v| v.version)
             .max();
         if let Some(o) = older
-            && let Some(prev) = results_view::load(state, campaign_id, o).await?
+            && let Some((info, prev)) = results::result(&state.db, campaign_id, o).await?
         {
-            compared_with = prev.version_label(lang);
-            for c in changes(&prev.result, &s.result) {
+            compared_with = version_label(&info, lang);
+            for c in changes(&prev, &s.result) {
                 let shown = |x: Option<(Decimal, Tier, Option<u32>)>| {
                     x.map(|(i, t, p)| {
                         (
@@ -191,8 +191,13 @@ async fn moha_page(
             }
         }
     }
-    let unit_names: HashMap<i64, String> = units::list(&state.db, campaign_id)
+    let all_units = units::list(&state.db, campaign_id).await?;
+    let figure_items: usize = items_by_unit(state, campaign_id, &all_units)
         .await?
+        .values()
+        .map(HashSet::len)
+        .sum();
+    let unit_names: HashMap<i64, String> = all_units
         .into_iter()
         .map(|u| (u.id, u.short_name))
         .collect();
@@ -206,11 +211,6 @@ async fn moha_page(
             source: f.source,
         })
         .collect();
-    let figure_items: usize = items_by_unit(state, campaign_id)
-        .await?
-        .values()
-        .map(HashSet::len)
-        .sum();
     let mut page = Page::new(meta, user, "res-title");
     page.title = format!("{} · {}", page.t("res-title"), campaign.year);
     Ok(MohaPage {
@@ -221,7 +221,7 @@ async fn moha_page(
         settings: SettingsView::of(&settings, see),
         shown_label: shown
             .as_ref()
-            .map(|s| s.version_label(lang))
+            .map(|s| version_label(&s.info, lang))
             .unwrap_or_default(),
         shown_version: shown.as_ref().map(|s| s.info.version),
         shown_hash: shown
@@ -389,13 +389,6 @@ fn parse_weights(s: &str) -> Option<BTreeMap<String, Decimal>> {
     (!out.is_empty() && out.values().any(|w| !w.is_zero())).then_some(out)
 }
 
-fn tier_value(s: &str) -> Option<Decimal> {
-    Points::parse(s)
-        .ok()
-        .map(Points::decimal)
-        .filter(|d| *d <= Decimal::ONE_HUNDRED)
-}
-
 /// The form as settings, or the fields in error with their message keys.
 fn parse_settings(f: &SettingsForm) -> Result<ScoringSettings, Vec<(&'static str, &'static str)>> {
     let mut errors = Vec::new();
@@ -411,9 +404,9 @@ fn parse_settings(f: &SettingsForm) -> Result<ScoringSettings, Vec<(&'static str
         _ => GroupAveraging::Equal,
     };
     let tiers = match (
-        tier_value(&f.tier_a),
-        tier_value(&f.tier_b),
-        tier_value(&f.tier_c),
+        parse_percentage(&f.tier_a),
+        parse_percentage(&f.tier_b),
+        parse_percentage(&f.tier_c),
     ) {
         (Some(a), Some(b), Some(c)) if a > b && b > c => TierBands { a, b, c },
         _ => {
@@ -482,6 +475,7 @@ pub async fn save_settings(
 async fn items_by_unit(
     state: &AppState,
     campaign_id: i64,
+    all_units: &[units::Unit],
 ) -> AppResult<HashMap<String, HashSet<String>>> {
     let mut by_level: HashMap<String, HashSet<String>> = HashMap::new();
     for (level, stored) in criteria_sets::pinned(&state.db, campaign_id).await? {
@@ -495,12 +489,11 @@ async fn items_by_unit(
                 .collect(),
         );
     }
-    Ok(units::list(&state.db, campaign_id)
-        .await?
-        .into_iter()
+    Ok(all_units
+        .iter()
         .map(|u| {
             let items = by_level.get(&u.level).cloned().unwrap_or_default();
-            (u.code, items)
+            (u.code.clone(), items)
         })
         .collect())
 }
@@ -514,19 +507,17 @@ pub async fn import_figures(
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
     let bytes = crate::pages::upload::file_field(mp, "file").await?;
-    let items = items_by_unit(&state, campaign_id).await?;
+    let all_units = units::list(&state.db, campaign_id).await?;
+    let items = items_by_unit(&state, campaign_id, &all_units).await?;
     let lang = meta.lang;
     let problems: Vec<String> = match figures::parse(&bytes, &items) {
         Ok(rows) => {
-            let ids: HashMap<String, i64> = units::list(&state.db, campaign_id)
-                .await?
-                .into_iter()
-                .map(|u| (u.code, u.id))
-                .collect();
+            let ids: HashMap<&str, i64> =
+                all_units.iter().map(|u| (u.code.as_str(), u.id)).collect();
             let stored: Vec<(i64, String, Decimal, String)> = rows
                 .into_iter()
                 .filter_map(|f| {
-                    ids.get(&f.unit_code)
+                    ids.get(f.unit_code.as_str())
                         .map(|id| (*id, f.leaf_code, f.value, f.source))
                 })
                 .collect();
@@ -565,7 +556,8 @@ pub async fn figures_template(
     Path(campaign_id): Path<i64>,
 ) -> AppResult<Response> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
-    let items = items_by_unit(&state, campaign_id).await?;
+    let all_units = units::list(&state.db, campaign_id).await?;
+    let items = items_by_unit(&state, campaign_id, &all_units).await?;
     let current: HashMap<(i64, String), (Decimal, String)> =
         results::imported_figures(&state.db, campaign_id)
             .await?
@@ -573,7 +565,7 @@ pub async fn figures_template(
             .map(|f| ((f.unit_id, f.leaf_code), (f.value, f.source)))
             .collect();
     let mut rows = Vec::new();
-    for u in units::list(&state.db, campaign_id).await? {
+    for u in &all_units {
         let mut leaves: Vec<&String> = items
             .get(&u.code)
             .map(|s| s.iter().collect())

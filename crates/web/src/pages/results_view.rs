@@ -45,31 +45,21 @@ impl Shown {
         self.info.version == 0
     }
 
-    /// "Bản nháp" or "Phiên bản 2, công bố 17/04/2024 09:00".
     pub fn version_label(&self, lang: Lang) -> String {
-        match self.info.published_at {
-            Some(at) if self.info.version > 0 => lang.t_args(
-                "res-version-published",
-                &[
-                    ("version", self.info.version.to_string()),
-                    (
-                        "at",
-                        parindex_domain::deadline::display_instant(
-                            parindex_domain::clock::from_ms(at),
-                        ),
-                    ),
-                ],
-            ),
-            _ => lang.t_args(
-                "res-version-draft",
-                &[(
-                    "at",
-                    parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(
-                        self.info.computed_at,
-                    )),
-                )],
-            ),
-        }
+        version_label(&self.info, lang)
+    }
+}
+
+/// "Bản nháp, tính lúc …" or "Phiên bản 2, công bố 17/04/2024 09:00".
+pub fn version_label(info: &VersionInfo, lang: Lang) -> String {
+    let at =
+        |ms: i64| parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(ms));
+    match info.published_at {
+        Some(p) if info.version > 0 => lang.t_args(
+            "res-version-published",
+            &[("version", info.version.to_string()), ("at", at(p))],
+        ),
+        _ => lang.t_args("res-version-draft", &[("at", at(info.computed_at))]),
     }
 }
 
@@ -202,13 +192,15 @@ fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
     }
 }
 
+/// A decimal rounded to a whole number, for drawing.
+pub fn whole(d: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.round().to_i64().unwrap_or(0)
+}
+
 /// Bar width in the chart's units for an index of 0–100.
 fn width(index: Decimal) -> i64 {
-    use rust_decimal::prelude::ToPrimitive;
-    (index * Decimal::from(CHART_SCALE))
-        .round()
-        .to_i64()
-        .unwrap_or(0)
+    whole(index * Decimal::from(CHART_SCALE))
 }
 
 pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
