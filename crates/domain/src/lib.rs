@@ -8,6 +8,7 @@ pub mod criteria;
 pub mod deadline;
 pub mod email;
 pub mod evidence;
+pub mod integrity;
 pub mod level;
 pub mod password_policy;
 pub mod phone;

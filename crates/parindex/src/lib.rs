@@ -4,6 +4,7 @@
 pub mod compute_report;
 pub mod demo;
 pub mod framework_report;
+pub mod integrity_report;
 pub mod mail;
 pub mod questionnaire_report;
 pub mod serve;

@@ -77,6 +77,11 @@ enum Command {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// Interference detection.
+    Integrity {
+        #[command(subcommand)]
+        command: IntegrityCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -107,6 +112,27 @@ enum QuestionnaireCommand {
         /// A respondent-groups file; the 2023 defaults when left out.
         #[arg(long)]
         groups: Option<PathBuf>,
+        /// Language of the report: vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum IntegrityCommand {
+    /// Simulate campaigns of national size (honest units and units that interfere in four ways) and
+    /// report recall and false flags by unit size and share of interfered links, and the time of one
+    /// detection pass over 60,000 responses. Touches no database.
+    Evaluate {
+        /// Simulated campaigns per cell.
+        #[arg(long, default_value_t = 2)]
+        seeds: u64,
+        /// Unit sizes (links per unit), comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "20,50,100,300,720")]
+        sizes: Vec<usize>,
+        /// Shares of each interfering unit's links that are interfered with, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5,1")]
+        shares: Vec<f64>,
         /// Language of the report: vi (default) or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -247,6 +273,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out =
                 parindex::compute_report::run(&db, campaign, publish, lang == "en", now_ms).await?;
             print!("{}", out.text);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Integrity {
+            command:
+                IntegrityCommand::Evaluate {
+                    seeds,
+                    sizes,
+                    shares,
+                    lang,
+                },
+        } => {
+            let o = parindex::integrity_report::Options {
+                seeds: seeds.max(1),
+                sizes,
+                shares,
+                en: lang == "en",
+            };
+            print!("{}", parindex::integrity_report::evaluate(&o)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

@@ -1,0 +1,593 @@
+//! A behaviour model of respondents, for simulations: honest officials answer at their own pace, day
+//! and place, from their own browsers; chosen units interfere in one of four ways. The model only
+//! plans (who does what, when, from which browser and network); a simulator carries the plan out,
+//! either through the real HTTP pages or, for campaigns of national size, straight into traces.
+
+use super::trace::{Event, Interner, ResponseTrace};
+use crate::survey::QuestionnaireSet;
+use crate::survey::answering::PER_PAGE;
+use crate::survey::paradata::event;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A small deterministic generator (SplitMix64): the same simulation every time for one seed.
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An integer in [lo, hi).
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % (hi - lo).max(1) as u64) as i64
+    }
+
+    /// A standard normal number (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u = self.unit().max(1e-12);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// The ways a unit may interfere with its respondents' answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Interference {
+    /// One person answers many links, one after another, in one browser.
+    OnePerson,
+    /// Everyone answers on their own, but the answers were dictated to them.
+    Dictated,
+    /// A meeting room answers together on one network, within minutes.
+    MeetingRoom,
+    /// A unit officer answers links in the browser where the unit's account is signed in.
+    OfficerSession,
+}
+
+impl Interference {
+    pub const ALL: [Interference; 4] = [
+        Interference::OnePerson,
+        Interference::Dictated,
+        Interference::MeetingRoom,
+        Interference::OfficerSession,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Interference::OnePerson => "one-person",
+            Interference::Dictated => "dictated",
+            Interference::MeetingRoom => "meeting-room",
+            Interference::OfficerSession => "officer-session",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Interference> {
+        Self::ALL.into_iter().find(|i| i.code() == s)
+    }
+}
+
+/// For each respondent group, each question's options as their point fractions in order (`None` for
+/// "don't know").
+#[derive(Debug, Clone, Default)]
+pub struct Shape(pub HashMap<String, Vec<Vec<Option<f64>>>>);
+
+impl Shape {
+    pub fn from_set(set: &QuestionnaireSet) -> Shape {
+        Shape(
+            set.questionnaires
+                .iter()
+                .map(|qn| {
+                    let qs = qn
+                        .questions
+                        .iter()
+                        .map(|q| {
+                            set.options(q)
+                                .iter()
+                                .map(|o| {
+                                    if o.dont_know {
+                                        None
+                                    } else {
+                                        o.fraction.and_then(|f| f.to_string().parse().ok())
+                                    }
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    (qn.group.clone(), qs)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// One unit to simulate: its links (an id and the respondent's group), how well it does, and whether
+/// and how it interferes, on which share of its links.
+#[derive(Debug, Clone)]
+pub struct UnitSpec {
+    pub unit_id: i64,
+    /// The level whose questionnaires its respondents answer (a key of the shapes).
+    pub level: String,
+    pub links: Vec<(i64, String)>,
+    pub quality: f64,
+    pub interference: Option<(Interference, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Open,
+    Start,
+    ShowPage(usize),
+    SavePage(usize),
+    ShowCheck,
+    Submit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub at: i64,
+    /// Index into [`CampaignPlan::links`].
+    pub link: usize,
+    /// Index into [`CampaignPlan::devices`].
+    pub device: usize,
+    pub action: Action,
+}
+
+/// A browser: the network it is on, and whether a unit officer is signed in on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device {
+    pub network: u32,
+    pub officer: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkPlan {
+    pub id: i64,
+    pub unit_id: i64,
+    pub group: String,
+    /// The option position chosen for each question.
+    pub answers: Vec<u8>,
+    pub interfered: bool,
+    /// Submitted by the end of the plan.
+    pub answered: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CampaignPlan {
+    pub links: Vec<LinkPlan>,
+    pub devices: Vec<Device>,
+    /// Every step of every link, in time order.
+    pub steps: Vec<Step>,
+    /// The units that interfere.
+    pub interfering: BTreeSet<i64>,
+}
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+/// Colleagues behind one office network.
+const OFFICE: usize = 25;
+
+struct Planner<'a> {
+    rng: Rng,
+    shapes: &'a BTreeMap<String, Shape>,
+    shape: Shape,
+    start: i64,
+    days: i64,
+    plan: CampaignPlan,
+    networks: u32,
+}
+
+impl Planner<'_> {
+    fn network(&mut self) -> u32 {
+        self.networks += 1;
+        self.networks
+    }
+
+    fn device(&mut self, network: u32, officer: bool) -> usize {
+        self.plan.devices.push(Device { network, officer });
+        self.plan.devices.len() - 1
+    }
+
+    fn questions(&self, group: &str) -> &[Vec<Option<f64>>] {
+        self.shape.0.get(group).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The option nearest to `target` among those with points.
+    fn nearest(options: &[Option<f64>], target: f64) -> u8 {
+        options
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.map(|f| ((f - target).abs(), i)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|x| u8::try_from(x.1).unwrap_or(0))
+            .unwrap_or(0)
+    }
+
+    /// An honest respondent's answers: near the unit's quality with personal noise, "don't know" now
+    /// and then.
+    fn honest_answers(&mut self, group: &str, quality: f64) -> Vec<u8> {
+        let qs = self.questions(group).to_vec();
+        let lean = self.rng.normal() * 0.12;
+        qs.iter()
+            .map(|opts| {
+                let dk = opts.iter().position(Option::is_none);
+                if let Some(dk) = dk
+                    && self.rng.unit() < 0.06
+                {
+                    return u8::try_from(dk).unwrap_or(0);
+                }
+                let target = (quality + lean + (self.rng.unit() - 0.5) * 0.5).clamp(0.0, 1.0);
+                Self::nearest(opts, target)
+            })
+            .collect()
+    }
+
+    /// `base` with each answer replaced by a random option with probability `p`.
+    fn perturb(&mut self, group: &str, base: &[u8], p: f64) -> Vec<u8> {
+        let qs = self.questions(group).to_vec();
+        base.iter()
+            .zip(&qs)
+            .map(|(&a, opts)| {
+                if self.rng.unit() < p {
+                    u8::try_from(self.rng.range(0, opts.len() as i64)).unwrap_or(a)
+                } else {
+                    a
+                }
+            })
+            .collect()
+    }
+
+    /// A moment on `day` during office hours (or, now and then, the evening).
+    fn moment(&mut self, day: i64) -> i64 {
+        let base = self.start + day * DAY;
+        if self.rng.unit() < 0.15 {
+            base + 10 * HOUR + self.rng.range(0, 3 * HOUR)
+        } else {
+            base + self.rng.range(0, 8 * HOUR)
+        }
+    }
+
+    /// The day an honest respondent answers: most soon after the invitation, more after a reminder.
+    fn honest_day(&mut self) -> i64 {
+        const WEIGHTS: [f64; 10] = [0.3, 0.17, 0.1, 0.14, 0.08, 0.06, 0.05, 0.04, 0.03, 0.03];
+        let days = usize::try_from(self.days)
+            .unwrap_or(1)
+            .clamp(1, WEIGHTS.len());
+        let total: f64 = WEIGHTS[..days].iter().sum();
+        let mut x = self.rng.unit() * total;
+        for (d, w) in WEIGHTS[..days].iter().enumerate() {
+            if x < *w {
+                return d as i64;
+            }
+            x -= w;
+        }
+        0
+    }
+
+    /// Milliseconds per question for an honest respondent.
+    fn honest_pace(&mut self) -> f64 {
+        if self.rng.unit() < 0.03 {
+            1_300.0 + self.rng.unit() * 500.0
+        } else {
+            (6_500f64.ln() + 0.45 * self.rng.normal()).exp()
+        }
+    }
+
+    /// Plans one link's answering from `at`: open, start, every page shown then saved, the check
+    /// page, submit. Pages from `switch_at` on are answered on `second` (a second browser, hours
+    /// later). Returns when the respondent is done.
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &mut self,
+        link: usize,
+        device: usize,
+        mut at: i64,
+        pace: f64,
+        second: Option<(usize, usize)>,
+    ) -> i64 {
+        let n = self.plan.links[link].answers.len();
+        let pages = n.div_ceil(PER_PAGE).max(1);
+        let push = |plan: &mut CampaignPlan, at: i64, device: usize, action: Action| {
+            plan.steps.push(Step {
+                at,
+                link,
+                device,
+                action,
+            })
+        };
+        push(&mut self.plan, at, device, Action::Open);
+        at += self.rng.range(5_000, 90_000);
+        push(&mut self.plan, at, device, Action::Start);
+        let mut dev = device;
+        for p in 1..=pages {
+            if let Some((from, d2)) = second
+                && p == from
+            {
+                dev = d2;
+                at += self.rng.range(2 * HOUR, 6 * HOUR);
+                push(&mut self.plan, at, dev, Action::Open);
+                at += self.rng.range(3_000, 20_000);
+            }
+            at += self.rng.range(500, 2_500);
+            push(&mut self.plan, at, dev, Action::ShowPage(p));
+            let items = n.saturating_sub((p - 1) * PER_PAGE).min(PER_PAGE) as f64;
+            let jitter = 0.7 + self.rng.unit() * 0.6;
+            at += (items * pace * jitter) as i64;
+            push(&mut self.plan, at, dev, Action::SavePage(p));
+        }
+        at += self.rng.range(1_000, 3_000);
+        push(&mut self.plan, at, dev, Action::ShowCheck);
+        at += self.rng.range(5_000, 40_000);
+        push(&mut self.plan, at, dev, Action::Submit);
+        self.plan.links[link].answered = true;
+        at
+    }
+
+    fn add_link(&mut self, unit_id: i64, id: i64, group: &str, answers: Vec<u8>) -> usize {
+        self.plan.links.push(LinkPlan {
+            id,
+            unit_id,
+            group: group.to_string(),
+            answers,
+            interfered: false,
+            answered: false,
+        });
+        self.plan.links.len() - 1
+    }
+
+    fn unit(&mut self, u: &UnitSpec) {
+        self.shape = self.shapes.get(&u.level).cloned().unwrap_or_default();
+        let n = u.links.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = usize::try_from(self.rng.range(0, i as i64 + 1)).unwrap_or(0);
+            order.swap(i, j);
+        }
+        let (kind, share) = u.interference.unwrap_or((Interference::Dictated, 0.0));
+        let bent = ((share.clamp(0.0, 1.0) * n as f64).round() as usize).min(n);
+        let bent: BTreeSet<usize> = order[..bent].iter().copied().collect();
+        if !bent.is_empty() {
+            self.plan.interfering.insert(u.unit_id);
+        }
+        let offices: Vec<u32> = (0..n.div_ceil(OFFICE)).map(|_| self.network()).collect();
+        let office_of = |i: usize| offices[i / OFFICE];
+        // A mail gateway that opens every link as the invitations arrive, in some units.
+        let scanner = (self.rng.unit() < 0.3).then(|| self.network());
+        let mut honest_devices: Vec<usize> = Vec::new();
+        // The interfering side's shared parts.
+        let actor_net = offices.first().copied().unwrap_or(0);
+        let actor = match kind {
+            Interference::OnePerson => self.device(actor_net, false),
+            Interference::OfficerSession => self.device(actor_net, true),
+            _ => 0,
+        };
+        let meeting_net = self.network();
+        let day_one = (self.days - 1).clamp(0, 1);
+        let mut actor_at = self.start + day_one * DAY + 5 * HOUR + self.rng.range(0, HOUR);
+        let meeting_at = self.start + day_one * DAY + 5 * HOUR + self.rng.range(0, 2 * HOUR);
+        let dictated: HashMap<String, Vec<u8>> = u
+            .links
+            .iter()
+            .map(|(_, g)| g.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|g| {
+                let qs = self.questions(&g).to_vec();
+                // The script: the best answer mostly, the second best here and there, so that
+                // it looks natural.
+                let base = qs
+                    .iter()
+                    .map(|o| {
+                        let target = if self.rng.unit() < 0.75 { 1.0 } else { 0.67 };
+                        Self::nearest(o, target)
+                    })
+                    .collect();
+                (g, base)
+            })
+            .collect();
+        for (i, (id, group)) in u.links.iter().enumerate() {
+            if let Some(net) = scanner {
+                let d = self.device(net, false);
+                let at = self.start + self.rng.range(0, MINUTE);
+                // The link about to be added below.
+                let link = self.plan.links.len();
+                self.plan.steps.push(Step {
+                    at,
+                    link,
+                    device: d,
+                    action: Action::Open,
+                });
+            }
+            if bent.contains(&i) {
+                let answers = match kind {
+                    Interference::OnePerson => {
+                        let base = dictated.get(group).cloned().unwrap_or_default();
+                        self.perturb(group, &base, 0.12)
+                    }
+                    Interference::Dictated => {
+                        let base = dictated.get(group).cloned().unwrap_or_default();
+                        self.perturb(group, &base, 0.04)
+                    }
+                    Interference::MeetingRoom => self.honest_answers(group, u.quality + 0.15),
+                    Interference::OfficerSession => self.honest_answers(group, 0.95),
+                };
+                let link = self.add_link(u.unit_id, *id, group, answers);
+                self.plan.links[link].interfered = true;
+                match kind {
+                    Interference::OnePerson | Interference::OfficerSession => {
+                        let pace = 2_500.0 + self.rng.unit() * 2_000.0;
+                        let end = self.answer(link, actor, actor_at, pace, None);
+                        actor_at = end + self.rng.range(30_000, 120_000);
+                    }
+                    Interference::MeetingRoom => {
+                        let d = self.device(meeting_net, false);
+                        let at = meeting_at + self.rng.range(0, 15 * MINUTE);
+                        let pace = (5_500f64.ln() + 0.3 * self.rng.normal()).exp();
+                        self.answer(link, d, at, pace, None);
+                    }
+                    Interference::Dictated => self.honest(link, i, &office_of, &mut honest_devices),
+                }
+                continue;
+            }
+            let answers = if self.rng.unit() < 0.03 {
+                let line = self.honest_answers(group, u.quality);
+                let a = line.first().copied().unwrap_or(0);
+                vec![a; line.len()]
+            } else {
+                self.honest_answers(group, u.quality)
+            };
+            let link = self.add_link(u.unit_id, *id, group, answers);
+            if self.rng.unit() < 0.12 {
+                // Never answers; maybe opens the e-mail.
+                if self.rng.unit() < 0.4 {
+                    let net = self.network();
+                    let d = self.device(net, false);
+                    let day = self.honest_day();
+                    let at = self.moment(day);
+                    self.plan.steps.push(Step {
+                        at,
+                        link,
+                        device: d,
+                        action: Action::Open,
+                    });
+                }
+                continue;
+            }
+            self.honest(link, i, &office_of, &mut honest_devices);
+        }
+    }
+
+    /// An honest respondent: their own browser (now and then a colleague's shared computer, or a
+    /// second device later), at the office or on a phone network, on their own day and pace.
+    fn honest(
+        &mut self,
+        link: usize,
+        i: usize,
+        office_of: &dyn Fn(usize) -> u32,
+        honest_devices: &mut Vec<usize>,
+    ) {
+        let net = if self.rng.unit() < 0.4 {
+            self.network()
+        } else {
+            office_of(i)
+        };
+        // Now and then an officer answers their own link where they are signed in; officers'
+        // browsers are not lent to colleagues.
+        let device = if self.rng.unit() < 0.005 {
+            self.device(net, true)
+        } else if !honest_devices.is_empty() && self.rng.unit() < 0.015 {
+            let k = self.rng.range(0, honest_devices.len() as i64);
+            honest_devices[usize::try_from(k).unwrap_or(0)]
+        } else {
+            let d = self.device(net, false);
+            honest_devices.push(d);
+            d
+        };
+        let second = if self.rng.unit() < 0.08 {
+            let n2 = self.network();
+            Some((2, self.device(n2, false)))
+        } else {
+            None
+        };
+        let day = self.honest_day();
+        let at = self.moment(day);
+        let pace = self.honest_pace();
+        self.answer(link, device, at, pace, second);
+    }
+}
+
+/// Plans a campaign: invitations sent at `start`, answered over `days` days. `shapes` holds each
+/// level's questionnaires.
+pub fn plan(
+    units: &[UnitSpec],
+    shapes: &BTreeMap<String, Shape>,
+    start: i64,
+    days: u32,
+    seed: u64,
+) -> CampaignPlan {
+    let mut p = Planner {
+        rng: Rng(seed),
+        shapes,
+        shape: Shape::default(),
+        start,
+        days: i64::from(days.max(1)),
+        plan: CampaignPlan::default(),
+        networks: 0,
+    };
+    for u in units {
+        p.unit(u);
+    }
+    p.plan.steps.sort_by_key(|s| s.at);
+    p.plan
+}
+
+/// The traces the survey pages would record for the plan's submitted links, without HTTP: what
+/// campaigns of national size are measured with.
+pub fn traces(plan: &CampaignPlan) -> Vec<ResponseTrace> {
+    let mut by_link: HashMap<usize, Vec<(i64, &'static str, i64, usize)>> = HashMap::new();
+    for s in &plan.steps {
+        let (kind, page) = match s.action {
+            Action::Open => (event::OPENED, 0),
+            Action::Start => (event::STARTED, 0),
+            Action::ShowPage(p) => (event::PAGE_SHOWN, p as i64),
+            Action::SavePage(p) => (event::PAGE_SAVED, p as i64),
+            Action::ShowCheck => (event::CHECK_SHOWN, 0),
+            Action::Submit => (event::SUBMITTED, 0),
+        };
+        by_link
+            .entry(s.link)
+            .or_default()
+            .push((s.at, kind, page, s.device));
+    }
+    let mut interner = Interner::default();
+    let mut out = Vec::new();
+    for (i, link) in plan.links.iter().enumerate() {
+        let Some(steps) = by_link.get(&i).filter(|_| link.answered) else {
+            continue;
+        };
+        let names: Vec<(String, String)> = steps
+            .iter()
+            .map(|(_, _, _, d)| {
+                let net = plan.devices.get(*d).map(|x| x.network).unwrap_or(0);
+                (format!("d{d}"), format!("n{net}"))
+            })
+            .collect();
+        let events: Vec<Event<'_>> = steps
+            .iter()
+            .zip(&names)
+            .map(|((at, kind, page, d), (session, network))| Event {
+                at: *at,
+                kind,
+                page: *page,
+                session,
+                network,
+                signed_in: plan.devices.get(*d).is_some_and(|x| x.officer),
+            })
+            .collect();
+        let completed = steps
+            .iter()
+            .filter(|s| s.1 == event::SUBMITTED)
+            .map(|s| s.0)
+            .max()
+            .unwrap_or(0);
+        out.push(ResponseTrace::build(
+            link.id,
+            link.unit_id,
+            &link.group,
+            completed,
+            link.answers.clone(),
+            &events,
+            &mut interner,
+        ));
+    }
+    out
+}
