@@ -34,6 +34,7 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
     let mut imported = imported(db, campaign_id).await?;
     let mut tallies = Tallies::default();
     let mut levels = Vec::new();
+    let cancelled = crate::integrity::cancelled_units(db, campaign_id).await?;
     for (level_code, stored) in criteria_sets::pinned(db, campaign_id).await? {
         let Some(level) = Level::parse(&level_code) else {
             continue;
@@ -55,7 +56,7 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
             .map(|u| UnitInput {
                 code: u.code.clone(),
                 not_ranked: u.not_ranked,
-                survey_cancelled: false,
+                survey_cancelled: cancelled.binary_search(&u.id).is_ok(),
                 scores: scores.remove(&u.id).unwrap_or_default(),
                 survey: tallies.by_unit.remove(&u.id).unwrap_or_default(),
                 imported: imported.remove(&u.id).unwrap_or_default(),

@@ -113,3 +113,47 @@ mod shifted_tests {
         assert!(d >= time::Duration::ZERO && d < time::Duration::minutes(1));
     }
 }
+
+/// Real time with an offset that can be moved to a chosen instant: `serve --demo --simulate` steps
+/// the server through the survey's days while simulated respondents answer. Clones share the offset.
+#[derive(Debug, Clone)]
+pub struct SteerableClock {
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl SteerableClock {
+    pub fn starting_at(start: OffsetDateTime) -> Self {
+        let c = SteerableClock {
+            offset_ms: Arc::new(AtomicI64::new(0)),
+        };
+        c.set_ms(to_ms(start));
+        c
+    }
+
+    /// From now on, time flows from `ms`.
+    pub fn set_ms(&self, ms: i64) {
+        let real = to_ms(OffsetDateTime::now_utc());
+        self.offset_ms.store(ms - real, Ordering::SeqCst);
+    }
+}
+
+impl Clock for SteerableClock {
+    fn now(&self) -> OffsetDateTime {
+        from_ms(to_ms(OffsetDateTime::now_utc()) + self.offset_ms.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod steerable_tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_steered_clock_jumps_and_then_flows() {
+        let c = SteerableClock::starting_at(datetime!(2023-12-10 02:00 UTC));
+        let shared = c.clone();
+        c.set_ms(to_ms(datetime!(2023-12-14 02:00 UTC)));
+        let d = shared.now() - datetime!(2023-12-14 02:00 UTC);
+        assert!(d >= time::Duration::ZERO && d < time::Duration::minutes(1));
+    }
+}

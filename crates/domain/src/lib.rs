@@ -21,7 +21,7 @@ pub mod survey;
 pub mod text;
 pub mod token;
 
-pub use clock::{Clock, FixedClock, ShiftedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ShiftedClock, SteerableClock, SystemClock};
 pub use deadline::DeadlineKind;
 pub use email::Email;
 pub use level::Level;

@@ -7,6 +7,7 @@ pub mod framework_report;
 pub mod integrity_report;
 pub mod mail;
 pub mod questionnaire_report;
+pub mod respondent_sim;
 pub mod serve;
 pub mod settings;
 pub mod simulate;

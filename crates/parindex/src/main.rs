@@ -40,6 +40,11 @@ enum Command {
         /// SIPAS) to a published result.
         #[arg(long, requires = "demo")]
         simulate: bool,
+        /// With --simulate: which units interfere, how and on which share of their links, e.g.
+        /// "HPG=one-person:0.5,DNG=meeting-room:0.6" ("none" for an honest campaign). Ways:
+        /// one-person, dictated, meeting-room, officer-session.
+        #[arg(long, requires = "simulate")]
+        interfere: Option<String>,
         /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
         #[arg(long)]
         now: Option<String>,
@@ -179,6 +184,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         listen: None,
         demo: false,
         simulate: false,
+        interfere: None,
         now: None,
         no_migrate: false,
     }) {
@@ -186,6 +192,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             demo,
             simulate,
+            interfere,
             now,
             no_migrate,
         } => {
@@ -205,6 +212,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Options {
                     demo,
                     simulate,
+                    interference: interfere,
                     migrate: !no_migrate,
                     now,
                 },

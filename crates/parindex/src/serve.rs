@@ -12,6 +12,8 @@ pub struct Options {
     pub demo: bool,
     /// With the demo: run the whole campaign to a published result through the server's own pages.
     pub simulate: bool,
+    /// With the simulation: which units interfere (`CODE=way:share,…`), or the demo's default.
+    pub interference: Option<String>,
     pub migrate: bool,
     /// Run on a simulated clock starting at this instant (demos, training).
     pub now: Option<time::OffsetDateTime>,
@@ -32,9 +34,24 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     if opts.migrate {
         db.migrate().await?;
     }
-    let clock: Arc<dyn Clock> = match opts.now {
-        Some(t) => Arc::new(parindex_domain::ShiftedClock::starting_at(t)),
-        None => Arc::new(parindex_domain::SystemClock),
+    let sim_options = match (opts.demo && opts.simulate, &opts.interference) {
+        (false, _) => None,
+        (true, None) => Some(crate::simulate::Options::default()),
+        (true, Some(spec)) => Some(crate::simulate::Options {
+            interference: crate::simulate::parse_interference(spec)?,
+            ..crate::simulate::Options::default()
+        }),
+    };
+    // The simulation moves the server's clock through the survey's days.
+    let steer = sim_options.as_ref().map(|_| {
+        parindex_domain::SteerableClock::starting_at(
+            opts.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        )
+    });
+    let clock: Arc<dyn Clock> = match (&steer, opts.now) {
+        (Some(c), _) => Arc::new(c.clone()),
+        (None, Some(t)) => Arc::new(parindex_domain::ShiftedClock::starting_at(t)),
+        (None, None) => Arc::new(parindex_domain::SystemClock),
     };
     if opts.demo && crate::demo::seed(&db, clock.now_ms()).await? {
         tracing::info!("demo campaign {} created", crate::demo::DEMO_YEAR);
@@ -58,8 +75,8 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     if opts.demo {
         print_demo_logins();
     }
-    if opts.demo && opts.simulate {
-        spawn_simulation(db.clone(), format!("http://{addr}"), clock.now_ms());
+    if let (Some(o), Some(c)) = (sim_options, steer) {
+        spawn_simulation(db.clone(), format!("http://{addr}"), c, o);
     }
     let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -72,21 +89,43 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
 }
 
 /// The whole demo campaign, run through the server's own pages once it listens.
-fn spawn_simulation(db: Db, base: String, now_ms: i64) {
+fn spawn_simulation(
+    db: Db,
+    base: String,
+    clock: parindex_domain::SteerableClock,
+    opts: crate::simulate::Options,
+) {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         println!(
-            "simulating the 2023 campaign: opening every survey, respondents answering through {base} …"
+            "simulating the 2023 campaign: opening every survey, respondents answering through {base} over {} days …",
+            opts.days
         );
-        match crate::simulate::run(&db, &base, now_ms).await {
-            Ok(s) => println!(
-                "simulation done in {:.1} s: {} of {} respondents answered; results published as version {} at {base}/results/{}",
-                started.elapsed().as_secs_f64(),
-                s.answered,
-                s.invited,
-                s.version,
-                crate::demo::DEMO_YEAR
-            ),
+        let now_ms = clock.now_ms();
+        let steer = clock.clone();
+        let set_time = move |ms: i64| steer.set_ms(ms);
+        match crate::simulate::run(&db, &base, now_ms, &opts, &set_time).await {
+            Ok(s) => {
+                println!(
+                    "interference detection: flagged [{}], interfering [{}]: precision {:.0}%, recall {:.0}%, {} of {} honest units flagged ({} requests, {} server errors)",
+                    s.flagged.join(", "),
+                    s.interfering.join(", "),
+                    s.score.precision() * 100.0,
+                    s.score.recall() * 100.0,
+                    s.score.false_flags,
+                    s.score.units - s.score.interfering,
+                    s.requests,
+                    s.errors
+                );
+                println!(
+                    "simulation done in {:.1} s: {} of {} respondents answered; results published as version {} at {base}/results/{}",
+                    started.elapsed().as_secs_f64(),
+                    s.answered,
+                    s.invited,
+                    s.version,
+                    crate::demo::DEMO_YEAR
+                )
+            }
             Err(e) => eprintln!("simulation failed: {e:#}"),
         }
     });

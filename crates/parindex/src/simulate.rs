@@ -1,39 +1,27 @@
 //! `serve --demo --simulate`: runs the demo campaign to a published result, so a newcomer sees real
 //! results pages within a minute. Every unit's list is accepted and its survey opened; respondents
-//! then answer through the server's own HTTP pages (start, every page, submit), each unit at its own
-//! level of quality; unfinished self-assessments are completed and submitted; provinces get a SIPAS
-//! figure; the index is computed and published as version 1. Every change goes through the same
-//! repositories, and so into the audit log, as the product's own.
+//! then answer through the server's own HTTP pages (open, start, every page, check, submit) over ten
+//! simulated days, as the behaviour model plans them: honest officials at their own pace, day,
+//! browser and network, and chosen units interfering (one person answering many links, dictated
+//! answers, a meeting room, an officer's session). Detection then runs, and the simulation reports
+//! which units were flagged, with precision and recall. Unfinished self-assessments are completed
+//! and submitted; provinces get a SIPAS figure; the index is computed and published as version 1.
+//! Every change goes through the same repositories, and so into the audit log, as the product's own.
 
 use crate::demo::seed_list;
+use crate::respondent_sim::LinkRef;
 use parindex_db::{Ctx, Db, campaigns, criteria_sets, questionnaires, respondents, results};
-use parindex_db::{scoring_inputs, self_assessments, survey, units};
+use parindex_db::{integrity, scoring_inputs, self_assessments, survey, units};
 use parindex_domain::criteria::Method;
+use parindex_domain::integrity::evaluate::Score;
+use parindex_domain::integrity::model::{self, Interference, Rng, Shape, UnitSpec};
+use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::respondents::ListState;
 use parindex_domain::self_assessment::State;
-use parindex_domain::survey::QuestionnaireSet;
 use parindex_domain::{Points, deadline};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-
-/// A small deterministic generator (SplitMix64): the same demo every time.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in [0, 1) with two decimals' worth of steps.
-    fn unit(&mut self) -> f64 {
-        (self.next() % 10_000) as f64 / 10_000.0
-    }
-}
 
 /// How well a unit does, 0.60–0.94, fixed by its code.
 fn quality(code: &str) -> f64 {
@@ -43,40 +31,74 @@ fn quality(code: &str) -> f64 {
     0.60 + (h % 35) as f64 / 100.0
 }
 
-/// The option a respondent picks: "don't know" now and then, else the option nearest to the unit's
-/// quality with some noise.
-fn pick(
-    rng: &mut Rng,
-    set: &QuestionnaireSet,
-    q: &parindex_domain::survey::Question,
-    quality: f64,
-) -> String {
-    let options = set.options(q);
-    if rng.unit() < 0.06
-        && let Some(dk) = options.iter().find(|o| o.dont_know)
-    {
-        return dk.key.clone();
-    }
-    let target = (quality + (rng.unit() - 0.5) * 0.5).clamp(0.0, 1.0);
-    options
-        .iter()
-        .filter_map(|o| {
-            let f: f64 = o.fraction?.to_string().parse().ok()?;
-            Some(((f - target).abs(), o.key.clone()))
+/// Which demo units interfere, how, and on which share of their links, unless told otherwise.
+pub const DEFAULT_INTERFERENCE: &str =
+    "HPG=one-person:0.5,DNG=meeting-room:0.6,BCT=dictated:0.6,AGG=officer-session:0.4";
+
+/// Parses `CODE=way:share,…` (ways: one-person, dictated, meeting-room, officer-session; share 0–1).
+pub fn parse_interference(spec: &str) -> anyhow::Result<Vec<(String, Interference, f64)>> {
+    spec.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "none")
+        .map(|part| {
+            let (code, rest) = part
+                .split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("{part:?}: expected CODE=way:share"))?;
+            let (way, share) = rest.split_once(':').unwrap_or((rest, "0.5"));
+            let kind = Interference::parse(way).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{way:?} is not a way of interfering (one-person, dictated, meeting-room, officer-session)"
+                )
+            })?;
+            let share: f64 = share
+                .parse()
+                .ok()
+                .filter(|x: &f64| (0.0..=1.0).contains(x))
+                .ok_or_else(|| anyhow::anyhow!("{share:?}: the share must be between 0 and 1"))?;
+            Ok((code.trim().to_uppercase(), kind, share))
         })
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|x| x.1)
-        .unwrap_or_default()
+        .collect()
+}
+
+pub struct Options {
+    pub interference: Vec<(String, Interference, f64)>,
+    pub seed: u64,
+    /// Days the respondents answer over.
+    pub days: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            interference: parse_interference(DEFAULT_INTERFERENCE).unwrap_or_default(),
+            seed: 2023,
+            days: 10,
+        }
+    }
 }
 
 pub struct Summary {
     pub invited: usize,
     pub answered: usize,
     pub version: i64,
+    /// Requests made by the simulated browsers, and how many the server failed.
+    pub requests: usize,
+    pub errors: usize,
+    /// Unit codes that interfered, and those detection flagged.
+    pub interfering: Vec<String>,
+    pub flagged: Vec<String>,
+    pub score: Score,
 }
 
 /// Runs the whole demo campaign against the server listening at `base` (e.g. http://127.0.0.1:8080).
-pub async fn run(db: &Db, base: &str, now_ms: i64) -> anyhow::Result<Summary> {
+/// `set_time` moves the server's clock (the respondents answer over simulated days).
+pub async fn run(
+    db: &Db,
+    base: &str,
+    now_ms: i64,
+    opts: &Options,
+    set_time: &(dyn Fn(i64) + Send + Sync),
+) -> anyhow::Result<Summary> {
     let ctx = Ctx::system(now_ms);
     let campaign = campaigns::by_year(db, crate::demo::DEMO_YEAR).await?;
     let c = campaign.id;
@@ -95,8 +117,9 @@ pub async fn run(db: &Db, base: &str, now_ms: i64) -> anyhow::Result<Summary> {
         }
         trees.insert(level, criteria_sets::tree(db, stored.id).await?);
     }
-    let links: Arc<Mutex<Vec<(String, String, f64)>>> = Arc::default();
-    for u in units::list(db, c).await? {
+    let links: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
+    let all_units = units::list(db, c).await?;
+    for u in &all_units {
         // 1. An accepted list for every unit.
         let list = respondents::list(db, u.id).await?;
         if respondents::people(db, u.id).await?.is_empty() {
@@ -129,10 +152,10 @@ pub async fn run(db: &Db, base: &str, now_ms: i64) -> anyhow::Result<Summary> {
         };
         let q = quality(&u.code);
         let sink = links.clone();
-        let level = u.level.clone();
+        let unit_id = u.id;
         let compose = move |m: &survey::MailFor<'_>| {
             if let Ok(mut l) = sink.lock() {
-                l.push((m.token.to_string(), level.clone(), q));
+                l.push((m.token.to_string(), unit_id));
             }
             mail.compose(m)
         };
@@ -161,34 +184,69 @@ pub async fn run(db: &Db, base: &str, now_ms: i64) -> anyhow::Result<Summary> {
             }
         }
     }
-    // 5. Respondents answer through the pages, eight at a time; about one in eight never does.
+    // 5. Respondents answer through the pages over the survey's days, as the model plans.
     let links = links.lock().map(|l| l.clone()).unwrap_or_default();
     let invited = links.len();
-    let mut rng = Rng(2023);
-    let mut jobs = tokio::task::JoinSet::new();
-    let gate = Arc::new(tokio::sync::Semaphore::new(8));
-    for (i, (token, level, q)) in links.into_iter().enumerate() {
-        if rng.unit() < 0.12 {
-            continue;
-        }
-        let Some(set) = sets.get(&level).cloned() else {
+    let mut refs = Vec::new();
+    let mut specs: Vec<UnitSpec> = Vec::new();
+    for (token, unit_id) in links {
+        let Some(view) = survey::by_token(db, &token).await? else {
             continue;
         };
-        let base = base.to_string();
-        let gate = gate.clone();
-        let db = db.clone();
-        let seed = rng.next() ^ i as u64;
-        jobs.spawn(async move {
-            let _turn = gate.acquire().await;
-            answer(&db, &base, &token, &set, q, seed).await
-        });
-    }
-    let mut answered = 0;
-    while let Some(r) = jobs.join_next().await {
-        if matches!(r, Ok(Ok(true))) {
-            answered += 1;
+        let Some(set) = sets.get(&view.unit_level).cloned() else {
+            continue;
+        };
+        let Some(u) = all_units.iter().find(|u| u.id == unit_id) else {
+            continue;
+        };
+        if !specs.iter().any(|s| s.unit_id == unit_id) {
+            specs.push(UnitSpec {
+                unit_id,
+                level: u.level.clone(),
+                links: Vec::new(),
+                quality: quality(&u.code),
+                interference: opts
+                    .interference
+                    .iter()
+                    .find(|i| i.0 == u.code)
+                    .map(|i| (i.1, i.2)),
+            });
         }
+        if let Some(spec) = specs.iter_mut().find(|s| s.unit_id == unit_id) {
+            spec.links
+                .push((refs.len() as i64, view.group_code.clone()));
+        }
+        refs.push(LinkRef { token, set });
     }
+    let shapes: BTreeMap<String, Shape> = sets
+        .iter()
+        .map(|(level, set)| (level.clone(), Shape::from_set(set)))
+        .collect();
+    let plan = model::plan(&specs, &shapes, now_ms, opts.days, opts.seed);
+    let officers: HashMap<i64, (String, String)> = crate::demo::logins()
+        .into_iter()
+        .filter(|l| l.role == "unit_officer")
+        .filter_map(|l| {
+            let u = all_units.iter().find(|u| u.code == l.unit)?;
+            Some((u.id, (l.username, crate::demo::DEMO_PASSWORD.to_string())))
+        })
+        .collect();
+    let done = crate::respondent_sim::execute(&plan, &refs, base, &officers, set_time).await?;
+    // Detection, as the server's scheduler would run it now.
+    let last = plan.steps.last().map(|s| s.at).unwrap_or(now_ms);
+    let ctx = Ctx::system(last + 60_000);
+    set_time(ctx.now_ms);
+    let (_, detection) = integrity::run(db, &ctx, c, RunKind::Manual).await?;
+    let code_of = |id: i64| {
+        all_units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.code.clone())
+            .unwrap_or_default()
+    };
+    let score = Score::of(&plan.interfering, &detection);
+    let interfering = plan.interfering.iter().map(|&id| code_of(id)).collect();
+    let flagged = detection.flagged().map(|u| code_of(u.unit_id)).collect();
     // 6. Computed and published.
     let (_, result) = scoring_inputs::compute_draft(db, &ctx, c).await?;
     let version = results::publish(
@@ -201,8 +259,13 @@ pub async fn run(db: &Db, base: &str, now_ms: i64) -> anyhow::Result<Summary> {
     .await?;
     Ok(Summary {
         invited,
-        answered,
+        answered: done.submitted,
         version,
+        requests: done.requests,
+        errors: done.errors,
+        interfering,
+        flagged,
+        score,
     })
 }
 
@@ -258,46 +321,4 @@ async fn complete_self_assessment(
         self_assessments::transition(db, ctx, campaign_id, unit_id, *f, *t, "").await?;
     }
     Ok(())
-}
-
-/// One respondent: opens the link, starts, answers every page and submits, as a browser would.
-async fn answer(
-    db: &Db,
-    base: &str,
-    token: &str,
-    set: &QuestionnaireSet,
-    quality: f64,
-    seed: u64,
-) -> anyhow::Result<bool> {
-    let Some(view) = survey::by_token(db, token).await? else {
-        return Ok(false);
-    };
-    let Some(qn) = set.for_group(&view.group_code) else {
-        return Ok(false);
-    };
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(format!("Mozilla/5.0 (demo respondent {})", seed % 7))
-        .build()?;
-    let link = format!("{base}/s/{token}");
-    client.get(&link).send().await?;
-    let post = |url: String, form: Vec<(String, String)>| {
-        client.post(url).header("origin", base).form(&form).send()
-    };
-    post(format!("{link}/start"), Vec::new()).await?;
-    let mut rng = Rng(seed);
-    let pages = qn.questions.len().div_ceil(5);
-    for page in 1..=pages {
-        let form: Vec<(String, String)> = qn
-            .questions
-            .iter()
-            .skip((page - 1) * 5)
-            .take(5)
-            .map(|q| (format!("q_{}", q.code), pick(&mut rng, set, q, quality)))
-            .collect();
-        post(format!("{link}/page/{page}"), form).await?;
-    }
-    let done = post(format!("{link}/submit"), Vec::new()).await?;
-    Ok(done.status().is_success())
 }

@@ -352,13 +352,23 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let (server, url, mut lines) = serve_demo(&data, &["--simulate"]);
+    let mut detection = String::new();
     let done = loop {
         let line = lines.next().unwrap().unwrap();
         assert!(!line.contains("simulation failed"), "{line}");
+        if line.starts_with("interference detection") {
+            detection = line.clone();
+        }
         if line.starts_with("simulation done") {
             break line;
         }
     };
+    // The four units the demo makes interfere are flagged, and no honest one.
+    assert!(
+        detection.contains("precision 100%, recall 100%, 0 of 6 honest units flagged"),
+        "{detection}"
+    );
+    assert!(detection.contains(", 0 server errors"), "{detection}");
     assert!(done.contains("published as version 1"), "{done}");
     let answered: usize = done
         .split(": ")

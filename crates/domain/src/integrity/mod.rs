@@ -6,9 +6,11 @@
 //! The behaviour model in [`model`] generates honest and interfering respondents for simulations,
 //! and [`evaluate`] measures how well the flags find the interfering units.
 
+pub mod decision;
 pub mod evaluate;
 pub mod model;
 pub mod risk;
+pub mod schedule;
 pub mod settings;
 pub mod signals;
 pub mod trace;
