@@ -491,3 +491,19 @@ pub async fn tick(db: &Db, ctx: &Ctx) -> DbResult<Vec<RunInfo>> {
     }
     Ok(made)
 }
+
+/// The respondents of a unit's submitted responses, by invitation: name, group and completion time,
+/// for MoHA's examples (never shown to the unit).
+pub async fn example_people(
+    db: &Db,
+    unit_id: i64,
+) -> DbResult<HashMap<i64, (String, String, Option<i64>)>> {
+    let rows: Vec<(i64, String, String, Option<i64>)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT i.id, r.full_name, i.group_code, i.completed_at FROM survey_invitations i \
+         JOIN respondents r ON r.id = i.respondent_id WHERE i.unit_id = $1 AND i.completed_at IS NOT NULL"
+    ).bind(unit_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, group, at)| (id, (name, group, at)))
+        .collect())
+}

@@ -62,6 +62,7 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let files = AppState::local_files(&settings.data_dir.join("files"))?;
     let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
     spawn_housekeeping(db.clone(), clock.clone());
+    spawn_detection(db.clone(), clock.clone());
     let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
     let mailer = crate::mail::worker(&settings, db.clone(), clock.clone())?;
     let mail_task = tokio::spawn(mailer.run(mail_stopped));
@@ -159,6 +160,26 @@ fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
             }
             if let Err(e) = parindex_db::throttle::purge(&db, now - 24 * 3_600_000).await {
                 tracing::warn!(error = %e, "login-failure purge failed");
+            }
+        }
+    });
+}
+
+/// Every minute: interference detection for each campaign where it is due (while surveys are open,
+/// every interval when new responses came in; once more after the answer deadline).
+fn spawn_detection(db: Db, clock: Arc<dyn Clock>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let ctx = parindex_db::Ctx::system(clock.now_ms());
+            match parindex_db::integrity::tick(&db, &ctx).await {
+                Ok(runs) => {
+                    for r in runs {
+                        tracing::info!(kind = %r.kind, responses = r.responses, flagged = r.flagged, duration_ms = r.duration_ms, "interference detection ran");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "interference detection failed"),
             }
         }
     });

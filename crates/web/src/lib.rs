@@ -178,6 +178,31 @@ pub fn route_table() -> RouteTable {
             survey_unit::resend_moha,
         )
         .get(
+            "/admin/campaigns/{campaign}/integrity",
+            MohaStaff,
+            integrity_moha::queue,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/integrity/run",
+            MohaStaff,
+            integrity_moha::run_now,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/integrity/settings",
+            MohaAdmin,
+            integrity_moha::save_settings,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/integrity/unit/{unit}",
+            MohaStaff,
+            integrity_moha::unit,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/integrity/unit/{unit}/decide",
+            MohaStaff,
+            integrity_moha::decide,
+        )
+        .get(
             "/admin/campaigns/{campaign}/results",
             MohaStaff,
             results_moha::show,

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod extensions;
 pub mod focal;
 pub mod home;
+pub mod integrity_moha;
 pub mod lang;
 pub mod layout;
 pub mod login;

@@ -65,6 +65,9 @@ pub struct ProgressPage {
     pub due_reminders: usize,
     pub remind_note: String,
     pub deadline: String,
+    /// MoHA's decision on the unit's survey and its reason (never the evidence).
+    pub decision: Option<String>,
+    pub decision_cancels: bool,
 }
 
 const CHART_HEIGHT: usize = 120;
@@ -210,6 +213,21 @@ async fn progress_page(
     let opened = survey::opened_at(&state.db, unit_id)
         .await?
         .map(|ms| parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(ms)));
+    let decided = parindex_db::integrity::in_force(&state.db, uc.unit.campaign_id, unit_id).await?;
+    let decision = decided.as_ref().map(|d| {
+        lang.t_args(
+            &format!("ig-unit-notice-{}", d.outcome),
+            &[
+                (
+                    "at",
+                    parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(
+                        d.decided_at,
+                    )),
+                ),
+                ("reason", d.reason.clone()),
+            ],
+        )
+    });
     let mut page = Page::new(meta, user, "svp-title");
     page.title = format!("{} · {}", page.t("svp-title"), uc.unit.short_name);
     Ok(ProgressPage {
@@ -238,6 +256,8 @@ async fn progress_page(
             ],
         ),
         deadline,
+        decision,
+        decision_cancels: decided.is_some_and(|d| d.cancels()),
     })
 }
 
