@@ -1012,7 +1012,7 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
         .unwrap();
     click_to_navigate(&b, By::Id("go-integrity")).await;
     assert!(text_of(&b, "#ig-queue").await.contains("Gắn cờ"));
-    click_to_navigate(&b, By::Css(&format!("tr[data-unit='{hpg}'] a"))).await;
+    click_to_navigate(&b, By::Css(format!("tr[data-unit='{hpg}'] a"))).await;
     assert!(text_of(&b, "main").await.contains("Bằng chứng"));
     click_id(&b, "outcome-cancel").await;
     type_into(&b, "reason", "Một người trả lời hộ nhiều phiếu").await;
