@@ -18,36 +18,15 @@ use parindex_db::{Ctx, Db, criteria_sets, questionnaires, results, scoring_input
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::{AnswerKey, Tallies, compute_campaign};
 use parindex_domain::survey::Question;
-use parindex_tests::measure::{ms, peak_mib};
+use parindex_tests::measure::{exec_sql, median, ms, peak_mib};
 use parindex_tests::{Engine, fresh_db};
 use sqlx::Row;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const MINISTRIES: usize = 20;
 const PROVINCES: usize = 63;
 const RESPONDENTS: usize = 60_000;
 const ANSWERS: usize = 30;
-
-async fn exec(db: &Db, sql: String) {
-    let r = match db {
-        Db::Sqlite(p, _) => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(p)
-            .await
-            .map(|_| ()),
-        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(p)
-            .await
-            .map(|_| ()),
-    };
-    if let Err(e) = r {
-        panic!("{e}\nin: {}", sql.chars().take(400).collect::<String>());
-    }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 /// A national campaign on top of the demo one: units, 30-question questionnaires, responses, scores.
 async fn seed(db: &Db) -> i64 {
@@ -78,22 +57,22 @@ async fn seed(db: &Db) -> i64 {
             .unwrap();
         }
     }
-    exec(
+    exec_sql(
         db,
         "CREATE TABLE bench_units (n BIGINT, unit_id BIGINT, level TEXT)".into(),
     )
     .await;
-    exec(
+    exec_sql(
         db,
         "CREATE TABLE bench_groups (level TEXT, n BIGINT, code TEXT, size BIGINT)".into(),
     )
     .await;
-    exec(
+    exec_sql(
         db,
         "CREATE TABLE bench_questions (group_code TEXT, n BIGINT, code TEXT)".into(),
     )
     .await;
-    exec(
+    exec_sql(
         db,
         "CREATE TABLE bench_leaves (level TEXT, code TEXT, score TEXT)".into(),
     )
@@ -105,7 +84,7 @@ async fn seed(db: &Db) -> i64 {
         .enumerate()
         .map(|(i, u)| format!("({i}, {}, '{}')", u.id, u.level))
         .collect();
-    exec(
+    exec_sql(
         db,
         format!("INSERT INTO bench_units VALUES {}", rows.join(",")),
     )
@@ -131,7 +110,7 @@ async fn seed(db: &Db) -> i64 {
                     options: Vec::new(),
                 })
                 .collect();
-            exec(
+            exec_sql(
                 db,
                 format!(
                     "INSERT INTO bench_groups VALUES ('{level}', {g}, '{}', {groups})",
@@ -144,7 +123,7 @@ async fn seed(db: &Db) -> i64 {
                 let qs: Vec<String> = (0..ANSWERS)
                     .map(|k| format!("('{}', {k}, 'B{k:02}')", qn.group))
                     .collect();
-                exec(
+                exec_sql(
                     db,
                     format!("INSERT INTO bench_questions VALUES {}", qs.join(",")),
                 )
@@ -161,7 +140,7 @@ async fn seed(db: &Db) -> i64 {
                 format!("('{level}', '{}', '{}')", l.code, score.round_dp(2))
             })
             .collect();
-        exec(
+        exec_sql(
             db,
             format!("INSERT INTO bench_leaves VALUES {}", leaves.join(",")),
         )
@@ -173,14 +152,14 @@ async fn seed(db: &Db) -> i64 {
             .map(|l| l.code.clone())
             .collect();
         for code in imported {
-            exec(db, format!(
+            exec_sql(db, format!(
                 "INSERT INTO imported_figures (campaign_id, unit_id, leaf_code, value, source, updated_at) \
                  SELECT {c}, unit_id, '{code}', CAST(80 + n % 15 AS TEXT), 'SIPAS', 0 FROM bench_units WHERE level = '{level}'"
             )).await;
         }
     }
     let t = Instant::now();
-    exec(db, format!(
+    exec_sql(db, format!(
         "WITH RECURSIVE seq(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM seq WHERE x < {}) \
          INSERT INTO respondents (unit_id, full_name, position, organisation, group_code, email, search_key, created_at, updated_at) \
          SELECT u.unit_id, 'Người Trả Lời', 'Lãnh đạo', 'Sở', g.code, 'r' || CAST(x AS TEXT) || '@bench.gov.vn', 'nguoi tra loi', 0, 0 \
@@ -188,19 +167,19 @@ async fn seed(db: &Db) -> i64 {
          JOIN bench_groups g ON g.level = u.level AND g.n = (x / {}) % g.size",
         RESPONDENTS - 1, MINISTRIES + PROVINCES, MINISTRIES + PROVINCES
     )).await;
-    exec(db, format!(
+    exec_sql(db, format!(
         "INSERT INTO survey_invitations (campaign_id, unit_id, respondent_id, group_code, email, delivery, invited_at, last_mailed_at, completed_at) \
          SELECT {c}, unit_id, id, group_code, email, 'sent', 0, 0, 1 FROM respondents WHERE email LIKE '%@bench.gov.vn'"
     )).await;
-    exec(db, format!(
+    exec_sql(db, format!(
         "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
          SELECT i.id, q.code, substr('ABCDEAABBC', CAST((i.id * 7 + q.n * 13) % 10 AS INTEGER) + 1, 1), 0 \
          FROM survey_invitations i JOIN bench_questions q ON q.group_code = i.group_code WHERE i.campaign_id = {c}"
     )).await;
-    exec(db, "INSERT INTO self_scores (unit_id, leaf_code, score, explanation, updated_at, updated_by) \
+    exec_sql(db, "INSERT INTO self_scores (unit_id, leaf_code, score, explanation, updated_at, updated_by) \
          SELECT u.unit_id, l.code, l.score, '', 0, 0 FROM bench_units u JOIN bench_leaves l ON l.level = u.level \
          WHERE 1 = 1 ON CONFLICT DO NOTHING".into()).await;
-    exec(db, "INSERT INTO self_assessments (unit_id, state, updated_at) SELECT unit_id, 'submitted', 0 FROM bench_units \
+    exec_sql(db, "INSERT INTO self_assessments (unit_id, state, updated_at) SELECT unit_id, 'submitted', 0 FROM bench_units \
          WHERE 1 = 1 ON CONFLICT (unit_id) DO UPDATE SET state = 'submitted'".into()).await;
     if let Db::Postgres(p) = db {
         sqlx::query("ANALYZE").execute(p).await.unwrap();

@@ -23,26 +23,10 @@ use parindex_domain::integrity::model::{Action, CampaignPlan};
 use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::integrity::{IntegritySettings, detect, model};
 use parindex_domain::survey::paradata::event;
-use parindex_tests::measure::ms;
+use parindex_tests::measure::{exec_sql, median, ms};
 use parindex_tests::{Engine, fresh_db};
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
-
-async fn exec(db: &Db, sql: String) {
-    let r = match db {
-        Db::Sqlite(p, _) => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(p)
-            .await
-            .map(|_| ()),
-        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(p)
-            .await
-            .map(|_| ()),
-    };
-    if let Err(e) = r {
-        panic!("{e}\nin: {}", sql.chars().take(300).collect::<String>());
-    }
-}
+use std::time::Instant;
 
 /// Inserts `rows` (already formatted tuples) into `table (cols)` in batches.
 async fn insert(db: &Db, table: &str, cols: &str, rows: &[String]) {
@@ -52,7 +36,7 @@ async fn insert(db: &Db, table: &str, cols: &str, rows: &[String]) {
         _ => "",
     };
     for chunk in rows.chunks(2_000) {
-        exec(
+        exec_sql(
             db,
             format!(
                 "INSERT INTO {table} ({cols}){overriding} VALUES {}",
@@ -186,7 +170,7 @@ async fn store_plan(db: &Db, sc: &Scenario, plan: &CampaignPlan) -> i64 {
         &paradata,
     )
     .await;
-    exec(db, format!("INSERT INTO survey_units (unit_id, campaign_id, opened_at) SELECT id, {c}, 0 FROM units WHERE campaign_id = {c} AND code LIKE 'IG%'")).await;
+    exec_sql(db, format!("INSERT INTO survey_units (unit_id, campaign_id, opened_at) SELECT id, {c}, 0 FROM units WHERE campaign_id = {c} AND code LIKE 'IG%'")).await;
     c
 }
 
@@ -212,11 +196,6 @@ async fn database_path(engine: Engine, sc: &Scenario, plan: &CampaignPlan) {
         ms(median(runs)),
         stored.as_secs_f64()
     );
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 #[tokio::main]

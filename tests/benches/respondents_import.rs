@@ -9,17 +9,13 @@
 
 use parindex_domain::respondents::{GroupSet, check};
 use parindex_import::{respondent_rows, table};
+use parindex_tests::measure::median;
 use parindex_tests::{Engine, spawn_app};
 use std::time::{Duration, Instant};
 
 const XLSX: &[u8] = include_bytes!("../fixtures/respondents/large.xlsx");
 const CSV: &[u8] = include_bytes!("../fixtures/respondents/large.csv");
 const RUNS: usize = 7;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)

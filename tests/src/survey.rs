@@ -130,3 +130,20 @@ pub async fn answer_all(
     }
     app.post(&r, &format!("{link}/submit"), &[]).await.status()
 }
+
+/// Runs the demo simulation (what `serve --demo --simulate` runs, four units interfering) against
+/// the test app through its pages, moving the app's clock through the survey days.
+pub async fn simulate_demo(app: &TestApp) -> parindex::simulate::Summary {
+    let clock = app.clock.clone();
+    let set_time = move |ms: i64| clock.set(parindex_domain::clock::from_ms(ms));
+    let now = parindex_domain::Clock::now_ms(&app.clock);
+    parindex::simulate::run(
+        &app.db,
+        &app.base,
+        now,
+        &parindex::simulate::Options::default(),
+        &set_time,
+    )
+    .await
+    .unwrap()
+}

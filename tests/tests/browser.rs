@@ -990,18 +990,7 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
     let _one = SERIAL.lock().await;
     let app = spawn_app(Engine::Sqlite).await;
     let cid = app.campaign_id().await;
-    let clock = app.clock.clone();
-    let set_time = move |ms: i64| clock.set(parindex_domain::clock::from_ms(ms));
-    let now = parindex_domain::Clock::now_ms(&app.clock);
-    let s = parindex::simulate::run(
-        &app.db,
-        &app.base,
-        now,
-        &parindex::simulate::Options::default(),
-        &set_time,
-    )
-    .await
-    .unwrap();
+    let s = parindex_tests::survey::simulate_demo(&app).await;
     assert!(s.flagged.contains(&"HPG".to_string()), "{:?}", s.flagged);
     let hpg = app.unit_id("HPG").await;
     let d = start_driver().await;

@@ -6,23 +6,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use parindex::simulate::{self, Options};
 use parindex_db::{Ctx, audit, integrity, outbox, scoring_inputs};
-use parindex_domain::clock::from_ms;
 use parindex_domain::criteria::Method;
 use parindex_domain::integrity::schedule::RunKind;
 use parindex_tests::app::location;
+use parindex_tests::survey::simulate_demo;
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
-
-async fn simulate_campaign(app: &TestApp) -> simulate::Summary {
-    let clock = app.clock.clone();
-    let set_time = move |ms: i64| clock.set(from_ms(ms));
-    let now = parindex_domain::Clock::now_ms(&app.clock);
-    simulate::run(&app.db, &app.base, now, &Options::default(), &set_time)
-        .await
-        .unwrap()
-}
 
 async fn text(r: reqwest::Response) -> String {
     r.text().await.unwrap()
@@ -50,7 +40,7 @@ async fn survey_points(app: &TestApp, c: i64, code: &str) -> (bool, rust_decimal
 async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     let app = spawn_app(engine).await;
     let c = app.campaign_id().await;
-    let s = simulate_campaign(&app).await;
+    let s = simulate_demo(&app).await;
     assert_eq!(s.errors, 0, "server errors during the simulation");
     assert!(s.answered > 200, "{}", s.answered);
     let mut flagged = s.flagged.clone();
@@ -252,7 +242,7 @@ async fn detection_is_scheduled_while_open_and_at_the_close(engine: Engine) {
             .is_empty(),
         "no survey open"
     );
-    simulate_campaign(&app).await;
+    simulate_demo(&app).await;
     // The simulation's own pass was manual; new responses since? none, so nothing is due.
     app.clock.advance(time::Duration::minutes(20));
     assert!(

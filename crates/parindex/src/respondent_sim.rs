@@ -6,7 +6,7 @@
 
 use parindex_domain::integrity::model::{Action, CampaignPlan};
 use parindex_domain::survey::QuestionnaireSet;
-use parindex_domain::survey::answering::PER_PAGE;
+use parindex_domain::survey::answering;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -127,15 +127,14 @@ fn page_form(
     let Some(qn) = set.for_group(group) else {
         return Vec::new();
     };
-    qn.questions
+    let range = answering::page_range(qn.questions.len(), page);
+    answering::page(qn, page)
         .iter()
-        .enumerate()
-        .skip((page - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .filter_map(|(i, q)| {
+        .zip(range)
+        .filter_map(|(q, i)| {
             let pos = usize::from(*answers.get(i)?);
             let o = set.options(q).get(pos)?;
-            Some((format!("q_{}", q.code), o.key.clone()))
+            Some((answering::field_name(&q.code), o.key.clone()))
         })
         .collect()
 }

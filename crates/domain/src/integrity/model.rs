@@ -5,7 +5,7 @@
 
 use super::trace::{Event, Interner, ResponseTrace};
 use crate::survey::QuestionnaireSet;
-use crate::survey::answering::PER_PAGE;
+use crate::survey::answering::{PER_PAGE, page_range};
 use crate::survey::paradata::event;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -285,7 +285,6 @@ impl Planner<'_> {
     /// Plans one link's answering from `at`: open, start, every page shown then saved, the check
     /// page, submit. Pages from `switch_at` on are answered on `second` (a second browser, hours
     /// later). Returns when the respondent is done.
-    #[allow(clippy::too_many_arguments)]
     fn answer(
         &mut self,
         link: usize,
@@ -319,7 +318,7 @@ impl Planner<'_> {
             }
             at += self.rng.range(500, 2_500);
             push(&mut self.plan, at, dev, Action::ShowPage(p));
-            let items = n.saturating_sub((p - 1) * PER_PAGE).min(PER_PAGE) as f64;
+            let items = page_range(n, p).len() as f64;
             let jitter = 0.7 + self.rng.unit() * 0.6;
             at += (items * pace * jitter) as i64;
             push(&mut self.plan, at, dev, Action::SavePage(p));

@@ -9,7 +9,7 @@ use super::settings::IntegritySettings;
 use super::signals::{self, Flags, Signal};
 use super::trace::ResponseTrace;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Examples kept per signal.
 pub const EXAMPLES: usize = 5;
@@ -74,8 +74,8 @@ struct UnitCounts {
     unit_id: i64,
     responses: usize,
     counts: BTreeMap<Signal, (u32, Vec<i64>)>,
-    largest: std::collections::HashMap<Signal, u32>,
-    expected: std::collections::HashMap<Signal, f64>,
+    largest: HashMap<Signal, u32>,
+    expected: HashMap<Signal, f64>,
     seconds_per_item: f64,
 }
 
@@ -91,17 +91,13 @@ pub fn detect(traces: &[ResponseTrace], s: &IntegritySettings) -> Detection {
         .map(|(unit_id, mut rs)| {
             rs.sort_by_key(|t| t.invitation_id);
             let found = signals::unit_flags(&rs, &stats, s);
-            let mut rates: Vec<f64> = rs
-                .iter()
-                .filter_map(|t| signals::pace(t, s.speed_ms_per_item).map(|p| p.0))
-                .collect();
             UnitCounts {
                 unit_id,
                 responses: rs.len(),
                 counts: count(&rs, &found.flags),
                 largest: found.largest,
                 expected: found.expected,
-                seconds_per_item: signals::median(&mut rates) / 1000.0,
+                seconds_per_item: found.median_ms_per_item / 1000.0,
             }
         })
         .collect();
@@ -117,11 +113,7 @@ pub fn detect(traces: &[ResponseTrace], s: &IntegritySettings) -> Detection {
         let mad = signals::median(&mut dev);
         spread.insert(sig, (med, (1.4826 * mad).max(sig.rule().floor)));
     }
-    let mut all: Vec<f64> = traces
-        .iter()
-        .filter_map(|t| signals::pace(t, s.speed_ms_per_item).map(|p| p.0))
-        .collect();
-    let campaign_seconds = round2(signals::median(&mut all) / 1000.0);
+    let campaign_seconds = round2(stats.overall_ms_per_item / 1000.0);
     let mut out: Vec<UnitAssessment> = units
         .into_iter()
         .map(|u| assess(u, &spread, s, campaign_seconds))

@@ -109,6 +109,8 @@ impl Flags {
 pub struct CampaignStats {
     /// The median milliseconds per question, by respondent group.
     pub median_ms_per_item: HashMap<String, f64>,
+    /// ... and over every response.
+    pub overall_ms_per_item: f64,
 }
 
 /// Milliseconds per question over the pages whose time is known, and the count of pages answered
@@ -135,12 +137,15 @@ pub fn pace(t: &ResponseTrace, floor_ms: u32) -> Option<(f64, usize, usize)> {
 
 pub fn campaign_stats(traces: &[ResponseTrace], s: &IntegritySettings) -> CampaignStats {
     let mut by_group: HashMap<&str, Vec<f64>> = HashMap::new();
+    let mut all = Vec::with_capacity(traces.len());
     for t in traces {
         if let Some((rate, _, _)) = pace(t, s.speed_ms_per_item) {
             by_group.entry(t.group.as_str()).or_default().push(rate);
+            all.push(rate);
         }
     }
     CampaignStats {
+        overall_ms_per_item: median(&mut all),
         median_ms_per_item: by_group
             .into_iter()
             .map(|(g, mut v)| (g.to_string(), median(&mut v)))
@@ -172,6 +177,8 @@ pub struct UnitSignals {
     /// Per signal, how many responses would show it by chance given the unit's own answer mix
     /// (for twins: the same answers shuffled between respondents, question by question).
     pub expected: HashMap<Signal, f64>,
+    /// The unit's median milliseconds per question.
+    pub median_ms_per_item: f64,
 }
 
 pub fn unit_flags(
@@ -187,8 +194,10 @@ pub fn unit_flags(
         *e = (*e).max(u32::try_from(size).unwrap_or(u32::MAX));
     };
     // Speeding, straight-lining, officer sessions, many devices: one response at a time.
+    let mut rates = Vec::with_capacity(n);
     for (i, t) in unit.iter().enumerate() {
         if let Some((rate, known, fast)) = pace(t, s.speed_ms_per_item) {
+            rates.push(rate);
             let median = stats
                 .median_ms_per_item
                 .get(&t.group)
@@ -304,6 +313,7 @@ pub fn unit_flags(
         flags,
         largest,
         expected,
+        median_ms_per_item: median(&mut rates),
     }
 }
 

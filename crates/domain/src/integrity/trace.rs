@@ -1,7 +1,7 @@
 //! One submitted response as the checks see it, built from the paradata the survey pages record
 //! (salted hashes only) and the answers, each as the position of the chosen option.
 
-use crate::survey::answering::PER_PAGE;
+use crate::survey::answering::{PER_PAGE, page_range};
 use crate::survey::paradata::event;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -118,9 +118,8 @@ impl ResponseTrace {
         }
     }
 
-    /// The number of questions on each page, in page order.
+    /// The number of questions on page `page` (0-based, as `page_ms` is indexed).
     pub fn items_on(&self, page: usize) -> usize {
-        let n = self.answers.len();
-        n.saturating_sub(page * PER_PAGE).min(PER_PAGE)
+        page_range(self.answers.len(), page + 1).len()
     }
 }

@@ -12,14 +12,18 @@ pub fn page_count(qn: &Questionnaire) -> usize {
     qn.questions.len().div_ceil(PER_PAGE).max(1)
 }
 
+/// The positions of page `n`'s questions (1-based) among `questions`; empty outside the range.
+pub fn page_range(questions: usize, n: usize) -> std::ops::Range<usize> {
+    let start = n.saturating_sub(1).saturating_mul(PER_PAGE);
+    if n == 0 || start >= questions {
+        return 0..0;
+    }
+    start..(start + PER_PAGE).min(questions)
+}
+
 /// The questions of page `n` (1-based); empty outside the range.
 pub fn page(qn: &Questionnaire, n: usize) -> &[Question] {
-    let start = n.saturating_sub(1).saturating_mul(PER_PAGE);
-    if n == 0 || start >= qn.questions.len() {
-        return &[];
-    }
-    let end = (start + PER_PAGE).min(qn.questions.len());
-    &qn.questions[start..end]
+    &qn.questions[page_range(qn.questions.len(), n)]
 }
 
 /// The page (1-based) a question is on.

@@ -25,12 +25,7 @@ use parindex_domain::integrity::{Finding, IntegritySettings, UnitAssessment};
 use std::collections::HashMap;
 
 fn num(lang: Lang, x: f64) -> String {
-    let s = format!("{x:.2}");
-    if lang == Lang::Vi {
-        s.replace('.', ",")
-    } else {
-        s
-    }
+    lang.decimal(&format!("{x:.2}"))
 }
 
 fn pct(x: f64) -> String {
@@ -52,7 +47,8 @@ pub struct QueueRow {
 }
 
 pub struct RunView {
-    pub at: String,
+    /// Milliseconds; the template shows it with `page.instant`.
+    pub at: i64,
     pub kind: String,
     pub responses: i64,
     pub units: i64,
@@ -62,7 +58,7 @@ pub struct RunView {
 
 fn run_view(lang: Lang, r: &RunInfo) -> RunView {
     RunView {
-        at: parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(r.ran_at)),
+        at: r.ran_at,
         kind: lang.t(&format!("ig-run-{}", r.kind)),
         responses: r.responses,
         units: r.units,
@@ -71,22 +67,35 @@ fn run_view(lang: Lang, r: &RunInfo) -> RunView {
     }
 }
 
+/// The thresholds MoHA sets on the review page, in form order (fields of [`IntegritySettings`]).
+const FIELDS: [&str; 10] = [
+    "flag_risk",
+    "min_responses",
+    "speed_ms_per_item",
+    "burst_minutes",
+    "burst_min",
+    "network_minutes",
+    "network_min",
+    "twin_agreement",
+    "many_devices",
+    "interval_minutes",
+];
+
 /// The threshold fields in form order, with their shown values.
 pub type SettingsView = Vec<(&'static str, String)>;
 
 fn settings_view(lang: Lang, s: &IntegritySettings) -> SettingsView {
-    vec![
-        ("flag_risk", num(lang, s.flag_risk)),
-        ("min_responses", s.min_responses.to_string()),
-        ("speed_ms_per_item", s.speed_ms_per_item.to_string()),
-        ("burst_minutes", s.burst_minutes.to_string()),
-        ("burst_min", s.burst_min.to_string()),
-        ("network_minutes", s.network_minutes.to_string()),
-        ("network_min", s.network_min.to_string()),
-        ("twin_agreement", num(lang, s.twin_agreement)),
-        ("many_devices", s.many_devices.to_string()),
-        ("interval_minutes", s.interval_minutes.to_string()),
-    ]
+    let v = serde_json::to_value(s).unwrap_or_default();
+    FIELDS
+        .iter()
+        .map(|&f| {
+            let shown = match &v[f] {
+                serde_json::Value::Number(n) if n.is_f64() => num(lang, n.as_f64().unwrap_or(0.0)),
+                other => other.to_string(),
+            };
+            (f, shown)
+        })
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -191,42 +200,28 @@ pub async fn run_now(
     .into_response())
 }
 
-#[derive(Debug, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct SettingsForm {
-    pub flag_risk: String,
-    pub min_responses: String,
-    pub speed_ms_per_item: String,
-    pub burst_minutes: String,
-    pub burst_min: String,
-    pub network_minutes: String,
-    pub network_min: String,
-    pub twin_agreement: String,
-    pub many_devices: String,
-    pub interval_minutes: String,
-}
-
-/// Reads the form (either decimal mark); the field of the first bad value on failure.
-fn parse_settings(f: &SettingsForm) -> Result<IntegritySettings, &'static str> {
-    fn dec(v: &str, field: &'static str) -> Result<f64, &'static str> {
-        v.trim().replace(',', ".").parse().map_err(|_| field)
+/// Reads the form over the stored settings (either decimal mark; whole numbers where the setting is
+/// one); the field of the first bad value on failure.
+fn parse_settings(
+    current: &IntegritySettings,
+    form: &HashMap<String, String>,
+) -> Result<IntegritySettings, &'static str> {
+    let mut v = serde_json::to_value(current).map_err(|_| FIELDS[0])?;
+    for f in FIELDS {
+        let text = form
+            .get(f)
+            .map(|t| t.trim().replace(',', "."))
+            .unwrap_or_default();
+        let value = if v[f].is_f64() {
+            text.parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+        } else {
+            text.parse::<u32>().ok().map(serde_json::Number::from)
+        };
+        v[f] = serde_json::Value::Number(value.ok_or(f)?);
     }
-    fn int(v: &str, field: &'static str) -> Result<u32, &'static str> {
-        v.trim().parse().map_err(|_| field)
-    }
-    let s = IntegritySettings {
-        flag_risk: dec(&f.flag_risk, "flag_risk")?,
-        min_responses: int(&f.min_responses, "min_responses")?,
-        speed_ms_per_item: int(&f.speed_ms_per_item, "speed_ms_per_item")?,
-        burst_minutes: int(&f.burst_minutes, "burst_minutes")?,
-        burst_min: int(&f.burst_min, "burst_min")?,
-        network_minutes: int(&f.network_minutes, "network_minutes")?,
-        network_min: int(&f.network_min, "network_min")?,
-        twin_agreement: dec(&f.twin_agreement, "twin_agreement")?,
-        many_devices: int(&f.many_devices, "many_devices")?,
-        interval_minutes: int(&f.interval_minutes, "interval_minutes")?,
-        ..IntegritySettings::default()
-    };
+    let s: IntegritySettings = serde_json::from_value(v).map_err(|_| FIELDS[0])?;
     s.check().map_err(|e| e.field)?;
     Ok(s)
 }
@@ -236,10 +231,11 @@ pub async fn save_settings(
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
     Path(campaign_id): Path<i64>,
-    Form(f): Form<SettingsForm>,
+    Form(f): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
-    match parse_settings(&f) {
+    let current = integrity::settings(&state.db, campaign_id).await?;
+    match parse_settings(&current, &f) {
         Ok(s) => {
             let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
             integrity::set_settings(&state.db, &ctx, campaign_id, &s).await?;
@@ -250,18 +246,10 @@ pub async fn save_settings(
         }
         Err(field) => {
             let mut p = queue_page(&state, &meta, &admin, campaign_id).await?;
-            p.settings = vec![
-                ("flag_risk", f.flag_risk.clone()),
-                ("min_responses", f.min_responses.clone()),
-                ("speed_ms_per_item", f.speed_ms_per_item.clone()),
-                ("burst_minutes", f.burst_minutes.clone()),
-                ("burst_min", f.burst_min.clone()),
-                ("network_minutes", f.network_minutes.clone()),
-                ("network_min", f.network_min.clone()),
-                ("twin_agreement", f.twin_agreement.clone()),
-                ("many_devices", f.many_devices.clone()),
-                ("interval_minutes", f.interval_minutes.clone()),
-            ];
+            p.settings = FIELDS
+                .iter()
+                .map(|&k| (k, f.get(k).cloned().unwrap_or_default()))
+                .collect();
             p.page.error(field, "ig-err-setting");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
@@ -271,7 +259,8 @@ pub async fn save_settings(
 pub struct ExampleView {
     pub name: String,
     pub group: String,
-    pub completed: String,
+    /// Milliseconds, if submitted; shown with `page.instant`.
+    pub completed: Option<i64>,
 }
 
 pub struct FindingView {
@@ -288,7 +277,8 @@ pub struct DecisionView {
     pub reason: String,
     pub responsible: String,
     pub reviewer: String,
-    pub at: String,
+    /// Milliseconds; shown with `page.instant`.
+    pub at: i64,
     pub evidence_sha256: String,
 }
 
@@ -360,14 +350,7 @@ async fn unit_page(
                         .map(|p| ExampleView {
                             name: p.0.clone(),
                             group: p.1.clone(),
-                            completed: p
-                                .2
-                                .map(|ms| {
-                                    parindex_domain::deadline::display_instant(
-                                        parindex_domain::clock::from_ms(ms),
-                                    )
-                                })
-                                .unwrap_or_default(),
+                            completed: p.2,
                         })
                         .collect(),
                 })
@@ -383,9 +366,7 @@ async fn unit_page(
             reason: d.reason.clone(),
             responsible: d.responsible.clone(),
             reviewer: d.reviewer.clone(),
-            at: parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(
-                d.decided_at,
-            )),
+            at: d.decided_at,
             evidence_sha256: d.evidence_sha256.chars().take(16).collect(),
         })
         .collect();
