@@ -428,8 +428,10 @@ pub async fn in_force(db: &Db, campaign_id: i64, unit_id: i64) -> DbResult<Optio
         "SELECT {DECISION_COLS} FROM integrity_decisions WHERE campaign_id = $1 AND unit_id = $2 \
          ORDER BY id DESC LIMIT 1"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(campaign_id).bind(unit_id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(campaign_id).bind(unit_id).fetch_optional(p).await)?,
+    )
 }
 
 /// The decision in force on every unit that has one.
