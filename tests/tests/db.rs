@@ -695,3 +695,47 @@ mod criteria_sets_suite {
         a_tampered_stored_set_is_refused
     );
 }
+
+/// With several app servers on one PostgreSQL, scheduled work runs on one at a time: a second
+/// server that ticks meanwhile skips it, and runs it once the first is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_scheduled_work_runs_on_one_server_at_a_time() {
+    use parindex_db::exclusive;
+    let first = fresh_db(Engine::Postgres).await;
+    let second = parindex_db::Db::connect(&first.url).await.unwrap();
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (finish_tx, finish_rx) = tokio::sync::oneshot::channel::<()>();
+    let db1 = first.db.clone();
+    let long = tokio::spawn(async move {
+        exclusive::run(&db1, exclusive::DETECTION, async {
+            started_tx.send(()).unwrap();
+            finish_rx.await.unwrap();
+            Ok(1)
+        })
+        .await
+        .unwrap()
+    });
+    started_rx.await.unwrap();
+    let skipped = exclusive::run(&second, exclusive::DETECTION, async { Ok(2) })
+        .await
+        .unwrap();
+    assert_eq!(skipped, None, "the other server skips while the work runs");
+    let other_key = exclusive::run(&second, exclusive::DETECTION + 1, async { Ok(3) })
+        .await
+        .unwrap();
+    assert_eq!(other_key, Some(3), "other work is not held up");
+    finish_tx.send(()).unwrap();
+    assert_eq!(long.await.unwrap(), Some(1));
+    let after = exclusive::run(&second, exclusive::DETECTION, async { Ok(4) })
+        .await
+        .unwrap();
+    assert_eq!(after, Some(4), "free again once the first is done");
+    // SQLite serves one app server: the work always runs.
+    let lite = fresh_db(Engine::Sqlite).await;
+    assert_eq!(
+        exclusive::run(&lite, exclusive::DETECTION, async { Ok(5) })
+            .await
+            .unwrap(),
+        Some(5)
+    );
+}

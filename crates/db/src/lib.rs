@@ -17,6 +17,7 @@ pub mod ctx;
 pub mod deadlines;
 pub mod error;
 pub mod evidence;
+pub mod exclusive;
 pub mod integrity;
 pub mod outbox;
 pub mod pool;
