@@ -98,6 +98,17 @@ pub async fn claim(
     Ok(rows)
 }
 
+/// Releases the leases `owner` holds on messages not yet sent: a server that restarts under the same
+/// name takes its unfinished claims back at once. Only safe while no other process runs under that
+/// name, which holds when the name includes an address the server has bound. Returns how many.
+pub async fn release_own(db: &Db, owner: &str) -> DbResult<u64> {
+    let n = on_pool!(db, p => sqlx::query(
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL \
+         WHERE lease_owner = $1 AND state = 'queued'"
+    ).bind(owner).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(n)
+}
+
 /// Records how each claimed message ended, in one transaction. A message whose lease this worker no
 /// longer holds is left alone. The invitation's delivery status follows its newest message only.
 pub async fn record(

@@ -1,5 +1,6 @@
 //! The outbox worker: claims a batch of due messages under a lease, sends them a few at a time,
-//! records every outcome in one transaction, and goes round again. Several workers (one per app
+//! records each outcome as soon as its send ends, and goes round again. A restarted server takes
+//! back its own unfinished claims at once. Several workers (one per app
 //! server) can share one PostgreSQL outbox; none sends a message another holds. Time comes from the
 //! injected clock, so tests drive retries by moving the clock, not by waiting.
 
@@ -112,34 +113,53 @@ impl Worker {
             let from = self.from.clone();
             let gate = gate.clone();
             tasks.spawn(async move {
-                let _permit = gate.acquire_owned().await;
+                // The permit is held until the outcome is recorded (it travels with the result), so
+                // no more than `concurrency` messages are ever sent but not yet recorded.
+                let permit = gate.acquire_owned().await;
                 let attempt = transport.send(&from, &m, now).await;
-                (m, attempt)
+                (m, attempt, permit)
             });
         }
-        let mut outcomes = Vec::with_capacity(round.claimed);
+        // Each outcome is recorded as soon as its send ends, together with any others that ended
+        // meanwhile: a crash then leaves unrecorded only the messages that were in flight (at most
+        // `concurrency`), not the whole batch. A message the relay accepted just before a crash is
+        // sent again after it, with the same Message-ID; SMTP offers no way to close that window.
         while let Some(joined) = tasks.join_next().await {
-            let Ok((m, attempt)) = joined else {
-                continue;
-            };
-            let next = self
-                .settings
-                .retry
-                .next(m.attempts, attempt, self.clock.now_ms());
-            match &next {
-                Next::Sent => round.sent += 1,
-                Next::RetryAt { error, .. } => {
-                    round.retried += 1;
-                    tracing::warn!(outbox_id = m.id, %error, "e-mail will be retried");
-                }
-                Next::Failed { error } => {
-                    round.failed += 1;
-                    tracing::warn!(outbox_id = m.id, %error, "e-mail failed");
-                }
+            let mut ended = vec![joined];
+            while let Some(more) = tasks.try_join_next() {
+                ended.push(more);
             }
-            outcomes.push((m, next));
+            let mut outcomes = Vec::with_capacity(ended.len());
+            let mut permits = Vec::with_capacity(ended.len());
+            for (m, attempt, permit) in ended.into_iter().flatten() {
+                permits.push(permit);
+                let next = self
+                    .settings
+                    .retry
+                    .next(m.attempts, attempt, self.clock.now_ms());
+                match &next {
+                    Next::Sent => round.sent += 1,
+                    Next::RetryAt { error, .. } => {
+                        round.retried += 1;
+                        tracing::warn!(outbox_id = m.id, %error, "e-mail will be retried");
+                    }
+                    Next::Failed { error } => {
+                        round.failed += 1;
+                        tracing::warn!(outbox_id = m.id, %error, "e-mail failed");
+                    }
+                }
+                outcomes.push((m, next));
+            }
+            outbox::record(&self.db, &self.owner, &outcomes, self.clock.now_ms()).await?;
+            drop(permits);
         }
-        outbox::record(&self.db, &self.owner, &outcomes, self.clock.now_ms()).await?;
+        tracing::info!(
+            claimed = round.claimed,
+            sent = round.sent,
+            retried = round.retried,
+            failed = round.failed,
+            "outbox round"
+        );
         metrics::counter!("parindex_mail_sent_total").increment(round.sent as u64);
         metrics::counter!("parindex_mail_retried_total").increment(round.retried as u64);
         metrics::counter!("parindex_mail_failed_total").increment(round.failed as u64);
@@ -173,6 +193,13 @@ impl Worker {
     /// pause (the database may be restarting).
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(owner = %self.owner, transport = ?self.transport, "outbox worker started");
+        // Messages this server had claimed before it stopped (or crashed) are due again at once,
+        // instead of when their lease runs out.
+        match outbox::release_own(&self.db, &self.owner).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(messages = n, "taking back e-mails claimed before a restart"),
+            Err(e) => tracing::warn!(error = %e, "could not take back earlier claims"),
+        }
         loop {
             if *stop.borrow() {
                 break;

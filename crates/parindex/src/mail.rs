@@ -19,18 +19,29 @@ pub fn transport(settings: &Settings) -> anyhow::Result<Transport> {
     }
 }
 
-/// This process's name in outbox leases: host name and process id.
-pub fn owner() -> String {
+/// This server's name in outbox leases: host name and the port it listens on. It stays the same when
+/// the server restarts, so a restarted server takes back what it had claimed; and no two running
+/// servers share it, since only one process can hold a port.
+pub fn owner(listening: std::net::SocketAddr) -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "parindex".into());
-    format!("{host}:{}", std::process::id())
+    format!("{host}:{listening}")
 }
 
-pub fn worker(settings: &Settings, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<Worker> {
+pub fn worker(
+    settings: &Settings,
+    db: Db,
+    clock: Arc<dyn Clock>,
+    listening: std::net::SocketAddr,
+) -> anyhow::Result<Worker> {
     let from = parse_from(&settings.mail_from).map_err(anyhow::Error::msg)?;
+    let concurrency = settings.mail_concurrency.max(1);
     let ws = WorkerSettings {
-        concurrency: settings.mail_concurrency.max(1),
+        // A few rounds of sending per claim: enough to keep every connection busy, small enough
+        // that several app servers share a large queue and a crash leaves few claims behind.
+        batch: i64::try_from(concurrency * 4).unwrap_or(64),
+        concurrency,
         rate_per_second: settings.mail_rate,
         ..WorkerSettings::default()
     };
@@ -39,7 +50,7 @@ pub fn worker(settings: &Settings, db: Db, clock: Arc<dyn Clock>) -> anyhow::Res
         transport(settings)?,
         from,
         clock,
-        owner(),
+        owner(listening),
         ws,
     ))
 }

@@ -63,11 +63,11 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
     spawn_housekeeping(db.clone(), clock.clone());
     spawn_detection(db.clone(), clock.clone());
-    let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
-    let mailer = crate::mail::worker(&settings, db.clone(), clock.clone())?;
-    let mail_task = tokio::spawn(mailer.run(mail_stopped));
     let listener = TcpListener::bind(&settings.listen).await?;
     let addr = listener.local_addr()?;
+    let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
+    let mailer = crate::mail::worker(&settings, db.clone(), clock.clone(), addr)?;
+    let mail_task = tokio::spawn(mailer.run(mail_stopped));
     tracing::info!(%addr, database = %crate::settings::redact_url(&settings.database()), ready_in_ms = started.elapsed().as_millis() as u64, "parindex is listening");
     println!(
         "parindex is ready at http://{addr}/ ({} ms)",
@@ -166,15 +166,19 @@ fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
 }
 
 /// Every minute: interference detection for each campaign where it is due (while surveys are open,
-/// every interval when new responses came in; once more after the answer deadline).
+/// every interval when new responses came in; once more after the answer deadline). On PostgreSQL
+/// only one app server at a time runs it.
 fn spawn_detection(db: Db, clock: Arc<dyn Clock>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
             let ctx = parindex_db::Ctx::system(clock.now_ms());
-            match parindex_db::integrity::tick(&db, &ctx).await {
-                Ok(runs) => {
+            let tick = parindex_db::integrity::tick(&db, &ctx);
+            // With several app servers, one runs it; the others skip this minute.
+            match parindex_db::exclusive::run(&db, parindex_db::exclusive::DETECTION, tick).await {
+                Ok(None) => {}
+                Ok(Some(runs)) => {
                     for r in runs {
                         tracing::info!(kind = %r.kind, responses = r.responses, flagged = r.flagged, duration_ms = r.duration_ms, "interference detection ran");
                     }
