@@ -14,8 +14,40 @@ pub enum DbError {
     /// The record was changed by someone else meanwhile (e.g. a report approved while being edited).
     #[error("changed meanwhile")]
     Stale,
+    /// The database cannot be reached now (restarting, unreachable, every connection busy). Nothing
+    /// was written; the same request can be tried again shortly.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The disk under the database is full: the write was refused and rolled back.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("{0}")]
     Other(String),
+}
+
+/// SQLite's primary result code for "database or disk is full".
+const SQLITE_FULL: i64 = 13;
+/// SQLite's primary result code for "database is locked" after the busy timeout.
+const SQLITE_BUSY: i64 = 5;
+/// The OS error number of "no space left on device" (Linux, BSD and macOS agree).
+const ENOSPC: i32 = 28;
+
+/// Which SQLSTATE or SQLite code means which kind of fault.
+fn classify_code(code: &str) -> Option<fn(String) -> DbError> {
+    // PostgreSQL: class 08 is a connection failure; 57P01–57P03 a server shutting down or starting;
+    // 53300 too many connections; 53100 a full disk.
+    if code == "53100" {
+        return Some(DbError::StorageFull);
+    }
+    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300") {
+        return Some(DbError::Unavailable);
+    }
+    // SQLite reports extended result codes; the low byte is the primary code.
+    match code.parse::<i64>().map(|c| c & 0xff) {
+        Ok(SQLITE_FULL) => Some(DbError::StorageFull),
+        Ok(SQLITE_BUSY) => Some(DbError::Unavailable),
+        _ => None,
+    }
 }
 
 impl From<sqlx::Error> for DbError {
@@ -25,9 +57,49 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 DbError::Conflict(d.constraint().unwrap_or("unique").to_string())
             }
+            sqlx::Error::Database(d) => match d.code().as_deref().and_then(classify_code) {
+                Some(kind) => kind(d.message().to_string()),
+                None => DbError::Sqlx(e),
+            },
+            sqlx::Error::Io(io) if io.raw_os_error() == Some(ENOSPC) => {
+                DbError::StorageFull(io.to_string())
+            }
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Protocol(_) => DbError::Unavailable(e.to_string()),
             _ => DbError::Sqlx(e),
         }
     }
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_are_told_apart_by_their_codes() {
+        let kind = |c: &str| classify_code(c).map(|f| f(String::new()));
+        assert!(matches!(kind("53100"), Some(DbError::StorageFull(_))));
+        assert!(matches!(kind("13"), Some(DbError::StorageFull(_))));
+        assert!(matches!(kind("57P01"), Some(DbError::Unavailable(_))));
+        assert!(matches!(kind("08006"), Some(DbError::Unavailable(_))));
+        assert!(matches!(kind("5"), Some(DbError::Unavailable(_))));
+        assert!(matches!(kind("517"), Some(DbError::Unavailable(_)))); // SQLITE_BUSY_SNAPSHOT
+        assert!(kind("23505").is_none());
+        assert!(kind("19").is_none());
+        assert!(kind("2067").is_none()); // SQLITE_CONSTRAINT_UNIQUE
+    }
+
+    #[test]
+    fn a_full_disk_under_io_is_storage_full() {
+        let e = DbError::from(sqlx::Error::Io(std::io::Error::from_raw_os_error(ENOSPC)));
+        assert!(matches!(e, DbError::StorageFull(_)));
+        let e = DbError::from(sqlx::Error::PoolTimedOut);
+        assert!(matches!(e, DbError::Unavailable(_)));
+    }
+}

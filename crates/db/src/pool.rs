@@ -67,6 +67,13 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
+            // When a write fails with SQLITE_FULL (or SQLITE_IOERR), SQLite rolls the transaction
+            // back by itself; sqlx's rollback on drop then fails, and the connection would come back
+            // believing it is still inside a transaction, refusing every later BEGIN. Such a
+            // connection is closed instead of reused.
+            .before_acquire(|conn, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .connect_with(opts)
             .await?;
         Ok(Db::Sqlite(pool, WriteGate::default()))
@@ -107,7 +114,9 @@ impl Db {
             Db::Sqlite(p, gate) => {
                 let turn = tokio::time::timeout(GATE_WAIT, gate.0.clone().lock_owned())
                     .await
-                    .map_err(|_| crate::error::DbError::Other("the database is busy".into()))?;
+                    .map_err(|_| {
+                        crate::error::DbError::Unavailable("the database is busy".into())
+                    })?;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),

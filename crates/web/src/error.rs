@@ -26,6 +26,12 @@ pub enum AppError {
     },
     #[error("the request was refused as cross-site")]
     CrossSite,
+    /// A dependency (the database) is down or overloaded for now; nothing was changed.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
+    /// The server's storage is full; nothing was changed.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -40,6 +46,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Locked { .. } => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,6 +71,8 @@ impl AppError {
                 ],
             ),
             AppError::CrossSite => ("error-cross-site", vec![]),
+            AppError::Unavailable(_) => ("error-unavailable", vec![]),
+            AppError::StorageFull(_) => ("error-storage-full", vec![]),
             AppError::Internal(_) => ("error-internal", vec![]),
         }
     }
@@ -76,15 +86,41 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Locked { .. } => "locked",
             AppError::CrossSite => "cross_site",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::StorageFull(_) => "storage_full",
             AppError::Internal(_) => "internal",
         }
     }
 }
 
+impl AppError {
+    /// A failed write to file storage: a full disk is told to the user as such; anything else is an
+    /// internal error. `what` says what was being stored, for the log.
+    pub fn storing(what: &str, e: object_store::Error) -> AppError {
+        let detail = format!("storing {what}: {e}");
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(c) = cause {
+            if c.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::raw_os_error)
+                == Some(ENOSPC)
+            {
+                return AppError::StorageFull(detail);
+            }
+            cause = c.source();
+        }
+        AppError::Internal(detail)
+    }
+}
+
+/// "No space left on device" (Linux, BSD and macOS agree).
+const ENOSPC: i32 = 28;
+
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => AppError::NotFound,
+            DbError::Unavailable(d) => AppError::Unavailable(d),
+            DbError::StorageFull(d) => AppError::StorageFull(d),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -96,8 +132,11 @@ pub struct PendingError(pub std::sync::Arc<AppError>);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
+        match &self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            AppError::StorageFull(detail) => tracing::error!(%detail, "storage full"),
+            _ => {}
         }
         let mut res = self.status().into_response();
         res.extensions_mut()

@@ -52,16 +52,23 @@ pub async fn render(req: Request, next: Next) -> Response {
     }
     let message = lang.t_args(key, &args);
     let status = err.status();
-    if is_api {
+    let mut res = if is_api {
         let body = serde_json::json!({ "error": { "code": err.code(), "message": message } });
-        return (status, axum::Json(body)).into_response();
-    }
-    let page = ErrorPage {
-        page: Page::bare(lang, &path, &lang.t("error-title")),
-        status: status.as_u16(),
-        message,
+        (status, axum::Json(body)).into_response()
+    } else {
+        let page = ErrorPage {
+            page: Page::bare(lang, &path, &lang.t("error-title")),
+            status: status.as_u16(),
+            message,
+        };
+        (status, page).into_response()
     };
-    (status, page).into_response()
+    if matches!(*err, AppError::Unavailable(_)) {
+        // Ask browsers, scripts and proxies to come back shortly rather than at once.
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+    }
+    res
 }
 
 /// axum's own rejections are plain text in English; recognise them by status and content type.

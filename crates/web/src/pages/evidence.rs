@@ -99,7 +99,7 @@ pub async fn attach(
                 .files
                 .put(&object_store::path::Path::from(key.as_str()), bytes.into())
                 .await
-                .map_err(|e| AppError::Internal(format!("storing evidence: {e}")))?;
+                .map_err(|e| AppError::storing("evidence", e))?;
             let filename = kinds::safe_name(&name, kind);
             let f = evidence::add_file(
                 &state.db,

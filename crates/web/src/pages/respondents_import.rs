@@ -169,7 +169,7 @@ pub async fn import(
                 annotated.into(),
             )
             .await
-            .map_err(|e| AppError::Internal(format!("storing errors file: {e}")))?;
+            .map_err(|e| AppError::storing("the errors file", e))?;
         page.title = page.t("rl-import-failed");
         let mut body = report(
             page,
