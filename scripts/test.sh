@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole parindex test suite, on a fresh Debian machine or a developer's:
 #   unit + property tests, the database suite on SQLite AND PostgreSQL, HTTP and authorization tests,
-#   and the browser suite in headless Chromium.
-# It installs what it needs (Debian packages: postgresql, chromium, chromium-driver), starts a
-# throwaway PostgreSQL on a Unix socket, and stops it at the end. Nothing is skipped: a part that
-# cannot run fails and says why.
+#   the browser suite in headless Chromium, and the reliability suite: the real binary killed with
+#   SIGKILL, PostgreSQL crashing under load, a full disk (a small tmpfs, so it needs root), and two
+#   app servers behind nginx.
+# It installs what it needs (Debian packages: postgresql, chromium, chromium-driver, nginx-light,
+# openssl), starts a throwaway PostgreSQL on a Unix socket, and stops it at the end. Nothing is
+# skipped: a part that cannot run fails and says why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,8 @@ need=()
 [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -45,6 +49,7 @@ as_pg "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U postgres -E UTF8 --locale=C.U
 as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
   -o "-k $PGDIR -p $PGPORT -c listen_addresses= -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null
 export PARINDEX_TEST_PG_URL="postgres://postgres@localhost:$PGPORT/postgres?host=$PGDIR"
+export PARINDEX_TEST_PG_BIN="$PGBIN"
 export PARINDEX_CHROMIUM="$(command -v chromium)"
 export PARINDEX_CHROMEDRIVER="$(command -v chromedriver)"
 
@@ -52,7 +57,7 @@ log "formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser)"
+log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser, crash and faults)"
 cargo test --workspace -- --test-threads="${PARINDEX_TEST_THREADS:-4}" 2>&1 | tee /tmp/parindex-test.log
 status=${PIPESTATUS[0]}
 

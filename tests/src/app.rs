@@ -54,14 +54,7 @@ impl TestApp {
 
     /// A client that keeps cookies, does not follow redirects, and sends our Origin like a browser.
     pub fn client(&self) -> reqwest::Client {
-        let mut h = HeaderMap::new();
-        h.insert("origin", HeaderValue::from_str(&self.base).unwrap());
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(h)
-            .build()
-            .unwrap()
+        browser(&self.base)
     }
 
     /// A client with no Origin header (a script, or an old browser).
@@ -75,24 +68,7 @@ impl TestApp {
 
     /// Logs in through the real form and returns the client holding the session.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
-        let c = self.client();
-        let r = c
-            .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("next", "/home"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            r.status(),
-            303,
-            "login of {username} failed: {}",
-            r.text().await.unwrap_or_default()
-        );
-        c
+        log_in_at(&self.base, username, password).await
     }
 
     /// POSTs a form as `client` and returns the response (redirects are not followed).
@@ -129,6 +105,41 @@ impl TestApp {
             .unwrap()
             .id
     }
+}
+
+/// A client for the server at `base` that keeps cookies, does not follow redirects, and sends that
+/// Origin like a browser on its pages.
+pub fn browser(base: &str) -> reqwest::Client {
+    let mut h = HeaderMap::new();
+    h.insert("origin", HeaderValue::from_str(base).unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(h)
+        .build()
+        .unwrap()
+}
+
+/// Logs in at the server at `base` through the real form and returns the client holding the session.
+pub async fn log_in_at(base: &str, username: &str, password: &str) -> reqwest::Client {
+    let c = browser(base);
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/home"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        303,
+        "login of {username} at {base} failed: {}",
+        r.text().await.unwrap_or_default()
+    );
+    c
 }
 
 /// Where a redirect points ("" when it does not).

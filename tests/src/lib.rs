@@ -14,9 +14,12 @@ use std::sync::Arc;
 pub mod app;
 pub mod email;
 pub mod measure;
+pub mod nginx;
+pub mod pg_cluster;
+pub mod process;
 pub mod smtp;
 pub mod survey;
-pub use app::{TestApp, spawn_app};
+pub use app::{TestApp, browser, log_in_at, spawn_app};
 
 /// A migrated database that lives as long as this value.
 pub struct TestDb {
@@ -34,6 +37,16 @@ impl std::ops::Deref for TestDb {
 }
 
 impl TestDb {
+    /// The one integer a query behind the application's back returns (e.g. a `COUNT(*)`).
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        let (n,): (i64,) = match &self.db {
+            Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_one(p).await,
+            Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await,
+        }
+        .unwrap();
+        n
+    }
+
     /// Runs one statement behind the application's back (to simulate tampering).
     pub async fn execute_raw(&self, sql: &'static str) {
         match &self.db {
@@ -75,17 +88,7 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
             }
         }
         Engine::Postgres => {
-            let admin_url = pg_url();
-            let name = random_name();
-            let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
-                panic!("cannot reach the test PostgreSQL at PARINDEX_TEST_PG_URL: {e}")
-            });
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&admin)
-                .await
-                .unwrap();
-            admin.close().await;
-            let url = with_database(&admin_url, &name);
+            let url = empty_pg_database().await;
             let db = Db::connect(&url).await.unwrap();
             db.migrate().await.unwrap();
             TestDb {
@@ -95,6 +98,22 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
             }
         }
     }
+}
+
+/// A new database on the test PostgreSQL server, with nothing in it (not even the migrations);
+/// returns its URL.
+pub async fn empty_pg_database() -> String {
+    let admin_url = pg_url();
+    let name = random_name();
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
+        panic!("cannot reach the test PostgreSQL at PARINDEX_TEST_PG_URL: {e}")
+    });
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    with_database(&admin_url, &name)
 }
 
 /// The same server URL pointing at another database.

@@ -45,6 +45,8 @@ struct Shared {
     down: AtomicBool,
     accepted: AtomicUsize,
     down_after: Mutex<Option<usize>>,
+    /// Time spent on each recipient before answering (as a relay that looks recipients up).
+    delay: Mutex<std::time::Duration>,
 }
 
 #[derive(Clone)]
@@ -73,6 +75,10 @@ impl Handler for Session {
     }
 
     fn rcpt(&mut self, to: &str) -> Response {
+        let delay = *self.shared.delay.lock().unwrap();
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
         let to = bare(to);
         if self.shared.reject.lock().unwrap().contains(&to) {
             return NO_MAILBOX;
@@ -188,6 +194,11 @@ impl SmtpServer {
     /// Goes down by itself right after accepting its `n`-th message in all.
     pub fn go_down_after(&self, n: usize) {
         *self.shared.down_after.lock().unwrap() = Some(n);
+    }
+
+    /// Spends `d` on each recipient before answering, so sending takes a while.
+    pub fn set_delay(&self, d: std::time::Duration) {
+        *self.shared.delay.lock().unwrap() = d;
     }
 
     pub fn set_down(&self, down: bool) {

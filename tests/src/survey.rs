@@ -101,18 +101,52 @@ pub async fn answer_all(
     link: &str,
     option: impl Fn(&parindex_domain::survey::Question) -> String,
 ) -> reqwest::StatusCode {
-    let token = link.trim_start_matches("/s/");
-    let view = parindex_db::survey::by_token(&app.db, token)
+    answer_at(&app.db, &app.base, &app.client(), link, option)
+        .await
+        .unwrap()
+}
+
+/// The questionnaire the respondent behind `token` answers.
+pub async fn questionnaire_of(
+    db: &parindex_db::Db,
+    token: &str,
+) -> parindex_domain::survey::Questionnaire {
+    let view = parindex_db::survey::by_token(db, token)
         .await
         .unwrap()
         .unwrap();
-    let set = parindex_db::questionnaires::get(&app.db, view.campaign_id, &view.unit_level)
+    let set = parindex_db::questionnaires::get(db, view.campaign_id, &view.unit_level)
         .await
         .unwrap()
         .unwrap();
-    let qn = set.for_group(&view.group_code).unwrap().clone();
-    let r = app.client();
-    app.post(&r, &format!("{link}/start"), &[]).await;
+    set.for_group(&view.group_code).unwrap().clone()
+}
+
+/// [`answer_all`] against any server at `base` (a child process, a proxy), as `client`. Stops at the
+/// first request that gets no answer and returns that error; otherwise the submission's status.
+pub async fn answer_at(
+    db: &parindex_db::Db,
+    base: &str,
+    client: &reqwest::Client,
+    link: &str,
+    option: impl Fn(&parindex_domain::survey::Question) -> String,
+) -> Result<reqwest::StatusCode, reqwest::Error> {
+    let qn = questionnaire_of(db, link.trim_start_matches("/s/")).await;
+    answer_questionnaire(&qn, base, client, link, option).await
+}
+
+/// [`answer_at`] with the questionnaire already in hand (no database read).
+pub async fn answer_questionnaire(
+    qn: &parindex_domain::survey::Questionnaire,
+    base: &str,
+    client: &reqwest::Client,
+    link: &str,
+    option: impl Fn(&parindex_domain::survey::Question) -> String,
+) -> Result<reqwest::StatusCode, reqwest::Error> {
+    let post = |path: String, form: Vec<(String, String)>| {
+        client.post(format!("{base}{path}")).form(&form).send()
+    };
+    post(format!("{link}/start"), vec![]).await?;
     let pages = qn.questions.len().div_ceil(5);
     for page in 1..=pages {
         let fields: Vec<(String, String)> = qn
@@ -122,13 +156,9 @@ pub async fn answer_all(
             .take(5)
             .map(|q| (format!("q_{}", q.code), option(q)))
             .collect();
-        let form: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        app.post(&r, &format!("{link}/page/{page}"), &form).await;
+        post(format!("{link}/page/{page}"), fields).await?;
     }
-    app.post(&r, &format!("{link}/submit"), &[]).await.status()
+    Ok(post(format!("{link}/submit"), vec![]).await?.status())
 }
 
 /// Runs the demo simulation (what `serve --demo --simulate` runs, four units interfering) against
@@ -146,4 +176,55 @@ pub async fn simulate_demo(app: &TestApp) -> parindex::simulate::Summary {
     )
     .await
     .unwrap()
+}
+
+/// Gives the demo unit `code` (one whose list is still empty) an accepted list of `per_group`
+/// people in each group and opens its survey, straight in the database; returns the unit's id and
+/// every invitation's token, as the queued e-mails carry them (links point at `link_base`).
+pub async fn open_listed_unit(
+    db: &parindex_db::Db,
+    code: &str,
+    per_group: usize,
+    now_ms: i64,
+    link_base: &str,
+) -> (i64, Vec<String>) {
+    let c = parindex_db::campaigns::by_year(db, parindex::demo::DEMO_YEAR)
+        .await
+        .unwrap();
+    let u = parindex_db::units::by_code(db, c.id, code).await.unwrap();
+    assert!(
+        parindex_db::respondents::people(db, u.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{code} must start with an empty list"
+    );
+    let ctx = parindex_db::Ctx::system(now_ms);
+    parindex::demo::seed_list(
+        db,
+        &ctx,
+        c.id,
+        u.id,
+        code,
+        per_group,
+        parindex_domain::respondents::ListState::Accepted,
+    )
+    .await
+    .unwrap();
+    let mail = parindex_mail::UnitMail {
+        year: c.year,
+        unit_name: u.name.clone(),
+        deadline: "10/01/2024".into(),
+        support: String::new(),
+        link_base: link_base.into(),
+    };
+    let tokens = std::sync::Mutex::new(Vec::new());
+    let compose = |m: &parindex_db::survey::MailFor<'_>| {
+        tokens.lock().unwrap().push(m.token.to_string());
+        mail.compose(m)
+    };
+    parindex_db::survey::open_unit(db, &ctx, c.id, u.id, &compose)
+        .await
+        .unwrap();
+    (u.id, tokens.into_inner().unwrap())
 }

@@ -170,6 +170,7 @@ pub async fn import(
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
+    tracing::info!(unit_id, rows = rows.len(), "respondent import: writing");
     for chunk in rows.chunks(chunk_rows(db)) {
         let mut sql = String::from(
             "INSERT INTO respondents (unit_id, full_name, position, organisation, group_code, email, phone, \
@@ -212,6 +213,7 @@ pub async fn import(
     )
     .await?;
     tx.commit().await?;
+    tracing::info!(unit_id, rows = rows.len(), "respondent import: committed");
     Ok(rows.len())
 }
 
