@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod accounts_template;
 pub mod criteria_rows;
+pub mod csv_cell;
 pub mod figures;
 pub mod respondent_rows;
 pub mod respondents_export;

@@ -403,6 +403,48 @@ mod tests {
         );
     }
 
+    /// Sets the uncompressed size of every entry, in the local headers and the central directory,
+    /// to `size`: an archive that lies about what it expands to.
+    fn lie_about_sizes(zip: &mut [u8], size: u32) {
+        let mut i = 0;
+        while i + 4 <= zip.len() {
+            match &zip[i..i + 4] {
+                b"PK\x03\x04" => zip[i + 22..i + 26].copy_from_slice(&size.to_le_bytes()),
+                b"PK\x01\x02" => zip[i + 24..i + 28].copy_from_slice(&size.to_le_bytes()),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    #[test]
+    fn a_zip_bomb_that_lies_about_its_size_is_refused_without_inflating_it() {
+        // A real workbook whose worksheet holds 20 MiB of padding, then told to claim 200 bytes.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Họ và tên").expect("cell");
+        let padding = " ".repeat(32 * 1024);
+        for r in 1..640u32 {
+            sheet
+                .write_string(r, 0, format!("{r}{padding}"))
+                .expect("cell");
+        }
+        let real = book.save_to_buffer().expect("xlsx");
+        let mut bomb = real.clone();
+        lie_about_sizes(&mut bomb, 200);
+        assert!(real.len() < 1024 * 1024, "{} bytes", real.len());
+        // The declared sizes pass the guard; reading stops one byte past the declared size and the
+        // file is refused instead of being inflated.
+        assert_eq!(
+            read(&bomb, Limits::default()),
+            Err(TableError::BadSpreadsheet)
+        );
+        assert!(
+            read(&real, Limits::default()).is_ok(),
+            "the honest file reads"
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {

@@ -18,6 +18,9 @@ pub enum AppError {
     /// Bad input that is not tied to one form field; the key names the message.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// The request body is over the size limit.
+    #[error("request body too large")]
+    TooLarge,
     /// A deadline has passed: the key of the action and the closing time (dd/mm/yyyy HH:MM, Vietnam).
     #[error("locked after {closed_at}")]
     Locked {
@@ -45,6 +48,7 @@ impl AppError {
             }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Locked { .. } => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
@@ -60,6 +64,7 @@ impl AppError {
             AppError::Forbidden => ("error-forbidden", vec![]),
             AppError::NotFound => ("error-not-found", vec![]),
             AppError::BadRequest(k) => (k, vec![]),
+            AppError::TooLarge => ("error-too-large", vec![]),
             AppError::Locked {
                 action_key,
                 closed_at,
@@ -84,6 +89,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::TooLarge => "too_large",
             AppError::Locked { .. } => "locked",
             AppError::CrossSite => "cross_site",
             AppError::Unavailable(_) => "unavailable",
@@ -94,6 +100,15 @@ impl AppError {
 }
 
 impl AppError {
+    /// A multipart body that could not be read: over the size limit, or malformed.
+    pub fn multipart(e: axum::extract::multipart::MultipartError) -> AppError {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest("error-bad-input")
+        }
+    }
+
     /// A failed write to file storage: a full disk is told to the user as such; anything else is an
     /// internal error. `what` says what was being stored, for the log.
     pub fn storing(what: &str, e: object_store::Error) -> AppError {

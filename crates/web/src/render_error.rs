@@ -63,6 +63,13 @@ pub async fn render(req: Request, next: Next) -> Response {
         };
         (status, page).into_response()
     };
+    if matches!(*err, AppError::TooLarge) {
+        // The rest of the body was not read, so this connection cannot carry another request.
+        res.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
     if matches!(*err, AppError::Unavailable(_)) {
         // Ask browsers, scripts and proxies to come back shortly rather than at once.
         res.headers_mut()
@@ -82,7 +89,7 @@ fn framework_rejection(res: &Response) -> Option<AppError> {
         return None;
     }
     match res.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::BadRequest("error-too-large")),
+        StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::TooLarge),
         StatusCode::BAD_REQUEST
         | StatusCode::UNPROCESSABLE_ENTITY
         | StatusCode::UNSUPPORTED_MEDIA_TYPE => Some(AppError::BadRequest("error-bad-input")),

@@ -216,10 +216,7 @@ async fn read_upload(mut mp: Multipart) -> AppResult<(i64, Vec<u8>)> {
                 campaign = v.trim().parse::<i64>().ok();
             }
             Some("file") => {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("error-too-large"))?;
+                let bytes = field.bytes().await.map_err(AppError::multipart)?;
                 file = Some(bytes.to_vec());
             }
             _ => {}

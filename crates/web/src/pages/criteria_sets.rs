@@ -134,13 +134,7 @@ async fn read_upload(mut mp: Multipart) -> AppResult<(Header, Vec<u8>)> {
     {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("error-too-large"))?
-                    .to_vec(),
-            );
+            bytes = Some(field.bytes().await.map_err(AppError::multipart)?.to_vec());
             continue;
         }
         let v = field

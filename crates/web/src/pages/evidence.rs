@@ -32,18 +32,11 @@ async fn read(mut mp: Multipart) -> AppResult<Upload> {
         library_file: None,
         reference: String::new(),
     };
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-too-large"))?
-    {
+    while let Some(field) = mp.next_field().await.map_err(AppError::multipart)? {
         match field.name().unwrap_or_default() {
             "file" => {
                 let name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("error-too-large"))?;
+                let bytes = field.bytes().await.map_err(AppError::multipart)?;
                 if !bytes.is_empty() {
                     up.file = Some((name, bytes.to_vec()));
                 }

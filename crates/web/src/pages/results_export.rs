@@ -88,11 +88,12 @@ fn file_name(shown: &Shown, ext: &str) -> String {
 pub fn csv(shown: &Shown, lang: Lang) -> AppResult<Response> {
     let (head, rows) = rows(shown, lang);
     let mut w = csv_writer();
-    w.write_record(&head)
+    for r in std::iter::once(head).chain(rows) {
+        w.write_record(
+            r.iter()
+                .map(|c| parindex_import::csv_cell::inert(c).into_owned()),
+        )
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    for r in rows {
-        w.write_record(&r)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend(

@@ -6,16 +6,9 @@ use axum::extract::Multipart;
 
 /// The bytes of the form's field `name` (its first occurrence).
 pub(crate) async fn file_field(mut mp: Multipart, name: &str) -> AppResult<Vec<u8>> {
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-too-large"))?
-    {
+    while let Some(field) = mp.next_field().await.map_err(AppError::multipart)? {
         if field.name() == Some(name) {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("error-too-large"))?;
+            let bytes = field.bytes().await.map_err(AppError::multipart)?;
             if bytes.is_empty() {
                 break;
             }
