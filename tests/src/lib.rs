@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 pub mod app;
 pub mod email;
+pub mod forms;
 pub mod measure;
 pub mod nginx;
 pub mod pg_cluster;
