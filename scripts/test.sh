@@ -3,7 +3,8 @@
 #   unit + property tests, the database suite on SQLite AND PostgreSQL, HTTP and authorization tests,
 #   the browser suite in headless Chromium, and the reliability suite: the real binary killed with
 #   SIGKILL, PostgreSQL crashing under load, a full disk (a small tmpfs, so it needs root), and two
-#   app servers behind nginx.
+#   app servers behind nginx; then a short run of every fuzz target (PARINDEX_FUZZ_SECONDS each,
+#   default 20; cargo-fuzz is installed from crates.io when missing).
 # It installs what it needs (Debian packages: postgresql, chromium, chromium-driver, nginx-light,
 # openssl), starts a throwaway PostgreSQL on a Unix socket, and stops it at the end. Nothing is
 # skipped: a part that cannot run fails and says why.
@@ -58,8 +59,14 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser, crash and faults)"
-cargo test --workspace -- --test-threads="${PARINDEX_TEST_THREADS:-4}" 2>&1 | tee /tmp/parindex-test.log
+set +e
+cargo test --workspace --no-fail-fast -- --test-threads="${PARINDEX_TEST_THREADS:-4}" 2>&1 | tee /tmp/parindex-test.log
 status=${PIPESTATUS[0]}
+set -e
+
+log "fuzzing every parser of user files and form fields, ${PARINDEX_FUZZ_SECONDS:-20} s each (scripts/fuzz.sh)"
+fuzz_status=0
+FUZZ_SECONDS="${PARINDEX_FUZZ_SECONDS:-20}" bash scripts/fuzz.sh || fuzz_status=$?
 
 passed=$(grep -Eo '[0-9]+ passed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
@@ -68,4 +75,6 @@ on_pg=$(grep -Ec '^test (.*::)?postgres::.* \.\.\. ok$' /tmp/parindex-test.log |
 echo
 echo "database suite: $on_sqlite passed on SQLite, $on_pg passed on PostgreSQL"
 echo "suite: $passed passed, $failed failed"
-exit "$status"
+[ "$fuzz_status" -eq 0 ] || echo "FAIL: a fuzz target crashed (see above and fuzz/artifacts/)"
+[ "$status" -ne 0 ] && exit "$status"
+exit "$fuzz_status"
