@@ -158,3 +158,45 @@ pub fn clock_arc(c: &FixedClock) -> Arc<dyn parindex_domain::Clock> {
 }
 
 pub type Addr = SocketAddr;
+
+/// Every table of the database with its number of rows (migration bookkeeping left out).
+pub async fn table_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
+    let names: Vec<(String,)> = match db {
+        Db::Sqlite(p, _) => sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name <> '_sqlx_migrations'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+        Db::Postgres(p) => sqlx::query_as(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
+             AND table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for (name,) in names {
+        let sql = format!("SELECT COUNT(*) FROM \"{name}\"");
+        let (n,): (i64,) = match db {
+            Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+            Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+        }
+        .unwrap();
+        out.insert(name, n);
+    }
+    out
+}
+
+/// The hash of the newest audit entry (the head of the chain).
+pub async fn audit_head(db: &Db) -> String {
+    let sql = "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+    let (h,): (String,) = match db {
+        Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_one(p).await,
+        Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await,
+    }
+    .unwrap();
+    h
+}

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod campaigns;
 pub mod contacts;
+pub mod copy;
 pub mod criteria_sets;
 pub mod ctx;
 pub mod deadlines;

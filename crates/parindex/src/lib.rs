@@ -1,6 +1,7 @@
 //! The parindex binary's parts, kept in a library so the integration and browser tests start the very
 //! same server and demo data.
 
+pub mod backup;
 pub mod compute_report;
 pub mod demo;
 pub mod framework_report;

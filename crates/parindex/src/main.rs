@@ -54,10 +54,24 @@ enum Command {
     },
     /// Apply pending database migrations, once, then exit.
     Migrate,
-    /// Write an online copy of the SQLite database to FILE (PostgreSQL: use pg_dump).
+    /// Back the database up to FILE while the server runs (SQLite: a consistent copy;
+    /// PostgreSQL: pg_dump --format=custom).
     Backup {
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Restore a backup into an empty data folder (SQLite) or an empty database (PostgreSQL), then
+    /// check it: integrity and the audit chain.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Copy the SQLite database into an empty PostgreSQL database, then check every table row by row
+    /// and the audit chain. Stop the server first.
+    CopyToPostgres {
+        /// postgres://user:password@host/database
+        #[arg(long)]
+        to: String,
     },
     /// Criteria sets (bộ tiêu chí) as data.
     Framework {
@@ -227,9 +241,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { out } => {
-            let db = serve::open_db(&settings).await?;
-            parindex_db::backup::sqlite_copy(&db, &out).await?;
-            println!("backup written to {}", out.display());
+            println!("{}", parindex::backup::backup(&settings, &out).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { from } => {
+            println!("{}", parindex::backup::restore(&settings, &from).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CopyToPostgres { to } => {
+            print!(
+                "{}",
+                parindex::backup::copy_to_postgres(&settings, &to).await?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Framework {

@@ -34,6 +34,9 @@ pub struct Settings {
     pub reminder_max: i64,
     /// Fewest hours between two e-mails to one respondent before a reminder.
     pub reminder_interval_hours: i64,
+    /// PostgreSQL's backup tools, for `parindex backup` and `parindex restore`.
+    pub pg_dump: String,
+    pub pg_restore: String,
 }
 
 impl Default for Settings {
@@ -55,6 +58,8 @@ impl Default for Settings {
             mail_concurrency: 16,
             reminder_max: 3,
             reminder_interval_hours: 48,
+            pg_dump: "pg_dump".into(),
+            pg_restore: "pg_restore".into(),
         }
     }
 }
@@ -92,6 +97,8 @@ impl std::fmt::Debug for Settings {
             .field("mail_concurrency", &self.mail_concurrency)
             .field("reminder_max", &self.reminder_max)
             .field("reminder_interval_hours", &self.reminder_interval_hours)
+            .field("pg_dump", &self.pg_dump)
+            .field("pg_restore", &self.pg_restore)
             .finish()
     }
 }
@@ -122,7 +129,9 @@ impl Settings {
                 i64::try_from(d.mail_concurrency).unwrap_or(8),
             )?
             .set_default("reminder_max", d.reminder_max)?
-            .set_default("reminder_interval_hours", d.reminder_interval_hours)?;
+            .set_default("reminder_interval_hours", d.reminder_interval_hours)?
+            .set_default("pg_dump", d.pg_dump)?
+            .set_default("pg_restore", d.pg_restore)?;
         if let Some(f) = file {
             b = b.add_source(config::File::from(f).required(true));
         }
