@@ -6,6 +6,7 @@ pub mod compute_report;
 pub mod demo;
 pub mod framework_report;
 pub mod integrity_report;
+pub mod loadtest;
 pub mod mail;
 pub mod questionnaire_report;
 pub mod respondent_sim;

@@ -106,6 +106,25 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Load tests (scripts/load.sh runs these).
+    Loadtest {
+        #[command(subcommand)]
+        command: LoadtestCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LoadtestCommand {
+    /// In an empty data folder: seed the demo campaign, give the units with empty lists about N
+    /// respondents, open their survey, and write every respondent's visit as requests to FILE.
+    Prepare {
+        #[arg(long, default_value_t = 2000)]
+        respondents: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// How many of the prepared respondents' submissions are stored.
+    Report,
 }
 
 #[derive(Subcommand)]
@@ -322,6 +341,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 en: lang == "en",
             };
             print!("{}", parindex::integrity_report::evaluate(&o)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loadtest {
+            command: LoadtestCommand::Prepare { respondents, out },
+        } => {
+            let db = serve::open_db(&settings).await?;
+            db.migrate().await?;
+            let p = parindex::loadtest::prepare(&db, respondents, &out).await?;
+            println!(
+                "prepared {} respondents in {} units: {} requests in {}",
+                p.respondents,
+                p.units,
+                p.requests,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loadtest {
+            command: LoadtestCommand::Report,
+        } => {
+            let db = serve::open_db(&settings).await?;
+            print!("{}", parindex::loadtest::report(&db).await?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
