@@ -6,7 +6,8 @@
 #   app servers behind nginx; then a short run of every fuzz target (PARINDEX_FUZZ_SECONDS each,
 #   default 20; cargo-fuzz is installed from crates.io when missing).
 # It installs what it needs (Debian packages: postgresql, chromium, chromium-driver, nginx-light,
-# openssl), starts a throwaway PostgreSQL on a Unix socket, and stops it at the end. Nothing is
+# openssl; moto's S3 server from PyPI into a virtualenv), starts a throwaway PostgreSQL on a Unix
+# socket, and stops it at the end. Nothing is
 # skipped: a part that cannot run fails and says why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,16 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# An S3-compatible server for the evidence-storage test: moto's standalone server, from PyPI, in a
+# virtualenv of its own.
+MOTO_VENV="${PARINDEX_MOTO_VENV:-/tmp/parindex-moto-venv}"
+if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+  log "installing an S3-compatible test server (moto[server] from PyPI) into $MOTO_VENV"
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install -q 'moto[server]>=5,<6'
+fi
+export PARINDEX_TEST_MOTO_SERVER="$MOTO_VENV/bin/moto_server"
 
 PGBIN="$(pg_bin)"
 [ -x "$PGBIN/initdb" ] || { echo "FAIL: PostgreSQL server binaries not found after install" >&2; exit 1; }

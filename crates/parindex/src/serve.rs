@@ -59,7 +59,7 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     if let Err(e) = crate::telemetry::init_metrics(&settings.metrics_listen) {
         tracing::warn!(error = %e, addr = %settings.metrics_listen, "metrics listener not started");
     }
-    let files = AppState::local_files(&settings.data_dir.join("files"))?;
+    let files = settings.files()?;
     let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
     spawn_housekeeping(db.clone(), clock.clone());
     spawn_detection(db.clone(), clock.clone());

@@ -34,6 +34,9 @@ pub struct Settings {
     pub reminder_max: i64,
     /// Fewest hours between two e-mails to one respondent before a reminder.
     pub reminder_interval_hours: i64,
+    /// Where evidence files are kept: empty for `data_dir/files`, or `s3://bucket/prefix` for
+    /// S3-compatible storage that several app servers share.
+    pub files_url: String,
     /// PostgreSQL's backup tools, for `parindex backup` and `parindex restore`.
     pub pg_dump: String,
     pub pg_restore: String,
@@ -58,6 +61,7 @@ impl Default for Settings {
             mail_concurrency: 16,
             reminder_max: 3,
             reminder_interval_hours: 48,
+            files_url: String::new(),
             pg_dump: "pg_dump".into(),
             pg_restore: "pg_restore".into(),
         }
@@ -97,6 +101,7 @@ impl std::fmt::Debug for Settings {
             .field("mail_concurrency", &self.mail_concurrency)
             .field("reminder_max", &self.reminder_max)
             .field("reminder_interval_hours", &self.reminder_interval_hours)
+            .field("files_url", &self.files_url)
             .field("pg_dump", &self.pg_dump)
             .field("pg_restore", &self.pg_restore)
             .finish()
@@ -130,6 +135,7 @@ impl Settings {
             )?
             .set_default("reminder_max", d.reminder_max)?
             .set_default("reminder_interval_hours", d.reminder_interval_hours)?
+            .set_default("files_url", d.files_url)?
             .set_default("pg_dump", d.pg_dump)?
             .set_default("pg_restore", d.pg_restore)?;
         if let Some(f) = file {
@@ -148,6 +154,18 @@ impl Settings {
             format!("sqlite://{}", self.data_dir.join("parindex.db").display())
         } else {
             self.database_url.clone()
+        }
+    }
+
+    /// The store for evidence and other uploaded files.
+    pub fn files(&self) -> anyhow::Result<std::sync::Arc<dyn object_store::ObjectStore>> {
+        let url = self.files_url.trim();
+        if url.is_empty() {
+            Ok(parindex_web::AppState::local_files(
+                &self.data_dir.join("files"),
+            )?)
+        } else {
+            parindex_web::AppState::s3_files(url).map_err(anyhow::Error::msg)
         }
     }
 
@@ -185,6 +203,30 @@ mod tests {
             ..Settings::default()
         };
         assert!(!format!("{s:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn files_go_to_the_data_folder_unless_an_s3_url_is_given() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let local = Settings {
+            data_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        assert!(local.files().is_ok());
+        assert!(dir.path().join("files").is_dir());
+        for bad in ["ftp://bucket", "s3://", "s3:///prefix"] {
+            let s = Settings {
+                files_url: bad.into(),
+                ..Settings::default()
+            };
+            let e = s.files().err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("files_url"), "{bad}: {e}");
+        }
+        let s3 = Settings {
+            files_url: "s3://parindex-evidence/2023".into(),
+            ..Settings::default()
+        };
+        assert!(s3.files().is_ok(), "built without contacting the store");
     }
 
     #[test]

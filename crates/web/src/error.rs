@@ -109,8 +109,9 @@ impl AppError {
         }
     }
 
-    /// A failed write to file storage: a full disk is told to the user as such; anything else is an
-    /// internal error. `what` says what was being stored, for the log.
+    /// A failed write to file storage: a full disk is told to the user as such; anything else
+    /// (the store unreachable, refusing, misconfigured) as storage being unavailable for now, and
+    /// logged for the operators. `what` says what was being stored.
     pub fn storing(what: &str, e: object_store::Error) -> AppError {
         let detail = format!("storing {what}: {e}");
         let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
@@ -123,7 +124,8 @@ impl AppError {
             }
             cause = c.source();
         }
-        AppError::Internal(detail)
+        tracing::error!(%detail, "file storage refused a write");
+        AppError::Unavailable(detail)
     }
 }
 

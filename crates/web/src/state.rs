@@ -122,6 +122,41 @@ impl AppState {
         Ok(tree)
     }
 
+    /// Files kept in an S3-compatible bucket: `s3://bucket` or `s3://bucket/prefix`. Credentials,
+    /// endpoint and region come from the usual `AWS_*` environment variables (`AWS_ENDPOINT` for a
+    /// store other than Amazon's, `AWS_ALLOW_HTTP=true` for one without TLS).
+    pub fn s3_files(url: &str) -> Result<Arc<dyn object_store::ObjectStore>, String> {
+        let rest = url.strip_prefix("s3://").ok_or_else(|| {
+            format!("files_url {url}: expected s3://bucket or s3://bucket/prefix")
+        })?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(format!("files_url {url}: no bucket"));
+        }
+        // A few quick retries, all within the 30 s a request may take: an upload to a store that is
+        // down is refused with "try again" instead of hanging.
+        let retry = object_store::RetryConfig {
+            max_retries: 3,
+            retry_timeout: std::time::Duration::from_secs(15),
+            ..object_store::RetryConfig::default()
+        };
+        let client = object_store::ClientOptions::new()
+            .with_connect_timeout(std::time::Duration::from_secs(5))
+            .with_timeout(std::time::Duration::from_secs(20));
+        let store = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_retry(retry)
+            .with_client_options(client)
+            .build()
+            .map_err(|e| format!("files_url {url}: {e}"))?;
+        let prefix = prefix.trim_matches('/');
+        Ok(if prefix.is_empty() {
+            Arc::new(store)
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+        })
+    }
+
     /// Files kept on local disk under `dir` (created if missing).
     pub fn local_files(
         dir: &std::path::Path,
