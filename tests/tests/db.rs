@@ -196,6 +196,9 @@ async fn an_account_import_is_all_or_nothing(engine: Engine) {
     assert_eq!(users::count(&db).await.unwrap(), 3);
 }
 
+/// An idle window longer than any test: these tests are about the absolute end of a session.
+const NO_IDLE_LIMIT: i64 = i64::MAX / 4;
+
 async fn sessions_expire_end_and_end_everywhere(engine: Engine) {
     let db = fresh_db(engine).await;
     let u = users::create(&db, &ctx(1), &new_user("officer", None))
@@ -208,21 +211,21 @@ async fn sessions_expire_end_and_end_everywhere(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(
-        sessions::user_for(&db, "h1", 500)
+        sessions::user_for(&db, "h1", 500, NO_IDLE_LIMIT)
             .await
             .unwrap()
             .map(|x| x.id),
         Some(u.id)
     );
     assert!(
-        sessions::user_for(&db, "h1", 1_000)
+        sessions::user_for(&db, "h1", 1_000, NO_IDLE_LIMIT)
             .await
             .unwrap()
             .is_none(),
         "expired at expires_at"
     );
     assert!(
-        sessions::user_for(&db, "nope", 500)
+        sessions::user_for(&db, "nope", 500, NO_IDLE_LIMIT)
             .await
             .unwrap()
             .is_none()
@@ -230,8 +233,18 @@ async fn sessions_expire_end_and_end_everywhere(engine: Engine) {
     sessions::end(&db, &ctx(20), "h1", u.id, false)
         .await
         .unwrap();
-    assert!(sessions::user_for(&db, "h1", 500).await.unwrap().is_none());
-    assert!(sessions::user_for(&db, "h2", 500).await.unwrap().is_some());
+    assert!(
+        sessions::user_for(&db, "h1", 500, NO_IDLE_LIMIT)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        sessions::user_for(&db, "h2", 500, NO_IDLE_LIMIT)
+            .await
+            .unwrap()
+            .is_some()
+    );
     sessions::create(&db, &ctx(30), "h3", u.id, 1_000)
         .await
         .unwrap();
@@ -247,7 +260,10 @@ async fn sessions_expire_end_and_end_everywhere(engine: Engine) {
         .unwrap();
     users::set_active(&db, &ctx(60), u.id, false).await.unwrap();
     assert!(
-        sessions::user_for(&db, "h4", 500).await.unwrap().is_none(),
+        sessions::user_for(&db, "h4", 500, NO_IDLE_LIMIT)
+            .await
+            .unwrap()
+            .is_none(),
         "a deactivated account has no session"
     );
 }
@@ -270,9 +286,14 @@ async fn a_password_change_keeps_only_the_current_session(engine: Engine) {
     let after = users::get(&db, u.id).await.unwrap();
     assert!(!after.must_change_password);
     assert_eq!(after.password_hash, "$argon2id$new");
-    assert!(sessions::user_for(&db, "here", 5).await.unwrap().is_some());
     assert!(
-        sessions::user_for(&db, "elsewhere", 5)
+        sessions::user_for(&db, "here", 5, NO_IDLE_LIMIT)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        sessions::user_for(&db, "elsewhere", 5, NO_IDLE_LIMIT)
             .await
             .unwrap()
             .is_none()

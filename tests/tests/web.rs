@@ -227,6 +227,22 @@ async fn sessions_time_out(engine: Engine) {
         app.get(&c, "/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
+    // Used every 50 minutes, a login lasts; left alone for over an hour, it ends.
+    let c = app.demo_login("btp.xem").await;
+    for _ in 0..3 {
+        app.clock.advance(time::Duration::minutes(50));
+        assert_eq!(app.get(&c, "/api/v1/me").await.status(), StatusCode::OK);
+    }
+    app.clock.advance(time::Duration::minutes(61));
+    assert_eq!(
+        app.get(&c, "/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let page = app.get(&c, "/unit/1").await;
+    assert!(
+        location(&page).starts_with("/login?next="),
+        "back to the page after logging in"
+    );
 }
 
 async fn cross_site_posts_are_refused_and_change_nothing(engine: Engine) {

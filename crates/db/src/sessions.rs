@@ -16,7 +16,7 @@ pub async fn create(
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)"
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $3)"
     ).bind(token_hash).bind(user_id).bind(ctx.now_ms).bind(expires_at).bind(&ctx.ip)
     .bind(ctx.user_agent.chars().take(300).collect::<String>()).execute(c).await.map(|r| r.rows_affected()))?;
     on_tx!(&mut tx, c => sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)")
@@ -35,13 +35,33 @@ pub async fn create(
     tx.commit().await
 }
 
-/// The active account behind a session token hash, if the session is live.
-pub async fn user_for(db: &Db, token_hash: &str, now_ms: i64) -> DbResult<Option<User>> {
-    Ok(on_pool!(db, p => sqlx::query_as(
+/// How often a session's last use is written: at most once a minute, not on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// The active account behind a session token hash, if the session is live: before its absolute
+/// end, and used within the last `idle_ms`. Using it counts as use.
+pub async fn user_for(
+    db: &Db,
+    token_hash: &str,
+    now_ms: i64,
+    idle_ms: i64,
+) -> DbResult<Option<User>> {
+    let user: Option<User> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.email, u.role, u.unit_id, u.password_hash, \
          u.must_change_password, u.active FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE"
-    ).bind(token_hash).bind(now_ms).fetch_optional(p).await)?)
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = TRUE"
+    ).bind(token_hash).bind(now_ms).bind(now_ms - idle_ms).fetch_optional(p).await)?;
+    if user.is_some() {
+        let touched = on_pool!(db, p => sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $3"
+        ).bind(token_hash).bind(now_ms).bind(now_ms - TOUCH_EVERY_MS).execute(p).await.map(|r| r.rows_affected()));
+        // A session that cannot be marked used right now (a full disk, say) still serves this
+        // request; it only ages sooner.
+        if let Err(e) = touched {
+            tracing::warn!(error = %e, "could not record a session's use");
+        }
+    }
+    Ok(user)
 }
 
 /// Ends one session (logout) or, with `everywhere`, every session of its account.

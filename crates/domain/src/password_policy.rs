@@ -22,18 +22,21 @@ impl PasswordProblem {
     }
 }
 
-pub const MIN_LEN: usize = 10;
+/// ASVS 2.1.1: at least 12 characters.
+pub const MIN_LEN: usize = 12;
 pub const MAX_LEN: usize = 128;
 
-const COMMON: [&str; 8] = [
-    "1234567890",
-    "12345678910",
-    "0123456789",
-    "matkhau123",
-    "password123",
-    "qwertyuiop",
-    "abc1234567",
-    "1111111111",
+const COMMON: [&str; 10] = [
+    "123456789012",
+    "1234567890123",
+    "012345678910",
+    "matkhau12345",
+    "matkhau123456",
+    "password1234",
+    "qwertyuiop12",
+    "qwertyuiop[]",
+    "abc123456789",
+    "123456789abc",
 ];
 
 pub fn check(new: &str, username: &str, old: &str) -> Result<(), PasswordProblem> {
@@ -71,7 +74,11 @@ mod tests {
             Err(PasswordProblem::ContainsUsername)
         );
         assert_eq!(
-            check("1234567890", "u", "x"),
+            check("Giữ-bí-mật", "u", "x"),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            check("123456789012", "u", "x"),
             Err(PasswordProblem::TooCommon)
         );
         assert_eq!(

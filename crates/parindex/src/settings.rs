@@ -20,6 +20,8 @@ pub struct Settings {
     pub public_origin: String,
     pub trust_proxy: bool,
     pub session_hours: i64,
+    /// Minutes a login lasts without being used.
+    pub session_idle_minutes: i64,
     pub max_body_bytes: usize,
     /// `smtp://host:port`, `smtp://user:pass@host:587?tls=required` or `smtps://host:465`; empty
     /// writes e-mails as .eml files to `data_dir/outbox`.
@@ -54,6 +56,7 @@ impl Default for Settings {
             public_origin: String::new(),
             trust_proxy: false,
             session_hours: 12,
+            session_idle_minutes: 60,
             max_body_bytes: 10 * 1024 * 1024,
             smtp_url: String::new(),
             mail_from: "Bộ Nội vụ - Khảo sát CCHC <khaosat@localhost>".into(),
@@ -94,6 +97,7 @@ impl std::fmt::Debug for Settings {
             .field("public_origin", &self.public_origin)
             .field("trust_proxy", &self.trust_proxy)
             .field("session_hours", &self.session_hours)
+            .field("session_idle_minutes", &self.session_idle_minutes)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("smtp_url", &redact_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
@@ -122,6 +126,7 @@ impl Settings {
             .set_default("public_origin", d.public_origin)?
             .set_default("trust_proxy", d.trust_proxy)?
             .set_default("session_hours", d.session_hours)?
+            .set_default("session_idle_minutes", d.session_idle_minutes)?
             .set_default(
                 "max_body_bytes",
                 i64::try_from(d.max_body_bytes).unwrap_or(i64::MAX),
@@ -175,6 +180,7 @@ impl Settings {
             public_origin: Some(self.public_origin.trim().to_string()).filter(|s| !s.is_empty()),
             trust_proxy: self.trust_proxy,
             session_hours: self.session_hours.clamp(1, 24 * 30),
+            session_idle_minutes: self.session_idle_minutes.clamp(5, 24 * 60),
             max_body_bytes: self.max_body_bytes,
             reminders: parindex_domain::survey::ReminderPolicy {
                 min_interval_ms: self.reminder_interval_hours.max(1) * 3_600_000,

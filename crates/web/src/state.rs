@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// How long a login lasts.
     pub session_hours: i64,
+    /// How long a login lasts without being used.
+    pub session_idle_minutes: i64,
     /// Largest request body accepted, in bytes (uploads included).
     pub max_body_bytes: usize,
     /// Who gets a survey reminder, and how often.
@@ -28,6 +30,7 @@ impl Default for WebConfig {
             public_origin: None,
             trust_proxy: false,
             session_hours: 12,
+            session_idle_minutes: 60,
             max_body_bytes: 10 * 1024 * 1024,
             reminders: parindex_domain::survey::ReminderPolicy::default(),
         }

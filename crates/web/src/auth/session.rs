@@ -22,5 +22,11 @@ pub async fn current_user(
         return Ok(None);
     };
     let hash = parindex_domain::token::hash(&t);
-    parindex_db::sessions::user_for(&state.db, &hash, state.clock.now_ms()).await
+    parindex_db::sessions::user_for(
+        &state.db,
+        &hash,
+        state.clock.now_ms(),
+        state.config.session_idle_minutes * 60_000,
+    )
+    .await
 }
