@@ -95,6 +95,11 @@ impl Nginx {
             "/etc/ssl/cchc/privkey.pem",
             &key.display().to_string(),
         );
+        site = replace_once(
+            &site,
+            "/var/log/nginx/parindex.access.log",
+            &d.join("access.log").display().to_string(),
+        );
         let root = Command::new("id")
             .arg("-u")
             .output()
@@ -104,8 +109,7 @@ impl Nginx {
         let main = format!(
             "{user}worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log info;\ndaemon off;\n\
              events {{ worker_connections 512; }}\n\
-             http {{\n  log_format upstreams '$remote_addr \"$request\" $status upstream=$upstream_addr:$upstream_status';\n  \
-             access_log {p}/access.log upstreams;\n  client_body_temp_path {p}/body;\n  \
+             http {{\n  access_log {p}/other.log;\n  client_body_temp_path {p}/body;\n  \
              proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  \
              scgi_temp_path {p}/scgi;\n{site}\n}}\n",
             user = if root { "user root;\n" } else { "" },

@@ -169,6 +169,22 @@ async fn two_app_servers_behind_nginx_share_sessions_outbox_and_migrations() {
         assert_eq!(s, 200, "{}{}", nginx.access_log(), nginx.error_log());
     }
     b.restart().await;
+    // A respondent's link through nginx: the token never reaches nginx's access log.
+    let r = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap()
+        .get(format!("{}/s/{}", nginx.https, tokens[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let log = nginx.access_log();
+    assert!(log.contains("\"GET /s/...\" 200"), "{log}");
+    assert!(
+        !tokens.iter().any(|t| log.contains(t.as_str())),
+        "a token in the access log"
+    );
     let served_by_both = nginx
         .access_log()
         .lines()
