@@ -185,3 +185,11 @@ pub async fn next_due(db: &Db) -> DbResult<Option<i64>> {
     ).fetch_one(p).await)?;
     Ok(at)
 }
+
+/// When the oldest message still waiting to be sent was queued, if any.
+pub async fn oldest_queued(db: &Db) -> DbResult<Option<i64>> {
+    let (at,): (Option<i64>,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT MIN(created_at) FROM outbox WHERE state = 'queued'"
+    ).fetch_one(p).await)?;
+    Ok(at)
+}

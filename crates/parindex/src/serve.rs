@@ -62,6 +62,7 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let files = settings.files()?;
     let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
     spawn_housekeeping(db.clone(), clock.clone());
+    spawn_gauges(db.clone(), clock.clone());
     spawn_detection(db.clone(), clock.clone());
     let listener = TcpListener::bind(&settings.listen).await?;
     let addr = listener.local_addr()?;
@@ -160,6 +161,29 @@ fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
             }
             if let Err(e) = parindex_db::throttle::purge(&db, now - 24 * 3_600_000).await {
                 tracing::warn!(error = %e, "login-failure purge failed");
+            }
+        }
+    });
+}
+
+/// Every 30 seconds, gauges for alerting: whether the database answers, and the e-mails waiting
+/// to be sent with the age of the oldest (a relay that refuses or is down shows as a growing age).
+fn spawn_gauges(db: Db, clock: Arc<dyn Clock>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            let up = db.ping().await.is_ok();
+            metrics::gauge!("parindex_database_up").set(if up { 1.0 } else { 0.0 });
+            if !up {
+                continue;
+            }
+            if let Ok(c) = parindex_db::outbox::counts(&db).await {
+                metrics::gauge!("parindex_outbox_queued").set(c.queued as f64);
+            }
+            if let Ok(oldest) = parindex_db::outbox::oldest_queued(&db).await {
+                let age = oldest.map_or(0, |at| (clock.now_ms() - at).max(0) / 1000);
+                metrics::gauge!("parindex_outbox_oldest_queued_seconds").set(age as f64);
             }
         }
     });
