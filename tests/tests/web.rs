@@ -24,6 +24,38 @@ async fn login_lands_each_role_on_its_home(engine: Engine) {
     }
 }
 
+/// Session fixation (ASVS 3.2.1): a session cookie planted before login is never the one the
+/// login gives, and never lets anyone in.
+async fn a_login_always_issues_a_new_session(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let planted = "a".repeat(64);
+    let r = app
+        .bare_client()
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .header("cookie", format!("parindex_session={planted}"))
+        .form(&[
+            ("username", "btp.canbo"),
+            ("password", parindex::demo::DEMO_PASSWORD),
+            ("next", "/home"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("parindex_session="), "{cookie}");
+    assert!(!cookie.contains(&planted), "the planted token was kept");
+    let with_planted = app
+        .bare_client()
+        .get(app.url("/api/v1/me"))
+        .header("cookie", format!("parindex_session={planted}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_planted.status(), StatusCode::UNAUTHORIZED);
+}
+
 async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(engine: Engine) {
     let app = spawn_app(engine).await;
     let c = app.client();
@@ -783,6 +815,11 @@ async fn the_account_template_downloads_as_a_real_spreadsheet(engine: Engine) {
             .unwrap()
             .starts_with("attachment")
     );
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "sandbox; default-src 'none'",
+        "downloads are sandboxed"
+    );
     let bytes = r.bytes().await.unwrap();
     let rows =
         parindex_import::table::read(&bytes, parindex_import::table::Limits::default()).unwrap();
@@ -1085,6 +1122,7 @@ async fn the_audit_log_records_who_did_what_and_can_be_browsed(engine: Engine) {
 
 on_both_engines!(
     login_lands_each_role_on_its_home,
+    a_login_always_issues_a_new_session,
     a_wrong_password_is_refused_without_saying_which_part_was_wrong,
     five_failures_lock_the_account_for_fifteen_minutes,
     a_first_login_must_change_the_password_before_anything_else,

@@ -22,7 +22,8 @@ pub(crate) fn disposition(name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// `bytes` as a download named `name`.
+/// `bytes` as a download named `name`. Sandboxed with no sources allowed, so that even a browser
+/// that displays it instead of saving it runs nothing in it.
 pub(crate) fn attachment(
     content_type: &str,
     name: &str,
@@ -32,6 +33,10 @@ pub(crate) fn attachment(
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition(name)),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_string(),
+            ),
         ],
         bytes.into(),
     )

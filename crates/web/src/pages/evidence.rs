@@ -10,8 +10,7 @@ use crate::pages::self_assessment::{find_leaf, locked, stale};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence::{self, NewFile};
 use parindex_domain::appraisal::Stage;
@@ -195,19 +194,9 @@ pub async fn download(
         .bytes()
         .await
         .map_err(|e| AppError::Internal(format!("reading evidence: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::pages::download::disposition(&f.filename),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "sandbox; default-src 'none'".to_string(),
-            ),
-        ],
+    Ok(crate::pages::download::attachment(
+        &f.content_type,
+        &f.filename,
         bytes,
-    )
-        .into_response())
+    ))
 }
