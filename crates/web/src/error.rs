@@ -151,7 +151,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            AppError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            AppError::Unavailable(detail) => tracing::warn!(%detail, "a dependency is unavailable"),
             AppError::StorageFull(detail) => tracing::error!(%detail, "storage full"),
             _ => {}
         }

@@ -143,13 +143,15 @@ impl AppState {
             retry_timeout: std::time::Duration::from_secs(15),
             ..object_store::RetryConfig::default()
         };
-        let client = object_store::ClientOptions::new()
-            .with_connect_timeout(std::time::Duration::from_secs(5))
-            .with_timeout(std::time::Duration::from_secs(20));
+        // Set one by one: replacing the client options would drop what the environment set
+        // (AWS_ALLOW_HTTP among them).
+        use object_store::ClientConfigKey as Client;
+        use object_store::aws::AmazonS3ConfigKey as Key;
         let store = object_store::aws::AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
             .with_retry(retry)
-            .with_client_options(client)
+            .with_config(Key::Client(Client::ConnectTimeout), "5s")
+            .with_config(Key::Client(Client::Timeout), "20s")
             .build()
             .map_err(|e| format!("files_url {url}: {e}"))?;
         let prefix = prefix.trim_matches('/');
