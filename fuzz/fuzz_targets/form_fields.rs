@@ -3,7 +3,8 @@
 //! dates, passwords, uploaded file names and kinds, and a survey page's answers. None may panic,
 //! and each keeps its promise:
 //!
-//! - free text comes back NFC, without control characters, and cleaning it again changes nothing;
+//! - free text comes back NFC, without control characters (but line breaks in several paragraphs),
+//!   and cleaning it again changes nothing;
 //! - an upload's stored name has no path separator, no control character, never starts with a dot
 //!   and is at most 120 characters: no path traversal, whatever the browser sent;
 //! - points are never negative and have at most two decimals;
@@ -27,6 +28,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(text::clean(&cleaned), cleaned);
     assert!(cleaned.chars().eq(cleaned.nfc()));
     assert!(!cleaned.chars().any(char::is_control));
+    let paragraphs = text::clean_paragraphs(s);
+    assert_eq!(text::clean_paragraphs(&paragraphs), paragraphs);
+    assert!(!paragraphs.chars().any(|c| c.is_control() && c != '\n'));
     let _ = text::search_key(s);
     let _ = text::matches(s, &cleaned);
     let _ = text::compare_names(s, &cleaned);

@@ -32,17 +32,21 @@ const SQLITE_BUSY: i64 = 5;
 /// The OS error number of "no space left on device" (Linux, BSD and macOS agree).
 const ENOSPC: i32 = 28;
 
-/// Which SQLSTATE or SQLite code means which kind of fault.
-fn classify_code(code: &str) -> Option<fn(String) -> DbError> {
-    // PostgreSQL: class 08 is a connection failure; 57P01–57P03 a server shutting down or starting;
-    // 53300 too many connections; 53100 a full disk.
+/// Which PostgreSQL SQLSTATE means which kind of fault: class 08 is a connection failure; 57P01–57P03
+/// a server shutting down or starting; 53300 too many connections; 53100 a full disk.
+fn classify_sqlstate(code: &str) -> Option<fn(String) -> DbError> {
     if code == "53100" {
         return Some(DbError::StorageFull);
     }
     if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300") {
         return Some(DbError::Unavailable);
     }
-    // SQLite reports extended result codes; the low byte is the primary code.
+    None
+}
+
+/// Which SQLite result code means which kind of fault. SQLite reports extended codes; the low byte
+/// is the primary one.
+fn classify_sqlite(code: &str) -> Option<fn(String) -> DbError> {
     match code.parse::<i64>().map(|c| c & 0xff) {
         Ok(SQLITE_FULL) => Some(DbError::StorageFull),
         Ok(SQLITE_BUSY) => Some(DbError::Unavailable),
@@ -57,10 +61,17 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 DbError::Conflict(d.constraint().unwrap_or("unique").to_string())
             }
-            sqlx::Error::Database(d) => match d.code().as_deref().and_then(classify_code) {
-                Some(kind) => kind(d.message().to_string()),
-                None => DbError::Sqlx(e),
-            },
+            sqlx::Error::Database(d) => {
+                let classify = if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    classify_sqlite
+                } else {
+                    classify_sqlstate
+                };
+                match d.code().as_deref().and_then(classify) {
+                    Some(kind) => kind(d.message().to_string()),
+                    None => DbError::Sqlx(e),
+                }
+            }
             sqlx::Error::Io(io) if io.raw_os_error() == Some(ENOSPC) => {
                 DbError::StorageFull(io.to_string())
             }
@@ -83,16 +94,19 @@ mod tests {
 
     #[test]
     fn faults_are_told_apart_by_their_codes() {
-        let kind = |c: &str| classify_code(c).map(|f| f(String::new()));
-        assert!(matches!(kind("53100"), Some(DbError::StorageFull(_))));
-        assert!(matches!(kind("13"), Some(DbError::StorageFull(_))));
-        assert!(matches!(kind("57P01"), Some(DbError::Unavailable(_))));
-        assert!(matches!(kind("08006"), Some(DbError::Unavailable(_))));
-        assert!(matches!(kind("5"), Some(DbError::Unavailable(_))));
-        assert!(matches!(kind("517"), Some(DbError::Unavailable(_)))); // SQLITE_BUSY_SNAPSHOT
-        assert!(kind("23505").is_none());
-        assert!(kind("19").is_none());
-        assert!(kind("2067").is_none()); // SQLITE_CONSTRAINT_UNIQUE
+        let pg = |c: &str| classify_sqlstate(c).map(|f| f(String::new()));
+        let lite = |c: &str| classify_sqlite(c).map(|f| f(String::new()));
+        assert!(matches!(pg("53100"), Some(DbError::StorageFull(_))));
+        assert!(matches!(pg("57P01"), Some(DbError::Unavailable(_))));
+        assert!(matches!(pg("08006"), Some(DbError::Unavailable(_))));
+        assert!(pg("23505").is_none());
+        // Found by the crafted-input walk: 22021 (a NUL in text) is not SQLite's 5 (busy).
+        assert!(pg("22021").is_none());
+        assert!(matches!(lite("13"), Some(DbError::StorageFull(_))));
+        assert!(matches!(lite("5"), Some(DbError::Unavailable(_))));
+        assert!(matches!(lite("517"), Some(DbError::Unavailable(_)))); // SQLITE_BUSY_SNAPSHOT
+        assert!(lite("19").is_none());
+        assert!(lite("2067").is_none()); // SQLITE_CONSTRAINT_UNIQUE
     }
 
     #[test]

@@ -25,6 +25,24 @@ pub fn clean(input: &str) -> String {
     out.nfc().collect()
 }
 
+/// Text of several paragraphs (a report section): each line cleaned like [`clean`], line breaks
+/// kept (CRLF and CR become LF), at most one empty line in a row and none at either end.
+pub fn clean_paragraphs(input: &str) -> String {
+    let unified = input.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<String> = Vec::new();
+    for line in unified.split('\n') {
+        let line = clean(line);
+        if line.is_empty() && out.last().is_none_or(String::is_empty) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
 /// The key used for tone-insensitive search: "Nguyễn Văn Đức" → "nguyen van duc".
 pub fn search_key(input: &str) -> String {
     let cleaned = clean(input);
@@ -131,6 +149,16 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_keep_their_breaks_and_lose_control_characters() {
+        assert_eq!(
+            clean_paragraphs("\r\n Khó khăn:\0 thiếu\t người \r\n\r\n\r\n\n- Kiến nghị\r"),
+            "Khó khăn: thiếu người\n\n- Kiến nghị"
+        );
+        assert_eq!(clean_paragraphs("\0\u{202E}\n\n"), "\u{202E}");
+        assert_eq!(clean_paragraphs(""), "");
+    }
+
+    #[test]
     fn clean_normalises_to_nfc_and_folds_spaces() {
         let nfd = "Nguye\u{302}\u{303}n  \t Va\u{306}n  ";
         assert_eq!(clean(nfd), "Nguyễn Văn");
@@ -199,6 +227,9 @@ mod tests {
         #[test]
         fn clean_is_idempotent(s in any::<String>()) {
             prop_assert_eq!(clean(&clean(&s)), clean(&s));
+            let p = clean_paragraphs(&s);
+            prop_assert_eq!(clean_paragraphs(&p), p.clone());
+            prop_assert!(!p.chars().any(|c| c.is_control() && c != '\n'));
         }
 
         #[test]

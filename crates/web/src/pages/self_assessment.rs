@@ -502,7 +502,7 @@ pub async fn save_difficulties(
 ) -> AppResult<Redirect> {
     let l = Loaded::load(&state, o.unit_id).await?;
     locked(&l, state.clock.now())?;
-    let text = f.text.trim().to_string();
+    let text = text::clean_paragraphs(&f.text);
     if text.chars().count() > 20_000 {
         return Err(AppError::BadRequest("field-too-long"));
     }
