@@ -6,17 +6,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "limits.rs"]
+mod limits;
 use parindex_domain::respondents::{GroupSet, check};
 use parindex_import::{respondent_rows, table};
 
 fuzz_target!(|data: &[u8]| {
-    let limits = table::Limits {
-        max_bytes: 1 << 20,
-        max_rows: 2_000,
-        max_cols: 30,
-        max_expanded_bytes: table::MAX_EXPANDED_BYTES,
-    };
-    let Ok(rows) = table::read(data, limits) else {
+    let Ok(rows) = table::read(data, limits::SMALL) else {
         return;
     };
     let Ok(raw) = respondent_rows::to_raw_rows(&rows) else {

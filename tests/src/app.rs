@@ -90,13 +90,7 @@ impl TestApp {
     }
 
     pub async fn unit_id(&self, code: &str) -> i64 {
-        let c = parindex_db::campaigns::by_year(&self.db, parindex::demo::DEMO_YEAR)
-            .await
-            .unwrap();
-        parindex_db::units::by_code(&self.db, c.id, code)
-            .await
-            .unwrap()
-            .id
+        crate::demo_unit_id(&self.db, code).await
     }
 
     pub async fn campaign_id(&self) -> i64 {

@@ -200,3 +200,14 @@ pub async fn audit_head(db: &Db) -> String {
     .unwrap();
     h
 }
+
+/// The id of the demo campaign's unit with this code.
+pub async fn demo_unit_id(db: &Db, code: &str) -> i64 {
+    let c = parindex_db::campaigns::by_year(db, parindex::demo::DEMO_YEAR)
+        .await
+        .unwrap();
+    parindex_db::units::by_code(db, c.id, code)
+        .await
+        .unwrap()
+        .id
+}

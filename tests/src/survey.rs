@@ -211,20 +211,9 @@ pub async fn open_listed_unit(
     )
     .await
     .unwrap();
-    let mail = parindex_mail::UnitMail {
-        year: c.year,
-        unit_name: u.name.clone(),
-        deadline: "10/01/2024".into(),
-        support: String::new(),
-        link_base: link_base.into(),
-    };
-    let tokens = std::sync::Mutex::new(Vec::new());
-    let compose = |m: &parindex_db::survey::MailFor<'_>| {
-        tokens.lock().unwrap().push(m.token.to_string());
-        mail.compose(m)
-    };
-    parindex_db::survey::open_unit(db, &ctx, c.id, u.id, &compose)
-        .await
-        .unwrap();
-    (u.id, tokens.into_inner().unwrap())
+    let tokens =
+        parindex::survey_links::open_keeping_links(db, &ctx, &c, &u, "10/01/2024", link_base)
+            .await
+            .unwrap();
+    (u.id, tokens)
 }

@@ -46,45 +46,34 @@ fn unescaped(html: &str) -> Option<&'static str> {
         .find(|m| html.contains(m))
 }
 
-/// A form's route: path segments with digits (ids, item codes) folded, so a handler that shows up
-/// once per item or unit is sent crafted input once per walker.
-fn shape(action: &str) -> String {
-    action
-        .split('?')
+/// A path with its query left out and its id-like segments (those with a digit: ids, item codes)
+/// folded to `{}`, all of them or all but the first.
+fn fold(path: &str, keep_first: bool) -> String {
+    let mut keep = keep_first;
+    path.split('?')
         .next()
         .unwrap_or_default()
         .split('/')
         .map(|seg| {
-            if seg.chars().any(|c| c.is_ascii_digit()) {
-                "{}"
-            } else {
+            if !seg.chars().any(|c| c.is_ascii_digit()) || std::mem::take(&mut keep) {
                 seg
+            } else {
+                "{}"
             }
         })
         .collect::<Vec<_>>()
         .join("/")
 }
 
+/// A form's route: a handler that shows up once per item or unit is sent crafted input once per
+/// walker.
+fn shape(action: &str) -> String {
+    fold(action, false)
+}
+
 /// A page's kind for the walk: like [`shape`], but keeping the first id (the unit or campaign).
 fn page_kind(path: &str) -> String {
-    let mut first = true;
-    path.split('?')
-        .next()
-        .unwrap_or_default()
-        .split('/')
-        .map(|seg| {
-            if seg.chars().any(|c| c.is_ascii_digit()) {
-                if std::mem::take(&mut first) {
-                    seg
-                } else {
-                    "{}"
-                }
-            } else {
-                seg
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    fold(path, true)
 }
 
 fn skipped(action: &str) -> bool {
@@ -326,8 +315,11 @@ async fn every_form_refuses_or_escapes_crafted_input(engine: Engine) {
                 form.action,
                 r.status()
             );
+            // Not kept alive by the client either: what the server leaves unread of it must not
+            // meet the next request.
             let r = client
                 .post(&url)
+                .header("connection", "close")
                 .multipart(multipart(
                     form,
                     "x",

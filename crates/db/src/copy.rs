@@ -9,7 +9,7 @@ use crate::error::{DbError, DbResult};
 use crate::pool::Db;
 use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
-use sqlx::{Column, Row};
+use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How a column is typed on PostgreSQL, which decides how its SQLite value is read and bound.
@@ -156,10 +156,21 @@ fn select_sql(t: &Table) -> String {
     )
 }
 
-fn sqlite_value(row: &sqlx::sqlite::SqliteRow, i: usize, kind: Kind) -> DbResult<Value> {
+/// Column `i` of a row from either engine, read as its PostgreSQL type says. (SQLite's integers
+/// read as i64; PostgreSQL's `integer` columns only as i32.)
+fn value<R>(row: &R, i: usize, kind: Kind) -> DbResult<Value>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     Ok(match kind {
         Kind::Int => row
-            .try_get::<Option<i64>, _>(i)?
+            .try_get::<Option<i64>, _>(i)
+            .or_else(|_| row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))?
             .map_or(Value::Null, Value::Int),
         Kind::Bool => row
             .try_get::<Option<bool>, _>(i)?
@@ -170,22 +181,29 @@ fn sqlite_value(row: &sqlx::sqlite::SqliteRow, i: usize, kind: Kind) -> DbResult
     })
 }
 
-fn pg_value(row: &sqlx::postgres::PgRow, i: usize, kind: Kind) -> DbResult<Value> {
-    let column = row.columns().get(i).map(|c| c.type_info().to_string());
-    Ok(match kind {
-        Kind::Int if column.as_deref() == Some("INT4") => row
-            .try_get::<Option<i32>, _>(i)?
-            .map_or(Value::Null, |v| Value::Int(i64::from(v))),
-        Kind::Int => row
-            .try_get::<Option<i64>, _>(i)?
-            .map_or(Value::Null, Value::Int),
-        Kind::Bool => row
-            .try_get::<Option<bool>, _>(i)?
-            .map_or(Value::Null, Value::Bool),
-        Kind::Text => row
-            .try_get::<Option<String>, _>(i)?
-            .map_or(Value::Null, Value::Text),
-    })
+/// The SHA-256 of each row of `t` that `rows` yields, sorted: the table's content whatever order
+/// and collation the engine reads it in.
+async fn row_hashes<R, S>(rows: S, t: &Table) -> DbResult<Vec<Vec<u8>>>
+where
+    S: futures_util::Stream<Item = Result<R, sqlx::Error>>,
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut rows = std::pin::pin!(rows);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        let mut h = Sha256::new();
+        for (i, (_, kind)) in t.columns.iter().enumerate() {
+            value(&row, i, *kind)?.digest(&mut h);
+        }
+        out.push(h.finalize().to_vec());
+    }
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// Inserts `rows` of `t` on PostgreSQL, keeping identity values.
@@ -306,7 +324,7 @@ pub async fn sqlite_to_postgres(
             while let Some(row) = stream.try_next().await? {
                 let mut values = Vec::with_capacity(t.columns.len());
                 for (i, (_, kind)) in t.columns.iter().enumerate() {
-                    values.push(sqlite_value(&row, i, *kind)?);
+                    values.push(value(&row, i, *kind)?);
                 }
                 chunk.push(values);
                 if chunk.len() == per_chunk {
@@ -347,30 +365,13 @@ pub async fn sqlite_to_postgres(
                 .join(", "),
             t.name
         );
-        let mut from = Vec::new();
-        {
-            let mut s = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).fetch(&mut *reader);
-            while let Some(row) = s.try_next().await? {
-                let mut h = Sha256::new();
-                for (i, (_, kind)) in t.columns.iter().enumerate() {
-                    sqlite_value(&row, i, *kind)?.digest(&mut h);
-                }
-                from.push(h.finalize());
-            }
-        }
-        let mut to = Vec::new();
-        {
-            let mut s = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(pg);
-            while let Some(row) = s.try_next().await? {
-                let mut h = Sha256::new();
-                for (i, (_, kind)) in t.columns.iter().enumerate() {
-                    pg_value(&row, i, *kind)?.digest(&mut h);
-                }
-                to.push(h.finalize());
-            }
-        }
-        let digest = |mut rows: Vec<_>| {
-            rows.sort_unstable();
+        let from = row_hashes(
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone())).fetch(&mut *reader),
+            t,
+        )
+        .await?;
+        let to = row_hashes(sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(pg), t).await?;
+        let digest = |rows: Vec<Vec<u8>>| {
             let mut h = Sha256::new();
             for r in &rows {
                 h.update(r);

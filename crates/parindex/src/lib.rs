@@ -13,4 +13,5 @@ pub mod respondent_sim;
 pub mod serve;
 pub mod settings;
 pub mod simulate;
+pub mod survey_links;
 pub mod telemetry;

@@ -11,7 +11,6 @@ use parindex_domain::survey::{QuestionnaireSet, answering};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 pub struct Prepared {
     pub units: usize,
@@ -83,7 +82,7 @@ pub async fn prepare(db: &Db, respondents_wanted: usize, out: &Path) -> anyhow::
     }
     let groups = respondents::groups(db, campaign.id).await?;
     let per_unit = respondents_wanted.div_ceil(empty.len());
-    let mut tokens: Vec<(String, i64)> = Vec::new();
+    let mut tokens: Vec<String> = Vec::new();
     for u in &empty {
         let open_groups = groups.for_level(&u.level).len().max(1);
         let per_group = per_unit.div_ceil(open_groups).max(1);
@@ -97,31 +96,24 @@ pub async fn prepare(db: &Db, respondents_wanted: usize, out: &Path) -> anyhow::
             parindex_domain::respondents::ListState::Accepted,
         )
         .await?;
-        let mail = parindex_mail::UnitMail {
-            year: campaign.year,
-            unit_name: u.name.clone(),
-            deadline: "10/01/2024".into(),
-            support: String::new(),
-            link_base: "http://127.0.0.1:8080".into(),
-        };
-        let sink: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
-        let keep = sink.clone();
-        let unit_id = u.id;
-        let compose = move |m: &survey::MailFor<'_>| {
-            if let Ok(mut t) = keep.lock() {
-                t.push((m.token.to_string(), unit_id));
-            }
-            mail.compose(m)
-        };
-        survey::open_unit(db, &ctx, campaign.id, u.id, &compose).await?;
-        tokens.extend(sink.lock().map(|t| t.clone()).unwrap_or_default());
+        tokens.extend(
+            crate::survey_links::open_keeping_links(
+                db,
+                &ctx,
+                &campaign,
+                u,
+                "10/01/2024",
+                "http://127.0.0.1:8080",
+            )
+            .await?,
+        );
     }
     // Random tokens in sorted order: respondents of every unit interleave, as on a real day.
     tokens.sort();
     let mut sets: HashMap<String, QuestionnaireSet> = HashMap::new();
     let mut text = String::new();
     let mut count = 0;
-    for (i, (token, _)) in tokens.iter().enumerate() {
+    for (i, token) in tokens.iter().enumerate() {
         let Some(view) = survey::by_token(db, token).await? else {
             continue;
         };

@@ -21,7 +21,7 @@ use parindex_domain::self_assessment::State;
 use parindex_domain::{Points, deadline};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// How well a unit does, 0.60–0.94, fixed by its code.
 fn quality(code: &str) -> f64 {
@@ -117,7 +117,7 @@ pub async fn run(
         }
         trees.insert(level, criteria_sets::tree(db, stored.id).await?);
     }
-    let links: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
+    let mut links: Vec<(String, i64)> = Vec::new();
     let all_units = units::list(db, c).await?;
     for u in &all_units {
         // 1. An accepted list for every unit.
@@ -143,24 +143,12 @@ pub async fn run(
             }
         }
         // 2. The survey opened, each invitation's link kept to answer with.
-        let mail = parindex_mail::UnitMail {
-            year: campaign.year,
-            unit_name: u.name.clone(),
-            deadline: answer_day.clone(),
-            support: String::new(),
-            link_base: base.to_string(),
-        };
         let q = quality(&u.code);
-        let sink = links.clone();
-        let unit_id = u.id;
-        let compose = move |m: &survey::MailFor<'_>| {
-            if let Ok(mut l) = sink.lock() {
-                l.push((m.token.to_string(), unit_id));
-            }
-            mail.compose(m)
-        };
         if survey::opened_at(db, u.id).await?.is_none() {
-            survey::open_unit(db, &ctx, c, u.id, &compose).await?;
+            let opened =
+                crate::survey_links::open_keeping_links(db, &ctx, &campaign, u, &answer_day, base)
+                    .await?;
+            links.extend(opened.into_iter().map(|t| (t, u.id)));
         }
         // 3. The self-assessment completed and submitted.
         if let Some(tree) = trees.get(&u.level) {
@@ -185,7 +173,6 @@ pub async fn run(
         }
     }
     // 5. Respondents answer through the pages over the survey's days, as the model plans.
-    let links = links.lock().map(|l| l.clone()).unwrap_or_default();
     let invited = links.len();
     let mut refs = Vec::new();
     let mut specs: Vec<UnitSpec> = Vec::new();

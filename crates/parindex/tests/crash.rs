@@ -153,13 +153,7 @@ async fn a_killed_import_is_all_or_nothing(engine: Engine) {
     let data = tempfile::tempdir().unwrap();
     let spec = ServerSpec::new(BIN, data.path(), Some(&db.url), NOW);
     let mut server = Server::start(spec).await;
-    let c = parindex_db::campaigns::by_year(&db, parindex::demo::DEMO_YEAR)
-        .await
-        .unwrap();
-    let qni = parindex_db::units::by_code(&db, c.id, "QNI")
-        .await
-        .unwrap()
-        .id;
+    let qni = parindex_tests::demo_unit_id(&db, "QNI").await;
     let people = async || {
         parindex_db::respondents::people(&db, qni)
             .await

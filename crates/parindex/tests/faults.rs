@@ -262,17 +262,8 @@ async fn a_full_disk_is_refused_cleanly_and_nothing_is_corrupted(engine: Engine)
     let spec = ServerSpec::new(BIN, disk.path(), Some(&url), NOW);
     let server = Server::start(spec).await;
     let base = server.base();
-    let c = parindex_db::campaigns::by_year(&db, parindex::demo::DEMO_YEAR)
-        .await
-        .unwrap();
-    let btp = parindex_db::units::by_code(&db, c.id, "BTP")
-        .await
-        .unwrap()
-        .id;
-    let qni = parindex_db::units::by_code(&db, c.id, "QNI")
-        .await
-        .unwrap()
-        .id;
+    let btp = parindex_tests::demo_unit_id(&db, "BTP").await;
+    let qni = parindex_tests::demo_unit_id(&db, "QNI").await;
     let officer = log_in_at(&base, "btp.canbo", parindex::demo::DEMO_PASSWORD).await;
     let qni_officer = log_in_at(&base, "qni.canbo", parindex::demo::DEMO_PASSWORD).await;
     let evidence = format!("{base}/unit/{btp}/self-assessment/leaf/1.1.1/evidence");

@@ -103,13 +103,7 @@ async fn two_servers_share_evidence_on_s3_compatible_storage() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = Server::start(spec(dir_a.path())).await;
     let b = Server::start(spec(dir_b.path())).await;
-    let c = parindex_db::campaigns::by_year(&db, parindex::demo::DEMO_YEAR)
-        .await
-        .unwrap();
-    let btp = parindex_db::units::by_code(&db, c.id, "BTP")
-        .await
-        .unwrap()
-        .id;
+    let btp = parindex_tests::demo_unit_id(&db, "BTP").await;
 
     // Uploaded through server A.
     let on_a = log_in_at(&a.base(), "btp.canbo", parindex::demo::DEMO_PASSWORD).await;
