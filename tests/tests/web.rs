@@ -1015,7 +1015,8 @@ async fn bad_input_never_causes_a_server_error(engine: Engine) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.headers()["connection"], "close");
     assert!(visible_text(&r.text().await.unwrap()).contains("quá lớn"));
 }
 
