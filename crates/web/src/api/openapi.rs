@@ -12,7 +12,8 @@ fn error_responses() -> Value {
     json!({
         "401": { "description": "Not logged in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
         "403": { "description": "Not allowed for this account or unit", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-        "404": { "description": "No such resource", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        "404": { "description": "No such resource", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "503": { "description": "Briefly unavailable (the database or the file store); nothing was changed. Try again after the Retry-After seconds.", "headers": { "Retry-After": { "schema": { "type": "integer" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
     })
 }
 
@@ -33,6 +34,8 @@ fn save_score_op() -> Value {
         m.insert("200".into(), json!({ "description": "Saved; the leaf as it is now", "content": { "application/json": { "schema": { "type": "object", "properties": { "leaf": { "$ref": "#/components/schemas/Leaf" } } } } } }));
         m.insert("409".into(), json!({ "description": "The self-assessment deadline has passed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
         m.insert("422".into(), json!({ "description": "Invalid input, by field; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
+        m.insert("413".into(), json!({ "description": "The body is over the size limit; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
+        m.insert("507".into(), json!({ "description": "The server's storage is full; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
     }
     json!({ "post": {
         "summary": "Save one self-assessed leaf's score and explanation (the unit's officers, while the report is a draft and the deadline open). Send an Origin header matching the server, as browsers do.",
@@ -121,7 +124,7 @@ pub fn spec() -> Value {
                         "listed": { "type": "integer" }, "invited": { "type": "integer" }, "delivered": { "type": "integer" },
                         "failed": { "type": "integer" }, "opened": { "type": "integer" }, "completed": { "type": "integer" } } } },
                     "completions_ms": { "type": "array", "items": { "type": "integer" }, "description": "When each response was completed, oldest first" } } },
-                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } } },
+                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string", "description": "What went wrong, for programs; the message says it for people, in the request's language.", "enum": ["unauthenticated", "password_change_required", "forbidden", "not_found", "bad_request", "too_large", "locked", "cross_site", "unavailable", "storage_full", "internal"] }, "message": { "type": "string" } } } } },
                 "Me": { "type": "object", "required": ["id", "username", "full_name", "email", "role"], "properties": {
                     "id": { "type": "integer" }, "username": { "type": "string" }, "full_name": { "type": "string" }, "email": { "type": "string" },
                     "role": { "type": "string", "enum": ["moha_admin", "moha_appraiser", "unit_officer", "unit_leader", "unit_viewer"] },
@@ -180,4 +183,57 @@ pub fn spec() -> Value {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod error_codes {
+    use crate::error::AppError;
+
+    #[test]
+    fn every_error_code_is_in_the_document() {
+        let doc = super::spec();
+        let listed = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+            ["code"]["enum"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let all = [
+            AppError::Unauthenticated,
+            AppError::PasswordChangeRequired,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::BadRequest("x"),
+            AppError::TooLarge,
+            AppError::Locked {
+                action_key: "x",
+                closed_at: String::new(),
+            },
+            AppError::CrossSite,
+            AppError::Unavailable(String::new()),
+            AppError::StorageFull(String::new()),
+            AppError::Internal(String::new()),
+        ];
+        // No wildcard: a new kind of error does not compile until it is listed above.
+        let _listed_above = |e: &AppError| match e {
+            AppError::Unauthenticated
+            | AppError::PasswordChangeRequired
+            | AppError::Forbidden
+            | AppError::NotFound
+            | AppError::BadRequest(_)
+            | AppError::TooLarge
+            | AppError::Locked { .. }
+            | AppError::CrossSite
+            | AppError::Unavailable(_)
+            | AppError::StorageFull(_)
+            | AppError::Internal(_) => (),
+        };
+        for e in all {
+            assert!(
+                listed.iter().any(|c| c == e.code()),
+                "{} is not documented",
+                e.code()
+            );
+        }
+        assert_eq!(listed.len(), 11);
+    }
 }
