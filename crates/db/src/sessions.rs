@@ -38,30 +38,46 @@ pub async fn create(
 /// How often a session's last use is written: at most once a minute, not on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+#[derive(sqlx::FromRow)]
+struct Live {
+    #[sqlx(flatten)]
+    user: User,
+    last_seen_at: i64,
+}
+
 /// The active account behind a session token hash, if the session is live: before its absolute
-/// end, and used within the last `idle_ms`. Using it counts as use.
+/// end, and used within the last `idle_ms`. Using it counts as use; that is written (through the
+/// write queue) only when the last write is a minute old, so most requests only read.
 pub async fn user_for(
     db: &Db,
     token_hash: &str,
     now_ms: i64,
     idle_ms: i64,
 ) -> DbResult<Option<User>> {
-    let user: Option<User> = on_pool!(db, p => sqlx::query_as(
+    let live: Option<Live> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.email, u.role, u.unit_id, u.password_hash, \
-         u.must_change_password, u.active FROM sessions s JOIN users u ON u.id = s.user_id \
+         u.must_change_password, u.active, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = TRUE"
     ).bind(token_hash).bind(now_ms).bind(now_ms - idle_ms).fetch_optional(p).await)?;
-    if user.is_some() {
-        let touched = on_pool!(db, p => sqlx::query(
-            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $3"
-        ).bind(token_hash).bind(now_ms).bind(now_ms - TOUCH_EVERY_MS).execute(p).await.map(|r| r.rows_affected()));
+    let Some(live) = live else {
+        return Ok(None);
+    };
+    if now_ms - live.last_seen_at >= TOUCH_EVERY_MS
+        && let Err(e) = touch(db, token_hash, now_ms).await
+    {
         // A session that cannot be marked used right now (a full disk, say) still serves this
         // request; it only ages sooner.
-        if let Err(e) = touched {
-            tracing::warn!(error = %e, "could not record a session's use");
-        }
+        tracing::warn!(error = %e, "could not record a session's use");
     }
-    Ok(user)
+    Ok(Some(live.user))
+}
+
+async fn touch(db: &Db, token_hash: &str, now_ms: i64) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2"
+    ).bind(token_hash).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+    tx.commit().await
 }
 
 /// Ends one session (logout) or, with `everywhere`, every session of its account.
