@@ -6,7 +6,7 @@ use parindex_db::campaigns::{self, CampaignInput};
 use parindex_db::contacts::{self, FocalContacts, SupportContact};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
-use parindex_db::{Ctx, Db, DbError, audit, deadlines, sessions, throttle};
+use parindex_db::{Ctx, Db, DbError, audit, deadlines, outbox, sessions, throttle};
 use parindex_tests::{Engine, fresh_db, on_both_engines};
 
 fn ctx(now_ms: i64) -> Ctx {
@@ -280,9 +280,35 @@ async fn a_password_change_keeps_only_the_current_session(engine: Engine) {
     sessions::create(&db, &ctx(2), "elsewhere", u.id, 10_000)
         .await
         .unwrap();
-    users::set_password(&db, &ctx(3), u.id, "$argon2id$new", Some("here"))
-        .await
-        .unwrap();
+    let notice = outbox::OutMail {
+        to: u.email.clone(),
+        subject: "changed".into(),
+        text: "your password changed".into(),
+        html: "<p>your password changed</p>".into(),
+    };
+    assert!(matches!(
+        users::set_password(&db, &ctx(3), 9_999, "$argon2id$x", None, Some(&notice)).await,
+        Err(DbError::NotFound)
+    ));
+    assert_eq!(
+        outbox::counts(&db).await.unwrap().queued,
+        0,
+        "no notice for a change that did not happen"
+    );
+    users::set_password(
+        &db,
+        &ctx(3),
+        u.id,
+        "$argon2id$new",
+        Some("here"),
+        Some(&notice),
+    )
+    .await
+    .unwrap();
+    let queued = outbox::claim(&db, "t", 10, 1_000, 10).await.unwrap();
+    assert_eq!(queued.len(), 1, "the owner is told, once");
+    assert_eq!(queued[0].to_addr, u.email);
+    assert_eq!(queued[0].body_text, "your password changed");
     let after = users::get(&db, u.id).await.unwrap();
     assert!(!after.must_change_password);
     assert_eq!(after.password_hash, "$argon2id$new");

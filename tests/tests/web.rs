@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use parindex_db::{audit, users};
+use parindex_db::{audit, outbox, users};
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, on_both_engines, spawn_app};
 use reqwest::StatusCode;
@@ -214,6 +214,32 @@ async fn a_first_login_must_change_the_password_before_anything_else(engine: Eng
         )
         .await;
     assert_eq!(location(&r), "/home");
+    let notices: Vec<_> = outbox::claim(&app.db, "test", i64::MAX / 2, 1_000, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to_addr == "moi@moj.gov.vn")
+        .collect();
+    assert_eq!(
+        notices.len(),
+        1,
+        "one notice for the change, none for the refused try"
+    );
+    let n = &notices[0];
+    assert!(
+        n.subject.contains("vừa được đổi") && n.subject.contains("was changed"),
+        "{}",
+        n.subject
+    );
+    assert!(
+        n.body_text.contains("btp.moi") && n.body_text.contains("127.0.0.1"),
+        "{}",
+        n.body_text
+    );
+    assert!(
+        !n.body_text.contains("Sông Hồng") && !n.body_html.contains("Sông Hồng"),
+        "the notice never holds the password"
+    );
     let r = app.get(&c, &format!("/unit/{btp}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let again = app.login("btp.moi", "Sông Hồng 2023!").await;

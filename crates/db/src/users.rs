@@ -3,6 +3,7 @@
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
+use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
 use serde::Serialize;
 
@@ -113,13 +114,15 @@ pub async fn create_many(db: &Db, ctx: &Ctx, users: &[NewUser]) -> DbResult<Vec<
     Ok(ids)
 }
 
-/// Sets a new password, clears the first-login flag, and ends every other session of the account.
+/// Sets a new password, clears the first-login flag, ends every other session of the account, and
+/// queues the notice of the change to the account's owner in the same transaction.
 pub async fn set_password(
     db: &Db,
     ctx: &Ctx,
     id: i64,
     hash: &str,
     keep_session: Option<&str>,
+    notice: Option<&OutMail>,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
     let n = on_tx!(&mut tx, c => sqlx::query(
@@ -130,6 +133,9 @@ pub async fn set_password(
     }
     on_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(id).bind(keep_session.unwrap_or("")).execute(c).await.map(|r| r.rows_affected()))?;
+    if let Some(mail) = notice {
+        outbox::enqueue(&mut tx, "password_changed", None, mail, ctx.now_ms).await?;
+    }
     audit::append(
         &mut tx,
         ctx,

@@ -11,6 +11,7 @@ pub mod health;
 pub mod i18n;
 pub mod meta;
 pub mod metrics_layer;
+pub mod notice_mail;
 pub mod pages;
 pub mod render_error;
 pub mod routes;

@@ -429,36 +429,14 @@ pub struct DecideForm {
     pub confirm: Option<String>,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// The notice to the unit's PAR contact, in Vietnamese then English.
 fn notice(to: &str, unit: &str, d: &decision::Checked) -> OutMail {
-    let vi = Lang::Vi;
-    let en = Lang::En;
-    let args = |l: Lang| {
-        l.t_args(
-            &format!("ig-mail-{}", d.outcome.code()),
-            &[("unit", unit.to_string()), ("reason", d.reason.clone())],
-        )
-    };
-    let text = format!("{}\n\n---\n\n{}\n", args(vi), args(en));
-    let html = format!(
-        "<p>{}</p><hr><p>{}</p>",
-        escape(&args(vi)).replace('\n', "<br>"),
-        escape(&args(en)).replace('\n', "<br>"),
-    );
-    OutMail {
-        to: to.to_string(),
-        subject: format!("{} / {}", vi.t("ig-mail-subject"), en.t("ig-mail-subject")),
-        text,
-        html,
-    }
+    crate::notice_mail::bilingual(
+        to,
+        "ig-mail-subject",
+        &format!("ig-mail-{}", d.outcome.code()),
+        &[("unit", unit.to_string()), ("reason", d.reason.clone())],
+    )
 }
 
 /// The unit page again with the decision form's error, nothing recorded.

@@ -12,7 +12,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use parindex_domain::password_policy;
+use parindex_db::outbox::OutMail;
+use parindex_db::users::User;
+use parindex_domain::{clock, deadline, password_policy};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "password.html")]
@@ -63,7 +65,33 @@ pub async fn submit(
     }
     let hash = password::hash(f.new).await?;
     let keep = session::token(&headers).map(|t| parindex_domain::token::hash(&t));
-    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
-    parindex_db::users::set_password(&state.db, &ctx, user.id, &hash, keep.as_deref()).await?;
+    let now_ms = state.clock.now_ms();
+    let ctx = meta.ctx(Some(user.id), &user.username, now_ms);
+    let notice = (!user.email.is_empty()).then(|| notice(&user, &meta, now_ms));
+    parindex_db::users::set_password(
+        &state.db,
+        &ctx,
+        user.id,
+        &hash,
+        keep.as_deref(),
+        notice.as_ref(),
+    )
+    .await?;
     Ok(Redirect::to("/home").into_response())
+}
+
+/// The e-mail telling the account's owner that its password changed, when and from where, so a
+/// change they did not make is noticed (ASVS 2.2.3). It never holds the password.
+fn notice(user: &User, meta: &Meta, now_ms: i64) -> OutMail {
+    let time = deadline::display_instant(clock::from_ms(now_ms));
+    crate::notice_mail::bilingual(
+        &user.email,
+        "password-mail-subject",
+        "password-mail-changed",
+        &[
+            ("username", user.username.clone()),
+            ("time", time),
+            ("address", meta.ip.clone()),
+        ],
+    )
 }
