@@ -18,6 +18,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, WebConfig::default()).await
+}
+
+/// `spawn_app` with other web settings.
+pub async fn spawn_app_with(engine: Engine, config: WebConfig) -> TestApp {
     let db = fresh_db(engine).await;
     let clock = demo_clock();
     parindex::demo::seed(&db, parindex_domain::Clock::now_ms(&clock))
@@ -25,12 +30,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         .unwrap();
     let files_dir = tempfile::tempdir().unwrap();
     let files = AppState::local_files(files_dir.path()).unwrap();
-    let state = AppState::new(
-        db.db.clone(),
-        crate::clock_arc(&clock),
-        WebConfig::default(),
-        files,
-    );
+    let state = AppState::new(db.db.clone(), crate::clock_arc(&clock), config, files);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -1876,7 +1876,80 @@ mod evidence_files {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
 
-    on_both_engines!(evidence_backs_leaves_is_typed_by_content_and_stays_with_its_unit);
+    async fn a_units_library_stops_at_its_quota_but_reuses_what_it_holds(engine: Engine) {
+        let quota = parindex_domain::storage_quota::Quota {
+            max_bytes: 2 * PDF.len() as i64 + 10,
+            max_files: 10,
+        };
+        let app = parindex_tests::app::spawn_app_with(
+            engine,
+            parindex_web::WebConfig {
+                evidence_quota: quota,
+                ..parindex_web::WebConfig::default()
+            },
+        )
+        .await;
+        let btp = app.unit_id("BTP").await;
+        let officer = app.demo_login("btp.canbo").await;
+        let leaf = format!("/unit/{btp}/self-assessment/leaf/1.1.1");
+        let send = |bytes: Vec<u8>| {
+            officer
+                .post(app.url(&format!("{leaf}/evidence")))
+                .multipart(reqwest::multipart::Form::new().text("reference", "").part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name("bc.pdf"),
+                ))
+                .send()
+        };
+        let variant = |n: u8| [PDF, &[b'%', n]].concat();
+        for n in [b'1', b'2'] {
+            assert_eq!(
+                send(variant(n)).await.unwrap().status(),
+                StatusCode::SEE_OTHER
+            );
+        }
+        let r = send(variant(b'3')).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            visible_text(&r.text().await.unwrap())
+                .contains("Thư viện minh chứng của đơn vị đã đầy"),
+            "the officer is told why"
+        );
+        let library = parindex_db::evidence::library(&app.db, btp).await.unwrap();
+        assert_eq!(library.len(), 2, "the refused file is not recorded");
+        let stored = std::fs::read_dir(app.files_dir.path().join(format!("evidence/{btp}")))
+            .unwrap()
+            .count();
+        assert_eq!(stored, 2, "nor stored");
+        // A file the library already holds costs nothing, so it is still accepted.
+        assert_eq!(
+            send(variant(b'1')).await.unwrap().status(),
+            StatusCode::SEE_OTHER
+        );
+        // Another unit's library is its own.
+        let qni = app.unit_id("QNI").await;
+        let other = app.demo_login("qni.canbo").await;
+        let r = other
+            .post(app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1/evidence")))
+            .multipart(reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(variant(b'3')).file_name("bc.pdf"),
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+    }
+
+    on_both_engines!(
+        evidence_backs_leaves_is_typed_by_content_and_stays_with_its_unit,
+        a_units_library_stops_at_its_quota_but_reuses_what_it_holds,
+    );
 }
 
 mod sa_dashboard {

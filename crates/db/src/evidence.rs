@@ -7,6 +7,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::storage_quota::{Quota, Usage};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -117,6 +118,19 @@ pub async fn for_leaf(db: &Db, unit_id: i64, code: &str) -> DbResult<Vec<LinkedF
     Ok(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(code).fetch_all(p).await)?,
     )
+}
+
+/// Whether a file of `size` bytes with content `sha` fits the unit's quota: it is already in the
+/// library (it costs nothing more), or the library has room for it. Two uploads checked at the same
+/// moment can each pass, so a library can go over by at most the uploads in flight at once.
+pub async fn room_for(db: &Db, unit_id: i64, sha: &str, size: i64, quota: Quota) -> DbResult<bool> {
+    if by_hash(db, unit_id, sha).await?.is_some() {
+        return Ok(true);
+    }
+    let (bytes, files): (i64, i64) = on_pool!(db, p => sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT), COUNT(*) FROM evidence_files WHERE unit_id = $1"
+    ).bind(unit_id).fetch_one(p).await)?;
+    Ok(quota.admits(Usage { bytes, files }, size))
 }
 
 /// How many files back each leaf of the unit.

@@ -17,6 +17,7 @@ pub mod respondents;
 pub mod role;
 pub mod scoring;
 pub mod self_assessment;
+pub mod storage_quota;
 pub mod survey;
 pub mod text;
 pub mod token;

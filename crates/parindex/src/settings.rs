@@ -42,6 +42,9 @@ pub struct Settings {
     /// PostgreSQL's backup tools, for `parindex backup` and `parindex restore`.
     pub pg_dump: String,
     pub pg_restore: String,
+    /// How much evidence one unit's library may hold: megabytes, and files.
+    pub evidence_quota_mb: i64,
+    pub evidence_quota_files: i64,
 }
 
 impl Default for Settings {
@@ -67,6 +70,8 @@ impl Default for Settings {
             files_url: String::new(),
             pg_dump: "pg_dump".into(),
             pg_restore: "pg_restore".into(),
+            evidence_quota_mb: 2048,
+            evidence_quota_files: 5_000,
         }
     }
 }
@@ -108,6 +113,8 @@ impl std::fmt::Debug for Settings {
             .field("files_url", &self.files_url)
             .field("pg_dump", &self.pg_dump)
             .field("pg_restore", &self.pg_restore)
+            .field("evidence_quota_mb", &self.evidence_quota_mb)
+            .field("evidence_quota_files", &self.evidence_quota_files)
             .finish()
     }
 }
@@ -142,7 +149,9 @@ impl Settings {
             .set_default("reminder_interval_hours", d.reminder_interval_hours)?
             .set_default("files_url", d.files_url)?
             .set_default("pg_dump", d.pg_dump)?
-            .set_default("pg_restore", d.pg_restore)?;
+            .set_default("pg_restore", d.pg_restore)?
+            .set_default("evidence_quota_mb", d.evidence_quota_mb)?
+            .set_default("evidence_quota_files", d.evidence_quota_files)?;
         if let Some(f) = file {
             b = b.add_source(config::File::from(f).required(true));
         }
@@ -185,6 +194,10 @@ impl Settings {
             reminders: parindex_domain::survey::ReminderPolicy {
                 min_interval_ms: self.reminder_interval_hours.max(1) * 3_600_000,
                 max_reminders: self.reminder_max.max(0),
+            },
+            evidence_quota: parindex_domain::storage_quota::Quota {
+                max_bytes: self.evidence_quota_mb.max(1).saturating_mul(1024 * 1024),
+                max_files: self.evidence_quota_files.max(1),
             },
         }
     }

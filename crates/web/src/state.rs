@@ -21,6 +21,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Who gets a survey reminder, and how often.
     pub reminders: parindex_domain::survey::ReminderPolicy,
+    /// How much evidence each unit's library may hold.
+    pub evidence_quota: parindex_domain::storage_quota::Quota,
 }
 
 impl Default for WebConfig {
@@ -33,6 +35,7 @@ impl Default for WebConfig {
             session_idle_minutes: 60,
             max_body_bytes: 10 * 1024 * 1024,
             reminders: parindex_domain::survey::ReminderPolicy::default(),
+            evidence_quota: parindex_domain::storage_quota::Quota::default(),
         }
     }
 }

@@ -290,6 +290,7 @@ evidence-reference-hint = e.g. page 3, section II.2
 evidence-add = Add evidence
 evidence-remove = Remove
 evidence-type-refused = This kind of file is not accepted. Only PDF, PNG/JPEG images, Word, Excel or OpenDocument files are.
+evidence-quota-full = The unit's evidence library is full (its size or file limit is reached), so this file was not saved. Pick a file already in the library, or ask the Ministry of Home Affairs to raise the limit.
 evidence-missing = Choose a file to upload, or one already uploaded.
 notice-evidence-added = Evidence added.
 notice-evidence-removed = Evidence removed.

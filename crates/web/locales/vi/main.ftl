@@ -290,6 +290,7 @@ evidence-reference-hint = ví dụ: trang 3, mục II.2
 evidence-add = Thêm tài liệu
 evidence-remove = Gỡ
 evidence-type-refused = Loại tệp không được chấp nhận. Chỉ nhận PDF, ảnh PNG/JPEG, tài liệu Word, Excel hoặc OpenDocument.
+evidence-quota-full = Thư viện minh chứng của đơn vị đã đầy (đã đạt giới hạn dung lượng hoặc số tệp), nên tệp này chưa được lưu. Hãy chọn lại tệp đã có trong thư viện, hoặc đề nghị Bộ Nội vụ nâng giới hạn.
 evidence-missing = Chọn tệp để tải lên hoặc một tệp đã có.
 notice-evidence-added = Đã thêm tài liệu kiểm chứng.
 notice-evidence-removed = Đã gỡ tài liệu kiểm chứng.

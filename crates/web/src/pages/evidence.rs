@@ -1,6 +1,7 @@
 //! Evidence for a leaf: upload a file (or pick one from the unit's library) with the page or section
 //! that backs the score, remove a link, and download a file. Uploads are bounded by the request limit
-//! and typed by content; downloads are always attachments, to the unit's accounts and MoHA only.
+//! and the unit's quota, and typed by content; downloads are always attachments, to the unit's
+//! accounts and MoHA only.
 
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
@@ -87,6 +88,17 @@ pub async fn attach(
             let sha = hex::encode(Sha256::digest(&bytes));
             let key = format!("evidence/{}/{}", o.unit_id, sha);
             let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            if !evidence::room_for(
+                &state.db,
+                o.unit_id,
+                &sha,
+                size,
+                state.config.evidence_quota,
+            )
+            .await?
+            {
+                return Err(AppError::BadRequest("evidence-quota-full"));
+            }
             state
                 .files
                 .put(&object_store::path::Path::from(key.as_str()), bytes.into())
