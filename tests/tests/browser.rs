@@ -963,6 +963,7 @@ async fn moha_publishes_the_index_and_the_public_reads_it_on_a_phone() {
             .is_none()
     );
     click_id(&b, "confirm").await;
+    type_into(&b, "password", parindex::demo::DEMO_PASSWORD).await;
     click_to_navigate(&b, By::Css("#res-publish button")).await;
     assert!(text_of(&b, "#res-shown").await.contains("Phiên bản 1"));
     let hpg = app.unit_id("HPG").await;
@@ -1015,6 +1016,7 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
             .is_none()
     );
     click_id(&b, "confirm").await;
+    type_into(&b, "password", parindex::demo::DEMO_PASSWORD).await;
     click_to_navigate(&b, By::Css("#ig-decide button")).await;
     assert!(text_of(&b, "#ig-history").await.contains("Hủy toàn bộ"));
     for path in [

@@ -130,6 +130,16 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
             ],
             "confirm-error",
         ),
+        (
+            vec![
+                ("outcome", "cancel"),
+                ("reason", "Một người trả lời nhiều phiếu"),
+                ("responsible", "Ông A"),
+                ("confirm", "yes"),
+                ("password", "not-my-password"),
+            ],
+            "password-error",
+        ),
     ] {
         let r = app.post(&admin, &decide, &form).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -157,6 +167,7 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
                 ("reason", reason),
                 ("responsible", "Ông Trần Văn B, Chánh Văn phòng"),
                 ("confirm", "yes"),
+                ("password", parindex::demo::DEMO_PASSWORD),
             ],
         )
         .await;

@@ -257,8 +257,34 @@ async fn from_answers_to_a_published_index(engine: Engine) {
     let path = format!("/admin/campaigns/{c}/results/publish");
     let r = app.post(&admin, &path, &[("hash", hash.as_str())]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // And the administrator's password again: a session left open is not enough, and a wrong
+    // password counts as a failed login.
+    let pw = parindex::demo::DEMO_PASSWORD;
+    let failures = "SELECT COUNT(*) FROM login_failures WHERE username = 'moha.admin'";
+    assert_eq!(app.db.scalar(failures).await, 0);
+    for typed in ["", "đoán-thử-1234"] {
+        let r = app
+            .post(
+                &admin,
+                &path,
+                &[
+                    ("hash", hash.as_str()),
+                    ("confirm", "yes"),
+                    ("password", typed),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"password-error\""), "{typed}");
+    }
+    assert_eq!(app.db.scalar(failures).await, 1, "the wrong one is counted");
     let r = app
-        .post(&admin, &path, &[("hash", "0000"), ("confirm", "yes")])
+        .post(
+            &admin,
+            &path,
+            &[("hash", "0000"), ("confirm", "yes"), ("password", pw)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(
@@ -275,6 +301,7 @@ async fn from_answers_to_a_published_index(engine: Engine) {
                 ("hash", hash.as_str()),
                 ("confirm", "yes"),
                 ("note", "Lần 1"),
+                ("password", pw),
             ],
         )
         .await;
@@ -346,7 +373,11 @@ async fn from_answers_to_a_published_index(engine: Engine) {
         .post(
             &admin,
             &path,
-            &[("hash", hash.as_str()), ("confirm", "yes")],
+            &[
+                ("hash", hash.as_str()),
+                ("confirm", "yes"),
+                ("password", pw),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -354,7 +385,11 @@ async fn from_answers_to_a_published_index(engine: Engine) {
         .post(
             &admin,
             &path,
-            &[("hash", draft2.input_hash.as_str()), ("confirm", "yes")],
+            &[
+                ("hash", draft2.input_hash.as_str()),
+                ("confirm", "yes"),
+                ("password", pw),
+            ],
         )
         .await;
     assert!(location(&r).contains("version=2"));

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod password;
+pub mod reauth;
 pub mod session;
 pub mod throttle;
 

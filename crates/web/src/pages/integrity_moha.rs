@@ -4,7 +4,7 @@
 //! form to clear it or cancel its survey results. Answers are never shown here either: the evidence
 //! speaks of patterns, times, browsers and networks.
 
-use crate::auth::{MohaAdmin, MohaStaff};
+use crate::auth::{MohaAdmin, MohaStaff, reauth};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::meta::Meta;
@@ -427,6 +427,8 @@ pub struct DecideForm {
     pub reason: String,
     pub responsible: String,
     pub confirm: Option<String>,
+    /// The reviewer's password again, to cancel a unit's results.
+    pub password: String,
 }
 
 /// The notice to the unit's PAR contact, in Vietnamese then English.
@@ -481,8 +483,15 @@ pub async fn decide(
             return refuse(field, e.key(), f).await;
         }
     };
-    if outcome == Outcome::Cancel && f.confirm.as_deref() != Some("yes") {
-        return refuse("confirm", "ig-err-confirm", f).await;
+    if outcome == Outcome::Cancel {
+        if f.confirm.as_deref() != Some("yes") {
+            return refuse("confirm", "ig-err-confirm", f).await;
+        }
+        if let Some(m) = reauth::refusal(&state, &meta, &user, &f.password, "reauth-wrong").await? {
+            let mut p = unit_page(&state, &meta, &user, campaign_id, unit_id, f).await?;
+            p.page.error_msg("password", m);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+        }
     }
     let to = contacts::focal_for(&state.db, unit_id)
         .await?

@@ -1,7 +1,7 @@
 //! Changing one's password. A first login lands here and can go nowhere else until it is done.
 
 use crate::auth::access::SignedIn;
-use crate::auth::{password, session};
+use crate::auth::{password, reauth, session};
 use crate::error::AppResult;
 use crate::meta::Meta;
 use crate::pages::layout::Page;
@@ -48,8 +48,10 @@ pub async fn submit(
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut page = Page::new(&meta, &user, "password-title");
-    if !password::verify(user.password_hash.clone(), f.current.clone()).await {
-        page.error("current", "password-current-wrong");
+    if let Some(m) =
+        reauth::refusal(&state, &meta, &user, &f.current, "password-current-wrong").await?
+    {
+        page.error_msg("current", m);
     } else if let Err(p) = password_policy::check(&f.new, &user.username, &f.current) {
         page.error("new", p.message_key());
     } else if f.new != f.confirm {

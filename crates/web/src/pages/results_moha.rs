@@ -2,7 +2,7 @@
 //! like), computing a draft, reviewing its ranking per level against the last published version, and
 //! publishing it as a new frozen version after an explicit confirmation. Exports of any version.
 
-use crate::auth::{MohaAdmin, MohaStaff};
+use crate::auth::{MohaAdmin, MohaStaff, reauth};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::meta::Meta;
@@ -287,6 +287,8 @@ pub struct PublishForm {
     pub confirm: Option<String>,
     pub hash: String,
     pub note: String,
+    /// The administrator's password again (publishing cannot be taken back).
+    pub password: String,
 }
 
 /// The page again with the publish form's error.
@@ -296,10 +298,10 @@ async fn refuse(
     admin: &User,
     campaign_id: i64,
     status: StatusCode,
-    key: &'static str,
+    (field, message): (&str, String),
 ) -> AppResult<Response> {
     let mut p = moha_page(state, meta, admin, campaign_id, None).await?;
-    p.page.error("confirm", key);
+    p.page.error_msg(field, message);
     Ok((status, p).into_response())
 }
 
@@ -318,7 +320,18 @@ pub async fn publish(
             &admin,
             campaign_id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "res-confirm-required",
+            ("confirm", meta.lang.t("res-confirm-required")),
+        )
+        .await;
+    }
+    if let Some(m) = reauth::refusal(&state, &meta, &admin, &f.password, "reauth-wrong").await? {
+        return refuse(
+            &state,
+            &meta,
+            &admin,
+            campaign_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ("password", m),
         )
         .await;
     }
@@ -339,7 +352,7 @@ pub async fn publish(
                 &admin,
                 campaign_id,
                 StatusCode::CONFLICT,
-                "res-publish-stale",
+                ("confirm", meta.lang.t("res-publish-stale")),
             )
             .await
         }
@@ -350,7 +363,7 @@ pub async fn publish(
                 &admin,
                 campaign_id,
                 StatusCode::CONFLICT,
-                "res-publish-no-draft",
+                ("confirm", meta.lang.t("res-publish-no-draft")),
             )
             .await
         }
