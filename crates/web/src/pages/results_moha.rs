@@ -313,27 +313,16 @@ pub async fn publish(
     Form(f): Form<PublishForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
-    if f.confirm.as_deref() != Some("yes") {
-        return refuse(
-            &state,
-            &meta,
-            &admin,
-            campaign_id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ("confirm", meta.lang.t("res-confirm-required")),
-        )
-        .await;
-    }
-    if let Some(m) = reauth::refusal(&state, &meta, &admin, &f.password, "reauth-wrong").await? {
-        return refuse(
-            &state,
-            &meta,
-            &admin,
-            campaign_id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ("password", m),
-        )
-        .await;
+    let problem = if f.confirm.as_deref() != Some("yes") {
+        Some(("confirm", meta.lang.t("res-confirm-required")))
+    } else {
+        reauth::refusal(&state, &meta, &admin, &f.password, "reauth-wrong")
+            .await?
+            .map(|m| ("password", m))
+    };
+    if let Some(problem) = problem {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return refuse(&state, &meta, &admin, campaign_id, status, problem).await;
     }
     let note: String = parindex_domain::text::clean(&f.note)
         .chars()
