@@ -60,8 +60,7 @@ password-contains-username = The new password must not contain your username.
 password-too-common = The new password is too easy to guess.
 password-same-as-old = The new password must differ from the current one.
 password-mail-subject = Your parindex password was changed
-password-mail-changed = The password of the account { $username } was changed at { $time } (Vietnam time), from the address { $address }. Every other session of the account has ended.
-    If you changed it, there is nothing more to do. If you did not, tell the Ministry of Home Affairs' administrator at once, so they can lock the account and issue a new password.
+password-mail-changed = The password of the account { $username } was changed at { $time } (Vietnam time), from the address { $address }. Every other session of the account has ended. If you changed it, there is nothing more to do. If you did not, tell the Ministry of Home Affairs' administrator at once, so they can lock the account and issue a new password.
 logout-everywhere = Log out on every device
 logout-everywhere-help = Ends every session of this account, on other computers too.
 role-moha_admin = MoHA administrator

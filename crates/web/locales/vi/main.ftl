@@ -60,8 +60,7 @@ password-contains-username = Mật khẩu mới không được chứa tên đă
 password-too-common = Mật khẩu mới quá dễ đoán.
 password-same-as-old = Mật khẩu mới phải khác mật khẩu hiện tại.
 password-mail-subject = Mật khẩu tài khoản parindex của bạn vừa được đổi
-password-mail-changed = Mật khẩu của tài khoản { $username } vừa được đổi lúc { $time } (giờ Việt Nam), từ địa chỉ { $address }. Mọi phiên đăng nhập khác của tài khoản đã kết thúc.
-    Nếu chính bạn đổi mật khẩu, không cần làm gì thêm. Nếu không phải bạn, hãy báo ngay cho quản trị viên của Bộ Nội vụ để khóa tài khoản và cấp mật khẩu mới.
+password-mail-changed = Mật khẩu của tài khoản { $username } vừa được đổi lúc { $time } (giờ Việt Nam), từ địa chỉ { $address }. Mọi phiên đăng nhập khác của tài khoản đã kết thúc. Nếu chính bạn đổi mật khẩu, không cần làm gì thêm. Nếu không phải bạn, hãy báo ngay cho quản trị viên của Bộ Nội vụ để khóa tài khoản và cấp mật khẩu mới.
 logout-everywhere = Đăng xuất khỏi mọi thiết bị
 logout-everywhere-help = Kết thúc mọi phiên đăng nhập của tài khoản này, kể cả trên máy khác.
 role-moha_admin = Quản trị Bộ Nội vụ

@@ -461,8 +461,10 @@ pub async fn decide(
     meta: Meta,
     MohaStaff(user): MohaStaff,
     Path((campaign_id, unit_id)): Path<(i64, i64)>,
-    Form(f): Form<DecideForm>,
+    Form(mut f): Form<DecideForm>,
 ) -> AppResult<Response> {
+    // The password is checked once and never travels back into the page with the form.
+    let password = std::mem::take(&mut f.password);
     let unit = units::get(&state.db, unit_id).await?;
     if unit.campaign_id != campaign_id {
         return Err(AppError::NotFound);
@@ -487,7 +489,7 @@ pub async fn decide(
         if f.confirm.as_deref() != Some("yes") {
             return refuse("confirm", "ig-err-confirm", f).await;
         }
-        if let Some(m) = reauth::refusal(&state, &meta, &user, &f.password, "reauth-wrong").await? {
+        if let Some(m) = reauth::refusal(&state, &meta, &user, &password, "reauth-wrong").await? {
             let mut p = unit_page(&state, &meta, &user, campaign_id, unit_id, f).await?;
             p.page.error_msg("password", m);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
