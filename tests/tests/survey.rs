@@ -172,6 +172,20 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Outside the unit's official domains only MoHA may correct an address.
+    let r = app
+        .post(
+            &officer,
+            &format!("/unit/{unit}/survey/resend/{failed_id}"),
+            &[("email", "ca.nhan@gmail.com")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("tên miền thư công vụ"));
+    assert_eq!(
+        parindex_db::outbox::counts(&app.db).await.unwrap().queued,
+        0
+    );
     let r = app
         .post(
             &officer,
@@ -675,12 +689,155 @@ async fn reminders_go_to_non_responders_within_the_policy(engine: Engine) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
+/// The resend rule is enforced by the action, not by which rows the page offers a form on: a unit
+/// officer who posts straight to the route cannot re-address an invitation that was delivered,
+/// opened or started, so never gets a working link to someone else's saved answers. MoHA may
+/// correct an address that nobody has opened yet. A refusal changes nothing.
+async fn a_unit_cannot_take_over_a_respondents_link(engine: Engine) {
+    let app = spawn_app(engine).await;
+    open_survey(&app).await;
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
+    let links: Vec<String> = folder
+        .messages()
+        .iter()
+        .map(|raw| survey_path(raw).unwrap())
+        .collect();
+    let (started, untouched) = (links[0].clone(), links[1].clone());
+    let invitation = |link: String| {
+        let db = app.db.clone();
+        async move {
+            survey::by_token(&db, link.trim_start_matches("/s/"))
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let victim = invitation(started.clone()).await;
+    let unit = victim.unit_id;
+    // The respondent opens the link, starts and saves a first answer.
+    let r = respondent(&app);
+    assert_eq!(app.get(&r, &started).await.status(), StatusCode::OK);
+    app.post(&r, &format!("{started}/start"), &[]).await;
+    let qn =
+        parindex_tests::survey::questionnaire_of(&app.db, started.trim_start_matches("/s/")).await;
+    let q = &qn.questions[0];
+    let saved = app
+        .post(
+            &r,
+            &format!("{started}/page/1"),
+            &[(format!("q_{}", q.code).as_str(), "A")],
+        )
+        .await;
+    assert!(saved.status().is_redirection(), "{}", saved.status());
+    let pending = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap();
+    let before = |id: i64| {
+        pending
+            .iter()
+            .find(|p| p.invitation_id == id)
+            .unwrap()
+            .clone()
+    };
+    let queued_before = parindex_db::outbox::counts(&app.db).await.unwrap().queued;
+
+    let officer = app.demo_login("agg.canbo").await;
+    let admin = app.demo_login("moha.admin").await;
+    let other = invitation(untouched.clone()).await.invitation_id;
+    for (who, base, id, email, why) in [
+        (
+            &officer,
+            "unit",
+            victim.invitation_id,
+            "ke.gian@angiang.gov.vn",
+            "đã mở đường dẫn",
+        ),
+        (
+            &admin,
+            "admin/units",
+            victim.invitation_id,
+            "ke.gian@angiang.gov.vn",
+            "đã mở đường dẫn",
+        ),
+        (
+            &officer,
+            "unit",
+            other,
+            "ke.gian@angiang.gov.vn",
+            "Chỉ gửi lại được khi thư trước không đến",
+        ),
+    ] {
+        let r = app
+            .post(
+                who,
+                &format!("/{base}/{unit}/survey/resend/{id}"),
+                &[("email", email)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{base} {id}");
+        assert!(r.text().await.unwrap().contains(why), "{why}");
+    }
+    // Nothing changed: the addresses, the queue, and the respondent's own link with the saved answer.
+    let after = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap();
+    for p in &after {
+        assert_eq!(p, &before(p.invitation_id));
+    }
+    assert_eq!(
+        parindex_db::outbox::counts(&app.db).await.unwrap().queued,
+        queued_before
+    );
+    let v = invitation(started.clone()).await;
+    assert!(!v.revoked && v.started_at.is_some());
+    assert_eq!(
+        app.get(&r, &format!("{started}/page/1")).await.status(),
+        StatusCode::OK
+    );
+    // The page offers the form on none of these rows to the officer.
+    let page = app
+        .get(&officer, &format!("/unit/{unit}/survey"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains(&format!("resend/{}\"", victim.invitation_id)));
+    assert!(!page.contains(&format!("resend/{other}\"")));
+
+    // MoHA corrects the address of an invitation nobody has opened: the old link stops working.
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{unit}/survey/resend/{other}"),
+            &[("email", "dia.chi.dung@gmail.com")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&respondent(&app), &untouched).await.status(),
+        StatusCode::GONE
+    );
+    let entries = parindex_db::audit::list(
+        &app.db,
+        &parindex_db::audit::Filter {
+            action_prefix: Some("survey.resend".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 1, "only the allowed resend is audited");
+}
+
 on_both_engines!(
     opening_invites_each_listed_respondent_once_with_hashed_links,
     invitations_arrive_and_failures_are_handled_per_recipient,
     an_smtp_outage_mid_send_ends_with_each_message_delivered_once,
     two_app_servers_share_the_outbox_without_duplicates,
     a_respondent_answers_from_the_link_in_the_email,
+    a_unit_cannot_take_over_a_respondents_link,
     units_follow_progress_but_never_see_an_answer,
     reminders_go_to_non_responders_within_the_policy,
 );

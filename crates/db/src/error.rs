@@ -14,6 +14,10 @@ pub enum DbError {
     /// The record was changed by someone else meanwhile (e.g. a report approved while being edited).
     #[error("changed meanwhile")]
     Stale,
+    /// The action's own rule refused it, checked against the state read in the transaction; the key
+    /// names the message for the user. Nothing was written.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// The database cannot be reached now (restarting, unreachable, every connection busy). Nothing
     /// was written; the same request can be tried again shortly.
     #[error("database unavailable: {0}")]

@@ -9,30 +9,43 @@ use crate::error::{DbError, DbResult};
 use crate::outbox;
 use crate::pool::Db;
 use crate::survey::{Compose, MailKind, Recipient, mail_link};
-use parindex_domain::survey::{ReminderCandidate, ReminderPolicy};
+use parindex_domain::email::Email;
+use parindex_domain::survey::readdress::{self, InvitationFacts, Sender};
+use parindex_domain::survey::{Delivery, ReminderCandidate, ReminderPolicy};
 
-type InvitationRow = (String, String, String, Option<i64>);
+type InvitationRow = (String, String, String, String, bool, bool, bool, String);
 
-/// Sends the invitation again, to `new_email` when given (the unit corrected the address). Refused
-/// with `NotFound` for another unit's invitation and `Stale` once the respondent has submitted.
+/// Sends the invitation again, to `to`, as `sender` (`None` for an account that may not resend).
+/// The rule in `readdress::check` is applied to the invitation as it stands inside the transaction,
+/// so a respondent who opens the link meanwhile is never re-addressed. Refused with `NotFound` for
+/// another unit's invitation and `Refused` with the rule's message key otherwise.
 pub async fn resend(
     db: &Db,
     ctx: &Ctx,
     unit_id: i64,
     invitation_id: i64,
-    new_email: Option<&str>,
+    sender: Option<Sender>,
+    to: &Email,
     compose: &Compose<'_>,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
     let row: Option<InvitationRow> = on_tx!(&mut tx, c => sqlx::query_as(
-        "SELECT r.full_name, i.email, i.group_code, i.completed_at FROM survey_invitations i \
-         JOIN respondents r ON r.id = i.respondent_id WHERE i.id = $1 AND i.unit_id = $2"
+        "SELECT r.full_name, i.email, i.group_code, i.delivery, i.opened_at IS NOT NULL, \
+         i.started_at IS NOT NULL, i.completed_at IS NOT NULL, u.email_domains \
+         FROM survey_invitations i JOIN respondents r ON r.id = i.respondent_id \
+         JOIN units u ON u.id = i.unit_id WHERE i.id = $1 AND i.unit_id = $2"
     ).bind(invitation_id).bind(unit_id).fetch_optional(&mut *c).await)?;
-    let (full_name, old_email, group_code, completed) = row.ok_or(DbError::NotFound)?;
-    if completed.is_some() {
-        return Err(DbError::Stale);
-    }
-    let email = new_email.unwrap_or(&old_email).to_string();
+    let (full_name, old_email, group_code, delivery, opened, started, completed, domains) =
+        row.ok_or(DbError::NotFound)?;
+    let facts = InvitationFacts {
+        delivery: Delivery::parse(&delivery).unwrap_or(Delivery::Queued),
+        opened,
+        started,
+        completed,
+    };
+    let domains: Vec<&str> = domains.split(',').map(str::trim).collect();
+    readdress::check(sender, &facts, to, &domains).map_err(|r| DbError::Refused(r.key()))?;
+    let email = to.as_str().to_string();
     if email != old_email {
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE survey_links SET revoked = TRUE WHERE invitation_id = $1"

@@ -4,6 +4,8 @@
 
 use crate::error::DbResult;
 use crate::pool::Db;
+use parindex_domain::survey::Delivery;
+use parindex_domain::survey::readdress::InvitationFacts;
 use serde::Serialize;
 
 /// Where respondents stand: on the list, invited, e-mail sent or failed, link opened, completed.
@@ -82,13 +84,26 @@ pub struct Pending {
     pub reminders: i64,
     pub last_mailed_at: i64,
     pub opened: bool,
+    pub started: bool,
+}
+
+impl Pending {
+    /// The facts the resend rule decides on (a pending respondent has not completed).
+    pub fn facts(&self) -> InvitationFacts {
+        InvitationFacts {
+            delivery: Delivery::parse(&self.delivery).unwrap_or(Delivery::Queued),
+            opened: self.opened,
+            started: self.started,
+            completed: false,
+        }
+    }
 }
 
 pub async fn pending(db: &Db, unit_id: i64) -> DbResult<Vec<Pending>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT i.id AS invitation_id, r.full_name, r.position, r.organisation, r.group_code, i.email, \
          r.phone, i.delivery, i.delivery_error, i.reminders, i.last_mailed_at, \
-         (i.opened_at IS NOT NULL) AS opened \
+         (i.opened_at IS NOT NULL) AS opened, (i.started_at IS NOT NULL) AS started \
          FROM survey_invitations i JOIN respondents r ON r.id = i.respondent_id \
          WHERE i.unit_id = $1 AND i.completed_at IS NULL ORDER BY r.group_code, i.id"
     ).bind(unit_id).fetch_all(p).await)?)

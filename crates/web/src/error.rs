@@ -138,6 +138,7 @@ impl From<DbError> for AppError {
             DbError::NotFound => AppError::NotFound,
             DbError::Unavailable(d) => AppError::Unavailable(d),
             DbError::StorageFull(d) => AppError::StorageFull(d),
+            DbError::Refused(k) => AppError::BadRequest(k),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -7,6 +7,7 @@ pub mod answering;
 pub mod delivery;
 pub mod paradata;
 pub mod questionnaire;
+pub mod readdress;
 pub mod reminders;
 
 pub use delivery::{Attempt, Delivery, Next, RetryPolicy};

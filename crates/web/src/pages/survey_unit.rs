@@ -22,6 +22,7 @@ use parindex_db::survey_progress::{self, Counts, Pending};
 use parindex_db::users::User;
 use parindex_db::{DbError, respondents, survey, survey_mailing};
 use parindex_domain::survey::ReminderCandidate;
+use parindex_domain::survey::readdress::{self, Sender};
 use parindex_domain::{Email, Role};
 use parindex_import::sheet::{self, Cell};
 
@@ -44,6 +45,8 @@ pub struct PendingRow {
     pub p: Pending,
     pub group: String,
     pub delivery: String,
+    /// Whether this account may send this invitation again (the resend rule says so).
+    pub resend: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -189,20 +192,19 @@ async fn progress_page(
             )
         })
         .count();
-    let role = Role::parse(&user.role);
-    let is_officer = role == Some(Role::UnitOfficer) && user.unit_id == Some(unit_id);
-    let resend_base = if is_officer {
-        format!("/unit/{unit_id}/survey/resend")
-    } else if role.is_some_and(Role::is_moha) {
-        format!("/admin/units/{unit_id}/survey/resend")
-    } else {
-        String::new()
+    let sender = sender_for(user, unit_id);
+    let is_officer = sender == Some(Sender::UnitOfficer);
+    let resend_base = match sender {
+        Some(Sender::UnitOfficer) => format!("/unit/{unit_id}/survey/resend"),
+        Some(Sender::Moha) => format!("/admin/units/{unit_id}/survey/resend"),
+        None => String::new(),
     };
     let pending = pending_rows
         .into_iter()
         .map(|p| PendingRow {
             group: name_of(&p.group_code),
             delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
+            resend: readdress::may_resend(sender, &p.facts()).is_ok(),
             p,
         })
         .collect();
@@ -326,21 +328,32 @@ async fn resend_for(
     };
     let mail = unit_mail(state, meta, &uc);
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+    let sender = sender_for(user, unit_id);
     match survey_mailing::resend(
         &state.db,
         &ctx,
         unit_id,
         invitation_id,
-        Some(email.as_str()),
+        sender,
+        &email,
         &|m| mail.compose(m),
     )
     .await
     {
         Ok(()) => {}
-        Err(DbError::Stale) => return Err(AppError::BadRequest("sv-already-completed")),
+        Err(DbError::Refused(key)) => {
+            let mut p = progress_page(state, meta, user, unit_id).await?;
+            p.page.error(&format!("email-{invitation_id}"), key);
+            return Ok((StatusCode::CONFLICT, p).into_response());
+        }
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/unit/{unit_id}/survey?done=survey-resent")).into_response())
+}
+
+/// How this account may act on the unit's invitations, as the resend rule sees it.
+fn sender_for(user: &User, unit_id: i64) -> Option<Sender> {
+    Role::parse(&user.role).and_then(|r| Sender::of(r, user.unit_id == Some(unit_id)))
 }
 
 pub async fn resend(
