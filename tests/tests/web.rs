@@ -904,6 +904,46 @@ async fn the_english_switch_translates_pages_and_api_errors(engine: Engine) {
         )
         .await;
     assert_eq!(location(&r), "/home", "no open redirect");
+    // Targets a browser would read as another host, or that cannot go in a header, go home too,
+    // after a language switch and after a login alike (never a 500).
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+    ] {
+        let r = app
+            .post(&c, "/lang", &[("lang", "vi"), ("next", next)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&r), "/home", "{next:?}");
+        let fresh = app.client();
+        let r = app
+            .post(
+                &fresh,
+                "/login",
+                &[
+                    ("username", "moha.admin"),
+                    ("password", parindex::demo::DEMO_PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&r), "/home", "{next:?}");
+    }
+    let r = app
+        .post(
+            &c,
+            "/lang",
+            &[("lang", "vi"), ("next", "/unit/1/survey?done=x")],
+        )
+        .await;
+    assert_eq!(
+        location(&r),
+        "/unit/1/survey?done=x",
+        "a local path is kept"
+    );
 }
 
 async fn health_readiness_and_security_headers(engine: Engine) {

@@ -13,6 +13,7 @@ pub mod meta;
 pub mod metrics_layer;
 pub mod notice_mail;
 pub mod pages;
+pub mod redirect_target;
 pub mod render_error;
 pub mod routes;
 pub mod state;

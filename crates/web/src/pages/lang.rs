@@ -17,7 +17,7 @@ pub struct LangForm {
 
 pub async fn switch(State(state): State<AppState>, Form(f): Form<LangForm>) -> Response {
     let lang = Lang::parse(&f.lang).unwrap_or_default();
-    let next = super::login::safe_next(&f.next);
+    let next = crate::redirect_target::or_home(&f.next);
     let cookie = cookies::set(
         LANG_COOKIE,
         lang.code(),

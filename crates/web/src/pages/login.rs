@@ -7,6 +7,7 @@ use crate::cookies;
 use crate::error::AppResult;
 use crate::meta::Meta;
 use crate::pages::layout::Page;
+use crate::redirect_target;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -39,25 +40,12 @@ pub struct LoginForm {
     pub next: String,
 }
 
-/// Only local paths are followed after login: never `//host` or `https://…`.
-pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://");
-    if ok {
-        next.to_string()
-    } else {
-        "/home".to_string()
-    }
-}
-
 pub async fn form(meta: Meta, Query(q): Query<NextQuery>) -> LoginPage {
     LoginPage {
         page: Page::bare(meta.lang, &meta.path, &meta.lang.t("login-title"))
             .with_notice(q.done.as_deref()),
         username: String::new(),
-        next: safe_next(&q.next),
+        next: redirect_target::or_home(&q.next),
     }
 }
 
@@ -75,7 +63,7 @@ pub async fn submit(
             LoginPage {
                 page,
                 username: username.clone(),
-                next: safe_next(&f.next),
+                next: redirect_target::or_home(&f.next),
             },
         )
             .into_response()
@@ -133,7 +121,7 @@ pub async fn submit(
     let target = if user.must_change_password {
         "/password".to_string()
     } else {
-        safe_next(&f.next)
+        redirect_target::or_home(&f.next)
     };
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
 }
