@@ -1086,6 +1086,49 @@ async fn bad_input_never_causes_a_server_error(engine: Engine) {
     assert!(visible_text(&r.text().await.unwrap()).contains("quá lớn"));
 }
 
+/// A wrong method is 405 with `Allow`, in the page and API alike; a POST refused before its body
+/// was read says `Connection: close` instead of closing the kept-alive connection silently.
+async fn wrong_methods_are_405_and_refused_posts_say_they_close(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let c = app.client();
+    let r = c.put(app.url("/login")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = r.headers()["allow"].to_str().unwrap().to_string();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    assert!(visible_text(&r.text().await.unwrap()).contains("không được hỗ trợ"));
+    let admin = app.demo_login("moha.admin").await;
+    let r = admin
+        .delete(app.url("/api/v1/campaigns"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.headers().contains_key("allow"));
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "method_not_allowed"
+    );
+    // Refused for its role before the form is read: the body is unread, so the server says it
+    // closes; and the same for a request that is not signed in at all.
+    let viewer = app.demo_login("qni.xem").await;
+    let unit = app.unit_id("QNI").await;
+    let r = app
+        .post(
+            &viewer,
+            &format!("/unit/{unit}/survey/remind"),
+            &[("x", "y")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.headers()["connection"], "close");
+    let r = app.post(&c, "/admin/campaigns", &[("year", "2030")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["connection"], "close");
+    // A page read without a body keeps its connection.
+    let r = app.get(&c, "/login").await;
+    assert!(!r.headers().contains_key("connection"));
+}
+
 fn serde_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
@@ -1188,6 +1231,7 @@ async fn the_audit_log_records_who_did_what_and_can_be_browsed(engine: Engine) {
 }
 
 on_both_engines!(
+    wrong_methods_are_405_and_refused_posts_say_they_close,
     login_lands_each_role_on_its_home,
     a_login_always_issues_a_new_session,
     a_wrong_password_is_refused_without_saying_which_part_was_wrong,

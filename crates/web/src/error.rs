@@ -21,6 +21,9 @@ pub enum AppError {
     /// The request body is over the size limit.
     #[error("request body too large")]
     TooLarge,
+    /// The path exists but not for this method; `Allow` lists the ones it takes.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// A deadline has passed: the key of the action and the closing time (dd/mm/yyyy HH:MM, Vietnam).
     #[error("locked after {closed_at}")]
     Locked {
@@ -49,6 +52,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Locked { .. } => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
@@ -65,6 +69,7 @@ impl AppError {
             AppError::NotFound => ("error-not-found", vec![]),
             AppError::BadRequest(k) => (k, vec![]),
             AppError::TooLarge => ("error-too-large", vec![]),
+            AppError::MethodNotAllowed => ("error-method", vec![]),
             AppError::Locked {
                 action_key,
                 closed_at,
@@ -90,6 +95,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::TooLarge => "too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Locked { .. } => "locked",
             AppError::CrossSite => "cross_site",
             AppError::Unavailable(_) => "unavailable",

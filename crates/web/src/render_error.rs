@@ -15,7 +15,9 @@ pub async fn render(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let is_get = req.method() == axum::http::Method::GET;
+    let sent_body = has_body(&req);
     let mut res = next.run(req).await;
+    let allow = res.headers().get(header::ALLOW).cloned();
     let pending = res.extensions_mut().remove::<PendingError>();
     let err = match pending {
         Some(PendingError(e)) => e,
@@ -37,9 +39,11 @@ pub async fn render(req: Request, next: Next) -> Response {
                 } else {
                     "/login".to_string()
                 };
-                return Redirect::to(&next).into_response();
+                return closing(Redirect::to(&next).into_response(), sent_body);
             }
-            AppError::PasswordChangeRequired => return Redirect::to("/password").into_response(),
+            AppError::PasswordChangeRequired => {
+                return closing(Redirect::to("/password").into_response(), sent_body);
+            }
             _ => {}
         }
     }
@@ -52,7 +56,7 @@ pub async fn render(req: Request, next: Next) -> Response {
     }
     let message = lang.t_args(key, &args);
     let status = err.status();
-    let mut res = if is_api {
+    let res = if is_api {
         let body = serde_json::json!({ "error": { "code": err.code(), "message": message } });
         (status, axum::Json(body)).into_response()
     } else {
@@ -63,12 +67,9 @@ pub async fn render(req: Request, next: Next) -> Response {
         };
         (status, page).into_response()
     };
-    if matches!(*err, AppError::TooLarge) {
-        // The rest of the body was not read, so this connection cannot carry another request.
-        res.headers_mut().insert(
-            header::CONNECTION,
-            header::HeaderValue::from_static("close"),
-        );
+    let mut res = closing(res, sent_body || matches!(*err, AppError::TooLarge));
+    if let Some(allow) = allow.filter(|_| matches!(*err, AppError::MethodNotAllowed)) {
+        res.headers_mut().insert(header::ALLOW, allow);
     }
     if matches!(*err, AppError::Unavailable(_)) {
         // Ask browsers, scripts and proxies to come back shortly rather than at once.
@@ -93,10 +94,33 @@ fn framework_rejection(res: &Response) -> Option<AppError> {
         StatusCode::BAD_REQUEST
         | StatusCode::UNPROCESSABLE_ENTITY
         | StatusCode::UNSUPPORTED_MEDIA_TYPE => Some(AppError::BadRequest("error-bad-input")),
-        StatusCode::METHOD_NOT_ALLOWED => Some(AppError::BadRequest("error-method")),
+        StatusCode::METHOD_NOT_ALLOWED => Some(AppError::MethodNotAllowed),
         StatusCode::NOT_FOUND => Some(AppError::NotFound),
         _ => None,
     }
+}
+
+/// A request refused with an error may not have had its body read (a refused role, a cross-site
+/// check, a body over the limit), and then its connection cannot carry another request: say so with
+/// `Connection: close` rather than close it silently.
+fn closing(mut res: Response, body_maybe_unread: bool) -> Response {
+    if body_maybe_unread {
+        res.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
+    res
+}
+
+/// Whether the request came with a body (a length above zero, or chunks).
+fn has_body(req: &Request) -> bool {
+    let h = req.headers();
+    h.contains_key(header::TRANSFER_ENCODING)
+        || h.get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
 }
 
 pub fn urlencode(s: &str) -> String {
