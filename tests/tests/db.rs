@@ -617,6 +617,56 @@ fn both_engines_have_the_same_migrations() {
     );
 }
 
+/// On SQLite a write is acknowledged only once its commit is on disk: each service call returns
+/// after a sync of the WAL that started after its commit, and concurrent commits share syncs.
+#[tokio::test]
+async fn sqlite_commits_are_on_disk_before_they_are_acknowledged() {
+    let db = fresh_db(Engine::Sqlite).await;
+    let parindex_db::Db::Sqlite(_, gate) = &db.db else {
+        unreachable!()
+    };
+    let fence = gate.fence.clone();
+    let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..48 {
+        let db = db.db.clone();
+        let fence = fence.clone();
+        tasks.push(tokio::spawn(async move {
+            let before = fence.counts().0;
+            units::create(
+                &db,
+                &ctx(10 + i),
+                c.id,
+                &unit_input(&format!("D{i}"), "Tỉnh Z"),
+            )
+            .await
+            .unwrap();
+            let (_, _, synced) = fence.counts();
+            assert!(
+                synced > before,
+                "acknowledged before its sync: {synced} <= {before}"
+            );
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let (commits, syncs, synced) = fence.counts();
+    assert_eq!(synced, commits, "every commit is on disk");
+    assert!(
+        commits >= 49 && syncs >= 1 && syncs <= commits,
+        "{commits} commits, {syncs} syncs"
+    );
+    assert!(db.url.starts_with("sqlite://"));
+    let wal = format!("{}-wal", db.url.trim_start_matches("sqlite://"));
+    assert!(
+        std::path::Path::new(&wal).exists(),
+        "the synced file is the WAL: {wal}"
+    );
+}
+
 #[tokio::test]
 async fn an_online_sqlite_backup_is_a_complete_copy() {
     let db = fresh_db(Engine::Sqlite).await;

@@ -16,6 +16,7 @@ pub mod copy;
 pub mod criteria_sets;
 pub mod ctx;
 pub mod deadlines;
+pub mod durability;
 pub mod error;
 pub mod evidence;
 pub mod exclusive;

@@ -1,11 +1,13 @@
 //! Connecting, migrating and starting transactions on either engine.
 
+use crate::durability::WalFence;
 use crate::error::DbResult;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One database. On SQLite, write transactions also pass a [`WriteGate`].
@@ -18,17 +20,33 @@ pub enum Db {
 /// SQLite lets one transaction write at a time; the others wait in SQLite's busy handler, which
 /// sleeps in growing steps (up to 100 ms) and so turns a queue of writers into long tails. The gate
 /// queues this process's write transactions in order instead: a transaction holds it until it ends.
-#[derive(Debug, Clone, Default)]
-pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
+/// A commit then waits at the gate's [`WalFence`] until it is on disk.
+#[derive(Debug, Clone)]
+pub struct WriteGate {
+    lock: Arc<tokio::sync::Mutex<()>>,
+    pub fence: Arc<WalFence>,
+}
+
+impl WriteGate {
+    fn new(db_file: Option<std::path::PathBuf>) -> WriteGate {
+        WriteGate {
+            lock: Arc::default(),
+            fence: Arc::new(WalFence::new(db_file)),
+        }
+    }
+}
+
+/// A SQLite write transaction's turn at the gate, and the fence its commit waits at.
+pub struct Turn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    fence: Arc<WalFence>,
+}
 
 /// How long a write transaction waits for the gate before giving up (as SQLite's busy timeout would).
 const GATE_WAIT: Duration = Duration::from_secs(10);
 
 pub enum Tx {
-    Sqlite(
-        sqlx::Transaction<'static, sqlx::Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, Turn),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -58,7 +76,11 @@ impl Db {
         } else {
             format!("sqlite://{url}")
         };
-        let opts = SqliteConnectOptions::from_str(&url)?
+        let opts = SqliteConnectOptions::from_str(&url)?;
+        let file = opts.get_filename();
+        let db_file = (!file.as_os_str().is_empty() && file != std::path::Path::new(":memory:"))
+            .then(|| file.to_path_buf());
+        let opts = opts
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -76,7 +98,7 @@ impl Db {
             })
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool, WriteGate::default()))
+        Ok(Db::Sqlite(pool, WriteGate::new(db_file)))
     }
 
     pub fn engine(&self) -> Engine {
@@ -112,11 +134,15 @@ impl Db {
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite(p, gate) => {
-                let turn = tokio::time::timeout(GATE_WAIT, gate.0.clone().lock_owned())
+                let guard = tokio::time::timeout(GATE_WAIT, gate.lock.clone().lock_owned())
                     .await
                     .map_err(|_| {
                         crate::error::DbError::Unavailable("the database is busy".into())
                     })?;
+                let turn = Turn {
+                    _guard: guard,
+                    fence: gate.fence.clone(),
+                };
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -137,7 +163,13 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
+            Tx::Sqlite(t, turn) => {
+                t.commit().await?;
+                // The next writer goes ahead while this commit waits to be on disk.
+                let Turn { _guard, fence } = turn;
+                drop(_guard);
+                fence.wait(fence.ticket()).await?;
+            }
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
