@@ -21,8 +21,23 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     spawn_app_with(engine, WebConfig::default()).await
 }
 
-/// `spawn_app` with other web settings.
+/// `spawn_app` with other web settings. Without a `public_origin` the app gets its own address as
+/// one, as the demo does; [`spawn_app_without_origin`] leaves it unset.
 pub async fn spawn_app_with(engine: Engine, config: WebConfig) -> TestApp {
+    spawn(engine, config, true).await
+}
+
+/// An app with no `public_origin`, as a real installation that forgot to set it.
+pub async fn spawn_app_without_origin(engine: Engine) -> TestApp {
+    spawn(engine, WebConfig::default(), false).await
+}
+
+async fn spawn(engine: Engine, mut config: WebConfig, own_origin: bool) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    if own_origin && config.public_origin.is_none() {
+        config.public_origin = Some(format!("http://{addr}"));
+    }
     let db = fresh_db(engine).await;
     let clock = demo_clock();
     parindex::demo::seed(&db, parindex_domain::Clock::now_ms(&clock))
@@ -31,8 +46,6 @@ pub async fn spawn_app_with(engine: Engine, config: WebConfig) -> TestApp {
     let files_dir = tempfile::tempdir().unwrap();
     let files = AppState::local_files(files_dir.path()).unwrap();
     let state = AppState::new(db.db.clone(), crate::clock_arc(&clock), config, files);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();

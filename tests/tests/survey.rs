@@ -831,6 +831,64 @@ async fn a_unit_cannot_take_over_a_respondents_link(engine: Engine) {
     assert_eq!(entries.len(), 1, "only the allowed resend is audited");
 }
 
+/// Personal links point at the configured public origin, never at the Host a request names; without
+/// one, nothing is sent and MoHA is told why.
+async fn links_come_only_from_the_configured_origin(engine: Engine) {
+    let bare = parindex_tests::app::spawn_app_without_origin(engine).await;
+    let admin = bare.demo_login("moha.admin").await;
+    let c = bare.campaign_id().await;
+    let r = bare
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{c}/survey/open"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(visible_text(&r.text().await.unwrap()).contains("public_origin"));
+    assert_eq!(
+        parindex_db::outbox::counts(&bare.db).await.unwrap().queued,
+        0
+    );
+    assert!(
+        survey::opened_at(&bare.db, bare.unit_id("AGG").await)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let app = spawn_app(engine).await;
+    open_survey(&app).await;
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
+    let unit = app.unit_id("AGG").await;
+    let id = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap()[0]
+        .invitation_id;
+    let admin = app.demo_login("moha.admin").await;
+    let r = admin
+        .post(app.url(&format!("/admin/units/{unit}/survey/resend/{id}")))
+        .header("host", "evil.example")
+        .form(&[("email", "dia.chi.moi@angiang.gov.vn")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    folder.deliver().await;
+    let urls: Vec<String> = folder
+        .messages()
+        .iter()
+        .map(|m| parindex_tests::email::survey_url(m).unwrap())
+        .collect();
+    assert!(urls.len() > 2);
+    assert!(
+        urls.iter()
+            .all(|u| u.starts_with(&format!("{}/s/", app.base))),
+        "{urls:?}"
+    );
+}
+
 on_both_engines!(
     opening_invites_each_listed_respondent_once_with_hashed_links,
     invitations_arrive_and_failures_are_handled_per_recipient,
@@ -838,6 +896,7 @@ on_both_engines!(
     two_app_servers_share_the_outbox_without_duplicates,
     a_respondent_answers_from_the_link_in_the_email,
     a_unit_cannot_take_over_a_respondents_link,
+    links_come_only_from_the_configured_origin,
     units_follow_progress_but_never_see_an_answer,
     reminders_go_to_non_responders_within_the_policy,
 );

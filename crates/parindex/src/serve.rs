@@ -60,12 +60,28 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
         tracing::warn!(error = %e, addr = %settings.metrics_listen, "metrics listener not started");
     }
     let files = settings.files()?;
-    let state = AppState::new(db.clone(), clock.clone(), settings.web(), files);
+    let listener = TcpListener::bind(&settings.listen).await?;
+    let addr = listener.local_addr()?;
+    let mut web = settings.web();
+    if web.public_origin.is_none() {
+        if opts.demo {
+            // The demo's links point at the address it listens on.
+            web.public_origin = Some(demo_origin(addr));
+        } else {
+            tracing::warn!(
+                "public_origin is not set: survey invitations, reminders and resends are refused until it is"
+            );
+            eprintln!(
+                "warning: public_origin is not set, so no survey e-mail can be sent: their links need the address \
+                 respondents reach this server at. Set public_origin = \"https://…\" in the settings \
+                 (or PARINDEX_PUBLIC_ORIGIN)."
+            );
+        }
+    }
+    let state = AppState::new(db.clone(), clock.clone(), web, files);
     spawn_housekeeping(db.clone(), clock.clone());
     spawn_gauges(db.clone(), clock.clone());
     spawn_detection(db.clone(), clock.clone());
-    let listener = TcpListener::bind(&settings.listen).await?;
-    let addr = listener.local_addr()?;
     let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
     let mailer = crate::mail::worker(&settings, db.clone(), clock.clone(), addr)?;
     let mail_task = tokio::spawn(mailer.run(mail_stopped));
@@ -88,6 +104,15 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let _ = mail_task.await;
     db.close().await;
     Ok(())
+}
+
+/// `http://` and the address the demo listens on (the loopback address when it listens on all).
+fn demo_origin(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    format!("http://{addr}")
 }
 
 /// The whole demo campaign, run through the server's own pages once it listens.

@@ -38,6 +38,9 @@ pub enum AppError {
     /// The server's storage is full; nothing was changed.
     #[error("storage full: {0}")]
     StorageFull(String),
+    /// The server lacks a setting this action needs; the key names the message for the user.
+    #[error("not configured: {0}")]
+    NotConfigured(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -56,6 +59,7 @@ impl AppError {
             AppError::Locked { .. } => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +87,7 @@ impl AppError {
             AppError::CrossSite => ("error-cross-site", vec![]),
             AppError::Unavailable(_) => ("error-unavailable", vec![]),
             AppError::StorageFull(_) => ("error-storage-full", vec![]),
+            AppError::NotConfigured(k) => (k, vec![]),
             AppError::Internal(_) => ("error-internal", vec![]),
         }
     }
@@ -100,6 +105,7 @@ impl AppError {
             AppError::CrossSite => "cross_site",
             AppError::Unavailable(_) => "unavailable",
             AppError::StorageFull(_) => "storage_full",
+            AppError::NotConfigured(_) => "not_configured",
             AppError::Internal(_) => "internal",
         }
     }

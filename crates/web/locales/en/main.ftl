@@ -586,6 +586,7 @@ sv-fix-email = Correct the e-mail address
 sv-resend = Send again
 sv-bad-email = The e-mail address is not valid.
 sv-already-completed = This person has already answered; nothing to send.
+sv-no-public-origin = The server has no public address configured (public_origin), so survey e-mails cannot be sent: their links would have nowhere to point. Nothing was sent. Please tell the system administrator.
 sv-resend-opened = This person has opened the link or started answering; the invitation cannot go to another address.
 sv-resend-not-failed = An invitation can be sent again only after its e-mail failed. To correct another address, contact the Ministry of Home Affairs.
 sv-resend-domain = The new address must be in one of the unit's official e-mail domains. The Ministry of Home Affairs corrects addresses outside them.

@@ -586,6 +586,7 @@ sv-fix-email = Sửa địa chỉ thư
 sv-resend = Gửi lại
 sv-bad-email = Địa chỉ thư không hợp lệ.
 sv-already-completed = Người này đã trả lời; không cần gửi lại.
+sv-no-public-origin = Máy chủ chưa được cấu hình địa chỉ công khai (public_origin) nên chưa thể gửi thư khảo sát: đường dẫn trong thư sẽ không biết trỏ về đâu. Không có thư nào được gửi. Hãy báo người quản trị hệ thống.
 sv-resend-opened = Người này đã mở đường dẫn hoặc bắt đầu trả lời; không thể gửi sang địa chỉ khác.
 sv-resend-not-failed = Chỉ gửi lại được khi thư trước không đến được người nhận. Muốn sửa địa chỉ khác, hãy liên hệ Bộ Nội vụ.
 sv-resend-domain = Địa chỉ mới phải thuộc tên miền thư công vụ của đơn vị. Địa chỉ ngoài tên miền này cần Bộ Nội vụ sửa.

@@ -1,14 +1,24 @@
 //! What the survey e-mails about one unit share: its official name, its answer deadline, the support
-//! contact of its level (all from the unit's context, already loaded), and the address links point to
-//! (the configured public origin, or the address the request came to).
+//! contact of its level (all from the unit's context, already loaded), and the address links point to:
+//! always the configured public origin, never the Host a request names (which anyone can forge).
+//! Without one, nothing is sent and the user is told why.
 
-use crate::meta::Meta;
+use crate::error::{AppError, AppResult};
 use crate::pages::unit_context::UnitContext;
 use crate::state::AppState;
 use parindex_domain::{DeadlineKind, deadline};
 use parindex_mail::UnitMail;
 
-pub fn unit_mail(state: &AppState, meta: &Meta, uc: &UnitContext) -> UnitMail {
+/// Where personal links point: the configured public origin.
+pub fn link_base(state: &AppState) -> AppResult<String> {
+    state
+        .config
+        .public_origin
+        .clone()
+        .ok_or(AppError::NotConfigured("sv-no-public-origin"))
+}
+
+pub fn unit_mail(state: &AppState, uc: &UnitContext) -> AppResult<UnitMail> {
     let day = uc
         .day(DeadlineKind::SurveyAnswers)
         .map(deadline::display)
@@ -18,16 +28,12 @@ pub fn unit_mail(state: &AppState, meta: &Meta, uc: &UnitContext) -> UnitMail {
         .as_ref()
         .map(|c| format!("{}, {}, {}", c.name, c.phone, c.email))
         .unwrap_or_default();
-    let link_base = state
-        .config
-        .public_origin
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", meta.host));
-    UnitMail {
+    let link_base = link_base(state)?;
+    Ok(UnitMail {
         year: uc.campaign.year,
         unit_name: uc.unit.name.clone(),
         deadline: day,
         support,
         link_base,
-    }
+    })
 }

@@ -157,6 +157,8 @@ pub async fn open(
         .filter(is_ready)
         .map(|t| t.unit_id)
         .collect();
+    // Refused before anything opens when links would have nowhere to point.
+    crate::pages::survey_mail::link_base(&state)?;
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
     let mut missing_questionnaire = false;
     for unit_id in ready {
@@ -168,7 +170,7 @@ pub async fn open(
             missing_questionnaire = true;
             continue;
         }
-        let mail = unit_mail(&state, &meta, &uc);
+        let mail = unit_mail(&state, &uc)?;
         match survey::open_unit(&state.db, &ctx, campaign_id, unit_id, &|m| mail.compose(m)).await {
             Ok(_) | Err(DbError::Stale) | Err(DbError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),

@@ -284,7 +284,7 @@ pub async fn remind(
         parindex_domain::DeadlineKind::SurveyAnswers,
         state.clock.now(),
     )?;
-    let mail = unit_mail(&state, &meta, &uc);
+    let mail = unit_mail(&state, &uc)?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
     let n = survey_mailing::remind(&state.db, &ctx, o.unit_id, state.config.reminders, &|m| {
         mail.compose(m)
@@ -326,7 +326,7 @@ async fn resend_for(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
     };
-    let mail = unit_mail(state, meta, &uc);
+    let mail = unit_mail(state, &uc)?;
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
     let sender = sender_for(user, unit_id);
     match survey_mailing::resend(
