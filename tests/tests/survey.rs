@@ -889,6 +889,43 @@ async fn links_come_only_from_the_configured_origin(engine: Engine) {
     );
 }
 
+/// Once the invitations are sent, no personal link is left anywhere in SQLite's files: not in the
+/// database's free space (secure_delete) and not in the WAL (truncated after each round).
+#[tokio::test]
+async fn sent_links_leave_no_bytes_in_the_sqlite_files() {
+    let app = spawn_app(Engine::Sqlite).await;
+    open_survey(&app).await;
+    let folder = EmlFolder::new(&app);
+    folder.deliver().await;
+    let tokens: Vec<String> = folder
+        .messages()
+        .iter()
+        .map(|raw| {
+            survey_path(raw)
+                .unwrap()
+                .trim_start_matches("/s/")
+                .to_string()
+        })
+        .collect();
+    assert!(tokens.len() > 20);
+    let db_file = app.db.url.trim_start_matches("sqlite://").to_string();
+    let mut bytes = std::fs::read(&db_file).unwrap();
+    if let Ok(wal) = std::fs::read(format!("{db_file}-wal")) {
+        bytes.extend(wal);
+    }
+    let haystack = String::from_utf8_lossy(&bytes);
+    let left = tokens
+        .iter()
+        .filter(|t| haystack.contains(t.as_str()))
+        .count();
+    assert_eq!(
+        left,
+        0,
+        "{left} of {} links still in the files",
+        tokens.len()
+    );
+}
+
 on_both_engines!(
     opening_invites_each_listed_respondent_once_with_hashed_links,
     invitations_arrive_and_failures_are_handled_per_recipient,

@@ -160,6 +160,11 @@ impl Worker {
             failed = round.failed,
             "outbox round"
         );
+        if round.sent + round.failed > 0
+            && let Err(e) = self.db.scrub_wal().await
+        {
+            tracing::warn!(error = %e, "could not truncate the WAL after clearing sent bodies");
+        }
         metrics::counter!("parindex_mail_sent_total").increment(round.sent as u64);
         metrics::counter!("parindex_mail_retried_total").increment(round.retried as u64);
         metrics::counter!("parindex_mail_failed_total").increment(round.failed as u64);

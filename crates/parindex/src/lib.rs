@@ -7,6 +7,7 @@ pub mod demo;
 pub mod framework_report;
 pub mod integrity_report;
 pub mod loadtest;
+pub mod log_redact;
 pub mod mail;
 pub mod questionnaire_report;
 pub mod respondent_sim;

@@ -1,4 +1,4 @@
-//! Logs (text, or JSON on request) and the Prometheus metrics listener on its own port.
+//! Logs (text, or JSON on request; secret tokens redacted from every line) and the Prometheus metrics listener on its own port.
 
 use tracing_subscriber::EnvFilter;
 
@@ -7,7 +7,7 @@ pub fn init_logs(format: &str) {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(crate::log_redact::Redacting(std::io::stderr));
     let result = if format == "json" {
         builder.json().with_current_span(false).try_init()
     } else {
