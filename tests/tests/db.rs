@@ -335,6 +335,11 @@ async fn login_failures_are_counted_per_account_and_address(engine: Engine) {
     }
     throttle::record(&db, "b", "10.0.0.1", 200).await.unwrap();
     throttle::record(&db, "a", "10.0.0.2", 50).await.unwrap();
+    // Neither the same account elsewhere nor guessed survey links count here.
+    throttle::record(&db, "a", "10.0.0.2", 150).await.unwrap();
+    throttle::record(&db, throttle::SURVEY_LINK_BUCKET, "10.0.0.1", 150)
+        .await
+        .unwrap();
     let f = throttle::recent(&db, "a", "10.0.0.1", 60).await.unwrap();
     assert_eq!(
         (f.by_user, f.by_user_last, f.by_ip, f.by_ip_last),

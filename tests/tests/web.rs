@@ -114,6 +114,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(engine: Engine) {
         StatusCode::TOO_MANY_REQUESTS,
         "even the right password waits out the lock"
     );
+    assert_eq!(r.headers()["retry-after"], "900");
     let text = visible_text(&r.text().await.unwrap());
     // 09:00 on 10/12/2023 plus 15 minutes, Vietnam time.
     assert!(
@@ -124,6 +125,43 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(engine: Engine) {
     app.demo_login("qni.lanhdao").await;
     app.clock.advance(time::Duration::minutes(16));
     app.demo_login("qni.canbo").await;
+}
+
+/// Failures lock an account only at the address they came from: someone who knows MoHA's username
+/// cannot lock MoHA out from elsewhere.
+async fn a_lockout_holds_only_at_the_address_it_came_from(engine: Engine) {
+    let app = parindex_tests::app::spawn_app_with(
+        engine,
+        parindex_web::WebConfig {
+            trust_proxy: true,
+            ..parindex_web::WebConfig::default()
+        },
+    )
+    .await;
+    let from = |ip: &'static str| {
+        let c = app.client();
+        let url = app.url("/login");
+        move |password: &'static str| {
+            c.post(url.clone())
+                .header("x-forwarded-for", ip)
+                .form(&[("username", "moha.admin"), ("password", password)])
+                .send()
+        }
+    };
+    let attacker = from("203.0.113.66");
+    for _ in 0..6 {
+        attacker("sai-mat-khau-roi").await.unwrap();
+    }
+    let r = attacker(parindex::demo::DEMO_PASSWORD).await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    let office = from("198.51.100.7");
+    let r = office(parindex::demo::DEMO_PASSWORD).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "MoHA signs in from its own address"
+    );
 }
 
 async fn a_first_login_must_change_the_password_before_anything_else(engine: Engine) {
@@ -1231,6 +1269,7 @@ async fn the_audit_log_records_who_did_what_and_can_be_browsed(engine: Engine) {
 }
 
 on_both_engines!(
+    a_lockout_holds_only_at_the_address_it_came_from,
     wrong_methods_are_405_and_refused_posts_say_they_close,
     login_lands_each_role_on_its_home,
     a_login_always_issues_a_new_session,

@@ -4,7 +4,12 @@
 use crate::error::DbResult;
 use crate::pool::Db;
 
-/// Failures for an account and for an address since `since_ms`, and the newest of each.
+/// The key survey-link guesses are recorded under: a separate bucket, which no username can equal
+/// (usernames hold no `#`), so guessed links never count against staff logins.
+pub const SURVEY_LINK_BUCKET: &str = "#survey-link";
+
+/// Failed staff logins since `since_ms`, and the newest of each: for this account from this address,
+/// and for every account from this address (survey-link guesses are not counted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Failures {
     pub by_user: i64,
@@ -15,11 +20,11 @@ pub struct Failures {
 
 pub async fn recent(db: &Db, username: &str, ip: &str, since_ms: i64) -> DbResult<Failures> {
     let (by_user, by_user_last): (i64, Option<i64>) = on_pool!(db, p => sqlx::query_as(
-        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND at > $2"
-    ).bind(username).bind(since_ms).fetch_one(p).await)?;
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND ip = $2 AND at > $3"
+    ).bind(username).bind(ip).bind(since_ms).fetch_one(p).await)?;
     let (by_ip, by_ip_last): (i64, Option<i64>) = on_pool!(db, p => sqlx::query_as(
-        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = $1 AND at > $2"
-    ).bind(ip).bind(since_ms).fetch_one(p).await)?;
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = $1 AND username <> $2 AND at > $3"
+    ).bind(ip).bind(SURVEY_LINK_BUCKET).bind(since_ms).fetch_one(p).await)?;
     Ok(Failures {
         by_user,
         by_user_last,

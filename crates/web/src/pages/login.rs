@@ -84,7 +84,10 @@ pub async fn submit(
             "username",
             meta.lang.t_args("login-locked", &[("until", when)]),
         );
-        return Ok(again(page, StatusCode::TOO_MANY_REQUESTS));
+        let mut res = again(page, StatusCode::TOO_MANY_REQUESTS);
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, throttle::retry_after(until, now));
+        return Ok(res);
     }
     let user = users::by_username(&state.db, &username).await?;
     let stored = user.as_ref().map_or_else(

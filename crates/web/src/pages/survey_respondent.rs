@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The key failed link look-ups are counted under, per address.
-const GUESS_KEY: &str = "#survey-link";
+const GUESS_KEY: &str = throttle::SURVEY_LINK_BUCKET;
 /// Unknown links one address may try in the window before it is made to wait (generous: many
 /// respondents of one office may share an address).
 const GUESS_LIMIT: i64 = 50;
@@ -84,21 +84,22 @@ fn status_page(
     (status, body).into_response()
 }
 
-/// Finds the link, or answers for it: too many guesses, unknown, replaced.
+/// Finds the link, or answers for it: too many guesses, unknown, replaced. A valid link always
+/// opens, however many wrong ones came from the same address (an office behind one address); only
+/// unknown links count, and past the limit they are answered 429 until the window has passed.
 async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Open, Response>> {
     let now = state.clock.now_ms();
-    let guesses =
-        throttle::recent_by_ip(&state.db, GUESS_KEY, &meta.ip, now - GUESS_WINDOW_MS).await?;
-    if guesses >= GUESS_LIMIT {
-        return Ok(Err(status_page(
-            meta,
-            StatusCode::TOO_MANY_REQUESTS,
-            "sv-too-many",
-            &[],
-            "",
-        )));
-    }
     let Some(link) = survey::by_token(&state.db, token).await? else {
+        let guesses =
+            throttle::recent_by_ip(&state.db, GUESS_KEY, &meta.ip, now - GUESS_WINDOW_MS).await?;
+        if guesses >= GUESS_LIMIT {
+            let mut res = status_page(meta, StatusCode::TOO_MANY_REQUESTS, "sv-too-many", &[], "");
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                crate::auth::throttle::retry_after(now + GUESS_WINDOW_MS, now),
+            );
+            return Ok(Err(res));
+        }
         throttle::record(&state.db, GUESS_KEY, &meta.ip, now).await?;
         return Ok(Err(status_page(
             meta,
