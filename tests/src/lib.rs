@@ -73,8 +73,19 @@ fn random_name() -> String {
     format!("t_{}", hex::encode(b))
 }
 
+/// The audit key every test database is written with, in this process and in every `parindex`
+/// process a test starts on the same database (as `PARINDEX_AUDIT_KEY`).
+pub const AUDIT_KEY_HEX: &str = "7e57a0d17e57a0d17e57a0d17e57a0d17e57a0d17e57a0d17e57a0d17e57a0d1";
+
+/// Loads [`AUDIT_KEY_HEX`] into this process's database layer.
+pub fn use_test_audit_key() {
+    let key = parindex_domain::audit::AuditKey::from_hex(AUDIT_KEY_HEX).unwrap();
+    parindex_db::audit::use_key(key).unwrap();
+}
+
 /// A new, empty, migrated database on `engine`.
 pub async fn fresh_db(engine: Engine) -> TestDb {
+    use_test_audit_key();
     match engine {
         Engine::Sqlite => {
             let dir = tempfile::tempdir().unwrap();

@@ -136,6 +136,7 @@ impl Server {
             .env_remove("DATABASE_URL")
             .env("PARINDEX_METRICS_LISTEN", "")
             .env("RUST_LOG", "info")
+            .env("PARINDEX_AUDIT_KEY", crate::AUDIT_KEY_HEX)
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(err);

@@ -508,6 +508,63 @@ async fn concurrent_writers_keep_one_unbroken_chain(engine: Engine) {
     assert_eq!(units::list(&db, c.id).await.unwrap().len(), 24);
 }
 
+async fn the_audit_head_is_mailed_to_moha_admins_once_a_day(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let t0 = 1_702_000_000_000;
+    parindex::demo::seed(&db, t0).await.unwrap();
+    let cp = parindex::audit_checkpoint::send(&db, t0)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(cp.recipients >= 1, "{cp:?}");
+    assert_eq!(
+        audit::hash_at(&db, cp.seq).await.unwrap().as_deref(),
+        Some(cp.hash.as_str())
+    );
+    assert_eq!(
+        outbox::counts(&db).await.unwrap().queued as usize,
+        cp.recipients
+    );
+    let day = parindex_db::audit_checkpoint::EVERY_MS;
+    // Not again within the day, nor when nothing was recorded since.
+    assert!(
+        parindex::audit_checkpoint::send(&db, t0 + 3_600_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        parindex::audit_checkpoint::send(&db, t0 + day + 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    campaigns::create(&db, &ctx(t0 + day), &campaign_input(2031))
+        .await
+        .unwrap();
+    let next = parindex::audit_checkpoint::send(&db, t0 + day + 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        next.seq,
+        cp.seq + 2,
+        "the checkpoint entry itself, then the campaign"
+    );
+    let entries = audit::list(
+        &db,
+        &audit::Filter {
+            action_prefix: Some("audit.checkpoint".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(audit::verify(&db).await.unwrap().first_break.is_none());
+}
+
 async fn audit_filters_narrow_the_list(engine: Engine) {
     let db = fresh_db(engine).await;
     let c = campaigns::create(&db, &ctx(1), &campaign_input(2023))
@@ -595,6 +652,7 @@ async fn migrations_apply_twice_without_harm(engine: Engine) {
 }
 
 on_both_engines!(
+    the_audit_head_is_mailed_to_moha_admins_once_a_day,
     campaigns_are_created_updated_and_audited,
     a_duplicate_year_is_refused_and_changes_nothing,
     units_sort_the_vietnamese_way_and_codes_are_unique_per_campaign,

@@ -3,9 +3,53 @@
 //! they already are by `BEGIN IMMEDIATE` on SQLite.
 
 use crate::ctx::Ctx;
-use crate::error::DbResult;
+use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
-use parindex_domain::audit::{AuditRecord, ChainBreak, ChainVerifier};
+use parindex_domain::audit::{AuditKey, AuditRecord, ChainBreak, ChainVerifier};
+use std::sync::OnceLock;
+
+/// The key this process writes and verifies the chain with, loaded once at start-up.
+static KEY: OnceLock<AuditKey> = OnceLock::new();
+
+/// Sets the process's audit key. Setting the same key again is harmless; another key is refused.
+pub fn use_key(key: AuditKey) -> DbResult<()> {
+    let set = KEY.get_or_init(|| key.clone());
+    if *set == key {
+        Ok(())
+    } else {
+        Err(DbError::Other(
+            "this process already holds another audit key".into(),
+        ))
+    }
+}
+
+fn key() -> DbResult<&'static AuditKey> {
+    KEY.get().ok_or_else(|| {
+        DbError::Other("the audit key is not loaded, so nothing can be recorded".into())
+    })
+}
+
+/// The key's fingerprint the database was written with, if it has one yet.
+pub async fn fingerprint(db: &Db) -> DbResult<Option<String>> {
+    let (fp,): (String,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT key_fingerprint FROM audit_head WHERE id = 1"
+    ).fetch_one(p).await)?;
+    Ok(Some(fp).filter(|f| !f.is_empty()))
+}
+
+/// Refuses to go on when the database's chain was written with another key than the one loaded: the
+/// server would otherwise append entries that can never verify.
+pub async fn check_key(db: &Db) -> DbResult<()> {
+    let ours = key()?.fingerprint();
+    match fingerprint(db).await? {
+        Some(theirs) if theirs != ours => Err(DbError::Other(format!(
+            "the audit log was written with the key whose fingerprint is {theirs}, but this server \
+             holds {ours}: give it the same key (the audit.key file of the first server, or the \
+             audit_key setting)"
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// What changed: the action name ("unit.update"), the entity and its id, its scope, and JSON snapshots.
 #[derive(Debug, Clone, Default)]
@@ -65,9 +109,17 @@ const COLUMNS: &str = "seq, at, actor_id, actor, action, entity, entity_id, camp
 
 /// Appends one entry to the chain within `tx`.
 pub async fn append(tx: &mut Tx, ctx: &Ctx, change: Change) -> DbResult<i64> {
-    let (seq, prev): (i64, String) = on_tx!(tx, c => sqlx::query_as(
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+    let key = key()?;
+    let (seq, prev, keyed_from, fp): (i64, String, i64, String) = on_tx!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 \
+         RETURNING seq, hash, keyed_from, key_fingerprint"
     ).fetch_one(c).await)?;
+    let ours = key.fingerprint();
+    if !fp.is_empty() && fp != ours {
+        return Err(DbError::Other(format!(
+            "the audit log is keyed with {fp}, not with this server's key {ours}"
+        )));
+    }
     let mut rec = AuditRecord {
         seq,
         at_ms: ctx.now_ms,
@@ -85,7 +137,7 @@ pub async fn append(tx: &mut Tx, ctx: &Ctx, change: Change) -> DbResult<i64> {
         prev_hash: prev,
         hash: String::new(),
     };
-    rec.hash = rec.compute_hash();
+    rec.hash = rec.compute_hash((seq >= keyed_from).then_some(key));
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity, entity_id, campaign_id, unit_id, \
          before_json, after_json, ip, user_agent, prev_hash, hash) \
@@ -96,8 +148,8 @@ pub async fn append(tx: &mut Tx, ctx: &Ctx, change: Change) -> DbResult<i64> {
     .bind(&rec.before).bind(&rec.after).bind(&rec.ip).bind(&rec.user_agent)
     .bind(&rec.prev_hash).bind(&rec.hash)
     .execute(c).await.map(|r| r.rows_affected()))?;
-    on_tx!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&rec.hash).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1, key_fingerprint = $2 WHERE id = 1")
+        .bind(&rec.hash).bind(&ours).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(seq)
 }
 
@@ -147,12 +199,31 @@ pub struct Verification {
     pub checked: u64,
     pub head_seq: i64,
     pub first_break: Option<ChainBreak>,
+    /// Entries written before the database had a key (checked with a plain SHA-256).
+    pub unkeyed: i64,
+    /// The fingerprint the log was written with, when it is not this process's key's: nothing
+    /// keyed can verify then, and the report says so instead of naming every entry altered.
+    pub other_key: Option<String>,
 }
 
 /// Walks the chain from the first entry, a page at a time, and reports the first broken link. The
 /// head row is checked too, so deleting the newest entries is caught.
 pub async fn verify(db: &Db) -> DbResult<Verification> {
-    let mut v = ChainVerifier::default();
+    let key = key()?;
+    let (keyed_from, fp): (i64, String) = on_pool!(db, p => sqlx::query_as(
+        "SELECT keyed_from, key_fingerprint FROM audit_head WHERE id = 1"
+    ).fetch_one(p).await)?;
+    let unkeyed = keyed_from - 1;
+    if !fp.is_empty() && fp != key.fingerprint() {
+        return Ok(Verification {
+            checked: 0,
+            head_seq: 0,
+            first_break: None,
+            unkeyed,
+            other_key: Some(fp),
+        });
+    }
+    let mut v = ChainVerifier::new(key.clone(), keyed_from);
     let mut after = 0i64;
     let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000");
     loop {
@@ -169,6 +240,8 @@ pub async fn verify(db: &Db) -> DbResult<Verification> {
                     checked: v.checked,
                     head_seq: after,
                     first_break: Some(b),
+                    unkeyed,
+                    other_key: None,
                 });
             }
         }
@@ -191,6 +264,8 @@ pub async fn verify(db: &Db) -> DbResult<Verification> {
         checked: v.checked,
         head_seq,
         first_break,
+        unkeyed,
+        other_key: None,
     })
 }
 
@@ -199,4 +274,19 @@ pub async fn count(db: &Db) -> DbResult<i64> {
     let (n,): (i64,) =
         on_pool!(db, p => sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(p).await)?;
     Ok(n)
+}
+
+/// The hash entry `seq` carries now, if it exists (to hold the chain to a checkpoint).
+pub async fn hash_at(db: &Db, seq: i64) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT hash FROM audit_log WHERE seq = $1"
+    ).bind(seq).fetch_optional(p).await)?;
+    Ok(row.map(|(h,)| h))
+}
+
+/// The head of the chain: its sequence number and hash (what a checkpoint records).
+pub async fn head(db: &Db) -> DbResult<(i64, String)> {
+    Ok(
+        on_pool!(db, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?,
+    )
 }

@@ -9,6 +9,7 @@ mod dispatch;
 
 pub mod appraisals;
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod backup;
 pub mod campaigns;
 pub mod contacts;

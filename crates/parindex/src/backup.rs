@@ -58,16 +58,11 @@ async fn check(db: &Db) -> anyhow::Result<String> {
         bail!("the restored database is damaged: {ok}");
     }
     let v = parindex_db::audit::verify(db).await?;
-    if let Some(b) = v.first_break {
-        bail!(
-            "the restored audit chain is BROKEN at entry {}: {b}",
-            b.seq()
-        );
+    let (said, ok) = crate::audit_report::verification(&v);
+    if !ok {
+        bail!("the restored {said}");
     }
-    Ok(format!(
-        "audit chain intact: {} entries verified",
-        v.checked
-    ))
+    Ok(said)
 }
 
 /// Restores `from` into the configured database, which must be empty, and checks it.
@@ -75,6 +70,7 @@ pub async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<String>
     if !from.is_file() {
         bail!("{} is not a file", from.display());
     }
+    crate::audit_key::require(settings)?;
     let url = settings.database();
     if is_postgres(&url) {
         let db = Db::connect(&url).await?;

@@ -1,6 +1,9 @@
 //! The parindex binary's parts, kept in a library so the integration and browser tests start the very
 //! same server and demo data.
 
+pub mod audit_checkpoint;
+pub mod audit_key;
+pub mod audit_report;
 pub mod backup;
 pub mod compute_report;
 pub mod demo;

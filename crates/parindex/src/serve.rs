@@ -20,11 +20,13 @@ pub struct Options {
 }
 
 /// Opens the database named by the settings, creating the data folder for SQLite.
+/// The audit key is loaded first: nothing is recorded without it.
 pub async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
     let url = settings.database();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
+    crate::audit_key::load(settings)?;
     Ok(Db::connect(&url).await?)
 }
 
@@ -34,6 +36,7 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     if opts.migrate {
         db.migrate().await?;
     }
+    parindex_db::audit::check_key(&db).await?;
     let sim_options = match (opts.demo && opts.simulate, &opts.interference) {
         (false, _) => None,
         (true, None) => Some(crate::simulate::Options::default()),
@@ -186,6 +189,15 @@ fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
             }
             if let Err(e) = parindex_db::throttle::purge(&db, now - 24 * 3_600_000).await {
                 tracing::warn!(error = %e, "login-failure purge failed");
+            }
+            match crate::audit_checkpoint::send(&db, now).await {
+                Ok(Some(c)) => tracing::info!(
+                    seq = c.seq,
+                    recipients = c.recipients,
+                    "audit checkpoint mailed"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
             }
         }
     });

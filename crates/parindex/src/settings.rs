@@ -45,6 +45,9 @@ pub struct Settings {
     /// How much evidence one unit's library may hold: megabytes, and files.
     pub evidence_quota_mb: i64,
     pub evidence_quota_files: i64,
+    /// The audit chain's key, 64 hex digits; empty for the `audit.key` file in `data_dir`. Several
+    /// app servers on one database must share it.
+    pub audit_key: String,
 }
 
 impl Default for Settings {
@@ -72,6 +75,7 @@ impl Default for Settings {
             pg_restore: "pg_restore".into(),
             evidence_quota_mb: 2048,
             evidence_quota_files: 5_000,
+            audit_key: String::new(),
         }
     }
 }
@@ -115,6 +119,14 @@ impl std::fmt::Debug for Settings {
             .field("pg_restore", &self.pg_restore)
             .field("evidence_quota_mb", &self.evidence_quota_mb)
             .field("evidence_quota_files", &self.evidence_quota_files)
+            .field(
+                "audit_key",
+                &if self.audit_key.is_empty() {
+                    ""
+                } else {
+                    "[redacted]"
+                },
+            )
             .finish()
     }
 }
@@ -151,7 +163,8 @@ impl Settings {
             .set_default("pg_dump", d.pg_dump)?
             .set_default("pg_restore", d.pg_restore)?
             .set_default("evidence_quota_mb", d.evidence_quota_mb)?
-            .set_default("evidence_quota_files", d.evidence_quota_files)?;
+            .set_default("evidence_quota_files", d.evidence_quota_files)?
+            .set_default("audit_key", d.audit_key)?;
         if let Some(f) = file {
             b = b.add_source(config::File::from(f).required(true));
         }

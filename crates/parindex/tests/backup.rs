@@ -24,7 +24,8 @@ fn parindex(data: &Path, database: Option<&str>, args: &[&str]) -> Output {
     c.arg("--data-dir")
         .arg(data)
         .args(args)
-        .env_remove("DATABASE_URL");
+        .env_remove("DATABASE_URL")
+        .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX);
     if let Some(url) = database {
         c.env("DATABASE_URL", url);
     }
@@ -55,6 +56,7 @@ async fn ranking(base: &str) -> String {
 
 /// The restored copy holds what the original holds, and a server on it serves the same results.
 async fn same_as_original(original: &parindex_tests::TestApp, copy_url: &str, data: &Path) {
+    parindex_tests::use_test_audit_key();
     let copy = Db::connect(copy_url).await.unwrap();
     let (a, b) = (table_counts(&original.db).await, table_counts(&copy).await);
     assert_eq!(a, b, "row counts per table");
@@ -153,6 +155,7 @@ async fn sqlite_moves_to_postgres_checked_row_by_row() {
     );
     same_as_original(&app, &to, dir.path()).await;
     // New rows on PostgreSQL continue after the copied ids.
+    parindex_tests::use_test_audit_key();
     let pg = Db::connect(&to).await.unwrap();
     let ctx = parindex_db::Ctx::system(0);
     parindex_db::campaigns::create(

@@ -13,6 +13,7 @@ fn parindex(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env_remove("DATABASE_URL")
+        .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX)
         .output()
         .unwrap()
 }
@@ -22,6 +23,7 @@ fn stdout(o: &Output) -> String {
 }
 
 async fn seed(data: &Path) -> i64 {
+    parindex_tests::use_test_audit_key();
     let db = parindex_db::Db::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
         .await
         .unwrap();
@@ -41,8 +43,25 @@ async fn migrate_verify_backup_and_tamper_detection() {
     let entries = seed(&data).await;
     assert!(entries > 20);
 
-    let v = parindex(&data, &["audit", "verify"]);
+    let head = {
+        parindex_tests::use_test_audit_key();
+        let db =
+            parindex_db::Db::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
+                .await
+                .unwrap();
+        let (seq, hash) = parindex_db::audit::head(&db).await.unwrap();
+        db.close().await;
+        assert_eq!(seq, entries);
+        format!("{seq}:{hash}")
+    };
+    let checkpoint = head.clone();
+    let v = parindex(&data, &["audit", "verify", "--expect", &checkpoint]);
     assert!(v.status.success(), "{v:?}");
+    assert!(
+        stdout(&v).contains(&format!("checkpoint {entries} holds")),
+        "{}",
+        stdout(&v)
+    );
     assert!(
         stdout(&v).contains(&format!("audit chain intact: {entries} entries verified")),
         "{}",
@@ -80,6 +99,101 @@ async fn migrate_verify_backup_and_tamper_detection() {
         "{}",
         stdout(&t)
     );
+
+    // Someone with write access to the database re-forges every link from entry 5 on and the head,
+    // without the key (a plain SHA-256, or a key of their own): still broken at entry 5, and the
+    // checkpoint mailed before no longer holds.
+    let forger = parindex_domain::audit::AuditKey::generate().unwrap();
+    for guess in [None, Some(&forger)] {
+        let head = rechain_from(&data, 5, guess).await;
+        let t = parindex(&data, &["audit", "verify", "--expect", &checkpoint]);
+        assert_eq!(t.status.code(), Some(1), "{t:?}");
+        let out = stdout(&t);
+        assert!(out.contains("audit chain BROKEN at entry 5"), "{out}");
+        assert!(
+            out.contains(&format!("checkpoint {entries} does NOT hold")),
+            "{out}"
+        );
+        assert_ne!(head, checkpoint);
+    }
+}
+
+/// Recomputes every audit entry's links from `from` on, and the head, as an attacker with write
+/// access to the SQLite file would, hashing with `key`; returns the new head as `SEQ:HASH`.
+async fn rechain_from(
+    data: &Path,
+    from: i64,
+    key: Option<&parindex_domain::audit::AuditKey>,
+) -> String {
+    use parindex_domain::audit::AuditRecord;
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
+        .await
+        .unwrap();
+    type Row = (
+        i64,
+        i64,
+        Option<i64>,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT seq, at, actor_id, actor, action, entity, entity_id, campaign_id, unit_id, \
+         before_json, after_json, ip, user_agent, prev_hash, hash FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let mut prev = String::new();
+    let mut head = String::new();
+    for r in rows {
+        let mut rec = AuditRecord {
+            seq: r.0,
+            at_ms: r.1,
+            actor_id: r.2,
+            actor: r.3,
+            action: r.4,
+            entity: r.5,
+            entity_id: r.6,
+            campaign_id: r.7,
+            unit_id: r.8,
+            before: r.9,
+            after: r.10,
+            ip: r.11,
+            user_agent: r.12,
+            prev_hash: r.13,
+            hash: r.14,
+        };
+        if rec.seq >= from {
+            rec.prev_hash = prev.clone();
+            rec.hash = rec.compute_hash(key);
+            sqlx::query("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?")
+                .bind(&rec.prev_hash)
+                .bind(&rec.hash)
+                .bind(rec.seq)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+        prev = rec.hash.clone();
+        head = format!("{}:{}", rec.seq, rec.hash);
+    }
+    sqlx::query("UPDATE audit_head SET hash = ? WHERE id = 1")
+        .bind(&prev)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    head
 }
 
 #[test]

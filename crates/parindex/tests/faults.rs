@@ -42,6 +42,7 @@ async fn readyz(client: &reqwest::Client, server: &Server) -> Option<u16> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_crashes_mid_load_and_the_app_recovers_by_itself() {
     let pg = PgCluster::start();
+    parindex_tests::use_test_audit_key();
     let db = Db::connect(&pg.url()).await.unwrap();
     db.migrate().await.unwrap();
     parindex::demo::seed(&db, now_ms()).await.unwrap();
@@ -256,6 +257,7 @@ async fn a_full_disk_is_refused_cleanly_and_nothing_is_corrupted(engine: Engine)
         Engine::Sqlite => format!("sqlite://{}", disk.path().join("parindex.db").display()),
         Engine::Postgres => fresh_db(Engine::Postgres).await.url.clone(),
     };
+    parindex_tests::use_test_audit_key();
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     parindex::demo::seed(&db, now_ms()).await.unwrap();

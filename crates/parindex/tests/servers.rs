@@ -60,6 +60,7 @@ async fn two_app_servers_behind_nginx_share_sessions_outbox_and_migrations() {
         Server::start(spec(dir_a.path())),
         Server::start(spec(dir_b.path()))
     );
+    parindex_tests::use_test_audit_key();
     let db = Db::connect(&url).await.unwrap();
     let Db::Postgres(pool) = &db else {
         unreachable!()
