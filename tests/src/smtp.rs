@@ -116,6 +116,10 @@ impl Handler for Session {
 pub struct SmtpServer {
     /// Where clients connect (the proxy).
     pub addr: SocketAddr,
+    /// Tells every open connection to close, as a relay does to idle ones.
+    close: Arc<tokio::sync::Notify>,
+    /// Connections open through the proxy now.
+    open: Arc<tokio::sync::watch::Sender<usize>>,
     /// The SMTP server itself, without the proxy (it cannot be taken down).
     pub direct: SocketAddr,
     shared: Arc<Shared>,
@@ -143,6 +147,9 @@ impl SmtpServer {
         let front = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = front.local_addr().unwrap();
         let s = shared.clone();
+        let close = Arc::new(tokio::sync::Notify::new());
+        let open = Arc::new(tokio::sync::watch::Sender::new(0usize));
+        let (close2, open2) = (close.clone(), open.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = front.accept().await else {
@@ -153,16 +160,28 @@ impl SmtpServer {
                     continue;
                 }
                 let _ = client.set_nodelay(true);
+                let (close, open) = (close2.clone(), open2.clone());
+                open.send_modify(|n| *n += 1);
                 tokio::spawn(async move {
+                    let closing = close.notified();
+                    tokio::pin!(closing);
+                    closing.as_mut().enable();
                     if let Ok(mut server) = tokio::net::TcpStream::connect(backend_addr).await {
                         let _ = server.set_nodelay(true);
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                            _ = closing => {}
+                        }
                     }
+                    drop(client);
+                    open.send_modify(|n| *n -= 1);
                 });
             }
         });
         SmtpServer {
             addr,
+            close,
+            open,
             direct: backend_addr,
             shared,
         }
@@ -203,6 +222,20 @@ impl SmtpServer {
 
     pub fn set_down(&self, down: bool) {
         self.shared.down.store(down, Ordering::SeqCst);
+    }
+
+    /// Closes every open connection, as a relay closes idle ones after its timeout, and returns
+    /// once they are all closed.
+    pub async fn close_connections(&self) {
+        let mut open = self.open.subscribe();
+        self.close.notify_waiters();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            open.wait_for(|n| *n == 0),
+        )
+        .await
+        .expect("connections close")
+        .expect("proxy alive");
     }
 
     pub fn received(&self) -> Vec<Received> {

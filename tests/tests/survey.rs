@@ -231,6 +231,28 @@ async fn an_smtp_outage_mid_send_ends_with_each_message_delivered_once(engine: E
     app.clock.advance(time::Duration::minutes(1));
     let r = w.drain().await.unwrap();
     assert_eq!(r.sent, 0);
+    // Meanwhile the unit's and MoHA's progress pages say that sending is delayed, and why.
+    let unit = app.unit_id("AGG").await;
+    let officer = app.demo_login("agg.canbo").await;
+    let page = visible_text(
+        &app.get(&officer, &format!("/unit/{unit}/survey"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Việc gửi thư đang bị chậm"), "{page}");
+    assert!(page.contains("máy chủ thư tạm thời chưa nhận"), "{page}");
+    let admin = app.demo_login("moha.admin").await;
+    let c = app.campaign_id().await;
+    let page = visible_text(
+        &app.get(&admin, &format!("/admin/campaigns/{c}/survey"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Lỗi gần nhất của máy chủ thư"), "{page}");
     server.set_down(false);
     for _ in 0..10 {
         app.clock.advance(time::Duration::minutes(31));
@@ -241,6 +263,16 @@ async fn an_smtp_outage_mid_send_ends_with_each_message_delivered_once(engine: E
     }
     let got = server.received();
     assert_eq!(got.len(), n, "every message arrived, none twice");
+    let page = app
+        .get(&officer, &format!("/unit/{unit}/survey"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("mail-delay"),
+        "the notice goes once all is sent"
+    );
     let ids: HashSet<String> = got.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), n);
     let mut per_recipient: HashMap<String, usize> = HashMap::new();
@@ -933,10 +965,48 @@ async fn sent_links_leave_no_bytes_in_the_sqlite_files() {
     );
 }
 
+/// A relay closes idle connections (Postfix after 300 s). The next message over such a pooled
+/// connection goes again at once over a new one: delivered on its first attempt, nothing retried.
+async fn a_relay_closing_idle_connections_costs_no_attempt(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let server = SmtpServer::start().await;
+    let n = open_survey(&app).await as usize;
+    let w = worker(&app, smtp(&server), "test-1", 50);
+    assert_eq!(w.drain().await.unwrap().sent, n);
+    server.close_connections().await;
+    let unit = app.unit_id("AGG").await;
+    let id = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap()[0]
+        .invitation_id;
+    let admin = app.demo_login("moha.admin").await;
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{unit}/survey/resend/{id}"),
+            &[("email", "sau.khi.dong@angiang.gov.vn")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let round = w.drain().await.unwrap();
+    assert_eq!(
+        (round.sent, round.retried, round.failed),
+        (1, 0, 0),
+        "{round:?}"
+    );
+    assert!(
+        server
+            .received()
+            .iter()
+            .any(|m| m.to.contains(&"sau.khi.dong@angiang.gov.vn".to_string()))
+    );
+}
+
 on_both_engines!(
     opening_invites_each_listed_respondent_once_with_hashed_links,
     invitations_arrive_and_failures_are_handled_per_recipient,
     an_smtp_outage_mid_send_ends_with_each_message_delivered_once,
+    a_relay_closing_idle_connections_costs_no_attempt,
     two_app_servers_share_the_outbox_without_duplicates,
     a_respondent_answers_from_the_link_in_the_email,
     a_unit_cannot_take_over_a_respondents_link,

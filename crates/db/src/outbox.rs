@@ -193,3 +193,34 @@ pub async fn oldest_queued(db: &Db) -> DbResult<Option<i64>> {
     ).fetch_one(p).await)?;
     Ok(at)
 }
+
+/// E-mails that are waiting because sending them failed for now (the relay down or refusing for a
+/// while): how many, since when the oldest has waited, and the newest error, for the pages to say
+/// why sending is delayed. `unit_id` narrows it to one unit's invitations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delay {
+    pub waiting: i64,
+    pub since_ms: i64,
+    pub error: String,
+}
+
+pub async fn delay(db: &Db, unit_id: Option<i64>) -> DbResult<Option<Delay>> {
+    let scope = "o.state = 'queued' AND o.attempts > 0 AND ($1 IS NULL OR o.invitation_id IN \
+                 (SELECT id FROM survey_invitations WHERE unit_id = $1))";
+    let count_sql = format!("SELECT COUNT(*), MIN(o.created_at) FROM outbox o WHERE {scope}");
+    let (waiting, since): (i64, Option<i64>) = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(count_sql.clone()))
+        .bind(unit_id).fetch_one(p).await)?;
+    let Some(since_ms) = since.filter(|_| waiting > 0) else {
+        return Ok(None);
+    };
+    let error_sql = format!(
+        "SELECT o.last_error FROM outbox o WHERE {scope} ORDER BY o.next_attempt_at DESC LIMIT 1"
+    );
+    let (error,): (String,) = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(error_sql.clone()))
+        .bind(unit_id).fetch_one(p).await)?;
+    Ok(Some(Delay {
+        waiting,
+        since_ms,
+        error,
+    }))
+}

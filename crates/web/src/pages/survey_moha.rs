@@ -47,6 +47,8 @@ pub struct NationalPage {
     pub sort: String,
     pub totals: Counts,
     pub total_percent: String,
+    /// Why sending is delayed, with the relay's last error, while e-mails wait after failing.
+    pub mail_delay: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -115,6 +117,7 @@ async fn national_page(
         sort: sort.to_string(),
         total_percent: percent(meta.lang, totals.completed, totals.invited),
         totals,
+        mail_delay: crate::pages::mail_delay::notice(state, meta.lang, None).await?,
     })
 }
 

@@ -70,6 +70,8 @@ pub struct ProgressPage {
     pub deadline: String,
     /// MoHA's decision on the unit's survey and its reason (never the evidence).
     pub decision: Option<String>,
+    /// Why sending is delayed, while e-mails wait after failing.
+    pub mail_delay: Option<String>,
     pub decision_cancels: bool,
 }
 
@@ -260,6 +262,7 @@ async fn progress_page(
         deadline,
         decision,
         decision_cancels: decided.is_some_and(|d| d.cancels()),
+        mail_delay: crate::pages::mail_delay::notice(state, lang, Some(unit_id)).await?,
     })
 }
 
