@@ -204,6 +204,7 @@ mod error_codes {
             AppError::NotFound,
             AppError::BadRequest("x"),
             AppError::TooLarge,
+            AppError::MethodNotAllowed,
             AppError::Locked {
                 action_key: "x",
                 closed_at: String::new(),
@@ -211,6 +212,7 @@ mod error_codes {
             AppError::CrossSite,
             AppError::Unavailable(String::new()),
             AppError::StorageFull(String::new()),
+            AppError::NotConfigured("x"),
             AppError::Internal(String::new()),
         ];
         // No wildcard: a new kind of error does not compile until it is listed above.
@@ -221,10 +223,12 @@ mod error_codes {
             | AppError::NotFound
             | AppError::BadRequest(_)
             | AppError::TooLarge
+            | AppError::MethodNotAllowed
             | AppError::Locked { .. }
             | AppError::CrossSite
             | AppError::Unavailable(_)
             | AppError::StorageFull(_)
+            | AppError::NotConfigured(_)
             | AppError::Internal(_) => (),
         };
         for e in all {
@@ -234,6 +238,6 @@ mod error_codes {
                 e.code()
             );
         }
-        assert_eq!(listed.len(), 11);
+        assert_eq!(listed.len(), 13);
     }
 }
