@@ -1,0 +1,309 @@
+//! The action matrix: every state-changing route (every POST in the route table), posted straight to
+//! the route as an attacker would, whatever the page offers, with a form that fills every field the
+//! pages use, by every role (anonymous, MoHA administrator and appraiser, and the officers, leaders
+//! and viewers of units at every stage of the demo), against their own unit and others, in three
+//! states of the campaign: as seeded, after a first sweep of every allowed action has moved it on,
+//! and after every deadline has passed.
+//!
+//! What it checks for each case:
+//! - the route answers as its declared access rule says (refused: 403, or 401/the login page when
+//!   signed out), and never with a server error;
+//! - **a refused request changes nothing**: whatever the reason (role, other unit, state, deadline,
+//!   bad input), an answer of 4xx or a redirect to the login page leaves every table's row count and
+//!   the audit log's head as they were. Every change writes an audit entry in its own transaction,
+//!   so the head moves with any change the counts would miss.
+
+#![allow(clippy::unwrap_used)]
+
+use parindex_db::users;
+use parindex_db::{Ctx, sessions};
+use parindex_domain::Role;
+use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app, table_counts};
+use parindex_web::{Access, route_table};
+use reqwest::{Method, StatusCode};
+use std::collections::BTreeMap;
+
+struct Actor {
+    username: &'static str,
+    role: Option<Role>,
+    unit: Option<i64>,
+    user_id: Option<i64>,
+}
+
+/// A form with every field the pages post, each with a value the handlers accept.
+fn kitchen_sink(unit: i64) -> Vec<(&'static str, String)> {
+    let unit = unit.to_string();
+    [
+        ("confirm", "yes"),
+        ("decision", "accept"),
+        ("outcome", "clear"),
+        ("verdict", "agree"),
+        ("comment", "Thử nghiệm ma trận hành động"),
+        ("reason", "Lý do thử nghiệm"),
+        ("responsible", "Người chịu trách nhiệm"),
+        ("explanation", "Giải thích thử nghiệm"),
+        ("note", "Ghi chú"),
+        ("text", "Nội dung"),
+        ("score", "1"),
+        ("email", "thu.nghiem@moj.gov.vn"),
+        ("password", parindex::demo::DEMO_PASSWORD),
+        ("name_vi", "Tên thử"),
+        ("name_en", "Test name"),
+        ("code", "ZZ9"),
+        ("level", "province"),
+        ("group", "hdnd"),
+        ("role", "unit_viewer"),
+        ("kind", "other"),
+        ("action", "approve"),
+        ("active", "on"),
+        ("lang", "vi"),
+        ("next", "/home"),
+        ("reference", "Số 1/2023"),
+        ("legal_basis", "Quyết định số 876/QĐ-BNV"),
+        ("stand_in", "on"),
+        ("tier_a", "0.5"),
+        ("tier_b", "0.3"),
+        ("tier_c", "0.2"),
+        ("rounding", "half_up"),
+        ("averaging", "mean"),
+        ("units_see_draft", "on"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .chain([("unit", unit.clone()), ("unit_id", unit)])
+    .collect()
+}
+
+fn allowed(access: Access, a: &Actor, target: Option<i64>) -> bool {
+    let moha = a.role.is_some_and(Role::is_moha);
+    match access {
+        Access::Public => true,
+        Access::SignedIn | Access::Authenticated => a.role.is_some(),
+        Access::MohaAdmin => a.role == Some(Role::MohaAdmin),
+        Access::MohaStaff => moha,
+        Access::MohaAppraiser => a.role == Some(Role::MohaAppraiser),
+        Access::UnitReader => moha || (a.unit.is_some() && a.unit == target),
+        Access::UnitOfficer => a.role == Some(Role::UnitOfficer) && a.unit == target,
+        Access::UnitLeader => a.role == Some(Role::UnitLeader) && a.unit == target,
+    }
+}
+
+/// What must not move when a request is refused: the audit head, and every table's row count (one
+/// query). Sessions (the test signing in) and failed logins are not changes to the campaign.
+async fn fingerprint(app: &TestApp, counts_sql: &str) -> (i64, String, String) {
+    let (seq, hash) = parindex_db::audit::head(&app.db).await.unwrap();
+    let sql = counts_sql.to_string();
+    let (counts,): (String,) = match &app.db.db {
+        parindex_db::Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        parindex_db::Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    (seq, hash, counts)
+}
+
+/// One query that lists every table's row count.
+async fn counts_query(app: &TestApp) -> String {
+    let parts: Vec<String> = table_counts(&app.db)
+        .await
+        .into_keys()
+        .filter(|t| t != "sessions" && t != "login_failures")
+        .map(|t| format!("CAST((SELECT COUNT(*) FROM \"{t}\") AS TEXT)"))
+        .collect();
+    format!("SELECT {} AS counts", parts.join(" || ',' || "))
+}
+
+async fn cookie(app: &TestApp, a: &Actor) -> Option<String> {
+    let id = a.user_id?;
+    let token = parindex_domain::token::generate().unwrap();
+    let now = parindex_domain::Clock::now_ms(&app.clock);
+    sessions::create(
+        &app.db,
+        &Ctx::system(now),
+        &parindex_domain::token::hash(&token),
+        id,
+        now + 3_600_000,
+    )
+    .await
+    .unwrap();
+    Some(format!("parindex_session={token}"))
+}
+
+/// A real object of `unit` for each kind of id in a path, where the unit has one.
+async fn ids(app: &TestApp, unit: i64) -> BTreeMap<&'static str, String> {
+    let scalar = |sql: String| {
+        let db = app.db.db.clone();
+        async move {
+            let row: Option<(i64,)> = match &db {
+                parindex_db::Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_optional(p)
+                    .await
+                    .unwrap(),
+                parindex_db::Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_optional(p)
+                    .await
+                    .unwrap(),
+            };
+            row.map_or_else(|| "1".to_string(), |(n,)| n.to_string())
+        }
+    };
+    BTreeMap::from([
+        (
+            "{invitation}",
+            scalar(format!(
+                "SELECT MIN(id) FROM survey_invitations WHERE unit_id = {unit} HAVING COUNT(*) > 0"
+            ))
+            .await,
+        ),
+        (
+            "{person}",
+            scalar(format!(
+                "SELECT MIN(id) FROM respondents WHERE unit_id = {unit} HAVING COUNT(*) > 0"
+            ))
+            .await,
+        ),
+        (
+            "{file}",
+            scalar(format!(
+                "SELECT MIN(id) FROM evidence_files WHERE unit_id = {unit} HAVING COUNT(*) > 0"
+            ))
+            .await,
+        ),
+    ])
+}
+
+async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let campaign = app.campaign_id().await;
+    let victim = users::by_username(&app.db, "qni.xem")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let a_set = parindex_db::criteria_sets::list(&app.db).await.unwrap()[0].id;
+    let mut actors = vec![Actor {
+        username: "anonymous",
+        role: None,
+        unit: None,
+        user_id: None,
+    }];
+    for l in parindex::demo::logins() {
+        let u = users::by_username(&app.db, &l.username)
+            .await
+            .unwrap()
+            .unwrap();
+        actors.push(Actor {
+            username: Box::leak(l.username.into_boxed_str()),
+            role: Role::parse(&u.role),
+            unit: u.unit_id,
+            user_id: Some(u.id),
+        });
+    }
+    let btp = app.unit_id("BTP").await;
+    let qni = app.unit_id("QNI").await;
+    let ubdt = app.unit_id("UBDT").await;
+    let posts: Vec<_> = route_table()
+        .specs()
+        .iter()
+        .filter(|s| s.method == Method::POST)
+        .cloned()
+        .collect();
+    assert!(posts.len() > 40, "{} POST routes", posts.len());
+    let client = app.client();
+    let (mut cases, mut refused, mut failures) = (0usize, 0usize, Vec::new());
+    let counts_sql = counts_query(&app).await;
+    let states = ["as seeded", "after a first sweep", "after every deadline"];
+    for (i, state) in states.iter().enumerate() {
+        if i == 2 {
+            app.clock.set(time::macros::datetime!(2024-03-01 09:00 UTC));
+        }
+        for spec in &posts {
+            for a in &actors {
+                let targets: Vec<Option<i64>> = match (spec.path.contains("{unit}"), a.unit) {
+                    (false, _) => vec![None],
+                    (true, Some(own)) => {
+                        vec![Some(own), Some(if own == qni { btp } else { qni })]
+                    }
+                    (true, None) => vec![Some(btp), Some(qni), Some(ubdt)],
+                };
+                for target in targets {
+                    let unit = target.unwrap_or(btp);
+                    let mut path = spec
+                        .path
+                        .replace("{unit}", &unit.to_string())
+                        .replace("{campaign}", &campaign.to_string())
+                        .replace("{user}", &victim.to_string())
+                        .replace("{set}", &a_set.to_string())
+                        .replace("{code}", "1.1.1")
+                        .replace("{level}", "province")
+                        .replace("{group}", "hdnd")
+                        .replace("{key}", &"0".repeat(64))
+                        .replace("{token}", &"0".repeat(64))
+                        .replace("{page}", "1")
+                        .replace("{year}", "2023");
+                    for (k, v) in ids(&app, unit).await {
+                        path = path.replace(k, &v);
+                    }
+                    let mut req = client
+                        .request(Method::POST, app.url(&path))
+                        .form(&kitchen_sink(unit));
+                    if let Some(c) = cookie(&app, a).await {
+                        req = req.header("cookie", c);
+                    }
+                    let before = fingerprint(&app, &counts_sql).await;
+                    let r = req.send().await.unwrap();
+                    let status = r.status();
+                    let loc = r
+                        .headers()
+                        .get("location")
+                        .map(|v| v.to_str().unwrap().to_string())
+                        .unwrap_or_default();
+                    cases += 1;
+                    let to_login = status == StatusCode::SEE_OTHER
+                        && (loc == "/login" || loc.starts_with("/login?next="));
+                    let may = allowed(spec.access, a, target);
+                    let what = format!(
+                        "{state}: POST {path} as {} (unit {target:?}) → {status} {loc}",
+                        a.username
+                    );
+                    if status.is_server_error() {
+                        failures.push(format!("{what}: a server error"));
+                    }
+                    if !may
+                        && !(status == StatusCode::FORBIDDEN
+                            || status == StatusCode::UNAUTHORIZED
+                            || to_login)
+                    {
+                        failures.push(format!("{what}: expected a refusal"));
+                    }
+                    if status.is_client_error() || to_login {
+                        refused += 1;
+                        if fingerprint(&app, &counts_sql).await != before {
+                            failures.push(format!("{what}: refused, but the database changed"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} action-matrix failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    println!(
+        "{engine:?}: action matrix: {} POST actions × {} states × {} roles and accounts = {cases} cases \
+         (with own and other units); {refused} refused, each leaving the database unchanged",
+        posts.len(),
+        states.len(),
+        actors.len(),
+    );
+    assert!(cases > 3_000, "{cases}");
+}
+
+on_both_engines!(every_action_as_every_role_in_every_state_changes_nothing_when_refused);
