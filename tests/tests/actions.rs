@@ -273,11 +273,10 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
                     if status.is_server_error() {
                         failures.push(format!("{what}: a server error"));
                     }
-                    if !may
-                        && !(status == StatusCode::FORBIDDEN
-                            || status == StatusCode::UNAUTHORIZED
-                            || to_login)
-                    {
+                    let refusal = status == StatusCode::FORBIDDEN
+                        || status == StatusCode::UNAUTHORIZED
+                        || to_login;
+                    if !may && !refusal {
                         failures.push(format!("{what}: expected a refusal"));
                     }
                     if status.is_client_error() || to_login {
