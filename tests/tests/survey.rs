@@ -194,6 +194,13 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The interference review will weigh this unit's re-address.
+    assert_eq!(
+        app.db
+            .scalar("SELECT COUNT(*) FROM survey_paradata WHERE event = 'readdressed'")
+            .await,
+        1
+    );
     assert_eq!(w.drain().await.unwrap().sent, 1);
     assert!(
         server
@@ -856,6 +863,13 @@ async fn a_unit_cannot_take_over_a_respondents_link(engine: Engine) {
     assert_eq!(
         app.get(&respondent(&app), &untouched).await.status(),
         StatusCode::GONE
+    );
+    assert_eq!(
+        app.db
+            .scalar("SELECT COUNT(*) FROM survey_paradata WHERE event = 'readdressed'")
+            .await,
+        0,
+        "MoHA's own correction is not a signal against the unit"
     );
     let entries = parindex_db::audit::list(
         &app.db,

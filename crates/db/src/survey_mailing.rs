@@ -10,6 +10,7 @@ use crate::outbox;
 use crate::pool::Db;
 use crate::survey::{Compose, MailKind, Recipient, mail_link};
 use parindex_domain::email::Email;
+use parindex_domain::survey::paradata::event;
 use parindex_domain::survey::readdress::{self, InvitationFacts, Sender};
 use parindex_domain::survey::{Delivery, ReminderCandidate, ReminderPolicy};
 
@@ -50,6 +51,13 @@ pub async fn resend(
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE survey_links SET revoked = TRUE WHERE invitation_id = $1"
         ).bind(invitation_id).execute(c).await.map(|r| r.rows_affected()))?;
+        if sender == Some(Sender::UnitOfficer) {
+            // The interference review weighs a unit's re-addresses (Signal::Readdressed).
+            on_tx!(&mut tx, c => sqlx::query(
+                "INSERT INTO survey_paradata (invitation_id, at, event) VALUES ($1, $2, $3)"
+            ).bind(invitation_id).bind(ctx.now_ms).bind(event::READDRESSED)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        }
     }
     outbox::cancel_queued(&mut tx, invitation_id).await?;
     on_tx!(&mut tx, c => sqlx::query(

@@ -27,6 +27,9 @@ pub enum Signal {
     OfficerSession,
     /// One link answered from many browsers.
     ManyDevices,
+    /// The unit sent the invitation to another address before it was answered: whoever chose the
+    /// address holds the only working link.
+    Readdressed,
 }
 
 /// What each signal weighs in the unit's risk, the fewest responses it must concern to count, and the
@@ -40,7 +43,7 @@ pub struct Rule {
 }
 
 impl Signal {
-    pub const ALL: [Signal; 9] = [
+    pub const ALL: [Signal; 10] = [
         Signal::Speeding,
         Signal::SharedDevice,
         Signal::SharedNetwork,
@@ -50,6 +53,7 @@ impl Signal {
         Signal::StraightLining,
         Signal::OfficerSession,
         Signal::ManyDevices,
+        Signal::Readdressed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +67,7 @@ impl Signal {
             Signal::StraightLining => "straight_lining",
             Signal::OfficerSession => "officer_session",
             Signal::ManyDevices => "many_devices",
+            Signal::Readdressed => "readdressed",
         }
     }
 
@@ -82,6 +87,7 @@ impl Signal {
             Signal::StraightLining => r(0.75, 3, 0.05),
             Signal::OfficerSession => r(2.0, 1, 0.02),
             Signal::ManyDevices => r(1.0, 2, 0.05),
+            Signal::Readdressed => r(1.0, 2, 0.02),
         }
     }
 
@@ -212,6 +218,9 @@ pub fn unit_flags(
         }
         if t.officer_session {
             flags[i].set(Signal::OfficerSession);
+        }
+        if t.readdressed {
+            flags[i].set(Signal::Readdressed);
         }
         if t.devices.len() >= s.many_devices as usize {
             flags[i].set(Signal::ManyDevices);

@@ -22,6 +22,7 @@ fn honest(id: i64, unit: i64, at: i64, seed: u64) -> ResponseTrace {
         devices: vec![u32::try_from(id).unwrap() + 1_000_000],
         submit_network: u32::try_from(id).unwrap() + 2_000_000,
         officer_session: false,
+        readdressed: false,
     }
 }
 
@@ -225,6 +226,47 @@ fn answering_from_an_officers_session_weighs_heavily() {
     let d = detect(&ts, &IntegritySettings::default());
     assert!(finding(only(&d, 4), Signal::OfficerSession).is_some());
     assert!(flagged_units(&d).is_empty());
+}
+
+#[test]
+fn links_the_unit_re_addressed_before_they_were_answered_are_a_signal() {
+    let mut ts = honest_campaign(30);
+    for t in ts.iter_mut().filter(|t| t.unit_id == 5).take(8) {
+        t.readdressed = true;
+    }
+    let d = detect(&ts, &IntegritySettings::default());
+    let u = only(&d, 5);
+    assert_eq!(finding(u, Signal::Readdressed).unwrap().count, 8);
+    assert!(u.flagged, "{u:#?}");
+    // One corrected bounce is shown, not flagged.
+    let mut ts = honest_campaign(30);
+    ts.iter_mut().find(|t| t.unit_id == 5).unwrap().readdressed = true;
+    let d = detect(&ts, &IntegritySettings::default());
+    assert!(flagged_units(&d).is_empty());
+}
+
+#[test]
+fn a_re_address_event_marks_the_trace() {
+    let events = [
+        Event {
+            at: 1,
+            kind: event::READDRESSED,
+            page: 0,
+            session: "",
+            network: "",
+            signed_in: false,
+        },
+        Event {
+            at: 2,
+            kind: event::SUBMITTED,
+            page: 0,
+            session: "s",
+            network: "n",
+            signed_in: false,
+        },
+    ];
+    let t = ResponseTrace::build(1, 1, "g", 3, vec![0; 5], &events, &mut Interner::default());
+    assert!(t.readdressed && !t.officer_session);
 }
 
 #[test]

@@ -59,6 +59,9 @@ pub struct ResponseTrace {
     pub submit_network: u32,
     /// Some step was taken in a browser where a parindex account (a unit officer) was signed in.
     pub officer_session: bool,
+    /// The unit sent the invitation to another address before it was answered.
+    #[serde(default)]
+    pub readdressed: bool,
 }
 
 impl ResponseTrace {
@@ -78,6 +81,7 @@ impl ResponseTrace {
         let mut devices = Vec::new();
         let mut submit_network = 0;
         let mut officer_session = false;
+        let mut readdressed = false;
         let mut order: Vec<&Event<'_>> = events.iter().collect();
         order.sort_by_key(|e| e.at);
         for e in order {
@@ -104,6 +108,7 @@ impl ResponseTrace {
                 }
             }
             officer_session |= e.signed_in && e.kind != event::OPENED;
+            readdressed |= e.kind == event::READDRESSED;
         }
         ResponseTrace {
             invitation_id,
@@ -115,6 +120,7 @@ impl ResponseTrace {
             devices,
             submit_network,
             officer_session,
+            readdressed,
         }
     }
 

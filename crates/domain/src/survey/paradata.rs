@@ -24,6 +24,9 @@ pub mod event {
     pub const PAGE_SAVED: &str = "page_saved";
     pub const CHECK_SHOWN: &str = "check_shown";
     pub const SUBMITTED: &str = "submitted";
+    /// The unit sent the invitation to another address (after a failed delivery); MoHA's own
+    /// corrections are not recorded as this.
+    pub const READDRESSED: &str = "readdressed";
 }
 
 #[cfg(test)]

@@ -784,6 +784,7 @@ ig-signal-common_pattern = Responses matching the unit's common pattern
 ig-signal-straight_lining = The same option for every question
 ig-signal-officer_session = Answered in a browser signed in as a unit officer
 ig-signal-many_devices = One link answered from many browsers
+ig-signal-readdressed = Re-addressed by the unit before it was answered
 ig-finding = { $count } of { $responses } responses ({ $share }; typical in other units: { $typical }). Largest group: { $largest } responses. Expected by chance: { $expected }.
 ig-strength = Distance from the other units: { $z } robust standard deviations; adds to the risk: { $adds }.
 ig-summary = { $responses } responses submitted. Median time per question: { $seconds } s (whole campaign: { $campaign } s).

@@ -784,6 +784,7 @@ ig-signal-common_pattern = Phiếu trùng mẫu trả lời chung của đơn v�
 ig-signal-straight_lining = Chọn cùng một phương án cho mọi câu
 ig-signal-officer_session = Trả lời từ trình duyệt đang đăng nhập tài khoản cán bộ đơn vị
 ig-signal-many_devices = Một đường dẫn trả lời từ nhiều trình duyệt
+ig-signal-readdressed = Đơn vị đổi địa chỉ thư trước khi người được khảo sát trả lời
 ig-finding = { $count } trên { $responses } phiếu ({ $share }; mức thường gặp ở các đơn vị: { $typical }). Nhóm lớn nhất: { $largest } phiếu. Số phiếu có thể do ngẫu nhiên: { $expected }.
 ig-strength = Độ lệch so với các đơn vị khác: { $z } độ lệch chuẩn vững; cộng vào rủi ro: { $adds }.
 ig-summary = { $responses } phiếu đã nộp. Thời gian trung vị mỗi câu: { $seconds } giây (toàn kỳ đánh giá: { $campaign } giây).
