@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 fn parindex(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX)
         .arg("--data-dir")
         .arg(data)
         .args(args)
@@ -200,6 +201,7 @@ async fn rechain_from(
 fn a_missing_config_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_parindex"))
+        .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX)
         .args(["--config", "/nonexistent/parindex.toml", "migrate"])
         .current_dir(dir.path())
         .output()
@@ -234,6 +236,7 @@ fn serve_demo(
 ) {
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX)
             .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
             .args(extra)
             .arg("--data-dir")
@@ -299,6 +302,7 @@ fn framework_check_prints_counts_or_every_problem() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../frameworks/2023");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX)
             .args(args)
             .output()
             .unwrap()
@@ -352,6 +356,7 @@ fn questionnaire_check_links_questions_to_survey_leaves() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../frameworks/2023");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_parindex"))
+            .env("PARINDEX_AUDIT_KEY", parindex_tests::AUDIT_KEY_HEX)
             .args(args)
             .output()
             .unwrap()
