@@ -30,6 +30,9 @@ pub async fn send_if_due(
     compose: &(dyn Fn(&str, i64, &str) -> OutMail + Sync),
 ) -> DbResult<Option<Checkpoint>> {
     let mut tx = db.begin().await?;
+    // Holds the head row for the transaction, so two servers deciding at once send one checkpoint.
+    on_tx!(&mut tx, c => sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     let last: Option<(i64, Option<String>)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT at, after_json FROM audit_log WHERE action = 'audit.checkpoint' ORDER BY seq DESC LIMIT 1"
     ).fetch_optional(&mut *c).await)?;

@@ -179,6 +179,7 @@ fn print_demo_logins() {
 
 /// Hourly: drop expired sessions and login failures older than a day.
 fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
+    spawn_audit_checkpoints(db.clone(), clock.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -190,12 +191,26 @@ fn spawn_housekeeping(db: Db, clock: Arc<dyn Clock>) {
             if let Err(e) = parindex_db::throttle::purge(&db, now - 24 * 3_600_000).await {
                 tracing::warn!(error = %e, "login-failure purge failed");
             }
-            match crate::audit_checkpoint::send(&db, now).await {
-                Ok(Some(c)) => tracing::info!(
-                    seq = c.seq,
-                    recipients = c.recipients,
-                    "audit checkpoint mailed"
-                ),
+        }
+    });
+}
+
+/// Every hour, from an hour after start, the audit head is mailed to MoHA's administrators if a day
+/// has passed since the last checkpoint (one server sends it; the others find it sent).
+fn spawn_audit_checkpoints(db: Db, clock: Arc<dyn Clock>) {
+    tokio::spawn(async move {
+        let hour = std::time::Duration::from_secs(3600);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
+        loop {
+            tick.tick().await;
+            match crate::audit_checkpoint::send(&db, clock.now_ms()).await {
+                Ok(Some(c)) => {
+                    tracing::info!(
+                        seq = c.seq,
+                        recipients = c.recipients,
+                        "audit checkpoint mailed"
+                    )
+                }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
             }

@@ -245,8 +245,10 @@ fn serve_demo(
             .env("PARINDEX_LOG_FORMAT", "json")
             .env_remove("DATABASE_URL")
             .env_remove("PARINDEX_SMTP_URL")
+            // Every log line at every level, kept beside the data folder for the tests to read.
+            .env("RUST_LOG", "debug,sqlx=warn,hyper=info,h2=info")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data.with_extension("log")).unwrap())
             .spawn()
             .unwrap(),
     );
@@ -462,6 +464,14 @@ async fn serve_writes_the_demo_invitations_as_eml_files() {
     let raw = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(raw.contains("multipart/alternative"));
     assert!(raw.contains("Message-ID: <parindex-outbox-"));
+    // The link opens, and its token reaches no log line, at debug level either.
+    let link = parindex_tests::email::survey_path(&raw).unwrap();
+    let opened = c.get(format!("{url}{link}")).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let token = link.trim_start_matches("/s/");
+    let log = std::fs::read_to_string(data.with_extension("log")).unwrap();
+    assert!(log.contains("[token]"), "the request was logged, redacted");
+    assert!(!log.contains(token), "a survey token reached the log");
 }
 
 /// `serve --demo --simulate` runs the campaign to a published result through the server's own pages;
