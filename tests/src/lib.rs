@@ -11,6 +11,7 @@ use parindex_domain::FixedClock;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub mod access;
 pub mod app;
 pub mod email;
 pub mod forms;
@@ -199,6 +200,21 @@ pub async fn table_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
         out.insert(name, n);
     }
     out
+}
+
+/// How many audit entries have an action starting with `prefix`.
+pub async fn audit_entries(db: &Db, prefix: &str) -> usize {
+    parindex_db::audit::list(
+        db,
+        &parindex_db::audit::Filter {
+            action_prefix: Some(prefix.into()),
+            ..Default::default()
+        },
+        1_000,
+    )
+    .await
+    .unwrap()
+    .len()
 }
 
 /// The hash of the newest audit entry (the head of the chain).

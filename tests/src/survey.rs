@@ -94,6 +94,20 @@ impl EmlFolder {
     }
 }
 
+/// Opens the demo's survey, delivers every invitation into an [`EmlFolder`] and returns it with the
+/// personal link (`/s/{token}`) of each message, in the folder's order.
+pub async fn delivered_links(app: &TestApp) -> (EmlFolder, Vec<String>) {
+    open_survey(app).await;
+    let folder = EmlFolder::new(app);
+    folder.deliver().await;
+    let links = folder
+        .messages()
+        .iter()
+        .map(|raw| crate::email::survey_path(raw).unwrap())
+        .collect();
+    (folder, links)
+}
+
 /// A respondent answers the whole questionnaire behind `link` (`/s/{token}`) through the real pages,
 /// choosing `option(question)` for each question, and submits; returns the submission's status.
 pub async fn answer_all(

@@ -16,10 +16,9 @@
 #![allow(clippy::unwrap_used)]
 
 use parindex_db::users;
-use parindex_db::{Ctx, sessions};
 use parindex_domain::Role;
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app, table_counts};
-use parindex_web::{Access, route_table};
+use parindex_web::route_table;
 use reqwest::{Method, StatusCode};
 use std::collections::BTreeMap;
 
@@ -74,20 +73,6 @@ fn kitchen_sink(unit: i64) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-fn allowed(access: Access, a: &Actor, target: Option<i64>) -> bool {
-    let moha = a.role.is_some_and(Role::is_moha);
-    match access {
-        Access::Public => true,
-        Access::SignedIn | Access::Authenticated => a.role.is_some(),
-        Access::MohaAdmin => a.role == Some(Role::MohaAdmin),
-        Access::MohaStaff => moha,
-        Access::MohaAppraiser => a.role == Some(Role::MohaAppraiser),
-        Access::UnitReader => moha || (a.unit.is_some() && a.unit == target),
-        Access::UnitOfficer => a.role == Some(Role::UnitOfficer) && a.unit == target,
-        Access::UnitLeader => a.role == Some(Role::UnitLeader) && a.unit == target,
-    }
-}
-
 /// What must not move when a request is refused: the audit head, and every table's row count (one
 /// query). Sessions (the test signing in) and failed logins are not changes to the campaign.
 async fn fingerprint(app: &TestApp, counts_sql: &str) -> (i64, String, String) {
@@ -115,22 +100,6 @@ async fn counts_query(app: &TestApp) -> String {
         .map(|t| format!("CAST((SELECT COUNT(*) FROM \"{t}\") AS TEXT)"))
         .collect();
     format!("SELECT {} AS counts", parts.join(" || ',' || "))
-}
-
-async fn cookie(app: &TestApp, a: &Actor) -> Option<String> {
-    let id = a.user_id?;
-    let token = parindex_domain::token::generate().unwrap();
-    let now = parindex_domain::Clock::now_ms(&app.clock);
-    sessions::create(
-        &app.db,
-        &Ctx::system(now),
-        &parindex_domain::token::hash(&token),
-        id,
-        now + 3_600_000,
-    )
-    .await
-    .unwrap();
-    Some(format!("parindex_session={token}"))
 }
 
 /// A real object of `unit` for each kind of id in a path, where the unit has one.
@@ -251,21 +220,20 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
                     let mut req = client
                         .request(Method::POST, app.url(&path))
                         .form(&kitchen_sink(unit));
-                    if let Some(c) = cookie(&app, a).await {
-                        req = req.header("cookie", c);
+                    if let Some(id) = a.user_id {
+                        req = req.header(
+                            "cookie",
+                            parindex_tests::access::session_cookie(&app, id).await,
+                        );
                     }
                     let before = fingerprint(&app, &counts_sql).await;
                     let r = req.send().await.unwrap();
                     let status = r.status();
-                    let loc = r
-                        .headers()
-                        .get("location")
-                        .map(|v| v.to_str().unwrap().to_string())
-                        .unwrap_or_default();
+                    let loc = parindex_tests::app::location(&r);
                     cases += 1;
                     let to_login = status == StatusCode::SEE_OTHER
                         && (loc == "/login" || loc.starts_with("/login?next="));
-                    let may = allowed(spec.access, a, target);
+                    let may = parindex_tests::access::allowed(spec.access, a.role, a.unit, target);
                     let what = format!(
                         "{state}: POST {path} as {} (unit {target:?}) → {status} {loc}",
                         a.username

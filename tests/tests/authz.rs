@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use parindex_db::Ctx;
 use parindex_db::users::{self, NewUser};
-use parindex_db::{Ctx, sessions};
 use parindex_domain::Role;
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use parindex_web::{Access, route_table};
@@ -20,35 +20,11 @@ struct Who {
 }
 
 fn expected(access: Access, who: &Who, target_unit: Option<i64>) -> bool {
-    let moha = who.role.is_some_and(Role::is_moha);
-    match access {
-        Access::Public => true,
-        Access::SignedIn | Access::Authenticated => who.role.is_some(),
-        Access::MohaAdmin => who.role == Some(Role::MohaAdmin),
-        Access::MohaStaff => moha,
-        Access::MohaAppraiser => who.role == Some(Role::MohaAppraiser),
-        Access::UnitReader => {
-            moha || (who.role.is_some() && who.unit.is_some() && who.unit == target_unit)
-        }
-        Access::UnitOfficer => who.role == Some(Role::UnitOfficer) && who.unit == target_unit,
-        Access::UnitLeader => who.role == Some(Role::UnitLeader) && who.unit == target_unit,
-    }
+    parindex_tests::access::allowed(access, who.role, who.unit, target_unit)
 }
 
 async fn fresh_cookie(app: &TestApp, who: &Who) -> Option<String> {
-    let id = who.user_id?;
-    let token = parindex_domain::token::generate().unwrap();
-    let now = parindex_domain::Clock::now_ms(&app.clock);
-    sessions::create(
-        &app.db,
-        &Ctx::system(now),
-        &parindex_domain::token::hash(&token),
-        id,
-        now + 3_600_000,
-    )
-    .await
-    .unwrap();
-    Some(format!("parindex_session={token}"))
+    Some(parindex_tests::access::session_cookie(app, who.user_id?).await)
 }
 
 async fn every_route_answers_every_role_as_declared(engine: Engine) {
@@ -162,11 +138,7 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
                 }
                 let r = req.send().await.unwrap();
                 let status = r.status();
-                let loc = r
-                    .headers()
-                    .get("location")
-                    .map(|v| v.to_str().unwrap().to_string())
-                    .unwrap_or_default();
+                let loc = parindex_tests::app::location(&r);
                 let body = r.text().await.unwrap_or_default();
                 let allowed = expected(spec.access, who, target);
                 // A refusal sends the browser to exactly /login (or /login?next=…); a logout's /login?done=… is not one.

@@ -551,17 +551,10 @@ async fn the_audit_head_is_mailed_to_moha_admins_once_a_day(engine: Engine) {
         cp.seq + 2,
         "the checkpoint entry itself, then the campaign"
     );
-    let entries = audit::list(
-        &db,
-        &audit::Filter {
-            action_prefix: Some("audit.checkpoint".into()),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
-    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        parindex_tests::audit_entries(&db, "audit.checkpoint").await,
+        2
+    );
     assert!(audit::verify(&db).await.unwrap().first_break.is_none());
 }
 

@@ -12,7 +12,9 @@ use parindex_mail::Transport;
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::email::survey_path;
 use parindex_tests::smtp::SmtpServer;
-use parindex_tests::survey::{EmlFolder, answer_all, open_survey, worker, worker_on};
+use parindex_tests::survey::{
+    EmlFolder, answer_all, delivered_links, open_survey, worker, worker_on,
+};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 use std::collections::{HashMap, HashSet};
@@ -321,14 +323,7 @@ fn respondent(app: &TestApp) -> reqwest::Client {
 
 async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
     let app = spawn_app(engine).await;
-    open_survey(&app).await;
-    let folder = EmlFolder::new(&app);
-    folder.deliver().await;
-    let links: Vec<String> = folder
-        .messages()
-        .iter()
-        .map(|raw| survey_path(raw).unwrap())
-        .collect();
+    let (_folder, links) = delivered_links(&app).await;
     assert!(links.len() > 2);
     let link = links[0].clone();
     let token = link.trim_start_matches("/s/").to_string();
@@ -741,14 +736,7 @@ async fn reminders_go_to_non_responders_within_the_policy(engine: Engine) {
 /// correct an address that nobody has opened yet. A refusal changes nothing.
 async fn a_unit_cannot_take_over_a_respondents_link(engine: Engine) {
     let app = spawn_app(engine).await;
-    open_survey(&app).await;
-    let folder = EmlFolder::new(&app);
-    folder.deliver().await;
-    let links: Vec<String> = folder
-        .messages()
-        .iter()
-        .map(|raw| survey_path(raw).unwrap())
-        .collect();
+    let (_folder, links) = delivered_links(&app).await;
     let (started, untouched) = (links[0].clone(), links[1].clone());
     let invitation = |link: String| {
         let db = app.db.clone();
@@ -871,17 +859,11 @@ async fn a_unit_cannot_take_over_a_respondents_link(engine: Engine) {
         0,
         "MoHA's own correction is not a signal against the unit"
     );
-    let entries = parindex_db::audit::list(
-        &app.db,
-        &parindex_db::audit::Filter {
-            action_prefix: Some("survey.resend".into()),
-            ..Default::default()
-        },
-        10,
-    )
-    .await
-    .unwrap();
-    assert_eq!(entries.len(), 1, "only the allowed resend is audited");
+    assert_eq!(
+        parindex_tests::audit_entries(&app.db, "survey.resend").await,
+        1,
+        "only the allowed resend is audited"
+    );
 }
 
 /// Personal links point at the configured public origin, never at the Host a request names; without

@@ -1,0 +1,39 @@
+//! What the authorization tests share: whether a route's declared rule lets an account in, and a
+//! session cookie for an account without going through the login page.
+
+use crate::TestApp;
+use parindex_db::{Ctx, sessions};
+use parindex_domain::Role;
+use parindex_web::Access;
+
+/// Does `access` let in an account of `role` (None: signed out) belonging to `unit`, on a route about
+/// `target` (the unit in its path, if any)?
+pub fn allowed(access: Access, role: Option<Role>, unit: Option<i64>, target: Option<i64>) -> bool {
+    let moha = role.is_some_and(Role::is_moha);
+    match access {
+        Access::Public => true,
+        Access::SignedIn | Access::Authenticated => role.is_some(),
+        Access::MohaAdmin => role == Some(Role::MohaAdmin),
+        Access::MohaStaff => moha,
+        Access::MohaAppraiser => role == Some(Role::MohaAppraiser),
+        Access::UnitReader => moha || (role.is_some() && unit.is_some() && unit == target),
+        Access::UnitOfficer => role == Some(Role::UnitOfficer) && unit == target,
+        Access::UnitLeader => role == Some(Role::UnitLeader) && unit == target,
+    }
+}
+
+/// A `Cookie` header value with a new session for `user_id`, valid for an hour of the app's clock.
+pub async fn session_cookie(app: &TestApp, user_id: i64) -> String {
+    let token = parindex_domain::token::generate().unwrap();
+    let now = parindex_domain::Clock::now_ms(&app.clock);
+    sessions::create(
+        &app.db,
+        &Ctx::system(now),
+        &parindex_domain::token::hash(&token),
+        user_id,
+        now + 3_600_000,
+    )
+    .await
+    .unwrap();
+    format!("parindex_session={token}")
+}
