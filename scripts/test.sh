@@ -70,6 +70,7 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser, crash and faults)"
+rm -f target/tmp/action-matrix-*.txt
 set +e
 cargo test --workspace --no-fail-fast -- --test-threads="${PARINDEX_TEST_THREADS:-4}" 2>&1 | tee /tmp/parindex-test.log
 status=${PIPESTATUS[0]}
@@ -85,6 +86,7 @@ on_sqlite=$(grep -Ec '^test (.*::)?sqlite::.* \.\.\. ok$' /tmp/parindex-test.log
 on_pg=$(grep -Ec '^test (.*::)?postgres::.* \.\.\. ok$' /tmp/parindex-test.log || true)
 echo
 echo "database suite: $on_sqlite passed on SQLite, $on_pg passed on PostgreSQL"
+cat target/tmp/action-matrix-*.txt 2>/dev/null || echo "action matrix: no report (tests/tests/actions.rs did not finish)"
 echo "suite: $passed passed, $failed failed"
 [ "$fuzz_status" -eq 0 ] || echo "FAIL: a fuzz target crashed (see above and fuzz/artifacts/)"
 [ "$status" -ne 0 ] && exit "$status"

@@ -263,13 +263,23 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
         failures.len(),
         failures.join("\n")
     );
-    println!(
+    let summary = format!(
         "{engine:?}: action matrix: {} POST actions × {} states × {} roles and accounts = {cases} cases \
          (with own and other units); {refused} refused, each leaving the database unchanged",
         posts.len(),
         states.len(),
         actors.len(),
     );
+    println!("{summary}");
+    // scripts/test.sh prints this in the suite's summary.
+    std::fs::write(
+        format!(
+            "{}/action-matrix-{engine:?}.txt",
+            env!("CARGO_TARGET_TMPDIR")
+        ),
+        format!("{summary}\n"),
+    )
+    .unwrap();
     assert!(cases > 3_000, "{cases}");
 }
 
