@@ -13,7 +13,8 @@ fn error_responses() -> Value {
         "401": { "description": "Not logged in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
         "403": { "description": "Not allowed for this account or unit", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
         "404": { "description": "No such resource", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-        "503": { "description": "Briefly unavailable (the database or the file store); nothing was changed. Try again after the Retry-After seconds.", "headers": { "Retry-After": { "schema": { "type": "integer" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        "405": { "description": "This path does not take the method; Allow lists the ones it does (code method_not_allowed)", "headers": { "Allow": { "schema": { "type": "string" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "503": { "description": "Briefly unavailable (the database or the file store; try again after the Retry-After seconds), or a setting the action needs is missing (code not_configured, e.g. public_origin for survey e-mails). Nothing was changed.", "headers": { "Retry-After": { "schema": { "type": "integer" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
     })
 }
 
