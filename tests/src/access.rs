@@ -22,6 +22,30 @@ pub fn allowed(access: Access, role: Option<Role>, unit: Option<i64>, target: Op
     }
 }
 
+/// `path` with each `{name}` placeholder replaced by its value in `values`, then the ones every
+/// matrix fills the same way (a criterion code, a level, a group, an unknown token, the first page,
+/// the demo's year).
+pub fn fill_path(path: &str, values: &[(&str, String)]) -> String {
+    let zeros = "0".repeat(64);
+    let fixed = [
+        ("{code}", "1.1.1"),
+        ("{level}", "province"),
+        ("{group}", "hdnd"),
+        ("{key}", zeros.as_str()),
+        ("{token}", zeros.as_str()),
+        ("{page}", "1"),
+        ("{year}", "2023"),
+    ];
+    let mut out = path.to_string();
+    for (k, v) in values {
+        out = out.replace(k, v);
+    }
+    for (k, v) in fixed {
+        out = out.replace(k, v);
+    }
+    out
+}
+
 /// A `Cookie` header value with a new session for `user_id`, valid for an hour of the app's clock.
 pub async fn session_cookie(app: &TestApp, user_id: i64) -> String {
     let token = parindex_domain::token::generate().unwrap();

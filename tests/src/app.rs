@@ -98,6 +98,11 @@ impl TestApp {
         client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// The visible text of the page at `path` as `client` sees it.
+    pub async fn page_text(&self, client: &reqwest::Client, path: &str) -> String {
+        visible_text(&self.get(client, path).await.text().await.unwrap())
+    }
+
     pub async fn demo_login(&self, username: &str) -> reqwest::Client {
         self.login(username, parindex::demo::DEMO_PASSWORD).await
     }

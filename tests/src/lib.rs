@@ -40,13 +40,25 @@ impl std::ops::Deref for TestDb {
 
 impl TestDb {
     /// The one integer a query behind the application's back returns (e.g. a `COUNT(*)`).
-    pub async fn scalar(&self, sql: &'static str) -> i64 {
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let sql = sql.to_string();
         let (n,): (i64,) = match &self.db {
-            Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_one(p).await,
-            Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await,
+            Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+            Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
         }
         .unwrap();
         n
+    }
+
+    /// The one text value a query behind the application's back returns.
+    pub async fn text(&self, sql: &str) -> String {
+        let sql = sql.to_string();
+        let (t,): (String,) = match &self.db {
+            Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+            Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+        }
+        .unwrap();
+        t
     }
 
     /// Runs one statement behind the application's back (to simulate tampering).

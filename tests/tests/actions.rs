@@ -20,7 +20,6 @@ use parindex_domain::Role;
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app, table_counts};
 use parindex_web::route_table;
 use reqwest::{Method, StatusCode};
-use std::collections::BTreeMap;
 
 struct Actor {
     username: &'static str,
@@ -77,18 +76,7 @@ fn kitchen_sink(unit: i64) -> Vec<(&'static str, String)> {
 /// query). Sessions (the test signing in) and failed logins are not changes to the campaign.
 async fn fingerprint(app: &TestApp, counts_sql: &str) -> (i64, String, String) {
     let (seq, hash) = parindex_db::audit::head(&app.db).await.unwrap();
-    let sql = counts_sql.to_string();
-    let (counts,): (String,) = match &app.db.db {
-        parindex_db::Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_one(p)
-            .await
-            .unwrap(),
-        parindex_db::Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
-    (seq, hash, counts)
+    (seq, hash, app.db.text(counts_sql).await)
 }
 
 /// One query that lists every table's row count.
@@ -102,47 +90,18 @@ async fn counts_query(app: &TestApp) -> String {
     format!("SELECT {} AS counts", parts.join(" || ',' || "))
 }
 
-/// A real object of `unit` for each kind of id in a path, where the unit has one.
-async fn ids(app: &TestApp, unit: i64) -> BTreeMap<&'static str, String> {
-    let scalar = |sql: String| {
-        let db = app.db.db.clone();
-        async move {
-            let row: Option<(i64,)> = match &db {
-                parindex_db::Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .fetch_optional(p)
-                    .await
-                    .unwrap(),
-                parindex_db::Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .fetch_optional(p)
-                    .await
-                    .unwrap(),
-            };
-            row.map_or_else(|| "1".to_string(), |(n,)| n.to_string())
-        }
-    };
-    BTreeMap::from([
-        (
-            "{invitation}",
-            scalar(format!(
-                "SELECT MIN(id) FROM survey_invitations WHERE unit_id = {unit} HAVING COUNT(*) > 0"
-            ))
-            .await,
-        ),
-        (
-            "{person}",
-            scalar(format!(
-                "SELECT MIN(id) FROM respondents WHERE unit_id = {unit} HAVING COUNT(*) > 0"
-            ))
-            .await,
-        ),
-        (
-            "{file}",
-            scalar(format!(
-                "SELECT MIN(id) FROM evidence_files WHERE unit_id = {unit} HAVING COUNT(*) > 0"
-            ))
-            .await,
-        ),
-    ])
+/// A real object of `unit` for each kind of id in a path, where the unit has one (else 1).
+async fn ids(app: &TestApp, unit: i64) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (key, table) in [
+        ("{invitation}", "survey_invitations"),
+        ("{person}", "respondents"),
+        ("{file}", "evidence_files"),
+    ] {
+        let sql = format!("SELECT COALESCE(MIN(id), 1) FROM {table} WHERE unit_id = {unit}");
+        out.push((key, app.db.scalar(&sql).await.to_string()));
+    }
+    out
 }
 
 async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(engine: Engine) {
@@ -201,22 +160,14 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
                 };
                 for target in targets {
                     let unit = target.unwrap_or(btp);
-                    let mut path = spec
-                        .path
-                        .replace("{unit}", &unit.to_string())
-                        .replace("{campaign}", &campaign.to_string())
-                        .replace("{user}", &victim.to_string())
-                        .replace("{set}", &a_set.to_string())
-                        .replace("{code}", "1.1.1")
-                        .replace("{level}", "province")
-                        .replace("{group}", "hdnd")
-                        .replace("{key}", &"0".repeat(64))
-                        .replace("{token}", &"0".repeat(64))
-                        .replace("{page}", "1")
-                        .replace("{year}", "2023");
-                    for (k, v) in ids(&app, unit).await {
-                        path = path.replace(k, &v);
-                    }
+                    let mut values = vec![
+                        ("{unit}", unit.to_string()),
+                        ("{campaign}", campaign.to_string()),
+                        ("{user}", victim.to_string()),
+                        ("{set}", a_set.to_string()),
+                    ];
+                    values.extend(ids(&app, unit).await);
+                    let path = parindex_tests::access::fill_path(spec.path, &values);
                     let mut req = client
                         .request(Method::POST, app.url(&path))
                         .form(&kitchen_sink(unit));

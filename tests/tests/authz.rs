@@ -110,22 +110,18 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
             vec![None]
         };
         for target in targets {
-            let path = spec
-                .path
-                .replace("{unit}", &target.map(|t| t.to_string()).unwrap_or_default())
-                .replace("{campaign}", &campaign.to_string())
-                .replace("{user}", &victim.id.to_string())
-                .replace("{set}", &a_set.to_string())
-                .replace("{code}", "1.1.1")
-                .replace("{file}", "1")
-                .replace("{person}", "1")
-                .replace("{level}", "province")
-                .replace("{group}", "hdnd")
-                .replace("{key}", &"0".repeat(64))
-                .replace("{token}", &"0".repeat(64))
-                .replace("{page}", "1")
-                .replace("{invitation}", "1")
-                .replace("{year}", "2023");
+            let path = parindex_tests::access::fill_path(
+                spec.path,
+                &[
+                    ("{unit}", target.map(|t| t.to_string()).unwrap_or_default()),
+                    ("{campaign}", campaign.to_string()),
+                    ("{user}", victim.id.to_string()),
+                    ("{set}", a_set.to_string()),
+                    ("{file}", "1".into()),
+                    ("{person}", "1".into()),
+                    ("{invitation}", "1".into()),
+                ],
+            );
             for who in &people {
                 let mut req = client.request(spec.method.clone(), app.url(&path));
                 if let Some(cookie) = fresh_cookie(&app, who).await {

@@ -183,7 +183,12 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(r.text().await.unwrap().contains("tên miền thư công vụ"));
+    let body = r.text().await.unwrap();
+    assert!(body.contains("tên miền thư công vụ"));
+    assert!(
+        body.contains("value=\"ca.nhan@gmail.com\""),
+        "the typed address is kept"
+    );
     assert_eq!(
         parindex_db::outbox::counts(&app.db).await.unwrap().queued,
         0
@@ -243,24 +248,16 @@ async fn an_smtp_outage_mid_send_ends_with_each_message_delivered_once(engine: E
     // Meanwhile the unit's and MoHA's progress pages say that sending is delayed, and why.
     let unit = app.unit_id("AGG").await;
     let officer = app.demo_login("agg.canbo").await;
-    let page = visible_text(
-        &app.get(&officer, &format!("/unit/{unit}/survey"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = app
+        .page_text(&officer, &format!("/unit/{unit}/survey"))
+        .await;
     assert!(page.contains("Việc gửi thư đang bị chậm"), "{page}");
     assert!(page.contains("máy chủ thư tạm thời chưa nhận"), "{page}");
     let admin = app.demo_login("moha.admin").await;
     let c = app.campaign_id().await;
-    let page = visible_text(
-        &app.get(&admin, &format!("/admin/campaigns/{c}/survey"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = app
+        .page_text(&admin, &format!("/admin/campaigns/{c}/survey"))
+        .await;
     assert!(page.contains("Lỗi gần nhất của máy chủ thư"), "{page}");
     server.set_down(false);
     for _ in 0..10 {

@@ -72,6 +72,8 @@ pub struct ProgressPage {
     pub decision: Option<String>,
     /// Why sending is delayed, while e-mails wait after failing.
     pub mail_delay: Option<String>,
+    /// The address typed into a refused resend form, shown again in that row's field.
+    pub typed: Option<(i64, String)>,
     pub decision_cancels: bool,
 }
 
@@ -263,6 +265,7 @@ async fn progress_page(
         decision,
         decision_cancels: decided.is_some_and(|d| d.cancels()),
         mail_delay: crate::pages::mail_delay::notice(state, lang, Some(unit_id)).await?,
+        typed: None,
     })
 }
 
@@ -320,14 +323,14 @@ async fn resend_for(
         parindex_domain::DeadlineKind::SurveyAnswers,
         state.clock.now(),
     )?;
-    let email = match Email::parse(&f.email) {
-        Ok(e) => e,
-        Err(_) => {
-            let mut p = progress_page(state, meta, user, unit_id).await?;
-            p.page
-                .error(&format!("email-{invitation_id}"), "sv-bad-email");
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
-        }
+    let refused = async |key: &str, status: StatusCode| -> AppResult<Response> {
+        let mut p = progress_page(state, meta, user, unit_id).await?;
+        p.page.error(&format!("email-{invitation_id}"), key);
+        p.typed = Some((invitation_id, f.email.clone()));
+        Ok((status, p).into_response())
+    };
+    let Ok(email) = Email::parse(&f.email) else {
+        return refused("sv-bad-email", StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let mail = unit_mail(state, &uc)?;
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
@@ -344,14 +347,21 @@ async fn resend_for(
     .await
     {
         Ok(()) => {}
-        Err(DbError::Refused(key)) => {
-            let mut p = progress_page(state, meta, user, unit_id).await?;
-            p.page.error(&format!("email-{invitation_id}"), key);
-            return Ok((StatusCode::CONFLICT, p).into_response());
-        }
+        Err(DbError::Refused(key)) => return refused(key, StatusCode::CONFLICT).await,
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/unit/{unit_id}/survey?done=survey-resent")).into_response())
+}
+
+impl ProgressPage {
+    /// What the resend field of invitation `id` shows: the address typed into a refused form, or
+    /// the one on file.
+    pub fn email_value<'a>(&'a self, id: i64, on_file: &'a str) -> &'a str {
+        match &self.typed {
+            Some((typed_id, typed)) if *typed_id == id => typed,
+            _ => on_file,
+        }
+    }
 }
 
 /// How this account may act on the unit's invitations, as the resend rule sees it.
