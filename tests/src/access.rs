@@ -12,6 +12,9 @@ pub fn allowed(access: Access, role: Option<Role>, unit: Option<i64>, target: Op
     let moha = role.is_some_and(Role::is_moha);
     match access {
         Access::Public => true,
+        // Only a pending session (password given, second factor not yet), which no full session or
+        // signed-out browser is.
+        Access::SecondStep => false,
         Access::SignedIn | Access::Authenticated => role.is_some(),
         Access::MohaAdmin => role == Some(Role::MohaAdmin),
         Access::MohaStaff => moha,

@@ -79,9 +79,42 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Logs in through the real form and returns the client holding the session.
+    /// Logs in through the real form and returns the client holding the session. An account with a
+    /// second factor (the demo's MoHA accounts) also gives its authenticator's code at the app's
+    /// clock: the code of the first step around now that the account has not used yet, so that a
+    /// test may sign the same account in up to three times at one fixed instant. After that the
+    /// clock moves on by half a minute, as a person would wait for the next code.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
-        log_in_at(&self.base, username, password).await
+        let (c, to) = password_step(&self.base, username, password).await;
+        if to.starts_with("/login/code") {
+            let code = self.next_code(username).await;
+            let r = self.post(&c, "/login/code", &[("code", &code)]).await;
+            assert_eq!(r.status(), 303, "second step of {username}");
+        } else if to.starts_with("/login/enrol") {
+            let now = parindex_domain::Clock::now_ms(&self.clock);
+            enrol(&self.base, &c, now).await;
+        }
+        c
+    }
+
+    /// The authenticator code a demo MoHA account would type now at the app's clock: that of the
+    /// first step around now it has not used yet (see [`TestApp::login`]).
+    pub async fn next_code(&self, username: &str) -> String {
+        let last = self
+            .db
+            .scalar(&format!(
+                "SELECT COALESCE(MAX(f.last_step), 0) FROM second_factors f \
+                 JOIN users u ON u.id = f.user_id WHERE u.username = '{username}'"
+            ))
+            .await;
+        let at = loop {
+            let now = parindex_domain::Clock::now_ms(&self.clock) / 30_000;
+            if let Some(step) = (now - 1..=now + 1).find(|s| *s > last) {
+                break step * 30_000;
+            }
+            self.clock.advance(time::Duration::seconds(30));
+        };
+        parindex::demo::second_factor(username).code_at(at)
     }
 
     /// POSTs a form as `client` and returns the response (redirects are not followed).
@@ -133,7 +166,72 @@ pub fn browser(base: &str) -> reqwest::Client {
 }
 
 /// Logs in at the server at `base` through the real form and returns the client holding the session.
+/// A demo MoHA account gives its authenticator's code at the real time, trying the codes of the
+/// steps just before, at and after now, as a server on a shifted demo clock checks them.
 pub async fn log_in_at(base: &str, username: &str, password: &str) -> reqwest::Client {
+    let (c, to) = password_step(base, username, password).await;
+    if to.starts_with("/login/code") {
+        code_step(&c, base, username).await;
+    } else if to.starts_with("/login/enrol") {
+        let now = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+        enrol(base, &c, now).await;
+    }
+    c
+}
+
+/// The second step of a demo MoHA account's login at `base`, after its password: the authenticator's
+/// code at the real time, trying the steps just before, at and after now (a code is used only once).
+pub async fn code_step(c: &reqwest::Client, base: &str, username: &str) {
+    let secret = parindex::demo::second_factor(username);
+    let now = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+    for at in [now - 30_000, now, now + 30_000] {
+        let r = c
+            .post(format!("{base}/login/code"))
+            .form(&[("code", secret.code_at(at))])
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 303 {
+            return;
+        }
+    }
+    panic!("the second step of {username} at {base} failed");
+}
+
+/// Sets up the authenticator for an account that has none: reads the setup key from the page and
+/// types the code it makes at `now_ms`. Returns the recovery codes shown once.
+pub async fn enrol(base: &str, c: &reqwest::Client, now_ms: i64) -> Vec<String> {
+    let page = c
+        .get(format!("{base}/login/enrol"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = page
+        .split("<code id=\"setup-key\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("the enrolment page shows the setup key");
+    let secret = parindex_domain::second_factor::TotpSecret::from_base32(key).unwrap();
+    let r = c
+        .post(format!("{base}/login/enrol"))
+        .form(&[("code", secret.code_at(now_ms))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "enrolment at {base}");
+    let html = r.text().await.unwrap();
+    html.split("<li><code>")
+        .skip(1)
+        .filter_map(|s| s.split("</code>").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Posts the login form; returns the client and where the answer sends it.
+async fn password_step(base: &str, username: &str, password: &str) -> (reqwest::Client, String) {
     let c = browser(base);
     let r = c
         .post(format!("{base}/login"))
@@ -145,13 +243,15 @@ pub async fn log_in_at(base: &str, username: &str, password: &str) -> reqwest::C
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        r.status(),
-        303,
-        "login of {username} at {base} failed: {}",
-        r.text().await.unwrap_or_default()
-    );
-    c
+    let to = location(&r);
+    if r.status() != 303 {
+        panic!(
+            "login of {username} at {base} failed ({}): {}",
+            r.status(),
+            r.text().await.unwrap_or_default()
+        );
+    }
+    (c, to)
 }
 
 /// Where a redirect points ("" when it does not).

@@ -21,7 +21,7 @@ pub mod pg_cluster;
 pub mod process;
 pub mod smtp;
 pub mod survey;
-pub use app::{TestApp, browser, log_in_at, spawn_app};
+pub use app::{TestApp, browser, code_step, log_in_at, spawn_app};
 
 /// A migrated database that lives as long as this value.
 pub struct TestDb {

@@ -3,7 +3,9 @@
 //! pages use, by every role (anonymous, MoHA administrator and appraiser, and the officers, leaders
 //! and viewers of units at every stage of the demo), against their own unit and others, in three
 //! states of the campaign: as seeded, after a first sweep of every allowed action has moved it on,
-//! and after every deadline has passed.
+//! and after every deadline has passed. A MoHA administrator who has given the password but not yet
+//! the second factor is one more actor: such a browser may reach only the second step, and is a
+//! stranger everywhere else.
 //!
 //! What it checks for each case:
 //! - the route answers as its declared access rule says (refused: 403, or 401/the login page when
@@ -26,6 +28,26 @@ struct Actor {
     role: Option<Role>,
     unit: Option<i64>,
     user_id: Option<i64>,
+    /// Signed in with the password only: the second factor is still to come.
+    pending: bool,
+}
+
+/// A `Cookie` header for a session of `user_id` that has given its password but not its second
+/// factor yet, as the login page leaves it.
+async fn pending_cookie(app: &TestApp, user_id: i64) -> String {
+    let token = parindex_domain::token::generate().unwrap();
+    let now = parindex_domain::Clock::now_ms(&app.clock);
+    parindex_db::second_factors::start(
+        &app.db,
+        &parindex_db::Ctx::system(now),
+        &parindex_domain::token::hash(&token),
+        user_id,
+        now + 600_000,
+        &parindex_domain::second_factor::TotpSecret::generate().unwrap(),
+    )
+    .await
+    .unwrap();
+    format!("parindex_session={token}")
 }
 
 /// A form with every field the pages post, each with a value the handlers accept.
@@ -118,6 +140,7 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
         role: None,
         unit: None,
         user_id: None,
+        pending: false,
     }];
     for l in parindex::demo::logins() {
         let u = users::by_username(&app.db, &l.username)
@@ -129,6 +152,17 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
             role: Role::parse(&u.role),
             unit: u.unit_id,
             user_id: Some(u.id),
+            pending: false,
+        });
+    }
+    for (username, id) in [("moha.admin (password only)", "moha.admin")] {
+        let u = users::by_username(&app.db, id).await.unwrap().unwrap();
+        actors.push(Actor {
+            username,
+            role: Role::parse(&u.role),
+            unit: None,
+            user_id: Some(u.id),
+            pending: true,
         });
     }
     let btp = app.unit_id("BTP").await;
@@ -172,10 +206,12 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
                         .request(Method::POST, app.url(&path))
                         .form(&kitchen_sink(unit));
                     if let Some(id) = a.user_id {
-                        req = req.header(
-                            "cookie",
-                            parindex_tests::access::session_cookie(&app, id).await,
-                        );
+                        let cookie = if a.pending {
+                            pending_cookie(&app, id).await
+                        } else {
+                            parindex_tests::access::session_cookie(&app, id).await
+                        };
+                        req = req.header("cookie", cookie);
                     }
                     let before = fingerprint(&app, &counts_sql).await;
                     let r = req.send().await.unwrap();
@@ -184,7 +220,15 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
                     cases += 1;
                     let to_login = status == StatusCode::SEE_OTHER
                         && (loc == "/login" || loc.starts_with("/login?next="));
-                    let may = parindex_tests::access::allowed(spec.access, a.role, a.unit, target);
+                    // A pending session may give its second factor; elsewhere it is signed out.
+                    let may = if a.pending {
+                        matches!(
+                            spec.access,
+                            parindex_web::Access::SecondStep | parindex_web::Access::Public
+                        )
+                    } else {
+                        parindex_tests::access::allowed(spec.access, a.role, a.unit, target)
+                    };
                     let what = format!(
                         "{state}: POST {path} as {} (unit {target:?}) → {status} {loc}",
                         a.username

@@ -140,6 +140,11 @@ async fn log_in(b: &WebDriver, app: &TestApp, username: &str) {
     type_into(b, "username", username).await;
     type_into(b, "password", parindex::demo::DEMO_PASSWORD).await;
     click_to_navigate(b, By::Css("form.card button[type=submit]")).await;
+    // MoHA accounts: the second step, with the code an authenticator app shows at the app's clock.
+    if b.current_url().await.unwrap().path() == "/login/code" {
+        type_into(b, "code", &app.next_code(username).await).await;
+        click_to_navigate(b, By::Css("form.card button[type=submit]")).await;
+    }
 }
 
 /// Clicks the element with this id (a checkbox or radio button; no navigation).

@@ -961,7 +961,7 @@ async fn the_english_switch_translates_pages_and_api_errors(engine: Engine) {
                 &fresh,
                 "/login",
                 &[
-                    ("username", "moha.admin"),
+                    ("username", "btp.canbo"),
                     ("password", parindex::demo::DEMO_PASSWORD),
                     ("next", next),
                 ],

@@ -23,7 +23,7 @@ pub fn use_key(key: AuditKey) -> DbResult<()> {
     }
 }
 
-fn key() -> DbResult<&'static AuditKey> {
+pub(crate) fn key() -> DbResult<&'static AuditKey> {
     KEY.get().ok_or_else(|| {
         DbError::Other("the audit key is not loaded, so nothing can be recorded".into())
     })

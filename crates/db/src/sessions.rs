@@ -4,7 +4,7 @@
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::DbResult;
-use crate::pool::Db;
+use crate::pool::{Db, Tx};
 use crate::users::User;
 
 pub async fn create(
@@ -15,24 +15,98 @@ pub async fn create(
     expires_at: i64,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $3)"
+    signed_in(&mut tx, ctx, token_hash, user_id, expires_at, None).await?;
+    tx.commit().await
+}
+
+/// What a session still waits for after a right password, for an account that needs a second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// The code from the account's authenticator app (or a recovery code).
+    Code,
+    /// Setting up the authenticator app: the account has none yet.
+    Enrol,
+}
+
+impl Pending {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pending::Code => "code",
+            Pending::Enrol => "enrol",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Pending> {
+        [Pending::Code, Pending::Enrol]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// Inserts a session in `tx`. A full one (`pending` empty) also clears the account's failed logins
+/// and is audited as the login; a pending one clears nothing, so a right password cannot reset the
+/// count of wrong codes.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    token_hash: &str,
+    user_id: i64,
+    expires_at: i64,
+    pending: Option<Pending>,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent, last_seen_at, pending) VALUES ($1, $2, $3, $4, $5, $6, $3, $7)"
     ).bind(token_hash).bind(user_id).bind(ctx.now_ms).bind(expires_at).bind(&ctx.ip)
-    .bind(ctx.user_agent.chars().take(300).collect::<String>()).execute(c).await.map(|r| r.rows_affected()))?;
-    on_tx!(&mut tx, c => sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)")
+    .bind(ctx.user_agent.chars().take(300).collect::<String>()).bind(pending.map(Pending::as_str))
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A full session, in `tx`, with its audit entry: `how` says what proved the second factor, if any.
+pub(crate) async fn signed_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    token_hash: &str,
+    user_id: i64,
+    expires_at: i64,
+    how: Option<&str>,
+) -> DbResult<()> {
+    insert(tx, ctx, token_hash, user_id, expires_at, None).await?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)")
         .bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
     audit::append(
-        &mut tx,
+        tx,
         ctx,
         Change {
             action: "session.login",
             entity: "user",
             entity_id: user_id.to_string(),
+            after: how.map(|h| serde_json::json!({ "second_factor": h })),
             ..Change::default()
         },
     )
     .await?;
-    tx.commit().await
+    Ok(())
+}
+
+/// The account and what it still owes behind a pending session's token hash, while it lasts.
+pub async fn pending_for(
+    db: &Db,
+    token_hash: &str,
+    now_ms: i64,
+) -> DbResult<Option<(User, Pending)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: User,
+        pending: String,
+    }
+    let row: Option<Row> = on_pool!(db, p => sqlx::query_as(
+        "SELECT u.id, u.username, u.full_name, u.email, u.role, u.unit_id, u.password_hash, \
+         u.must_change_password, u.active, s.pending FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.pending IS NOT NULL AND u.active = TRUE"
+    ).bind(token_hash).bind(now_ms).fetch_optional(p).await)?;
+    Ok(row.and_then(|r| Pending::parse(&r.pending).map(|p| (r.user, p))))
 }
 
 /// How often a session's last use is written: at most once a minute, not on every request.
@@ -57,7 +131,8 @@ pub async fn user_for(
     let live: Option<Live> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.email, u.role, u.unit_id, u.password_hash, \
          u.must_change_password, u.active, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = TRUE"
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND s.pending IS NULL \
+         AND u.active = TRUE"
     ).bind(token_hash).bind(now_ms).bind(now_ms - idle_ms).fetch_optional(p).await)?;
     let Some(live) = live else {
         return Ok(None);

@@ -38,6 +38,18 @@ impl AuditKey {
         hex::encode(self.0)
     }
 
+    /// A separate 32-byte key for another purpose, derived from this one (HMAC of the purpose and
+    /// `data`), so that one secret kept outside the database also seals what must be stored in it
+    /// readable (the second factor's secrets) without ever being used for two things at once.
+    pub fn derive(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
+
     /// A name for the key that reveals nothing of it: the first 16 hex digits of a hash of it. The
     /// database keeps it, so a server started with the wrong key refuses to write.
     pub fn fingerprint(&self) -> String {

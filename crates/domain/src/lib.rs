@@ -16,6 +16,7 @@ pub mod points;
 pub mod respondents;
 pub mod role;
 pub mod scoring;
+pub mod second_factor;
 pub mod self_assessment;
 pub mod storage_quota;
 pub mod survey;

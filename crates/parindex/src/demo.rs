@@ -4,9 +4,11 @@
 
 use parindex_db::campaigns::{self, CampaignInput};
 use parindex_db::contacts::{self, FocalContacts, SupportContact};
+use parindex_db::second_factors;
 use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
 use parindex_db::{Ctx, Db, criteria_sets, deadlines};
+use parindex_domain::Role;
 use parindex_domain::criteria::file as criteria_file;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -18,6 +20,11 @@ pub const DEMO_YEAR: i64 = 2023;
 /// The demo runs as of this instant (10/12/2023 09:00 in Hanoi): lists are still being compiled,
 /// the survey and self-assessment lie ahead.
 pub const DEMO_NOW: OffsetDateTime = datetime!(2023-12-10 09:00 +7);
+
+/// The demo's authenticator secret for `username`: fixed and public, like the demo's password.
+pub fn second_factor(username: &str) -> parindex_domain::second_factor::TotpSecret {
+    parindex_domain::second_factor::TotpSecret::derived_from(username)
+}
 
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -274,7 +281,14 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             must_change_password: false,
         })
         .collect();
-    users::create_many(db, &ctx, &news).await?;
+    let user_ids = users::create_many(db, &ctx, &news).await?;
+    // The MoHA accounts come with their second factor set up, from secrets anyone can derive
+    // (`second_factor`), so that the demo can be tried with any authenticator app or a script.
+    for (n, id) in news.iter().zip(user_ids) {
+        if Role::parse(&n.role).is_some_and(parindex_domain::second_factor::required) {
+            second_factors::enrol_confirmed(db, &ctx, id, &second_factor(&n.username)).await?;
+        }
+    }
     // Some units have registered their focal contacts already; Hải Phòng has an extension.
     if let Some(&btp) = ids.get("BTP") {
         contacts::set_focal(

@@ -106,6 +106,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Accounts, from the server itself.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
     /// Load tests (scripts/load.sh runs these).
     Loadtest {
         #[command(subcommand)]
@@ -174,6 +179,17 @@ enum IntegrityCommand {
         /// Language of the report: vi (default) or en.
         #[arg(long, default_value = "vi")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Remove an account's second factor when no administrator can sign in to do it from the
+    /// accounts page (the last administrator lost their phone and recovery codes). The account sets
+    /// it up again at its next login; its sessions end. Audited as done from the command line.
+    ResetSecondFactor {
+        /// The account's username, e.g. moha.admin.
+        username: String,
     },
 }
 
@@ -368,6 +384,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let db = serve::open_db(&settings).await?;
             print!("{}", parindex::loadtest::report(&db).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Account {
+            command: AccountCommand::ResetSecondFactor { username },
+        } => {
+            let db = serve::open_db(&settings).await?;
+            parindex_db::audit::check_key(&db).await?;
+            let Some(user) = parindex_db::users::by_username(&db, username.trim()).await? else {
+                anyhow::bail!("no account is named {username}");
+            };
+            let now = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+            parindex_db::second_factors::reset(&db, &parindex_db::Ctx::system(now), user.id)
+                .await
+                .map_err(|e| match e {
+                    parindex_db::DbError::Refused(_) => {
+                        anyhow::anyhow!("{username} has no second factor to reset")
+                    }
+                    e => e.into(),
+                })?;
+            println!(
+                "The second factor of {username} was removed; it is set up again at the next login."
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

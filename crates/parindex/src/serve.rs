@@ -174,6 +174,18 @@ fn print_demo_logins() {
         };
         println!("  {:<16} {:<16} {}", l.username, l.role, unit);
     }
+    println!("\nMoHA accounts also ask for a code from an authenticator app; add these to one:");
+    for l in crate::demo::logins() {
+        if parindex_domain::Role::parse(&l.role)
+            .is_some_and(parindex_domain::second_factor::required)
+        {
+            println!(
+                "  {:<16} {}",
+                l.username,
+                crate::demo::second_factor(&l.username).otpauth_uri(&l.username)
+            );
+        }
+    }
     println!();
 }
 

@@ -271,14 +271,22 @@ async fn serve_demo_starts_prints_the_logins_and_answers() {
     let dir = tempfile::tempdir().unwrap();
     let (_server, url, mut lines) = serve_demo(&dir.path().join("data"), &[]);
     let mut printed = Vec::new();
-    for _ in 0..16 {
+    while printed.len() < 40 && !printed.iter().any(|l: &String| l.contains("otpauth://")) {
         printed.push(lines.next().unwrap().unwrap());
     }
+    printed.push(lines.next().unwrap().unwrap());
     let printed = printed.join("\n");
     assert!(
         printed.contains("demo-cchc-2023")
             && printed.contains("moha.admin")
             && printed.contains("qni.xem"),
+        "{printed}"
+    );
+    // Each MoHA account's authenticator URI, which makes the codes its second step asks for.
+    let secret = parindex::demo::second_factor("moha.thamdinh");
+    assert!(
+        printed.contains(&secret.otpauth_uri("moha.thamdinh"))
+            && printed.contains("otpauth://totp/parindex:moha.admin?secret="),
         "{printed}"
     );
     let health: serde_json::Value = reqwest::get(format!("{url}healthz"))
@@ -409,25 +417,8 @@ async fn serve_writes_the_demo_invitations_as_eml_files() {
     // Keep reading the server's output: a closed pipe would fail its later prints.
     std::thread::spawn(move || for _ in lines.by_ref() {});
     let url = url.trim_end_matches('/').to_string();
-    let mut h = reqwest::header::HeaderMap::new();
-    h.insert("origin", url.parse().unwrap());
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(h)
-        .build()
-        .unwrap();
-    let r = c
-        .post(format!("{url}/login"))
-        .form(&[
-            ("username", "moha.admin"),
-            ("password", "demo-cchc-2023"),
-            ("next", "/home"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    // The demo runs on a clock set back to 2023, but the authenticator's codes follow real time.
+    let c = parindex_tests::log_in_at(&url, "moha.admin", "demo-cchc-2023").await;
     let campaigns: serde_json::Value = c
         .get(format!("{url}/api/v1/campaigns"))
         .send()
@@ -539,4 +530,42 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
         text.contains("Province ranking") && text.contains(&hash),
         "{text}"
     );
+}
+
+/// The way back in when no administrator can sign in: `parindex account reset-second-factor` on the
+/// server removes the factor, audited, and the chain still verifies.
+#[tokio::test]
+async fn the_command_line_resets_a_second_factor() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(parindex(&data, &["migrate"]).status.success());
+    seed(&data).await;
+    let r = parindex(&data, &["account", "reset-second-factor", "moha.admin"]);
+    assert!(r.status.success(), "{r:?}");
+    assert!(stdout(&r).contains("moha.admin"));
+    let again = parindex(&data, &["account", "reset-second-factor", "moha.admin"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no second factor"));
+    let nobody = parindex(&data, &["account", "reset-second-factor", "nobody"]);
+    assert!(!nobody.status.success());
+    parindex_tests::use_test_audit_key();
+    let db = parindex_db::Db::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
+        .await
+        .unwrap();
+    let left = parindex_db::second_factors::confirmed(&db).await.unwrap();
+    assert_eq!(left.len(), 1, "only the appraiser's is left");
+    let resets = parindex_db::audit::list(
+        &db,
+        &parindex_db::audit::Filter {
+            action_prefix: Some("user.second_factor_reset".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(resets.len(), 1);
+    assert_eq!(resets[0].actor, "system");
+    db.close().await;
+    assert!(parindex(&data, &["audit", "verify"]).status.success());
 }

@@ -112,6 +112,7 @@ async fn two_app_servers_behind_nginx_share_sessions_outbox_and_migrations() {
         cookie.contains("Secure") && cookie.contains("HttpOnly"),
         "{cookie}"
     );
+    parindex_tests::code_step(&browser, &nginx.https, "moha.admin").await;
     let (ip,): (String,) = sqlx::query_as(
         "SELECT ip FROM audit_log WHERE action = 'session.login' ORDER BY seq DESC LIMIT 1",
     )
@@ -180,7 +181,13 @@ async fn two_app_servers_behind_nginx_share_sessions_outbox_and_migrations() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let log = nginx.access_log();
+    // nginx writes its access line after the answer has gone out: wait for it.
+    let start = Instant::now();
+    let mut log = nginx.access_log();
+    while !log.contains("\"GET /s/...\" 200") && start.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        log = nginx.access_log();
+    }
     assert!(log.contains("\"GET /s/...\" 200"), "{log}");
     assert!(
         !tokens.iter().any(|t| log.contains(t.as_str())),

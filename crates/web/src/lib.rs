@@ -78,6 +78,14 @@ pub fn route_table() -> RouteTable {
         .get("/api/v1/results/{year}", Public, results_public::api)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
+        .get("/login/code", SecondStep, login_second_factor::code_form)
+        .post("/login/code", SecondStep, login_second_factor::code_submit)
+        .get("/login/enrol", SecondStep, login_second_factor::enrol_form)
+        .post(
+            "/login/enrol",
+            SecondStep,
+            login_second_factor::enrol_submit,
+        )
         .post("/lang", Public, lang::switch)
         .post("/logout", SignedIn, login::logout)
         .post("/logout/everywhere", SignedIn, login::logout_everywhere)
@@ -312,6 +320,11 @@ pub fn route_table() -> RouteTable {
             "/admin/accounts/{user}/active",
             MohaAdmin,
             accounts::set_active,
+        )
+        .post(
+            "/admin/accounts/{user}/second-factor/reset",
+            MohaAdmin,
+            accounts::reset_second_factor,
         )
         .get("/admin/audit", MohaStaff, audit::browse)
         .get("/unit/{unit}", UnitReader, unit_home::show)

@@ -14,6 +14,9 @@ use axum::routing::{MethodFilter, on};
 pub enum Access {
     /// Anyone, signed in or not.
     Public,
+    /// Only a browser between its password and its second factor (a pending session); anyone else
+    /// is sent to the login page.
+    SecondStep,
     /// Signed in, even before the first-login password change.
     SignedIn,
     /// Any signed-in account that has set its own password.

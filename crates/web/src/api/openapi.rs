@@ -76,7 +76,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "parindex API",
             "version": "1",
-            "description": "Public Administration Reform Index (Chỉ số CCHC). Authenticate by logging in at /login; the session cookie authorises API calls. Messages follow the `lang` cookie (vi default, en)."
+            "description": "Public Administration Reform Index (Chỉ số CCHC). Authenticate by logging in at /login (MoHA accounts then give their authenticator code at /login/code); the session cookie authorises API calls. Messages follow the `lang` cookie (vi default, en)."
         },
         "paths": {
             "/api/v1/me": get("The signed-in account", "Me", json!([])),

@@ -1,7 +1,7 @@
 //! Issuing accounts: one at a time, or from an .xlsx/.csv list (all or nothing). Each new account gets
 //! a one-time password shown once to the administrator; the first login forces a change.
 
-use crate::auth::{MohaAdmin, password};
+use crate::auth::{MohaAdmin, password, reauth};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::pages::layout::{DoneQuery, Page};
@@ -13,8 +13,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::{self, NewUser, User};
-use parindex_db::{DbError, campaigns, units};
-use parindex_domain::{Email, Role, text};
+use parindex_db::{DbError, campaigns, second_factors, units};
+use parindex_domain::{Email, Role, second_factor, text};
 use parindex_import::{accounts as import, table};
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +23,13 @@ pub struct AccountRow {
     pub user: User,
     pub role_label: String,
     pub unit_name: String,
+    /// "Two-step verification on (n recovery codes left)" or "not set up", for accounts that need
+    /// one or have one; empty otherwise.
+    pub second_factor: String,
+    /// Whether this administrator may reset the account's second factor (the domain rule says).
+    pub may_reset: bool,
+    /// Why the last reset of this account was refused, shown beside its form.
+    pub reset_error: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -97,17 +104,43 @@ pub async fn list(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<ListPage> {
     let page = Page::new(&meta, &user, "accounts-title").with_notice(q.done.as_deref());
-    let names: HashMap<i64, String> = unit_choices(&state).await?.into_iter().collect();
+    list_page(&state, page, &user, None).await
+}
+
+async fn list_page(
+    state: &AppState,
+    page: Page,
+    admin: &User,
+    reset_error: Option<(i64, String)>,
+) -> AppResult<ListPage> {
+    let names: HashMap<i64, String> = unit_choices(state).await?.into_iter().collect();
+    let factors = second_factors::confirmed(&state.db).await?;
     let mut accounts: Vec<AccountRow> = users::list(&state.db, None)
         .await?
         .into_iter()
-        .map(|u| AccountRow {
-            role_label: page.t(&format!("role-{}", u.role)),
-            unit_name: u
-                .unit_id
-                .and_then(|id| names.get(&id).cloned())
-                .unwrap_or_default(),
-            user: u,
+        .map(|u| {
+            let left = factors.get(&u.id).copied();
+            let needs = Role::parse(&u.role).is_some_and(second_factor::required);
+            AccountRow {
+                role_label: page.t(&format!("role-{}", u.role)),
+                unit_name: u
+                    .unit_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default(),
+                second_factor: match left {
+                    Some(n) => page
+                        .lang
+                        .t_args("second-factor-status-on", &[("left", n.to_string())]),
+                    None if needs => page.t("second-factor-status-off"),
+                    None => String::new(),
+                },
+                may_reset: second_factor::reset_refusal(admin.id, u.id, left.is_some()).is_none(),
+                reset_error: reset_error
+                    .as_ref()
+                    .filter(|(id, _)| *id == u.id)
+                    .map(|(_, m)| m.clone()),
+                user: u,
+            }
         })
         .collect();
     accounts.sort_by(|a, b| text::compare_names(&a.user.full_name, &b.user.full_name));
@@ -345,4 +378,47 @@ pub async fn set_active(
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
     users::set_active(&state.db, &ctx, user_id, active).await?;
     Ok(Redirect::to("/admin/accounts?done=saved"))
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    pub password: String,
+}
+
+/// Resets another account's second factor, with the administrator's password again. The account
+/// enrols afresh at its next login; its sessions end now. Audited.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaAdmin(admin): MohaAdmin,
+    Path(user_id): Path<i64>,
+    Form(f): Form<ResetForm>,
+) -> AppResult<Response> {
+    users::get(&state.db, user_id).await?;
+    let has_one = second_factors::confirmed(&state.db)
+        .await?
+        .contains_key(&user_id);
+    let problem = match second_factor::reset_refusal(admin.id, user_id, has_one) {
+        Some(key) => Some((StatusCode::CONFLICT, meta.lang.t(key))),
+        None => reauth::refusal(&state, &meta, &admin, &f.password, "reauth-wrong")
+            .await?
+            .map(|m| (StatusCode::UNPROCESSABLE_ENTITY, m)),
+    };
+    if let Some((status, message)) = problem {
+        let page = Page::new(&meta, &admin, "accounts-title");
+        let listing = list_page(&state, page, &admin, Some((user_id, message))).await?;
+        return Ok((status, listing).into_response());
+    }
+    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+    match second_factors::reset(&state.db, &ctx, user_id).await {
+        Ok(()) => Ok(Redirect::to("/admin/accounts?done=second-factor-reset").into_response()),
+        Err(DbError::Refused(key)) => {
+            let page = Page::new(&meta, &admin, "accounts-title");
+            let listing =
+                list_page(&state, page, &admin, Some((user_id, meta.lang.t(key)))).await?;
+            Ok((StatusCode::CONFLICT, listing).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

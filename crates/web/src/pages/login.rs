@@ -1,5 +1,6 @@
 //! Logging in and out. Failed attempts are throttled per account and per address in the database; an
-//! unknown username takes as long to refuse as a wrong password.
+//! unknown username takes as long to refuse as a wrong password. Accounts that need a second factor
+//! go on to `login_second_factor` after the right password.
 
 use crate::auth::access::SignedIn;
 use crate::auth::{password, session, throttle};
@@ -7,6 +8,7 @@ use crate::cookies;
 use crate::error::AppResult;
 use crate::meta::Meta;
 use crate::pages::layout::Page;
+use crate::pages::login_second_factor;
 use crate::redirect_target;
 use crate::state::AppState;
 use askama::Template;
@@ -16,6 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::{sessions, users};
+use parindex_domain::{Role, second_factor};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -103,6 +106,9 @@ pub async fn submit(
             return Ok(again(page, StatusCode::UNAUTHORIZED));
         }
     };
+    if Role::parse(&user.role).is_some_and(second_factor::required) {
+        return login_second_factor::begin(&state, &meta, &user, &f.next).await;
+    }
     let token = parindex_domain::token::generate()
         .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
     let hours = state.config.session_hours;

@@ -17,6 +17,7 @@ pub mod integrity_moha;
 pub mod lang;
 pub mod layout;
 pub mod login;
+pub mod login_second_factor;
 pub mod mail_delay;
 pub mod password;
 pub mod questionnaires;
