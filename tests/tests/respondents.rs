@@ -293,6 +293,31 @@ mod import_and_send {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // A group has one exception request: the route refuses a second one, as the page offers none,
+        // and MoHA decides a request once.
+        let asked = || {
+            app.db
+                .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'respondents.exception'")
+        };
+        let before = asked().await;
+        let r = app
+            .post(
+                &officer,
+                &format!("{list}/exceptions"),
+                &[
+                    ("group", "lanh_dao_huyen"),
+                    ("reason", "Một lý do khác, đủ dài"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(asked().await, before);
+        let decide = format!("/admin/units/{qni}/respondents/exceptions");
+        let form = [("group", "lanh_dao_huyen"), ("decision", "accept")];
+        let r = app.post(&moha, &decide, &form).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = app.post(&moha, &decide, &form).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "decided already");
         let r = app
             .post(
                 &officer,

@@ -1,6 +1,7 @@
 //! A unit's respondent list: compiled and edited as a draft, sent to MoHA (locked), then accepted, or
 //! returned with a comment (a draft again). The list deadline locks every unsent list.
 
+use crate::Role;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,9 +61,153 @@ pub fn review(state: ListState, r: Review, comment: &str) -> Result<ListState, R
     }
 }
 
+/// Why an action on a list is refused before its own checks (coverage, comment) are looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ListRefusal {
+    #[error("this role may not take this action")]
+    WrongRole,
+    #[error("the list deadline has passed")]
+    Locked,
+    #[error("not possible in the list's current state")]
+    WrongState,
+    #[error("the group already meets its rule")]
+    GroupMet,
+    #[error("the group already has an exception request")]
+    AlreadyAsked,
+}
+
+impl ListRefusal {
+    /// The message key for the refusals that are about the request rather than the list.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ListRefusal::WrongRole => "error-forbidden",
+            ListRefusal::Locked | ListRefusal::WrongState => "rl-wrong-state",
+            ListRefusal::GroupMet => "rl-exception-not-needed",
+            ListRefusal::AlreadyAsked => "rl-exception-already",
+        }
+    }
+}
+
+/// Whether `role` may change the unit's list now (add, edit, remove, import, ask for a group
+/// exception, send it): a unit officer, before the list deadline, while the list is a draft. Every
+/// change calls this, and the page asks it which forms to show.
+pub fn may_edit(state: ListState, role: Role, open: bool) -> Result<(), ListRefusal> {
+    if role != Role::UnitOfficer {
+        Err(ListRefusal::WrongRole)
+    } else if !open {
+        Err(ListRefusal::Locked)
+    } else if !state.editable() {
+        Err(ListRefusal::WrongState)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `role` may ask MoHA to accept a group as it is: as for any change of the list, and only
+/// for a group that does not meet its rule and has no request yet (pending, accepted or rejected:
+/// a decision is not reopened from the unit's side).
+pub fn may_ask_exception(
+    state: ListState,
+    role: Role,
+    open: bool,
+    group_met: bool,
+    existing: Option<&str>,
+) -> Result<(), ListRefusal> {
+    may_edit(state, role, open)?;
+    if group_met {
+        Err(ListRefusal::GroupMet)
+    } else if existing.is_some() {
+        Err(ListRefusal::AlreadyAsked)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `role` may review the list now: MoHA staff, once the unit has sent it.
+pub fn may_review(state: ListState, role: Role) -> Result<(), ListRefusal> {
+    if !role.is_moha() {
+        Err(ListRefusal::WrongRole)
+    } else if state != ListState::Sent {
+        Err(ListRefusal::WrongState)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `role` may decide a unit's request for a group exception: MoHA staff, while the
+/// request is pending (`exception_state` as stored: pending, accepted or rejected).
+pub fn may_decide_exception(exception_state: &str, role: Role) -> Result<(), ListRefusal> {
+    if !role.is_moha() {
+        Err(ListRefusal::WrongRole)
+    } else if exception_state != "pending" {
+        Err(ListRefusal::WrongState)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_officer_edits_a_draft_before_the_deadline() {
+        assert_eq!(may_edit(ListState::Draft, Role::UnitOfficer, true), Ok(()));
+        assert_eq!(
+            may_edit(ListState::Draft, Role::UnitOfficer, false),
+            Err(ListRefusal::Locked)
+        );
+        for s in [ListState::Sent, ListState::Accepted] {
+            assert_eq!(
+                may_edit(s, Role::UnitOfficer, true),
+                Err(ListRefusal::WrongState)
+            );
+        }
+        for r in [Role::UnitLeader, Role::UnitViewer, Role::MohaAdmin] {
+            assert_eq!(
+                may_edit(ListState::Draft, r, true),
+                Err(ListRefusal::WrongRole)
+            );
+        }
+    }
+
+    #[test]
+    fn an_exception_is_asked_once_for_a_group_short_of_its_rule() {
+        let ask = |met, existing| {
+            may_ask_exception(ListState::Draft, Role::UnitOfficer, true, met, existing)
+        };
+        assert_eq!(ask(false, None), Ok(()));
+        assert_eq!(ask(true, None), Err(ListRefusal::GroupMet));
+        for e in ["pending", "accepted", "rejected"] {
+            assert_eq!(ask(false, Some(e)), Err(ListRefusal::AlreadyAsked));
+        }
+        assert_eq!(
+            may_ask_exception(ListState::Sent, Role::UnitOfficer, true, false, None),
+            Err(ListRefusal::WrongState)
+        );
+    }
+
+    #[test]
+    fn moha_reviews_sent_lists_and_pending_exceptions_only() {
+        assert_eq!(may_review(ListState::Sent, Role::MohaAppraiser), Ok(()));
+        assert_eq!(
+            may_review(ListState::Draft, Role::MohaAdmin),
+            Err(ListRefusal::WrongState)
+        );
+        assert_eq!(
+            may_review(ListState::Sent, Role::UnitLeader),
+            Err(ListRefusal::WrongRole)
+        );
+        assert_eq!(may_decide_exception("pending", Role::MohaAdmin), Ok(()));
+        assert_eq!(
+            may_decide_exception("accepted", Role::MohaAdmin),
+            Err(ListRefusal::WrongState)
+        );
+        assert_eq!(
+            may_decide_exception("pending", Role::UnitOfficer),
+            Err(ListRefusal::WrongRole)
+        );
+    }
 
     #[test]
     fn moha_accepts_or_returns_with_a_comment() {

@@ -144,10 +144,78 @@ pub fn next(
     }
 }
 
+/// Whether `role` may change the report's scores, explanations, evidence and difficulties now: a
+/// unit officer, before the deadline, while the report is a draft. Every save calls this, and the
+/// pages ask it whether to show the forms.
+pub fn may_edit(state: State, role: Role, open: bool) -> Result<(), FlowError> {
+    if role != Role::UnitOfficer {
+        Err(FlowError::WrongRole)
+    } else if !open {
+        Err(FlowError::Locked)
+    } else if !state.editable() {
+        Err(FlowError::WrongState)
+    } else {
+        Ok(())
+    }
+}
+
+/// The actions the report's page offers `role` now: those [`next`] allows in this state before the
+/// deadline, leaving aside what the form itself must still carry (a return's comment) and whether
+/// the report is complete (the page says what is missing instead).
+pub fn offered(state: State, role: Role, open: bool) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| next(state, *a, role, open, true, "a comment long enough").is_ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_page_offers_exactly_what_next_allows() {
+        use Action::*;
+        let o = |s, r, open| offered(s, r, open);
+        assert_eq!(
+            o(State::Draft, Role::UnitOfficer, true),
+            vec![SendForApproval]
+        );
+        assert_eq!(
+            o(State::AwaitingApproval, Role::UnitLeader, true),
+            vec![Approve, Return]
+        );
+        assert_eq!(o(State::Approved, Role::UnitLeader, true), vec![Return]);
+        assert_eq!(o(State::Approved, Role::UnitOfficer, true), vec![Submit]);
+        assert!(o(State::Approved, Role::UnitOfficer, false).is_empty());
+        assert!(o(State::Submitted, Role::UnitOfficer, true).is_empty());
+        for r in Role::ALL {
+            for s in State::ALL {
+                for open in [true, false] {
+                    if r.is_moha() || r == Role::UnitViewer {
+                        assert!(o(s, r, open).is_empty());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_an_officer_edits_a_draft_before_the_deadline() {
+        assert_eq!(may_edit(State::Draft, Role::UnitOfficer, true), Ok(()));
+        assert_eq!(
+            may_edit(State::Draft, Role::UnitOfficer, false),
+            Err(FlowError::Locked)
+        );
+        assert_eq!(
+            may_edit(State::AwaitingApproval, Role::UnitOfficer, true),
+            Err(FlowError::WrongState)
+        );
+        for r in [Role::UnitLeader, Role::UnitViewer, Role::MohaAdmin] {
+            assert_eq!(may_edit(State::Draft, r, true), Err(FlowError::WrongRole));
+        }
+    }
 
     #[test]
     fn the_happy_path() {

@@ -7,17 +7,18 @@ use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::pages::appraisal_data::Appraised;
-use crate::pages::self_assessment::{find_leaf, locked, stale};
+use crate::pages::self_assessment::{find_leaf, stale};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence::{self, NewFile};
+use parindex_db::users::User;
 use parindex_domain::appraisal::Stage;
 use parindex_domain::criteria::Method;
 use parindex_domain::evidence as kinds;
-use parindex_domain::text;
+use parindex_domain::{Role, text};
 use sha2::{Digest, Sha256};
 
 struct Upload {
@@ -75,7 +76,7 @@ pub async fn attach(
     if node.method != Some(Method::SelfAssessed) {
         return Err(AppError::BadRequest("sa-not-self"));
     }
-    let back = back_to(&state, &a, &code)?;
+    let back = back_to(&state, &o.user, &a, &code)?;
     let up = read(mp).await?;
     if up.reference.chars().count() > 300 {
         return Err(AppError::BadRequest("field-too-long"));
@@ -142,7 +143,7 @@ pub async fn attach(
 
 /// Where the unit may change a leaf's evidence now: in its draft report before the self-assessment
 /// deadline, or — for a leaf MoHA adjusted — while explaining it. Returns the page to go back to.
-fn back_to(state: &AppState, a: &Appraised, code: &str) -> AppResult<String> {
+fn back_to(state: &AppState, user: &User, a: &Appraised, code: &str) -> AppResult<String> {
     let unit_id = a.sa.cx.unit.id;
     if a.submitted() {
         if a.ap.stage != Stage::Explaining || !a.leaf(code).adjusted() {
@@ -153,10 +154,8 @@ fn back_to(state: &AppState, a: &Appraised, code: &str) -> AppResult<String> {
         }
         return Ok(format!("/unit/{unit_id}/appraisal/leaf/{code}"));
     }
-    locked(&a.sa, state.clock.now())?;
-    if !a.sa.editable() {
-        return Err(AppError::BadRequest("sa-wrong-state"));
-    }
+    a.sa.may_edit(Role::parse(&user.role))
+        .map_err(|e| a.sa.refusal(e, state.clock.now()))?;
     Ok(format!("/unit/{unit_id}/self-assessment/leaf/{code}"))
 }
 
@@ -176,7 +175,7 @@ pub async fn detach(
     let a = Appraised::load(&state, o.unit_id).await?;
     let l = &a.sa;
     find_leaf(&l.set, &code)?;
-    let back = back_to(&state, &a, &code)?;
+    let back = back_to(&state, &o.user, &a, &code)?;
     let file_id: i64 = f
         .file_id
         .trim()

@@ -20,7 +20,8 @@ use parindex_db::respondents::{self as store, Exception, List, Stored};
 use parindex_db::users::User;
 use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::respondents::{
-    Coverage, Group, ListState, RawRow, Respondent, Rule, check, coverage,
+    Coverage, Group, ListRefusal, ListState, RawRow, Respondent, Rule, Status, check, coverage,
+    may_ask_exception, may_decide_exception, may_edit, may_review,
 };
 use parindex_domain::{Role, text};
 
@@ -67,14 +68,42 @@ impl Loaded {
             .collect()
     }
 
-    /// Refuses unless the list can change now: a draft, before the list deadline.
-    pub(crate) fn ensure_editable(&self, state: &AppState) -> AppResult<()> {
-        self.cx
-            .ensure_open(DeadlineKind::RespondentList, state.clock.now())?;
-        if !self.list.state.editable() {
-            return Err(AppError::BadRequest("rl-wrong-state"));
+    /// Whether `user` may change the list now: the domain's rule (`respondents::may_edit`) with this
+    /// list's state and deadline.
+    pub(crate) fn may_edit(&self, user: &User) -> Result<(), ListRefusal> {
+        let role = Role::parse(&user.role).ok_or(ListRefusal::WrongRole)?;
+        may_edit(self.list.state, role, self.open)
+    }
+
+    /// Whether `user` may ask for an exception for `group` now (`respondents::may_ask_exception`).
+    pub(crate) fn may_ask_exception(&self, user: &User, group: &str) -> Result<(), ListRefusal> {
+        let role = Role::parse(&user.role).ok_or(ListRefusal::WrongRole)?;
+        let met = self
+            .coverage()
+            .iter()
+            .any(|c| c.group == group && c.status == Status::Met);
+        let existing = self.exceptions.iter().find(|e| e.group == group);
+        may_ask_exception(
+            self.list.state,
+            role,
+            self.open,
+            met,
+            existing.map(|e| e.state.as_str()),
+        )
+    }
+
+    /// Refuses unless `user` may change the list now; a closed list names its deadline.
+    pub(crate) fn ensure_editable(&self, state: &AppState, user: &User) -> AppResult<()> {
+        match self.may_edit(user) {
+            Ok(()) => Ok(()),
+            Err(ListRefusal::WrongRole) => Err(AppError::Forbidden),
+            Err(ListRefusal::Locked) => {
+                self.cx
+                    .ensure_open(DeadlineKind::RespondentList, state.clock.now())?;
+                Err(AppError::BadRequest("rl-wrong-state"))
+            }
+            Err(other) => Err(AppError::BadRequest(other.message_key())),
         }
-        Ok(())
     }
 
     pub(crate) fn coverage(&self) -> Vec<Coverage> {
@@ -117,6 +146,10 @@ pub struct GroupRow {
     pub status: String,
     pub status_label: String,
     pub exception: Option<Exception>,
+    /// Whether this user may ask MoHA for an exception for the group now.
+    pub may_ask: bool,
+    /// Whether this user may decide the group's pending exception now.
+    pub may_decide: bool,
 }
 
 pub struct PersonRow {
@@ -150,7 +183,10 @@ pub struct ListPage {
     pub state_label: String,
     pub moha_comment: String,
     pub open: bool,
+    /// Whether this user may change the list now (the domain decides; the template asks).
     pub editable: bool,
+    /// Whether this user may accept or return the sent list now.
+    pub may_review: bool,
     pub is_officer: bool,
     pub groups: Vec<GroupRow>,
     /// (code, name) for the selects.
@@ -207,6 +243,12 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
             status: c.status.as_str().to_string(),
             status_label: page.t(&format!("rl-status-{}", c.status.as_str())),
             exception: l.exceptions.iter().find(|e| e.group == g.code).cloned(),
+            may_ask: l.may_ask_exception(user, &g.code).is_ok(),
+            may_decide: l.exceptions.iter().any(|e| {
+                e.group == g.code
+                    && Role::parse(&user.role)
+                        .is_some_and(|r| may_decide_exception(&e.state, r).is_ok())
+            }),
         })
         .collect();
     let mut organisations: Vec<String> = l
@@ -230,14 +272,16 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
         })
         .collect();
     people.sort_by(|a, b| text::compare_names(&a.person.full_name, &b.person.full_name));
-    let is_officer = Role::parse(&user.role) == Some(Role::UnitOfficer);
+    let role = Role::parse(&user.role);
+    let is_officer = role == Some(Role::UnitOfficer);
     ListPage {
         unit_id: l.cx.unit.id,
         state: l.list.state.as_str().to_string(),
         state_label: page.t(&format!("rl-state-{}", l.list.state.as_str())),
         moha_comment: l.list.moha_comment.clone(),
         open: l.open,
-        editable: is_officer && l.open && l.list.state.editable(),
+        editable: l.may_edit(user).is_ok(),
+        may_review: role.is_some_and(|r| may_review(l.list.state, r).is_ok()),
         is_officer,
         sendable: cov.iter().all(|c| c.status.sendable()),
         has_stand_ins: l.groups.iter().any(|g| g.stand_ins),
@@ -327,7 +371,7 @@ async fn save(
     f: PersonForm,
 ) -> AppResult<Response> {
     let l = Loaded::load(state, o.unit_id).await?;
-    l.ensure_editable(state)?;
+    l.ensure_editable(state, &o.user)?;
     if let Some(id) = id
         && !l.people.iter().any(|p| p.id == id)
     {
@@ -433,7 +477,7 @@ pub async fn remove(
     Path((_unit, id)): Path<(i64, i64)>,
 ) -> AppResult<Redirect> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    l.ensure_editable(&state)?;
+    l.ensure_editable(&state, &o.user)?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
     store::remove_person(&state.db, &ctx, l.cx.campaign.id, o.unit_id, id)
         .await
@@ -460,7 +504,7 @@ pub async fn send(
         return Err(AppError::BadRequest("sa-confirm-required"));
     }
     let l = Loaded::load(&state, o.unit_id).await?;
-    l.ensure_editable(&state)?;
+    l.ensure_editable(&state, &o.user)?;
     if !l.coverage().iter().all(|c| c.status.sendable()) {
         return Err(AppError::BadRequest("rl-rules-not-met"));
     }
@@ -496,10 +540,12 @@ pub async fn exception(
     Form(f): Form<ExceptionForm>,
 ) -> AppResult<Redirect> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    l.ensure_editable(&state)?;
+    l.ensure_editable(&state, &o.user)?;
     if !l.groups.iter().any(|g| g.code == f.group) {
         return Err(AppError::BadRequest("rl-unknown-group"));
     }
+    l.may_ask_exception(&o.user, &f.group)
+        .map_err(|e| AppError::BadRequest(e.message_key()))?;
     let reason = text::clean(&f.reason);
     if reason.chars().count() < 10 || reason.chars().count() > 2000 {
         return Err(AppError::BadRequest("rl-reason-required"));

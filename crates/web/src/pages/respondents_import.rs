@@ -78,7 +78,7 @@ pub async fn import(
     mp: Multipart,
 ) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    l.ensure_editable(&state)?;
+    l.ensure_editable(&state, &o.user)?;
     let bytes = crate::pages::upload::file_field(mp, "file").await?;
     let mut page = Page::new(&meta, &o.user, "rl-import-title");
     let report = |page: Page, problems: Vec<ReportRow>, errors_file: Option<String>| ReportPage {

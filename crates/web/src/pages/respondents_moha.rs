@@ -15,8 +15,10 @@ use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use parindex_db::respondents as store;
 use parindex_db::{campaigns, units};
-use parindex_domain::respondents::{Group, ListState, Review, ReviewError, review};
-use parindex_domain::text;
+use parindex_domain::respondents::{
+    Group, ListRefusal, ListState, Review, ReviewError, may_decide_exception, may_review, review,
+};
+use parindex_domain::{Role, text};
 use parindex_import::respondents_export::{self, SummaryRow};
 use std::collections::HashMap;
 
@@ -191,6 +193,11 @@ pub async fn review_list(
         "return" => Review::Return,
         _ => return Err(AppError::BadRequest("rl-decision-required")),
     };
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    may_review(list.state, role).map_err(|e| match e {
+        ListRefusal::WrongRole => AppError::Forbidden,
+        other => AppError::BadRequest(other.message_key()),
+    })?;
     let comment = text::clean(&f.comment);
     let to = review(list.state, decision, &comment).map_err(|e| match e {
         ReviewError::WrongState => AppError::BadRequest("rl-wrong-state"),
@@ -227,6 +234,16 @@ pub async fn decide_exception(
         "reject" => false,
         _ => return Err(AppError::BadRequest("rl-decision-required")),
     };
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let pending = store::exceptions(&state.db, unit_id)
+        .await?
+        .into_iter()
+        .find(|e| e.group == f.group)
+        .ok_or(AppError::BadRequest("rl-unknown-group"))?;
+    may_decide_exception(&pending.state, role).map_err(|e| match e {
+        ListRefusal::WrongRole => AppError::Forbidden,
+        other => AppError::BadRequest(other.message_key()),
+    })?;
     let comment = text::clean(&f.comment);
     if !accept && comment.chars().count() < 5 {
         return Err(AppError::BadRequest("sa-comment-required"));

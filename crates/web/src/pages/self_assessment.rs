@@ -95,8 +95,21 @@ impl Loaded {
             .all(|l| sa::leaf_status(&self.entry(&l.code)) == LeafStatus::Complete)
     }
 
+    /// Whether `role` may change this report now (the domain's rule, with this report's state and
+    /// deadline).
+    pub(crate) fn may_edit(&self, role: Option<Role>) -> Result<(), FlowError> {
+        let role = role.ok_or(FlowError::WrongRole)?;
+        sa::flow::may_edit(self.report.state, role, self.open)
+    }
+
+    /// Whether the report is open to its officers' changes (the API's `editable`).
     pub(crate) fn editable(&self) -> bool {
-        self.open && self.report.state.editable()
+        self.may_edit(Some(Role::UnitOfficer)).is_ok()
+    }
+
+    /// The refusal of `e` for this report, as the user reads it.
+    pub(crate) fn refusal(&self, e: FlowError, now: time::OffsetDateTime) -> AppError {
+        flow_error(e, self, now)
     }
 }
 
@@ -130,9 +143,17 @@ pub struct TaskListPage {
     pub complete: bool,
     pub difficulties: String,
     pub leader_comment: String,
-    pub is_officer: bool,
-    pub is_leader: bool,
-    pub editable: bool,
+    /// The report actions the domain offers this user now (`send`, `approve`, `return`, `submit`).
+    pub offered: Vec<&'static str>,
+    /// Whether this user may change the report now (the difficulties form).
+    pub can_edit: bool,
+}
+
+impl TaskListPage {
+    /// Whether the page offers `action` (the domain decided; the template only asks).
+    pub fn offers(&self, action: &str) -> bool {
+        self.offered.contains(&action)
+    }
 }
 
 fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
@@ -213,9 +234,13 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
         complete: l.complete(),
         difficulties: l.report.difficulties.clone(),
         leader_comment: l.report.leader_comment.clone(),
-        is_officer: role == Some(Role::UnitOfficer),
-        is_leader: role == Some(Role::UnitLeader),
-        editable: l.editable(),
+        offered: role
+            .map(|r| sa::flow::offered(l.report.state, r, l.open))
+            .unwrap_or_default()
+            .into_iter()
+            .map(Action::as_str)
+            .collect(),
+        can_edit: l.may_edit(role).is_ok(),
     }
 }
 
@@ -274,7 +299,7 @@ fn leaf_page(
             .map(|m| meta.lang.t(&format!("method-{}", m.as_str())))
             .unwrap_or_default(),
         is_self,
-        editable: is_self && l.editable() && user.role == "unit_officer",
+        editable: is_self && l.may_edit(Role::parse(&user.role)).is_ok(),
         score: typed.map(|(s, _)| s.to_string()).unwrap_or_else(|| {
             entry
                 .score
@@ -355,10 +380,6 @@ pub struct LeafForm {
     pub explanation: String,
 }
 
-pub(crate) fn locked(l: &Loaded, now: time::OffsetDateTime) -> AppResult<()> {
-    l.cx.ensure_open(DeadlineKind::SelfAssessment, now)
-}
-
 pub(crate) fn stale(e: DbError) -> AppError {
     match e {
         DbError::Stale => AppError::BadRequest("sa-wrong-state"),
@@ -388,10 +409,8 @@ pub(crate) async fn save_score(
     if node.method != Some(Method::SelfAssessed) {
         return Err(AppError::BadRequest("sa-not-self"));
     }
-    locked(l, state.clock.now())?;
-    if !l.report.state.editable() {
-        return Err(AppError::BadRequest("sa-wrong-state"));
-    }
+    l.may_edit(Role::parse(&officer.role))
+        .map_err(|e| l.refusal(e, state.clock.now()))?;
     let mut problems = Vec::new();
     let explanation = text::clean(raw_explanation);
     let max = meta.lang.decimal(&node.max.to_fixed());
@@ -501,7 +520,8 @@ pub async fn save_difficulties(
     Form(f): Form<TextForm>,
 ) -> AppResult<Redirect> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    locked(&l, state.clock.now())?;
+    l.may_edit(Role::parse(&o.user.role))
+        .map_err(|e| l.refusal(e, state.clock.now()))?;
     let text = text::clean_paragraphs(&f.text);
     if text.chars().count() > 20_000 {
         return Err(AppError::BadRequest("field-too-long"));
