@@ -995,7 +995,50 @@ async fn a_relay_closing_idle_connections_costs_no_attempt(engine: Engine) {
     );
 }
 
+/// After the survey's deadline nothing is resent, by anyone: the rule (`readdress::may_resend`)
+/// refuses it inside the write, and the progress page offers no form.
+async fn nothing_is_resent_after_the_survey_deadline(engine: Engine) {
+    let app = spawn_app(engine).await;
+    open_survey(&app).await;
+    let unit = app.unit_id("AGG").await;
+    let id = parindex_db::survey_progress::pending(&app.db, unit)
+        .await
+        .unwrap()[0]
+        .invitation_id;
+    let admin = app.demo_login("moha.admin").await;
+    let path = format!("/admin/units/{unit}/survey/resend/{id}");
+    assert!(
+        app.get(&admin, &format!("/unit/{unit}/survey"))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&path)
+    );
+    app.clock.set(time::macros::datetime!(2024-01-11 09:00 +7));
+    let admin = app.demo_login("moha.admin").await;
+    let page = app
+        .get(&admin, &format!("/unit/{unit}/survey"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("sv-progress") || page.contains("<table"),
+        "{page}"
+    );
+    assert!(!page.contains(&path), "no form after the deadline");
+    let before = parindex_tests::table_counts(&app.db).await;
+    let r = app
+        .post(&admin, &path, &[("email", "muon.qua@angiang.gov.vn")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(visible_text(&r.text().await.unwrap()).contains("Đã hết hạn khảo sát"));
+    assert_eq!(parindex_tests::table_counts(&app.db).await, before);
+}
+
 on_both_engines!(
+    nothing_is_resent_after_the_survey_deadline,
     opening_invites_each_listed_respondent_once_with_hashed_links,
     invitations_arrive_and_failures_are_handled_per_recipient,
     an_smtp_outage_mid_send_ends_with_each_message_delivered_once,

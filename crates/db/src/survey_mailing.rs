@@ -16,7 +16,15 @@ use parindex_domain::survey::{Delivery, ReminderCandidate, ReminderPolicy};
 
 type InvitationRow = (String, String, String, String, bool, bool, bool, String);
 
-/// Sends the invitation again, to `to`, as `sender` (`None` for an account that may not resend).
+/// Who resends (`None` for an account that may not), and whether the survey still takes answers
+/// (its deadline, with the unit's extension, as the caller's clock reads it).
+#[derive(Debug, Clone, Copy)]
+pub struct ResendBy {
+    pub sender: Option<Sender>,
+    pub answers_open: bool,
+}
+
+/// Sends the invitation again, to `to`, as `by.sender`.
 /// The rule in `readdress::check` is applied to the invitation as it stands inside the transaction,
 /// so a respondent who opens the link meanwhile is never re-addressed. Refused with `NotFound` for
 /// another unit's invitation and `Refused` with the rule's message key otherwise.
@@ -25,10 +33,11 @@ pub async fn resend(
     ctx: &Ctx,
     unit_id: i64,
     invitation_id: i64,
-    sender: Option<Sender>,
+    by: ResendBy,
     to: &Email,
     compose: &Compose<'_>,
 ) -> DbResult<()> {
+    let sender = by.sender;
     let mut tx = db.begin().await?;
     let row: Option<InvitationRow> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT r.full_name, i.email, i.group_code, i.delivery, i.opened_at IS NOT NULL, \
@@ -43,6 +52,7 @@ pub async fn resend(
         opened,
         started,
         completed,
+        answers_open: by.answers_open,
     };
     let domains: Vec<&str> = domains.split(',').map(str::trim).collect();
     readdress::check(sender, &facts, to, &domains).map_err(|r| DbError::Refused(r.key()))?;

@@ -89,12 +89,15 @@ pub struct Pending {
 
 impl Pending {
     /// The facts the resend rule decides on (a pending respondent has not completed).
-    pub fn facts(&self) -> InvitationFacts {
+    /// The invitation as the resend rule sees it, `answers_open` saying whether the survey's
+    /// deadline has passed.
+    pub fn facts(&self, answers_open: bool) -> InvitationFacts {
         InvitationFacts {
             delivery: Delivery::parse(&self.delivery).unwrap_or(Delivery::Queued),
             opened: self.opened,
             started: self.started,
             completed: false,
+            answers_open,
         }
     }
 }

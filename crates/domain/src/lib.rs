@@ -1,6 +1,7 @@
 //! Pure domain types and rules of parindex. Nothing in this crate performs IO:
 //! it is tested, benchmarked and fuzzed alone.
 
+pub mod accounts;
 pub mod appraisal;
 pub mod audit;
 pub mod clock;

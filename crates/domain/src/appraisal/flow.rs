@@ -129,8 +129,77 @@ pub fn next(stage: Stage, step: Step, role: Role, input: StepInput) -> Result<St
     }
 }
 
+/// Why a unit may not explain MoHA's round-one adjustments now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ExplainRefusal {
+    #[error("only the unit's officers explain")]
+    WrongRole,
+    #[error("the appraisal is not waiting for explanations")]
+    WrongStage,
+    #[error("the explanation window has closed")]
+    WindowClosed,
+}
+
+impl ExplainRefusal {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ExplainRefusal::WrongRole => "error-forbidden",
+            ExplainRefusal::WrongStage => "ap-wrong-stage",
+            ExplainRefusal::WindowClosed => "ap-window-closed",
+        }
+    }
+}
+
+/// Whether `role` may explain, change the evidence of an adjusted leaf, or send the explanations
+/// now: a unit officer, once the report was submitted and round 1 sent, before the explanation
+/// window closes. Every such action calls this, and the pages ask it which forms to show.
+pub fn may_explain(
+    role: Role,
+    submitted: bool,
+    stage: Stage,
+    window_open: bool,
+) -> Result<(), ExplainRefusal> {
+    if role != Role::UnitOfficer {
+        Err(ExplainRefusal::WrongRole)
+    } else if !submitted || stage != Stage::Explaining {
+        Err(ExplainRefusal::WrongStage)
+    } else if !window_open {
+        Err(ExplainRefusal::WindowClosed)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_an_officer_explains_while_the_window_is_open() {
+        assert_eq!(
+            may_explain(Role::UnitOfficer, true, Stage::Explaining, true),
+            Ok(())
+        );
+        assert_eq!(
+            may_explain(Role::UnitOfficer, true, Stage::Explaining, false),
+            Err(ExplainRefusal::WindowClosed)
+        );
+        for stage in [Stage::Round1, Stage::Round2, Stage::Final] {
+            assert_eq!(
+                may_explain(Role::UnitOfficer, true, stage, true),
+                Err(ExplainRefusal::WrongStage)
+            );
+        }
+        assert_eq!(
+            may_explain(Role::UnitOfficer, false, Stage::Explaining, true),
+            Err(ExplainRefusal::WrongStage)
+        );
+        for r in [Role::UnitLeader, Role::UnitViewer, Role::MohaAppraiser] {
+            assert_eq!(
+                may_explain(r, true, Stage::Explaining, true),
+                Err(ExplainRefusal::WrongRole)
+            );
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -6,4 +6,4 @@ pub mod decision;
 pub mod flow;
 
 pub use decision::{Decision, DecisionError, Round, Verdict, decide, final_score};
-pub use flow::{Stage, Step, StepError, StepInput, next};
+pub use flow::{ExplainRefusal, Stage, Step, StepError, StepInput, may_explain, next};

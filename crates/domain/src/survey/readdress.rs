@@ -44,6 +44,8 @@ pub struct InvitationFacts {
     pub opened: bool,
     pub started: bool,
     pub completed: bool,
+    /// The survey still takes answers: its deadline (with the unit's extension) has not passed.
+    pub answers_open: bool,
 }
 
 /// Why a resend is refused. Each has a message key in both languages.
@@ -51,6 +53,8 @@ pub struct InvitationFacts {
 pub enum Refusal {
     /// The role may not resend invitations of this unit.
     Role,
+    /// The survey's deadline has passed: no invitation goes out any more.
+    Closed,
     /// The respondent has answered.
     Completed,
     /// The respondent has opened the link or started answering: the link is theirs.
@@ -65,6 +69,7 @@ impl Refusal {
     pub fn key(self) -> &'static str {
         match self {
             Refusal::Role => "error-forbidden",
+            Refusal::Closed => "sv-resend-closed",
             Refusal::Completed => "sv-already-completed",
             Refusal::Opened => "sv-resend-opened",
             Refusal::NotFailed => "sv-resend-not-failed",
@@ -77,6 +82,9 @@ impl Refusal {
 /// where this is `Ok`.
 pub fn may_resend(sender: Option<Sender>, facts: &InvitationFacts) -> Result<Sender, Refusal> {
     let sender = sender.ok_or(Refusal::Role)?;
+    if !facts.answers_open {
+        return Err(Refusal::Closed);
+    }
     if facts.completed {
         return Err(Refusal::Completed);
     }
@@ -113,6 +121,7 @@ mod tests {
             opened: false,
             started: false,
             completed: false,
+            answers_open: true,
         }
     }
 
@@ -144,6 +153,15 @@ mod tests {
                 check(officer, &facts(d), &email("a@quangninh.gov.vn"), DOMAINS),
                 Err(Refusal::NotFailed)
             );
+        }
+    }
+
+    #[test]
+    fn nothing_is_resent_after_the_survey_deadline() {
+        for sender in [Sender::UnitOfficer, Sender::Moha] {
+            let mut f = facts(Delivery::Failed);
+            f.answers_open = false;
+            assert_eq!(may_resend(Some(sender), &f), Err(Refusal::Closed));
         }
     }
 

@@ -621,6 +621,7 @@ sv-already-completed = This person has already answered; nothing to send.
 sv-mail-delayed-unit = Sending is delayed: { $waiting } of this unit's e-mails could not be sent yet (since { $since }) because the mail server is not accepting mail for now. They will be sent again automatically; nothing to do.
 sv-mail-delayed-moha = Sending is delayed: { $waiting } e-mails could not be sent yet (since { $since }). The mail server's last error: { $error }. They are retried on a schedule; check the mail server.
 sv-no-public-origin = The server has no public address configured (public_origin), so survey e-mails cannot be sent: their links would have nowhere to point. Nothing was sent. Please tell the system administrator.
+sv-resend-closed = The survey deadline has passed, so invitations can no longer be sent again.
 sv-resend-opened = This person has opened the link or started answering; the invitation cannot go to another address.
 sv-resend-not-failed = An invitation can be sent again only after its e-mail failed. To correct another address, contact the Ministry of Home Affairs.
 sv-resend-domain = The new address must be in one of the unit's official e-mail domains. The Ministry of Home Affairs corrects addresses outside them.

@@ -621,6 +621,7 @@ sv-already-completed = Người này đã trả lời; không cần gửi lại.
 sv-mail-delayed-unit = Việc gửi thư đang bị chậm: { $waiting } thư của đơn vị chưa gửi được (từ { $since }) vì máy chủ thư tạm thời chưa nhận. Hệ thống tự gửi lại; đơn vị không cần làm gì thêm.
 sv-mail-delayed-moha = Việc gửi thư đang bị chậm: { $waiting } thư chưa gửi được (từ { $since }). Lỗi gần nhất của máy chủ thư: { $error }. Hệ thống tự gửi lại theo lịch; hãy kiểm tra máy chủ thư.
 sv-no-public-origin = Máy chủ chưa được cấu hình địa chỉ công khai (public_origin) nên chưa thể gửi thư khảo sát: đường dẫn trong thư sẽ không biết trỏ về đâu. Không có thư nào được gửi. Hãy báo người quản trị hệ thống.
+sv-resend-closed = Đã hết hạn khảo sát nên không thể gửi lại thư mời.
 sv-resend-opened = Người này đã mở đường dẫn hoặc bắt đầu trả lời; không thể gửi sang địa chỉ khác.
 sv-resend-not-failed = Chỉ gửi lại được khi thư trước không đến được người nhận. Để sửa địa chỉ trong trường hợp khác, hãy liên hệ Bộ Nội vụ.
 sv-resend-domain = Địa chỉ mới phải thuộc tên miền thư công vụ của đơn vị. Địa chỉ ngoài các tên miền này do Bộ Nội vụ sửa.

@@ -30,6 +30,8 @@ pub struct AccountRow {
     pub may_reset: bool,
     /// Why the last reset of this account was refused, shown beside its form.
     pub reset_error: Option<String>,
+    /// Whether this administrator may switch the account on or off (never their own).
+    pub may_switch: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -135,6 +137,7 @@ async fn list_page(
                     None => String::new(),
                 },
                 may_reset: second_factor::reset_refusal(admin.id, u.id, left.is_some()).is_none(),
+                may_switch: parindex_domain::accounts::active_refusal(admin.id, u.id).is_none(),
                 reset_error: reset_error
                     .as_ref()
                     .filter(|(id, _)| *id == u.id)
@@ -371,8 +374,8 @@ pub async fn set_active(
     Path(user_id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Redirect> {
-    if user_id == admin.id {
-        return Err(AppError::BadRequest("account-cannot-deactivate-self"));
+    if let Some(key) = parindex_domain::accounts::active_refusal(admin.id, user_id) {
+        return Err(AppError::BadRequest(key));
     }
     let active = f.active == "true";
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());

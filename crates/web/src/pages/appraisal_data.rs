@@ -56,6 +56,23 @@ impl Appraised {
         self.sa.saved(code).and_then(|l| l.score)
     }
 
+    /// Whether `user` may explain now (the domain's `appraisal::may_explain` with this unit's report,
+    /// stage and window).
+    pub(crate) fn may_explain(
+        &self,
+        user: &parindex_db::users::User,
+        now: OffsetDateTime,
+    ) -> Result<(), parindex_domain::appraisal::ExplainRefusal> {
+        let role = parindex_domain::Role::parse(&user.role)
+            .ok_or(parindex_domain::appraisal::ExplainRefusal::WrongRole)?;
+        parindex_domain::appraisal::may_explain(
+            role,
+            self.submitted(),
+            self.ap.stage,
+            self.window_open(now),
+        )
+    }
+
     /// Is the unit's explanation window open at `now`? (Only meaningful while explaining.)
     pub(crate) fn window_open(&self, now: OffsetDateTime) -> bool {
         self.ap

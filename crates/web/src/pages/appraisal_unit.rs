@@ -18,8 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::appraisals;
 use parindex_db::users::User;
-use parindex_domain::appraisal::{Stage, Step};
-use parindex_domain::{Role, deadline, text};
+use parindex_domain::appraisal::{ExplainRefusal, Stage, Step};
+use parindex_domain::{deadline, text};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "appraisal_unit.html")]
@@ -31,7 +31,8 @@ pub struct UnitPage {
     pub rows: Vec<HistoryRow>,
     pub explain_due: String,
     pub window_open: bool,
-    pub is_officer: bool,
+    /// Whether this user may explain and send the explanations now (`appraisal::may_explain`).
+    pub may_explain: bool,
     pub self_points: String,
     pub points: String,
     pub explained: usize,
@@ -56,10 +57,7 @@ fn due_text(a: &Appraised) -> String {
 
 /// May `user` change explanations now?
 fn may_explain(state: &AppState, user: &User, a: &Appraised) -> bool {
-    Role::parse(&user.role) == Some(Role::UnitOfficer)
-        && a.submitted()
-        && a.ap.stage == Stage::Explaining
-        && a.window_open(state.clock.now())
+    a.may_explain(user, state.clock.now()).is_ok()
 }
 
 pub async fn show(
@@ -91,7 +89,7 @@ pub async fn show(
         rows,
         explain_due: due_text(&a),
         window_open: a.window_open(state.clock.now()),
-        is_officer: may_explain(&state, &r.user, &a),
+        may_explain: may_explain(&state, &r.user, &a),
         self_points: meta.lang.decimal(&own.to_fixed()),
         points: meta.lang.decimal(&now.to_fixed()),
     })
@@ -192,15 +190,12 @@ pub struct ExplainForm {
     pub confirm: String,
 }
 
-/// Refuses when the unit cannot explain now, naming the closed window where that is the reason.
-fn ensure_explaining(state: &AppState, a: &Appraised) -> AppResult<()> {
-    if !a.submitted() || a.ap.stage != Stage::Explaining {
-        return Err(AppError::BadRequest("ap-wrong-stage"));
-    }
-    if !a.window_open(state.clock.now()) {
-        return Err(AppError::BadRequest("ap-window-closed"));
-    }
-    Ok(())
+/// Refuses when `user` cannot explain now, naming the closed window where that is the reason.
+pub(crate) fn ensure_explaining(state: &AppState, user: &User, a: &Appraised) -> AppResult<()> {
+    a.may_explain(user, state.clock.now()).map_err(|e| match e {
+        ExplainRefusal::WrongRole => AppError::Forbidden,
+        other => AppError::BadRequest(other.message_key()),
+    })
 }
 
 pub async fn explain(
@@ -212,7 +207,7 @@ pub async fn explain(
 ) -> AppResult<Response> {
     let a = Appraised::load(&state, o.unit_id).await?;
     find_leaf(&a.sa.set, &code)?;
-    ensure_explaining(&state, &a)?;
+    ensure_explaining(&state, &o.user, &a)?;
     if !a.leaf(&code).adjusted() {
         return Err(AppError::NotFound);
     }
@@ -251,6 +246,6 @@ pub async fn send(
         return Err(AppError::BadRequest("sa-confirm-required"));
     }
     let a = Appraised::load(&state, o.unit_id).await?;
-    ensure_explaining(&state, &a)?;
+    ensure_explaining(&state, &o.user, &a)?;
     take_step(&state, &meta, &o.user, &a, Step::SendExplanations, None).await
 }

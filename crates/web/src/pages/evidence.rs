@@ -7,6 +7,7 @@ use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::pages::appraisal_data::Appraised;
+use crate::pages::appraisal_unit::ensure_explaining;
 use crate::pages::self_assessment::{find_leaf, stale};
 use crate::state::AppState;
 use axum::Form;
@@ -15,7 +16,6 @@ use axum::response::{Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence::{self, NewFile};
 use parindex_db::users::User;
-use parindex_domain::appraisal::Stage;
 use parindex_domain::criteria::Method;
 use parindex_domain::evidence as kinds;
 use parindex_domain::{Role, text};
@@ -146,11 +146,9 @@ pub async fn attach(
 fn back_to(state: &AppState, user: &User, a: &Appraised, code: &str) -> AppResult<String> {
     let unit_id = a.sa.cx.unit.id;
     if a.submitted() {
-        if a.ap.stage != Stage::Explaining || !a.leaf(code).adjusted() {
+        ensure_explaining(state, user, a)?;
+        if !a.leaf(code).adjusted() {
             return Err(AppError::BadRequest("sa-wrong-state"));
-        }
-        if !a.window_open(state.clock.now()) {
-            return Err(AppError::BadRequest("ap-window-closed"));
         }
         return Ok(format!("/unit/{unit_id}/appraisal/leaf/{code}"));
     }

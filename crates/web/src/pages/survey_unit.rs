@@ -197,6 +197,7 @@ async fn progress_page(
         })
         .count();
     let sender = sender_for(user, unit_id);
+    let answers_open = answers_open(state, &uc);
     let is_officer = sender == Some(Sender::UnitOfficer);
     let resend_base = match sender {
         Some(Sender::UnitOfficer) => format!("/unit/{unit_id}/survey/resend"),
@@ -208,7 +209,7 @@ async fn progress_page(
         .map(|p| PendingRow {
             group: name_of(&p.group_code),
             delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
-            resend: readdress::may_resend(sender, &p.facts()).is_ok(),
+            resend: readdress::may_resend(sender, &p.facts(answers_open)).is_ok(),
             p,
         })
         .collect();
@@ -319,10 +320,6 @@ async fn resend_for(
     f: ResendForm,
 ) -> AppResult<Response> {
     let uc = UnitContext::load(state, unit_id).await?;
-    uc.ensure_open(
-        parindex_domain::DeadlineKind::SurveyAnswers,
-        state.clock.now(),
-    )?;
     let refused = async |key: &str, status: StatusCode| -> AppResult<Response> {
         let mut p = progress_page(state, meta, user, unit_id).await?;
         p.page.error(&format!("email-{invitation_id}"), key);
@@ -340,7 +337,10 @@ async fn resend_for(
         &ctx,
         unit_id,
         invitation_id,
-        sender,
+        survey_mailing::ResendBy {
+            sender,
+            answers_open: answers_open(state, &uc),
+        },
         &email,
         &|m| mail.compose(m),
     )
@@ -362,6 +362,15 @@ impl ProgressPage {
             _ => on_file,
         }
     }
+}
+
+/// Whether the unit's survey still takes answers now (its deadline, with any extension).
+fn answers_open(state: &AppState, uc: &UnitContext) -> bool {
+    uc.ensure_open(
+        parindex_domain::DeadlineKind::SurveyAnswers,
+        state.clock.now(),
+    )
+    .is_ok()
 }
 
 /// How this account may act on the unit's invitations, as the resend rule sees it.
