@@ -60,14 +60,16 @@ fn expected_points(
     if groups.is_empty() {
         return Decimal::ZERO;
     }
-    let means: Vec<Decimal> = groups
+    use parindex_domain::scoring::exact::{Exact, from_decimal, from_int};
+    let mean = |v: Vec<Exact>| {
+        let n = from_int(v.len() as i64);
+        v.into_iter().fold(from_int(0), |s, x| s + x) / n
+    };
+    let means: Vec<Exact> = groups
         .values()
-        .map(|v| v.iter().sum::<Decimal>() / Decimal::from(v.len() as u64))
+        .map(|v| mean(v.iter().map(|d| from_decimal(*d)).collect()))
         .collect();
-    leaf_points(
-        means.iter().sum::<Decimal>() / Decimal::from(means.len() as u64),
-        max,
-    )
+    leaf_points(&mean(means), max)
 }
 
 async fn from_answers_to_a_published_index(engine: Engine) {
@@ -431,6 +433,62 @@ async fn from_answers_to_a_published_index(engine: Engine) {
     results::publish(&app.db, &ctx, c2022, &earlier_result.input_hash, "")
         .await
         .unwrap();
+    // `compute --recheck`: version 1 recomputes to every figure it published.
+    let recheck = parindex::recheck_report::run(&app.db, 2022, true)
+        .await
+        .unwrap();
+    assert!(!recheck.differs, "{}", recheck.text);
+    assert!(
+        recheck.text.contains("version 1: all ")
+            && recheck.text.contains("recompute to what was published"),
+        "{}",
+        recheck.text
+    );
+    // A version stored by an engine that rounded one leaf a cent lower: the recheck lists that leaf
+    // and the sums above it, says so in Vietnamese too, and leaves the stored version as it was.
+    let mut lower = earlier_result.clone();
+    let cent = d("0.01");
+    let shifted = {
+        let u = &mut lower.levels[1].units[0];
+        let leaf = u
+            .nodes
+            .iter_mut()
+            .find(|n| n.is_leaf() && n.points >= cent)
+            .unwrap();
+        leaf.points -= cent;
+        let code = leaf.code.clone();
+        u.total -= cent;
+        (u.code.clone(), code)
+    };
+    results::save_draft(&app.db, &ctx, c2022, &earlier, &lower)
+        .await
+        .unwrap();
+    results::publish(&app.db, &ctx, c2022, &lower.input_hash, "")
+        .await
+        .unwrap();
+    let recheck = parindex::recheck_report::run(&app.db, 2022, true)
+        .await
+        .unwrap();
+    assert!(recheck.differs);
+    let (unit, leaf) = shifted;
+    assert!(recheck.text.contains("version 1: all "), "{}", recheck.text);
+    assert!(
+        recheck.text.contains(&format!("{unit} · points {leaf}: "))
+            && recheck.text.contains(&format!("{unit} · total: "))
+            && recheck.text.contains("Nothing was changed"),
+        "{}",
+        recheck.text
+    );
+    let vi = parindex::recheck_report::run(&app.db, 2022, false)
+        .await
+        .unwrap();
+    assert!(
+        vi.text.contains("phiên bản 2:") && vi.text.contains(&format!("điểm {leaf}")),
+        "{}",
+        vi.text
+    );
+    let (_, still) = results::result(&app.db, c2022, 2).await.unwrap().unwrap();
+    assert_eq!(still, lower);
     let before = earlier_result
         .level(parindex_domain::Level::Province)
         .unwrap()

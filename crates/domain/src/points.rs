@@ -37,7 +37,7 @@ impl Points {
         if d.normalize().scale() > 2 {
             return Err(PointsError::TooPrecise);
         }
-        Ok(Points(d.round_dp(2)))
+        Ok(Points(crate::scoring::half_up_decimal(d)))
     }
 
     pub fn decimal(self) -> Decimal {

@@ -379,9 +379,10 @@ async fn seed_self_assessments(
         let scored = leaves.len() * percent / 100;
         for (i, leaf) in leaves.iter().take(scored).enumerate() {
             let share = Decimal::new(SHARES[(i + n) % SHARES.len()], 2);
-            let score =
-                parindex_domain::Points::from_decimal((leaf.max.decimal() * share).round_dp(2))
-                    .map_err(|e| anyhow::anyhow!("demo score for {}: {e}", leaf.code))?;
+            let score = parindex_domain::Points::from_decimal(
+                parindex_domain::scoring::half_up_decimal(leaf.max.decimal() * share),
+            )
+            .map_err(|e| anyhow::anyhow!("demo score for {}: {e}", leaf.code))?;
             let explanation = "Đã thực hiện theo kế hoạch; hồ sơ lưu tại đơn vị (minh họa).";
             parindex_db::self_assessments::save_leaf(
                 db,
@@ -473,9 +474,10 @@ async fn seed_appraisals(
                 i % 9 == 4 && self_score.is_some_and(|s| s > parindex_domain::Points::ZERO);
             let half = self_score
                 .map(|s| {
-                    (s.decimal() / rust_decimal::Decimal::TWO)
-                        .round_dp(2)
-                        .to_string()
+                    parindex_domain::scoring::half_up_decimal(
+                        s.decimal() / rust_decimal::Decimal::TWO,
+                    )
+                    .to_string()
                 })
                 .unwrap_or_default();
             let d = if adjust {

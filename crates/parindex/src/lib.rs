@@ -13,6 +13,7 @@ pub mod loadtest;
 pub mod log_redact;
 pub mod mail;
 pub mod questionnaire_report;
+pub mod recheck_report;
 pub mod respondent_sim;
 pub mod serve;
 pub mod settings;

@@ -92,6 +92,11 @@ enum Command {
         /// Also publish the computed draft as the next version.
         #[arg(long)]
         publish: bool,
+        /// Instead of computing: recompute every published version from its stored inputs and list
+        /// each figure that differs from what was published, and why (exit code 1 if any). Writes
+        /// nothing.
+        #[arg(long, conflicts_with = "publish")]
+        recheck: bool,
         /// Language of the report: vi (default) or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -337,9 +342,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compute {
             campaign,
             publish,
+            recheck,
             lang,
         } => {
             let db = serve::open_db(&settings).await?;
+            if recheck {
+                let out = parindex::recheck_report::run(&db, campaign, lang == "en").await?;
+                print!("{}", out.text);
+                return Ok(if out.differs {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                });
+            }
             let now_ms = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
             let out =
                 parindex::compute_report::run(&db, campaign, publish, lang == "en", now_ms).await?;

@@ -161,9 +161,9 @@ pub async fn run(
                 .into_iter()
                 .filter(|l| l.method == Some(Method::Imported))
                 .map(|l| {
-                    let v = Decimal::from_f64_retain(72.0 + q * 20.0)
-                        .unwrap_or(Decimal::from(80))
-                        .round_dp(2);
+                    let v = parindex_domain::scoring::half_up_decimal(
+                        Decimal::from_f64_retain(72.0 + q * 20.0).unwrap_or(Decimal::from(80)),
+                    );
                     (u.id, l.code.clone(), v, "SIPAS (minh họa)".to_string())
                 })
                 .collect();
@@ -282,7 +282,7 @@ async fn complete_self_assessment(
             }
             let share = (quality + (rng.unit() - 0.4) * 0.3).clamp(0.0, 1.0);
             let points = Decimal::from_f64_retain(share).unwrap_or_default() * leaf.max.decimal();
-            let score = Points::from_decimal(points.round_dp(2))?;
+            let score = Points::from_decimal(parindex_domain::scoring::half_up_decimal(points))?;
             self_assessments::save_leaf(
                 db,
                 ctx,

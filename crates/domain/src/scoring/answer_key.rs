@@ -178,12 +178,12 @@ title_vi = "Phiếu sở"
         let unit = &t.by_unit[&7];
         assert_eq!(
             fraction(&unit["1.1"], &GroupAveraging::Equal),
-            Some("0.80".parse().expect("d"))
+            Some(crate::scoring::exact::ratio(4, 5))
         );
         assert_eq!(unit["1.1"]["hdnd"].respondents, 1);
         assert_eq!(
             fraction(&unit["2.1"], &GroupAveraging::Equal),
-            Some("0.60".parse().expect("d"))
+            Some(crate::scoring::exact::ratio(3, 5))
         );
         assert_eq!((t.responses, t.unmatched), (3, 2));
     }

@@ -1,13 +1,16 @@
 //! The engine: a level's inputs in, every unit's result out. Pure and exact: leaves are scored by
 //! their method, rounded (a setting) and kept within [0, max]; criteria, fields and the total are
-//! sums; every node gets its component index; then tiers and places.
+//! exact sums; every node gets its component index, rounded once from the exact sum; then tiers and
+//! places.
 
+use super::exact::{Exact, from_decimal, from_int, to_decimal};
 use super::input::{LevelInput, UnitInput};
 use super::result::{LeafStatus, LevelResult, MethodTotal, NodeResult, UnitResult};
 use super::settings::{CancelledSurvey, LeafRounding, ScoringSettings};
 use super::survey_leaf::fraction;
-use super::{index, leaf_points, rank, tier};
+use super::{index_exact, leaf_points, rank, tier};
 use crate::criteria::{CriteriaSet, Depth, Method, Node};
+use num_traits::Zero;
 use rust_decimal::Decimal;
 
 /// Computes every unit of the level. The output does not depend on the order of `input.units`.
@@ -49,16 +52,20 @@ pub fn compute(input: &LevelInput) -> LevelResult {
 }
 
 struct Leaf {
-    points: Decimal,
+    /// Exact: rounded to two decimals already under half-up leaf rounding, a ratio otherwise.
+    points: Exact,
     max: Decimal,
     status: LeafStatus,
-    fraction: Option<Decimal>,
+    fraction: Option<Exact>,
 }
 
-fn points_of(fraction: Decimal, max: Decimal, rounding: LeafRounding) -> Decimal {
+fn points_of(fraction: &Exact, max: Decimal, rounding: LeafRounding) -> Exact {
     match rounding {
-        LeafRounding::HalfUp => leaf_points(fraction, max),
-        LeafRounding::Exact => (fraction * max).clamp(Decimal::ZERO, max),
+        LeafRounding::HalfUp => from_decimal(leaf_points(fraction, max)),
+        LeafRounding::Exact => {
+            let p = fraction * from_decimal(max);
+            p.clamp(Exact::zero(), from_decimal(max))
+        }
     }
 }
 
@@ -70,26 +77,26 @@ fn score_leaf(node: &Node, method: Method, s: &ScoringSettings, u: &UnitInput) -
         status: LeafStatus::Scored,
         fraction,
     };
-    let missing = Leaf {
-        points: Decimal::ZERO,
+    let missing = || Leaf {
+        points: Exact::zero(),
         max,
         status: LeafStatus::Missing,
         fraction: None,
     };
     match method {
         Method::SelfAssessed => match u.scores.get(&node.code) {
-            Some(p) => scored(p.decimal().clamp(Decimal::ZERO, max), None),
-            None => missing,
+            Some(p) => scored(from_decimal(p.decimal().clamp(Decimal::ZERO, max)), None),
+            None => missing(),
         },
         Method::Survey if u.survey_cancelled => match s.cancelled_survey {
             CancelledSurvey::Zero => Leaf {
                 status: LeafStatus::Cancelled,
-                ..missing
+                ..missing()
             },
             CancelledSurvey::Exclude => Leaf {
                 max: Decimal::ZERO,
                 status: LeafStatus::Excluded,
-                ..missing
+                ..missing()
             },
         },
         Method::Survey => match u
@@ -97,29 +104,35 @@ fn score_leaf(node: &Node, method: Method, s: &ScoringSettings, u: &UnitInput) -
             .get(&node.code)
             .and_then(|t| fraction(t, &s.averaging))
         {
-            Some(f) => scored(points_of(f, max, s.leaf_rounding), Some(f)),
-            None => missing,
+            Some(f) => scored(points_of(&f, max, s.leaf_rounding), Some(f)),
+            None => missing(),
         },
         Method::Imported => match u.imported.get(&node.code) {
             Some(percent) => {
-                let f = (*percent / Decimal::ONE_HUNDRED).clamp(Decimal::ZERO, Decimal::ONE);
-                scored(points_of(f, max, s.leaf_rounding), Some(f))
+                let f = (from_decimal(*percent) / from_int(100)).clamp(Exact::zero(), from_int(1));
+                scored(points_of(&f, max, s.leaf_rounding), Some(f))
             }
-            None => missing,
+            None => missing(),
         },
     }
 }
 
+/// Points summed exactly, with their maximum.
 #[derive(Default)]
 struct Sum {
-    points: Decimal,
+    points: Exact,
     max: Decimal,
 }
 
 impl Sum {
-    fn add(&mut self, points: Decimal, max: Decimal) {
+    fn add(&mut self, points: &Exact, max: Decimal) {
         self.points += points;
         self.max += max;
+    }
+
+    /// The points as stored and shown: exact under half-up leaf rounding (sums of hundredths).
+    fn shown(&self) -> Decimal {
+        to_decimal(&self.points)
     }
 }
 
@@ -156,12 +169,12 @@ impl Walk<'_> {
                     self.missing += 1;
                 }
                 let slot = Method::ALL.iter().position(|m| *m == method).unwrap_or(0);
-                self.methods[slot].add(leaf.points, leaf.max);
-                sum.add(leaf.points, leaf.max);
+                self.methods[slot].add(&leaf.points, leaf.max);
+                sum.add(&leaf.points, leaf.max);
                 let n = &mut self.nodes[at];
                 n.method = Some(method);
                 n.status = Some(leaf.status);
-                n.fraction = leaf.fraction;
+                n.fraction = leaf.fraction.as_ref().map(to_decimal);
             }
             None => {
                 let child_depth = match depth {
@@ -170,14 +183,14 @@ impl Walk<'_> {
                 };
                 for child in &node.children {
                     let s = self.node(child, child_depth);
-                    sum.add(s.points, s.max);
+                    sum.add(&s.points, s.max);
                 }
             }
         }
         let n = &mut self.nodes[at];
-        n.points = sum.points;
+        n.points = sum.shown();
         n.max = sum.max;
-        n.index = index(sum.points, sum.max);
+        n.index = index_exact(&sum.points, sum.max);
         sum
     }
 }
@@ -193,14 +206,14 @@ fn score_unit(set: &CriteriaSet, settings: &ScoringSettings, unit: &UnitInput) -
     let mut total = Sum::default();
     for field in &set.fields {
         let s = walk.node(field, Depth::Field);
-        total.add(s.points, s.max);
+        total.add(&s.points, s.max);
     }
-    let idx = index(total.points, total.max);
+    let idx = index_exact(&total.points, total.max);
     UnitResult {
         code: unit.code.clone(),
         not_ranked: unit.not_ranked,
         survey_cancelled: unit.survey_cancelled,
-        total: total.points,
+        total: total.shown(),
         max: total.max,
         index: idx,
         tier: tier(idx, &settings.tiers),
@@ -211,7 +224,7 @@ fn score_unit(set: &CriteriaSet, settings: &ScoringSettings, unit: &UnitInput) -
             .filter(|(_, s)| !s.max.is_zero() || !s.points.is_zero())
             .map(|(m, s)| MethodTotal {
                 method: *m,
-                points: s.points,
+                points: s.shown(),
                 max: s.max,
             })
             .collect(),

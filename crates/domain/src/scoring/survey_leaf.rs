@@ -3,7 +3,9 @@
 //! the leaf's questions they answered; the leaf's fraction is the mean over respondents within each
 //! group, then over groups: equally (the default), with weights, or pooled over all respondents.
 
+use super::exact::{Exact, from_decimal, from_int};
 use super::tally::{LeafTally, respondent_cents};
+use num_traits::Zero;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -30,29 +32,31 @@ pub enum GroupAveraging {
     Pooled,
 }
 
-/// The leaf's fraction (0–1) from its groups' tallies, or `None` when no group has a respondent.
-pub fn fraction(tally: &LeafTally, averaging: &GroupAveraging) -> Option<Decimal> {
+/// The leaf's fraction (0–1) from its groups' tallies, exactly, or `None` when no group has a
+/// respondent.
+pub fn fraction(tally: &LeafTally, averaging: &GroupAveraging) -> Option<Exact> {
     let counted = || tally.iter().filter(|(_, t)| t.respondents > 0);
     match averaging {
         GroupAveraging::Pooled => {
-            let (sum, n) = counted().fold((Decimal::ZERO, 0u32), |(s, n), (_, t)| {
-                (s + t.sum(), n + t.respondents)
+            let (sum, n) = counted().fold((Exact::zero(), 0i64), |(s, n), (_, t)| {
+                (s + t.sum(), n + i64::from(t.respondents))
             });
-            (n > 0).then(|| sum / Decimal::from(n))
+            (n > 0).then(|| sum / from_int(n))
         }
         GroupAveraging::Equal => {
             let (sum, n) = counted()
                 .filter_map(|(_, t)| t.mean())
-                .fold((Decimal::ZERO, 0u32), |(s, n), m| (s + m, n + 1));
-            (n > 0).then(|| sum / Decimal::from(n))
+                .fold((Exact::zero(), 0i64), |(s, n), m| (s + m, n + 1));
+            (n > 0).then(|| sum / from_int(n))
         }
         GroupAveraging::Weighted(weights) => {
-            let mut total = Decimal::ZERO;
-            let mut weight = Decimal::ZERO;
+            let mut total = Exact::zero();
+            let mut weight = Exact::zero();
             for (group, t) in counted() {
                 if let (Some(w), Some(m)) = (weights.get(group), t.mean()) {
-                    total += *w * m;
-                    weight += *w;
+                    let w = from_decimal(*w);
+                    total += &w * m;
+                    weight += w;
                 }
             }
             (!weight.is_zero()).then(|| total / weight)
@@ -85,7 +89,7 @@ pub fn tally<'a>(answers: impl IntoIterator<Item = SurveyAnswer<'a>>) -> LeafTal
 pub fn leaf_fraction<'a>(
     answers: impl IntoIterator<Item = SurveyAnswer<'a>>,
     averaging: &GroupAveraging,
-) -> Option<Decimal> {
+) -> Option<Exact> {
     fraction(&tally(answers), averaging)
 }
 
@@ -130,15 +134,15 @@ mod tests {
         ];
         let max = d("1.50");
         let equal = leaf_fraction(answers.clone(), &GroupAveraging::Equal).expect("answers");
-        assert_eq!(equal, d("0.75"));
-        assert_eq!(leaf_points(equal, max), d("1.13"));
+        assert_eq!(equal, from_decimal(d("0.75")));
+        assert_eq!(leaf_points(&equal, max), d("1.13"));
         let pooled = leaf_fraction(answers.clone(), &GroupAveraging::Pooled).expect("answers");
-        assert_eq!(leaf_points(pooled, max), d("1.00"));
+        assert_eq!(leaf_points(&pooled, max), d("1.00"));
         let weights: BTreeMap<String, Decimal> =
             [("hdnd".to_string(), d("3")), ("so".to_string(), d("1"))].into();
         let weighted = leaf_fraction(answers, &GroupAveraging::Weighted(weights)).expect("answers");
-        assert_eq!(weighted, d("0.625"));
-        assert_eq!(leaf_points(weighted, max), d("0.94"));
+        assert_eq!(weighted, from_decimal(d("0.625")));
+        assert_eq!(leaf_points(&weighted, max), d("0.94"));
     }
 
     #[test]
@@ -176,9 +180,9 @@ mod tests {
             reversed.reverse();
             for how in [GroupAveraging::Equal, GroupAveraging::Pooled] {
                 let f = leaf_fraction(answers.clone(), &how);
-                prop_assert_eq!(f, leaf_fraction(reversed.clone(), &how));
+                prop_assert_eq!(&f, &leaf_fraction(reversed.clone(), &how));
                 if let Some(f) = f {
-                    prop_assert!(f >= Decimal::ZERO && f <= Decimal::ONE);
+                    prop_assert!(f >= from_int(0) && f <= from_int(1));
                 }
             }
         }

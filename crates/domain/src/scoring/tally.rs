@@ -5,6 +5,9 @@
 //! weighted and pooled means all follow from the tallies, so a result's inputs stay small (units ×
 //! survey leaves × groups) however many answered.
 
+use super::exact::{Exact, half_up_decimal};
+use num_bigint::BigInt;
+use num_traits::Zero;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
@@ -36,26 +39,26 @@ impl GroupTally {
         }
     }
 
-    /// The sum of the respondents' values (each between 0 and 1).
-    pub fn sum(&self) -> Decimal {
-        self.cents
-            .iter()
-            .map(|(n, c)| Decimal::from(*c) / Decimal::from(u64::from(*n) * 100))
-            .sum()
+    /// The sum of the respondents' values (each between 0 and 1), exactly.
+    pub fn sum(&self) -> Exact {
+        self.cents.iter().fold(Exact::zero(), |acc, (n, c)| {
+            acc + Exact::new(BigInt::from(*c), BigInt::from(u64::from(*n) * 100))
+        })
     }
 
-    pub fn mean(&self) -> Option<Decimal> {
-        (self.respondents > 0).then(|| self.sum() / Decimal::from(self.respondents))
+    /// The mean of the respondents' values, exactly.
+    pub fn mean(&self) -> Option<Exact> {
+        (self.respondents > 0).then(|| self.sum() / Exact::from_integer(self.respondents.into()))
     }
 }
 
 /// One leaf's tallies, by group code.
 pub type LeafTally = BTreeMap<String, GroupTally>;
 
-/// An option's fraction in hundredths (fractions have at most two decimals; anything finer is rounded).
+/// An option's fraction in hundredths (fractions have at most two decimals; anything finer is
+/// rounded half-up, the index's one rule).
 pub fn cents(fraction: Decimal) -> u64 {
-    (fraction * Decimal::ONE_HUNDRED)
-        .round()
+    (half_up_decimal(fraction) * Decimal::ONE_HUNDRED)
         .to_u64()
         .unwrap_or(0)
 }

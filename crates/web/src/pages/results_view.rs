@@ -232,11 +232,13 @@ pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
     let average = if ranked.is_empty() {
         "—".to_string()
     } else {
-        let sum: Decimal = ranked.iter().map(|u| u.index).sum();
+        use parindex_domain::scoring::exact::{from_decimal, from_int};
+        let sum = ranked
+            .iter()
+            .fold(from_int(0), |s, u| s + from_decimal(u.index));
         num(
             lang,
-            (sum / Decimal::from(ranked.len() as u64))
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            parindex_domain::scoring::half_up(&(sum / from_int(ranked.len() as i64))),
         )
     };
     LevelView {
