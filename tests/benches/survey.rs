@@ -3,7 +3,9 @@
 //! - completed submissions: 32 and then 64 respondents at once, each sending the final submission of
 //!   a fully answered questionnaire (`POST /s/{token}/submit`): submissions per second, p50, p99.
 //!   On SQLite each runs first without waiting for the WAL sync (the same-run baseline), then with
-//!   the group-commit wait every acknowledged write has, with the count of commits and syncs;
+//!   the group-commit wait every acknowledged write has, with the count of commits and syncs; and
+//!   at 32, durable, once more with the survey's tallies switched off: the cost of tallying each
+//!   submission in its own transaction;
 //! - a whole respondent: Start, every page saved, the submission (7 to 8 requests), 32 at once:
 //!   respondents per second and the per-request p50 and p99;
 //! - invitations: opening a unit of 5,000 respondents and draining the outbox into an in-process
@@ -318,17 +320,33 @@ async fn run(engine: Engine) {
             parindex_db::Db::Sqlite(_, gate) => Some(gate.fence.clone()),
             parindex_db::Db::Postgres(_) => None,
         };
-        for (code, concurrency, durable) in [
-            ("B32", 32, false),
-            ("S32", 32, true),
-            ("B64", 64, false),
-            ("S64", 64, true),
+        // And at 32, durable, once with the survey's tallies switched off (the level's tally key
+        // removed, so a submission leaves itself to be folded in later): the cost tallying adds.
+        let cid = app.campaign_id().await;
+        for (code, concurrency, durable, tallied) in [
+            ("B32", 32, false, true),
+            ("U32", 32, true, false),
+            ("S32", 32, true, true),
+            ("B64", 64, false, true),
+            ("S64", 64, true, true),
         ] {
             if !durable && fence.is_none() {
                 continue;
             }
             let (_, tokens) = open_unit(&app, code, SUBMITS).await;
             answer_all(&app, &tokens).await;
+            if !tallied {
+                parindex_tests::measure::exec_sql(
+                    &app.db,
+                    format!("DELETE FROM survey_tally_keys WHERE campaign_id = {cid}"),
+                )
+                .await;
+            } else {
+                parindex_db::survey_tallies::fold_in(&app.db, cid)
+                    .await
+                    .unwrap();
+            }
+            println!("{engine:?}: each submission adds itself to the survey's tallies: {tallied}");
             if let Some(f) = &fence {
                 f.set_on(durable);
                 println!("{engine:?}: the WAL is synced before acknowledging: {durable}");

@@ -34,6 +34,7 @@ pub mod sessions;
 pub mod survey;
 pub mod survey_mailing;
 pub mod survey_progress;
+pub mod survey_tallies;
 pub mod throttle;
 pub mod units;
 pub mod users;

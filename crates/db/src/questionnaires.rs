@@ -1,5 +1,6 @@
 //! The questionnaires of a campaign, one checked file per level, stored whole (JSON) with its hash.
-//! Replacing them is audited; the checks happen before, in the domain.
+//! Replacing them is audited, and empties the level's survey tallies (computing folds every response
+//! in again under the new questionnaires); the checks happen before, in the domain.
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
@@ -35,6 +36,7 @@ pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> 
          loaded_at = excluded.loaded_at"
     ).bind(campaign_id).bind(&q.set.level).bind(&json).bind(&sha).bind(ctx.now_ms)
     .execute(c).await.map(|r| r.rows_affected()))?;
+    crate::survey_tallies::reset_level(&mut tx, campaign_id, &q.set.level, &sha).await?;
     audit::append(
         &mut tx,
         ctx,

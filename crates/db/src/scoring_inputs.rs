@@ -1,10 +1,12 @@
 //! Gathers everything the scoring engine computes from, for one campaign: the pinned criteria sets,
 //! the scoring settings, each unit's final self/appraised scores (from submitted reports), the survey
-//! tallies of submitted responses and MoHA's imported figures. Reads only; the engine does the rest.
+//! tallies of submitted responses and MoHA's imported figures. The tallies are read as stored
+//! ([`crate::survey_tallies`]), after folding in any submitted response not yet tallied; [`recount`]
+//! tallies the raw answers again, to verify them. The engine does the rest.
 
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
-use crate::{campaigns, criteria_sets, questionnaires, results, units};
+use crate::{campaigns, criteria_sets, questionnaires, results, survey_tallies, units};
 use futures_util::TryStreamExt;
 use parindex_domain::Level;
 use parindex_domain::Points;
@@ -32,7 +34,8 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
     let all_units = units::list(db, campaign_id).await?;
     let mut scores = final_scores(db, campaign_id).await?;
     let mut imported = imported(db, campaign_id).await?;
-    let mut tallies = Tallies::default();
+    survey_tallies::fold_in(db, campaign_id).await?;
+    let mut tallies = survey_tallies::read(db, campaign_id).await?;
     let mut levels = Vec::new();
     let cancelled = crate::integrity::cancelled_units(db, campaign_id).await?;
     for (level_code, stored) in criteria_sets::pinned(db, campaign_id).await? {
@@ -40,16 +43,6 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
             continue;
         };
         let set = criteria_sets::tree(db, stored.id).await?;
-        if let Some(q) = questionnaires::get(db, campaign_id, &level_code).await? {
-            survey_tallies(
-                db,
-                campaign_id,
-                &level_code,
-                &AnswerKey::new(&q),
-                &mut tallies,
-            )
-            .await?;
-        }
         let units = all_units
             .iter()
             .filter(|u| u.level == level_code)
@@ -132,12 +125,33 @@ async fn imported(db: &Db, campaign_id: i64) -> DbResult<HashMap<i64, BTreeMap<S
 
 /// Separators inside the aggregated answers of one response: ASCII unit and record separators, which
 /// no question code or option key can hold.
-const UNIT_SEP: char = '\u{1f}';
-const RECORD_SEP: char = '\u{1e}';
+pub(crate) const UNIT_SEP: char = '\u{1f}';
+pub(crate) const RECORD_SEP: char = '\u{1e}';
 
 /// How many parts the responses are read in at once, on as many connections: SQLite and PostgreSQL
 /// both spend their time per answer row, so two parts use both cores of a small server.
 const PARTS: i64 = 2;
+
+/// Every submitted response of the campaign tallied again from its raw answers, level by level, with
+/// the key of each level's stored questionnaires: what the stored tallies must equal.
+pub async fn recount(db: &Db, campaign_id: i64) -> DbResult<Tallies> {
+    let mut tallies = Tallies::default();
+    for level in Level::ALL {
+        if let Some(q) = questionnaires::get(db, campaign_id, level.as_str()).await? {
+            let key = AnswerKey::new(&q);
+            survey_tallies(db, campaign_id, level.as_str(), &key, &mut tallies).await?;
+        }
+    }
+    Ok(tallies)
+}
+
+/// The stored tallies (after folding in) against a recount from the raw answers.
+pub async fn verify_tallies(db: &Db, campaign_id: i64) -> DbResult<survey_tallies::Verification> {
+    survey_tallies::fold_in(db, campaign_id).await?;
+    let stored = survey_tallies::read(db, campaign_id).await?;
+    let recount = recount(db, campaign_id).await?;
+    Ok(survey_tallies::compare(&stored, &recount))
+}
 
 /// Adds every submitted response of the level's units to `tallies`. The database concatenates each
 /// response's answers into one row, so a national campaign is tens of thousands of rows, not millions;

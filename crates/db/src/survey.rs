@@ -298,7 +298,8 @@ pub async fn answers(db: &Db, invitation_id: i64) -> DbResult<HashMap<String, St
 }
 
 /// The one final submission. `Ok(true)` when this call submitted it, `Ok(false)` when it was already
-/// submitted (a double click or a retry): either way exactly one response is stored.
+/// submitted (a double click or a retry): either way exactly one response is stored, and added to
+/// the survey's tallies in the same transaction.
 pub async fn submit(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<bool> {
     let mut tx = db.begin().await?;
     let n = on_tx!(&mut tx, c => sqlx::query(
@@ -308,6 +309,7 @@ pub async fn submit(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbRe
     if n == 0 {
         return Ok(false);
     }
+    crate::survey_tallies::add_submission(db, &mut tx, invitation_id).await?;
     let ev = parindex_domain::survey::paradata::event::SUBMITTED;
     trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
     tx.commit().await?;

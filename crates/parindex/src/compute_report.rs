@@ -7,6 +7,13 @@ use parindex_domain::scoring::{CampaignResult, LevelResult};
 use std::collections::HashMap;
 use std::fmt::Write;
 
+/// The campaign of `year`, or an error that names the year.
+pub async fn campaign(db: &Db, year: i64) -> anyhow::Result<campaigns::Campaign> {
+    campaigns::by_year(db, year)
+        .await
+        .map_err(|e| anyhow::anyhow!("campaign {year}: {e}"))
+}
+
 pub struct Outcome {
     pub text: String,
     pub published: Option<i64>,
@@ -19,9 +26,7 @@ pub async fn run(
     en: bool,
     now_ms: i64,
 ) -> anyhow::Result<Outcome> {
-    let campaign = campaigns::by_year(db, year)
-        .await
-        .map_err(|e| anyhow::anyhow!("campaign {year}: {e}"))?;
+    let campaign = campaign(db, year).await?;
     let ctx = Ctx::system(now_ms);
     let (loaded, result) = scoring_inputs::compute_draft(db, &ctx, campaign.id).await?;
     let names: HashMap<String, String> = units::list(db, campaign.id)
@@ -91,6 +96,77 @@ pub async fn run(
         None
     };
     Ok(Outcome { text, published })
+}
+
+/// What `compute --verify-tallies` found.
+pub struct TallyCheck {
+    pub text: String,
+    pub holds: bool,
+}
+
+/// Recounts every submitted response from its raw answers and compares the stored survey tallies
+/// with the recount, group by group.
+pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<TallyCheck> {
+    let campaign = campaign(db, year).await?;
+    let check = scoring_inputs::verify_tallies(db, campaign.id).await?;
+    let codes: HashMap<i64, String> = units::list(db, campaign.id)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.code))
+        .collect();
+    let mut text = String::new();
+    if check.holds() {
+        let _ = writeln!(
+            text,
+            "{}",
+            if en {
+                format!(
+                    "survey tallies verified: they equal a recount of the {} submitted responses' raw answers",
+                    check.recounted
+                )
+            } else {
+                format!(
+                    "đã kiểm tra số liệu tổng hợp khảo sát: khớp với việc đếm lại câu trả lời gốc của {} phiếu đã nộp",
+                    check.recounted
+                )
+            }
+        );
+    } else {
+        let _ = writeln!(
+            text,
+            "{}",
+            if en {
+                format!(
+                    "survey tallies differ from a recount of the raw answers in {} places (stored / recounted):",
+                    check.differences.len()
+                )
+            } else {
+                format!(
+                    "số liệu tổng hợp khảo sát khác với việc đếm lại câu trả lời gốc ở {} chỗ (đang lưu / đếm lại):",
+                    check.differences.len()
+                )
+            }
+        );
+        let show = |t: &Option<parindex_domain::scoring::GroupTally>| match t {
+            Some(t) => format!("{} × {:?}", t.respondents, t.cents),
+            None => "—".into(),
+        };
+        for d in check.differences.iter().take(50) {
+            let unit = codes.get(&d.unit_id).map_or("", String::as_str);
+            let _ = writeln!(
+                text,
+                "  {unit} {} {}: {} / {}",
+                d.leaf,
+                d.group,
+                show(&d.stored),
+                show(&d.recounted)
+            );
+        }
+    }
+    Ok(TallyCheck {
+        text,
+        holds: check.holds(),
+    })
 }
 
 fn number(d: rust_decimal::Decimal, en: bool) -> String {

@@ -97,6 +97,10 @@ enum Command {
         /// nothing.
         #[arg(long, conflicts_with = "publish")]
         recheck: bool,
+        /// First recount every submitted response from its raw answers and check that the stored
+        /// survey tallies equal the recount; if not, list the differences and stop (exit code 1).
+        #[arg(long)]
+        verify_tallies: bool,
         /// Language of the report: vi (default) or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -343,9 +347,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             campaign,
             publish,
             recheck,
+            verify_tallies,
             lang,
         } => {
             let db = serve::open_db(&settings).await?;
+            if verify_tallies {
+                let out =
+                    parindex::compute_report::verify_tallies(&db, campaign, lang == "en").await?;
+                print!("{}", out.text);
+                if !out.holds {
+                    return Ok(ExitCode::from(1));
+                }
+            }
             if recheck {
                 let out = parindex::recheck_report::run(&db, campaign, lang == "en").await?;
                 print!("{}", out.text);

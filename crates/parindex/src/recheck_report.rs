@@ -2,7 +2,7 @@
 //! stored, with this build's engine, and lists each figure that differs from what was published, and
 //! why. It writes nothing: a published version stays as it was published.
 
-use parindex_db::{Db, campaigns, results};
+use parindex_db::{Db, results};
 use parindex_domain::Level;
 use parindex_domain::scoring::{Figure, FigureChange, Why, compute_campaign, recheck};
 use std::fmt::Write;
@@ -14,9 +14,7 @@ pub struct Outcome {
 }
 
 pub async fn run(db: &Db, year: i64, en: bool) -> anyhow::Result<Outcome> {
-    let campaign = campaigns::by_year(db, year)
-        .await
-        .map_err(|e| anyhow::anyhow!("campaign {year}: {e}"))?;
+    let campaign = crate::compute_report::campaign(db, year).await?;
     let mut versions = results::versions(db, campaign.id).await?;
     versions.retain(|v| v.version > 0);
     versions.reverse();

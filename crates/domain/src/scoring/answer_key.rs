@@ -53,6 +53,56 @@ impl AnswerKey {
     }
 }
 
+/// What one response adds to its group's tallies.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Response<'k> {
+    /// Per leaf it answered with at least one answer that counts: (leaf, hundredths, answers).
+    pub leaves: Vec<(&'k str, u64, u32)>,
+    /// Answers that matched no question or option of the key.
+    pub unmatched: u64,
+}
+
+impl AnswerKey {
+    /// One response of `group`, from its (question, option) answers: the respondent's hundredths
+    /// and counted answers per leaf ("don't know" left out). The one rule both the tallies kept at
+    /// submission and a recount from the raw answers use.
+    pub fn response<'a>(
+        &self,
+        group: &str,
+        answers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Response<'_> {
+        let mut per_leaf: Vec<(u64, u32)> = vec![(0, 0); self.leaves.len()];
+        let mut unmatched = 0;
+        let mut lookup = (String::with_capacity(8), String::with_capacity(16));
+        lookup.0.push_str(group);
+        for (question, option) in answers {
+            lookup.1.clear();
+            lookup.1.push_str(question);
+            match self
+                .questions
+                .get(&lookup)
+                .and_then(|q| q.options.get(option).map(|f| (q.leaf, *f)))
+            {
+                Some((leaf, Some(c))) => {
+                    per_leaf[leaf].0 += c;
+                    per_leaf[leaf].1 += 1;
+                }
+                Some((_, None)) => {}
+                None => unmatched += 1,
+            }
+        }
+        Response {
+            leaves: per_leaf
+                .into_iter()
+                .enumerate()
+                .filter(|(_, (_, n))| *n > 0)
+                .map(|(i, (c, n))| (self.leaves[i].as_str(), c, n))
+                .collect(),
+            unmatched,
+        }
+    }
+}
+
 /// Survey tallies by unit, then leaf, then group.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tallies {
@@ -71,37 +121,17 @@ impl Tallies {
         group: &str,
         answers: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) {
-        // Per leaf: (cents, answers that count).
-        let mut per_leaf: Vec<(u64, u32)> = vec![(0, 0); key.leaves.len()];
-        let mut lookup = (String::with_capacity(8), String::with_capacity(16));
-        lookup.0.push_str(group);
-        for (question, option) in answers {
-            lookup.1.clear();
-            lookup.1.push_str(question);
-            match key
-                .questions
-                .get(&lookup)
-                .and_then(|q| q.options.get(option).map(|f| (q.leaf, *f)))
-            {
-                Some((leaf, Some(c))) => {
-                    per_leaf[leaf].0 += c;
-                    per_leaf[leaf].1 += 1;
-                }
-                Some((_, None)) => {}
-                None => self.unmatched += 1,
-            }
-        }
+        let r = key.response(group, answers);
+        self.unmatched += r.unmatched;
         self.responses += 1;
         let leaves = self.by_unit.entry(unit).or_default();
-        for (i, (c, n)) in per_leaf.into_iter().enumerate() {
-            if n > 0 {
-                leaves
-                    .entry(key.leaves[i].clone())
-                    .or_default()
-                    .entry(group.to_string())
-                    .or_default()
-                    .add(c, n);
-            }
+        for (leaf, c, n) in r.leaves {
+            leaves
+                .entry(leaf.to_string())
+                .or_default()
+                .entry(group.to_string())
+                .or_default()
+                .add(c, n);
         }
     }
 

@@ -16,7 +16,7 @@ pub mod settings;
 pub mod survey_leaf;
 pub mod tally;
 
-pub use answer_key::{AnswerKey, Tallies};
+pub use answer_key::{AnswerKey, Response, Tallies};
 pub use campaign::{CampaignInput, CampaignResult, UnitChange, changes, compute_campaign};
 pub use engine::compute;
 pub use exact::{Exact, half_up, half_up_decimal};

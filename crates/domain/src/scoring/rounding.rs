@@ -1,12 +1,12 @@
 //! Rounding: half-up to two decimals at the leaf, and an index as total ÷ max × 100, two decimals,
 //! both from exact figures through the one rule, [`super::exact::half_up`].
 
-use super::exact::{Exact, from_decimal, half_up};
+use super::exact::{Exact, div_raw, from_decimal, half_up, mul_raw};
 use rust_decimal::Decimal;
 
 /// A leaf's points: `fraction` (0–1) of `max`, rounded half-up to two decimals and kept in [0, max].
 pub fn leaf_points(fraction: &Exact, max: Decimal) -> Decimal {
-    half_up(&(fraction * from_decimal(max))).clamp(Decimal::ZERO, max)
+    half_up(&mul_raw(fraction, &from_decimal(max))).clamp(Decimal::ZERO, max)
 }
 
 /// An index: `total` ÷ `max` × 100, half-up to two decimals (0 when `max` is 0).
@@ -14,7 +14,10 @@ pub fn index_exact(total: &Exact, max: Decimal) -> Decimal {
     if max.is_zero() {
         return Decimal::ZERO;
     }
-    half_up(&(total * from_decimal(Decimal::ONE_HUNDRED) / from_decimal(max)))
+    half_up(&div_raw(
+        &mul_raw(total, &from_decimal(Decimal::ONE_HUNDRED)),
+        &from_decimal(max),
+    ))
 }
 
 /// [`index_exact`] of a total held as a decimal (points already rounded at the leaves).

@@ -3,7 +3,7 @@
 //! the leaf's questions they answered; the leaf's fraction is the mean over respondents within each
 //! group, then over groups: equally (the default), with weights, or pooled over all respondents.
 
-use super::exact::{Exact, from_decimal, from_int};
+use super::exact::{Exact, add_raw, div_raw, from_decimal, from_int, mul_raw};
 use super::tally::{LeafTally, respondent_cents};
 use num_traits::Zero;
 use rust_decimal::Decimal;
@@ -39,15 +39,15 @@ pub fn fraction(tally: &LeafTally, averaging: &GroupAveraging) -> Option<Exact> 
     match averaging {
         GroupAveraging::Pooled => {
             let (sum, n) = counted().fold((Exact::zero(), 0i64), |(s, n), (_, t)| {
-                (s + t.sum(), n + i64::from(t.respondents))
+                (add_raw(&s, &t.sum()), n + i64::from(t.respondents))
             });
-            (n > 0).then(|| sum / from_int(n))
+            (n > 0).then(|| div_raw(&sum, &from_int(n)))
         }
         GroupAveraging::Equal => {
             let (sum, n) = counted()
                 .filter_map(|(_, t)| t.mean())
-                .fold((Exact::zero(), 0i64), |(s, n), m| (s + m, n + 1));
-            (n > 0).then(|| sum / from_int(n))
+                .fold((Exact::zero(), 0i64), |(s, n), m| (add_raw(&s, &m), n + 1));
+            (n > 0).then(|| div_raw(&sum, &from_int(n)))
         }
         GroupAveraging::Weighted(weights) => {
             let mut total = Exact::zero();
@@ -55,11 +55,11 @@ pub fn fraction(tally: &LeafTally, averaging: &GroupAveraging) -> Option<Exact> 
             for (group, t) in counted() {
                 if let (Some(w), Some(m)) = (weights.get(group), t.mean()) {
                     let w = from_decimal(*w);
-                    total += &w * m;
-                    weight += w;
+                    total = add_raw(&total, &mul_raw(&w, &m));
+                    weight = add_raw(&weight, &w);
                 }
             }
-            (!weight.is_zero()).then(|| total / weight)
+            (weight > Exact::zero()).then(|| div_raw(&total, &weight))
         }
     }
 }

@@ -1,0 +1,412 @@
+//! The survey's tallies in the database: per unit, survey leaf, group and number of counted answers,
+//! the respondents and the sum of their answers in hundredths. A submission adds itself in its own
+//! transaction ([`add_submission`]), by the domain's per-response rule and the level's parsed answer
+//! key (cached by the questionnaires' hash). Whatever else wrote answers (a restore, a bulk load, a copy from the other
+//! engine, a questionnaire replaced) is caught by [`fold_in`], which computing calls first: it
+//! empties a level whose questionnaires changed and folds every submitted response not yet tallied,
+//! by the same rule.
+//! [`verify`] recounts from the raw answers and compares.
+
+use crate::error::DbResult;
+use crate::pool::{Db, Tx};
+use crate::questionnaires;
+use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
+use parindex_domain::Level;
+use parindex_domain::scoring::{AnswerKey, GroupTally, LeafTally, Tallies};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// What the tallies hold for a campaign: unit → leaf → group → tally.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub by_unit: HashMap<i64, BTreeMap<String, LeafTally>>,
+    /// Submitted responses folded in.
+    pub responses: u64,
+    /// Their answers that matched no question or option of the key (left out).
+    pub unmatched: u64,
+}
+
+/// What [`fold_in`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Folded {
+    /// Levels whose tallies were emptied and keyed again because their questionnaires changed (or
+    /// had never been keyed).
+    pub keys_rebuilt: u32,
+    /// Submitted responses folded in now.
+    pub responses: u64,
+}
+
+/// Marks the responses one fold takes, inside its transaction.
+const FOLDING: &str = "folding";
+
+/// Parsed answer keys by (campaign, level, questionnaire hash): a submission needs its level's key,
+/// and parsing the questionnaires for each would cost more than the tallying.
+fn cached_key(campaign_id: i64, level: &str, sha: &str) -> Option<Arc<AnswerKey>> {
+    keys()
+        .lock()
+        .ok()?
+        .get(&(campaign_id, level.to_string(), sha.to_string()))
+        .cloned()
+}
+
+type KeyCache = Mutex<HashMap<(i64, String, String), Arc<AnswerKey>>>;
+
+fn keys() -> &'static KeyCache {
+    static KEYS: OnceLock<KeyCache> = OnceLock::new();
+    KEYS.get_or_init(Default::default)
+}
+
+async fn key_for(
+    db: &Db,
+    campaign_id: i64,
+    level: &str,
+    sha: &str,
+) -> DbResult<Option<Arc<AnswerKey>>> {
+    if let Some(k) = cached_key(campaign_id, level, sha) {
+        return Ok(Some(k));
+    }
+    let Some(q) = questionnaires::get(db, campaign_id, level).await? else {
+        return Ok(None);
+    };
+    if questionnaires::sha(db, campaign_id, level)
+        .await?
+        .as_deref()
+        != Some(sha)
+    {
+        return Ok(None);
+    }
+    let key = Arc::new(AnswerKey::new(&q));
+    if let Ok(mut k) = keys().lock() {
+        if k.len() > 64 {
+            k.clear();
+        }
+        k.insert(
+            (campaign_id, level.to_string(), sha.to_string()),
+            key.clone(),
+        );
+    }
+    Ok(Some(key))
+}
+
+/// Adds one submitted response to the tallies, in the submission's transaction (after its
+/// `completed_at` is set): the respondent's hundredths and counted answers per leaf, by the domain's
+/// [`AnswerKey::response`], and the response marked as tallied under the key's hash. A level
+/// without a key yet leaves the response untallied; computing folds it in.
+pub async fn add_submission(db: &Db, tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
+    let lock = match tx {
+        Tx::Postgres(_) => " FOR SHARE OF k",
+        Tx::Sqlite(..) => "",
+    };
+    let sql = format!(
+        "SELECT i.campaign_id, i.unit_id, i.group_code, u.level, k.questionnaire_sha256 \
+         FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
+         JOIN survey_tally_keys k ON k.campaign_id = i.campaign_id AND k.level = u.level \
+         WHERE i.id = $1{lock}"
+    );
+    let row: Option<(i64, i64, String, String, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(invitation_id).fetch_optional(c).await)?;
+    let Some((campaign_id, unit_id, group, level, sha)) = row else {
+        return Ok(());
+    };
+    let Some(key) = key_for(db, campaign_id, &level, &sha).await? else {
+        return Ok(());
+    };
+    let answers: Vec<(String, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1"
+    ).bind(invitation_id).fetch_all(c).await)?;
+    let r = key.response(
+        &group,
+        answers.iter().map(|(q, o)| (q.as_str(), o.as_str())),
+    );
+    if !r.leaves.is_empty() {
+        let mut sql = String::from(
+            "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
+        );
+        for i in 0..r.leaves.len() {
+            let b = i * 3 + 3;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("($1, ${b}, $2, ${}, 1, ${})", b + 1, b + 2));
+        }
+        sql.push_str(
+            " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
+             respondents = survey_tallies.respondents + 1, cents = survey_tallies.cents + excluded.cents",
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(&group);
+            for (leaf, cents, n) in &r.leaves {
+                q = q
+                    .bind(*leaf)
+                    .bind(i64::from(*n))
+                    .bind(i64::try_from(*cents).unwrap_or(i64::MAX));
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE survey_invitations SET tallied_sha256 = $2, unmatched_answers = $3 WHERE id = $1"
+    ).bind(invitation_id).bind(&sha).bind(i64::try_from(r.unmatched).unwrap_or(i64::MAX))
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Brings the campaign's tallies up to date: empties the tallies of a level whose stored
+/// questionnaires changed (or were never keyed), then folds in every submitted response not yet
+/// tallied, by the same per-response rule as a submission.
+pub async fn fold_in(db: &Db, campaign_id: i64) -> DbResult<Folded> {
+    let mut out = Folded::default();
+    let mut level_keys: HashMap<String, (String, Arc<AnswerKey>)> = HashMap::new();
+    for level in Level::ALL {
+        let level = level.as_str();
+        let Some(sha) = questionnaires::sha(db, campaign_id, level).await? else {
+            continue;
+        };
+        let built: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
+            "SELECT questionnaire_sha256 FROM survey_tally_keys WHERE campaign_id = $1 AND level = $2"
+        ).bind(campaign_id).bind(level).fetch_optional(p).await)?;
+        if built.as_ref().map(|b| b.0.as_str()) != Some(sha.as_str()) {
+            let mut tx = db.begin().await?;
+            reset_level(&mut tx, campaign_id, level, &sha).await?;
+            tx.commit().await?;
+            out.keys_rebuilt += 1;
+        }
+        if let Some(key) = key_for(db, campaign_id, level, &sha).await? {
+            level_keys.insert(level.to_string(), (sha, key));
+        }
+    }
+    let (pending,): (i64,) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*) FROM survey_invitations \
+         WHERE campaign_id = $1 AND completed_at IS NOT NULL AND tallied_sha256 IS NULL"
+    ).bind(campaign_id).fetch_one(p).await)?;
+    if pending == 0 {
+        return Ok(out);
+    }
+    let mut tx = db.begin().await?;
+    // Take the untallied responses first: one submitted meanwhile tallies itself.
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE survey_invitations SET tallied_sha256 = $2 \
+         WHERE campaign_id = $1 AND completed_at IS NOT NULL AND tallied_sha256 IS NULL"
+    ).bind(campaign_id).bind(FOLDING).execute(c).await.map(|r| r.rows_affected()))?;
+    let agg = match &tx {
+        Tx::Sqlite(..) => "group_concat(a.question_code || char(31) || a.option_key, char(30))",
+        Tx::Postgres(_) => "string_agg(a.question_code || chr(31) || a.option_key, chr(30))",
+    };
+    let sql = format!(
+        "SELECT i.id, i.unit_id, i.group_code, u.level, {agg} FROM survey_invitations i \
+         JOIN units u ON u.id = i.unit_id LEFT JOIN survey_answers a ON a.invitation_id = i.id \
+         WHERE i.campaign_id = $1 AND i.tallied_sha256 = $2 GROUP BY i.id, i.unit_id, i.group_code, u.level"
+    );
+    let rows: Vec<(i64, i64, String, String, Option<String>)> = on_tx!(&mut tx, c => sqlx::query_as(
+        sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).bind(FOLDING).fetch_all(c).await)?;
+    let mut sums: BTreeMap<(i64, String, String, u32), (i64, i64)> = BTreeMap::new();
+    let mut unmatched: Vec<(i64, i64)> = Vec::new();
+    for (id, unit, group, level, answers) in &rows {
+        let Some((_, key)) = level_keys.get(level) else {
+            continue;
+        };
+        let answers = answers.as_deref().unwrap_or("");
+        let pairs = answers
+            .split(RECORD_SEP)
+            .filter_map(|a| a.split_once(UNIT_SEP));
+        let r = key.response(group, pairs);
+        for (leaf, cents, n) in r.leaves {
+            let e = sums
+                .entry((*unit, leaf.to_string(), group.clone(), n))
+                .or_default();
+            e.0 += 1;
+            e.1 += i64::try_from(cents).unwrap_or(i64::MAX);
+        }
+        if r.unmatched > 0 {
+            unmatched.push((*id, i64::try_from(r.unmatched).unwrap_or(i64::MAX)));
+        }
+    }
+    let sums: Vec<_> = sums.into_iter().collect();
+    for chunk in sums.chunks(100) {
+        let mut sql = String::from(
+            "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 6 + 1;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${b}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
+             respondents = survey_tallies.respondents + excluded.respondents, \
+             cents = survey_tallies.cents + excluded.cents",
+        );
+        on_tx!(&mut tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for ((unit, leaf, group, n), (respondents, cents)) in chunk {
+                q = q
+                    .bind(*unit)
+                    .bind(leaf.as_str())
+                    .bind(group.as_str())
+                    .bind(i64::from(*n))
+                    .bind(*respondents)
+                    .bind(*cents);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    // Each taken response is now tallied under its level's key; one of a level without a key waits.
+    for (level, (sha, _)) in &level_keys {
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE survey_invitations SET tallied_sha256 = $3, unmatched_answers = 0 \
+             WHERE campaign_id = $1 AND tallied_sha256 = $2 \
+             AND unit_id IN (SELECT id FROM units WHERE campaign_id = $1 AND level = $4)"
+        ).bind(campaign_id).bind(FOLDING).bind(sha).bind(level).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE survey_invitations SET tallied_sha256 = NULL WHERE campaign_id = $1 AND tallied_sha256 = $2"
+    ).bind(campaign_id).bind(FOLDING).execute(c).await.map(|r| r.rows_affected()))?;
+    for (id, n) in unmatched {
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE survey_invitations SET unmatched_answers = $2 WHERE id = $1"
+        ).bind(id).bind(n).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    tx.commit().await?;
+    out.responses = rows
+        .iter()
+        .filter(|r| level_keys.contains_key(&r.3))
+        .count() as u64;
+    Ok(out)
+}
+
+/// Keys a level's tallies to its questionnaires' hash `sha` and empties them: every response of
+/// the level is folded in again under the new key. Called when the questionnaires are replaced, in
+/// the same transaction.
+pub async fn reset_level(tx: &mut Tx, campaign_id: i64, level: &str, sha: &str) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO survey_tally_keys (campaign_id, level, questionnaire_sha256) VALUES ($1, $2, $3) \
+         ON CONFLICT (campaign_id, level) DO UPDATE SET questionnaire_sha256 = excluded.questionnaire_sha256"
+    ).bind(campaign_id).bind(level).bind(sha).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query(
+        "DELETE FROM survey_tallies WHERE unit_id IN \
+         (SELECT id FROM units WHERE campaign_id = $1 AND level = $2)"
+    ).bind(campaign_id).bind(level).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE survey_invitations SET tallied_sha256 = NULL, unmatched_answers = 0 \
+         WHERE campaign_id = $1 AND unit_id IN (SELECT id FROM units WHERE campaign_id = $1 AND level = $2)"
+    ).bind(campaign_id).bind(level).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The campaign's tallies as stored.
+pub async fn read(db: &Db, campaign_id: i64) -> DbResult<Stored> {
+    let rows: Vec<(i64, String, String, i64, i64, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT t.unit_id, t.leaf_code, t.group_code, t.answers, t.respondents, t.cents \
+         FROM survey_tallies t JOIN units u ON u.id = t.unit_id WHERE u.campaign_id = $1"
+    ).bind(campaign_id).fetch_all(p).await)?;
+    let mut out = Stored::default();
+    for (unit, leaf, group, answers, respondents, cents) in rows {
+        let t: &mut GroupTally = out
+            .by_unit
+            .entry(unit)
+            .or_default()
+            .entry(leaf)
+            .or_default()
+            .entry(group)
+            .or_default();
+        t.respondents += u32::try_from(respondents).unwrap_or(u32::MAX);
+        *t.cents
+            .entry(u32::try_from(answers).unwrap_or(u32::MAX))
+            .or_default() += u64::try_from(cents).unwrap_or(0);
+    }
+    let (responses, unmatched): (i64, i64) = on_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(unmatched_answers), 0) AS BIGINT) FROM survey_invitations \
+         WHERE campaign_id = $1 AND completed_at IS NOT NULL AND tallied_sha256 IS NOT NULL"
+    ).bind(campaign_id).fetch_one(p).await)?;
+    out.responses = u64::try_from(responses).unwrap_or(0);
+    out.unmatched = u64::try_from(unmatched).unwrap_or(0);
+    Ok(out)
+}
+
+/// The stored tallies against a recount from the raw answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Submitted responses recounted from the raw answers.
+    pub recounted: u64,
+    /// Stored (unit id, leaf, group) tallies that differ from the recount, with both sides.
+    pub differences: Vec<Difference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub unit_id: i64,
+    pub leaf: String,
+    pub group: String,
+    pub stored: Option<GroupTally>,
+    pub recounted: Option<GroupTally>,
+}
+
+impl Verification {
+    pub fn holds(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// Compares the stored tallies with `recount` (the raw answers tallied again), group by group.
+pub fn compare(stored: &Stored, recount: &Tallies) -> Verification {
+    let mut differences = Vec::new();
+    let mut keys: Vec<(i64, &str, &str)> = Vec::new();
+    for (unit, leaves) in &stored.by_unit {
+        for (leaf, groups) in leaves {
+            keys.extend(groups.keys().map(|g| (*unit, leaf.as_str(), g.as_str())));
+        }
+    }
+    for (unit, leaves) in &recount.by_unit {
+        for (leaf, groups) in leaves {
+            keys.extend(groups.keys().map(|g| (*unit, leaf.as_str(), g.as_str())));
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    for (unit, leaf, group) in keys {
+        let s = stored
+            .by_unit
+            .get(&unit)
+            .and_then(|l| l.get(leaf))
+            .and_then(|g| g.get(group));
+        let r = recount
+            .by_unit
+            .get(&unit)
+            .and_then(|l| l.get(leaf))
+            .and_then(|g| g.get(group));
+        if s != r {
+            differences.push(Difference {
+                unit_id: unit,
+                leaf: leaf.to_string(),
+                group: group.to_string(),
+                stored: s.cloned(),
+                recounted: r.cloned(),
+            });
+        }
+    }
+    if stored.responses != recount.responses || stored.unmatched != recount.unmatched {
+        differences.push(Difference {
+            unit_id: 0,
+            leaf: format!(
+                "responses {} / {} recounted, unmatched answers {} / {}",
+                stored.responses, recount.responses, stored.unmatched, recount.unmatched
+            ),
+            group: String::new(),
+            stored: None,
+            recounted: None,
+        });
+    }
+    Verification {
+        recounted: recount.responses,
+        differences,
+    }
+}
