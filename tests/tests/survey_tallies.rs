@@ -157,6 +157,32 @@ async fn tallies_follow_every_submission_and_every_other_writer(engine: Engine) 
         .unwrap();
     assert!(vi.text.contains("khác với việc đếm lại"), "{}", vi.text);
 
+    // So is a miscounted number of unmatched answers, on its own line.
+    exec_sql(
+        &app.db,
+        "UPDATE survey_tallies SET cents = cents - 1 WHERE leaf_code = (SELECT MIN(leaf_code) FROM survey_tallies)".into(),
+    )
+    .await;
+    exec_sql(
+        &app.db,
+        "UPDATE survey_invitations SET unmatched_answers = unmatched_answers + 2 \
+         WHERE id = (SELECT MIN(id) FROM survey_invitations WHERE completed_at IS NOT NULL)"
+            .into(),
+    )
+    .await;
+    let check = scoring_inputs::verify_tallies(&app.db, c).await.unwrap();
+    assert!(check.differences.is_empty(), "{:?}", check.differences);
+    assert_eq!(check.unmatched, (3, 1));
+    assert!(!check.holds());
+    let cli = parindex::compute_report::verify_tallies(&app.db, 2023, true)
+        .await
+        .unwrap();
+    assert!(
+        cli.text.contains("in 1 places") && cli.text.contains("answers matching no question 3 / 1"),
+        "{}",
+        cli.text
+    );
+
     // Replacing a level's questionnaires rebuilds its key and tallies every response again under it.
     let ctx = parindex_db::Ctx::system(0);
     parindex_db::questionnaires::set(&app.db, &ctx, c, &set)

@@ -5,7 +5,7 @@
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
-use crate::pool::Db;
+use crate::pool::{Db, Tx};
 use parindex_domain::survey::QuestionnaireSet;
 use sha2::{Digest, Sha256};
 
@@ -13,17 +13,37 @@ pub async fn get(db: &Db, campaign_id: i64, level: &str) -> DbResult<Option<Ques
     let row: Option<(String, String)> = on_pool!(db, p => sqlx::query_as(
         "SELECT body_json, sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
     ).bind(campaign_id).bind(level).fetch_optional(p).await)?;
-    let Some((json, sha)) = row else {
-        return Ok(None);
-    };
+    row.map(|(json, sha)| parse_stored(campaign_id, level, &json, &sha))
+        .transpose()
+}
+
+/// The level's stored questionnaires with their hash, read inside `tx` (a caller already holding a
+/// connection must not wait for a second one from the pool).
+pub async fn get_in(
+    tx: &mut Tx,
+    campaign_id: i64,
+    level: &str,
+) -> DbResult<Option<(QuestionnaireSet, String)>> {
+    let row: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT body_json, sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
+    ).bind(campaign_id).bind(level).fetch_optional(c).await)?;
+    row.map(|(json, sha)| Ok((parse_stored(campaign_id, level, &json, &sha)?, sha)))
+        .transpose()
+}
+
+/// A stored body, checked against its hash and parsed.
+fn parse_stored(
+    campaign_id: i64,
+    level: &str,
+    json: &str,
+    sha: &str,
+) -> DbResult<QuestionnaireSet> {
     if hex::encode(Sha256::digest(json.as_bytes())) != sha {
         return Err(DbError::Other(format!(
             "stored questionnaires of campaign {campaign_id} ({level}) do not match their hash"
         )));
     }
-    serde_json::from_str(&json)
-        .map(Some)
-        .map_err(|e| DbError::Other(e.to_string()))
+    serde_json::from_str(json).map_err(|e| DbError::Other(e.to_string()))
 }
 
 pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> DbResult<()> {

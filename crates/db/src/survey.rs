@@ -309,7 +309,7 @@ pub async fn submit(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbRe
     if n == 0 {
         return Ok(false);
     }
-    crate::survey_tallies::add_submission(db, &mut tx, invitation_id).await?;
+    crate::survey_tallies::add_submission(&mut tx, invitation_id).await?;
     let ev = parindex_domain::survey::paradata::event::SUBMITTED;
     trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
     tx.commit().await?;

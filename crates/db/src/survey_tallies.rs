@@ -56,8 +56,11 @@ fn keys() -> &'static KeyCache {
     KEYS.get_or_init(Default::default)
 }
 
+/// The level's parsed answer key if its stored questionnaires still hash to `sha`. A miss reads
+/// them inside `tx`: a submission holds its connection, and waiting for a second one from the pool
+/// would starve the pool when many submit at once.
 async fn key_for(
-    db: &Db,
+    tx: &mut Tx,
     campaign_id: i64,
     level: &str,
     sha: &str,
@@ -65,14 +68,10 @@ async fn key_for(
     if let Some(k) = cached_key(campaign_id, level, sha) {
         return Ok(Some(k));
     }
-    let Some(q) = questionnaires::get(db, campaign_id, level).await? else {
+    let Some((q, stored)) = questionnaires::get_in(tx, campaign_id, level).await? else {
         return Ok(None);
     };
-    if questionnaires::sha(db, campaign_id, level)
-        .await?
-        .as_deref()
-        != Some(sha)
-    {
+    if stored != sha {
         return Ok(None);
     }
     let key = Arc::new(AnswerKey::new(&q));
@@ -88,11 +87,57 @@ async fn key_for(
     Ok(Some(key))
 }
 
+/// One tally row to add: (unit, leaf, group, counted answers) and (respondents, hundredths).
+type TallyRow<'a> = ((i64, &'a str, &'a str, u32), (i64, i64));
+
+/// Adds `rows` to the stored tallies (upserts, in the order given: callers pass a stable order, so
+/// that concurrent writers lock shared rows in the same order).
+async fn add_rows(tx: &mut Tx, rows: &[TallyRow<'_>]) -> DbResult<()> {
+    for chunk in rows.chunks(100) {
+        let mut sql = String::from(
+            "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 6 + 1;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${b}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
+             respondents = survey_tallies.respondents + excluded.respondents, \
+             cents = survey_tallies.cents + excluded.cents",
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for ((unit, leaf, group, n), (respondents, cents)) in chunk {
+                q = q
+                    .bind(*unit)
+                    .bind(*leaf)
+                    .bind(*group)
+                    .bind(i64::from(*n))
+                    .bind(*respondents)
+                    .bind(*cents);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 /// Adds one submitted response to the tallies, in the submission's transaction (after its
 /// `completed_at` is set): the respondent's hundredths and counted answers per leaf, by the domain's
 /// [`AnswerKey::response`], and the response marked as tallied under the key's hash. A level
 /// without a key yet leaves the response untallied; computing folds it in.
-pub async fn add_submission(db: &Db, tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
+pub async fn add_submission(tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
     let lock = match tx {
         Tx::Postgres(_) => " FOR SHARE OF k",
         Tx::Sqlite(..) => "",
@@ -108,7 +153,7 @@ pub async fn add_submission(db: &Db, tx: &mut Tx, invitation_id: i64) -> DbResul
     let Some((campaign_id, unit_id, group, level, sha)) = row else {
         return Ok(());
     };
-    let Some(key) = key_for(db, campaign_id, &level, &sha).await? else {
+    let Some(key) = key_for(tx, campaign_id, &level, &sha).await? else {
         return Ok(());
     };
     let answers: Vec<(String, String)> = on_tx!(tx, c => sqlx::query_as(
@@ -118,32 +163,17 @@ pub async fn add_submission(db: &Db, tx: &mut Tx, invitation_id: i64) -> DbResul
         &group,
         answers.iter().map(|(q, o)| (q.as_str(), o.as_str())),
     );
-    if !r.leaves.is_empty() {
-        let mut sql = String::from(
-            "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
-        );
-        for i in 0..r.leaves.len() {
-            let b = i * 3 + 3;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("($1, ${b}, $2, ${}, 1, ${})", b + 1, b + 2));
-        }
-        sql.push_str(
-            " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
-             respondents = survey_tallies.respondents + 1, cents = survey_tallies.cents + excluded.cents",
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(&group);
-            for (leaf, cents, n) in &r.leaves {
-                q = q
-                    .bind(*leaf)
-                    .bind(i64::from(*n))
-                    .bind(i64::try_from(*cents).unwrap_or(i64::MAX));
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
-    }
+    let rows: Vec<TallyRow> = r
+        .leaves
+        .iter()
+        .map(|(leaf, cents, n)| {
+            (
+                (unit_id, *leaf, group.as_str(), *n),
+                (1, i64::try_from(*cents).unwrap_or(i64::MAX)),
+            )
+        })
+        .collect();
+    add_rows(tx, &rows).await?;
     on_tx!(tx, c => sqlx::query(
         "UPDATE survey_invitations SET tallied_sha256 = $2, unmatched_answers = $3 WHERE id = $1"
     ).bind(invitation_id).bind(&sha).bind(i64::try_from(r.unmatched).unwrap_or(i64::MAX))
@@ -165,13 +195,14 @@ pub async fn fold_in(db: &Db, campaign_id: i64) -> DbResult<Folded> {
         let built: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
             "SELECT questionnaire_sha256 FROM survey_tally_keys WHERE campaign_id = $1 AND level = $2"
         ).bind(campaign_id).bind(level).fetch_optional(p).await)?;
+        let mut tx = db.begin().await?;
         if built.as_ref().map(|b| b.0.as_str()) != Some(sha.as_str()) {
-            let mut tx = db.begin().await?;
             reset_level(&mut tx, campaign_id, level, &sha).await?;
-            tx.commit().await?;
             out.keys_rebuilt += 1;
         }
-        if let Some(key) = key_for(db, campaign_id, level, &sha).await? {
+        let key = key_for(&mut tx, campaign_id, level, &sha).await?;
+        tx.commit().await?;
+        if let Some(key) = key {
             level_keys.insert(level.to_string(), (sha, key));
         }
     }
@@ -221,44 +252,11 @@ pub async fn fold_in(db: &Db, campaign_id: i64) -> DbResult<Folded> {
             unmatched.push((*id, i64::try_from(r.unmatched).unwrap_or(i64::MAX)));
         }
     }
-    let sums: Vec<_> = sums.into_iter().collect();
-    for chunk in sums.chunks(100) {
-        let mut sql = String::from(
-            "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            let b = i * 6 + 1;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${b}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-        }
-        sql.push_str(
-            " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
-             respondents = survey_tallies.respondents + excluded.respondents, \
-             cents = survey_tallies.cents + excluded.cents",
-        );
-        on_tx!(&mut tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-            for ((unit, leaf, group, n), (respondents, cents)) in chunk {
-                q = q
-                    .bind(*unit)
-                    .bind(leaf.as_str())
-                    .bind(group.as_str())
-                    .bind(i64::from(*n))
-                    .bind(*respondents)
-                    .bind(*cents);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
-    }
+    let sums: Vec<TallyRow> = sums
+        .iter()
+        .map(|((unit, leaf, group, n), sum)| ((*unit, leaf.as_str(), group.as_str(), *n), *sum))
+        .collect();
+    add_rows(&mut tx, &sums).await?;
     // Each taken response is now tallied under its level's key; one of a level without a key waits.
     for (level, (sha, _)) in &level_keys {
         on_tx!(&mut tx, c => sqlx::query(
@@ -339,6 +337,10 @@ pub struct Verification {
     pub recounted: u64,
     /// Stored (unit id, leaf, group) tallies that differ from the recount, with both sides.
     pub differences: Vec<Difference>,
+    /// Submitted responses counted as tallied: (stored, recounted).
+    pub responses: (u64, u64),
+    /// Answers that matched no question or option of the key: (stored, recounted).
+    pub unmatched: (u64, u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,6 +355,8 @@ pub struct Difference {
 impl Verification {
     pub fn holds(&self) -> bool {
         self.differences.is_empty()
+            && self.responses.0 == self.responses.1
+            && self.unmatched.0 == self.unmatched.1
     }
 }
 
@@ -393,20 +397,10 @@ pub fn compare(stored: &Stored, recount: &Tallies) -> Verification {
             });
         }
     }
-    if stored.responses != recount.responses || stored.unmatched != recount.unmatched {
-        differences.push(Difference {
-            unit_id: 0,
-            leaf: format!(
-                "responses {} / {} recounted, unmatched answers {} / {}",
-                stored.responses, recount.responses, stored.unmatched, recount.unmatched
-            ),
-            group: String::new(),
-            stored: None,
-            recounted: None,
-        });
-    }
     Verification {
         recounted: recount.responses,
         differences,
+        responses: (stored.responses, recount.responses),
+        unmatched: (stored.unmatched, recount.unmatched),
     }
 }

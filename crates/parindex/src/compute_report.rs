@@ -132,18 +132,19 @@ pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<Tall
             }
         );
     } else {
+        let (responses, unmatched) = (check.responses, check.unmatched);
+        let counts_differ = responses.0 != responses.1 || unmatched.0 != unmatched.1;
+        let places = check.differences.len() + usize::from(counts_differ);
         let _ = writeln!(
             text,
             "{}",
             if en {
                 format!(
-                    "survey tallies differ from a recount of the raw answers in {} places (stored / recounted):",
-                    check.differences.len()
+                    "survey tallies differ from a recount of the raw answers in {places} places (stored / recounted):"
                 )
             } else {
                 format!(
-                    "số liệu tổng hợp khảo sát khác với việc đếm lại câu trả lời gốc ở {} chỗ (đang lưu / đếm lại):",
-                    check.differences.len()
+                    "số liệu tổng hợp khảo sát khác với việc đếm lại câu trả lời gốc ở {places} chỗ (đang lưu / đếm lại):"
                 )
             }
         );
@@ -151,6 +152,26 @@ pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<Tall
             Some(t) => format!("{} × {:?}", t.respondents, t.cents),
             None => "—".into(),
         };
+        if counts_differ {
+            let _ = writeln!(
+                text,
+                "  {} {} / {}, {} {} / {}",
+                if en {
+                    "responses tallied"
+                } else {
+                    "phiếu đã tổng hợp"
+                },
+                responses.0,
+                responses.1,
+                if en {
+                    "answers matching no question"
+                } else {
+                    "câu trả lời không khớp câu hỏi nào"
+                },
+                unmatched.0,
+                unmatched.1
+            );
+        }
         for d in check.differences.iter().take(50) {
             let unit = codes.get(&d.unit_id).map_or("", String::as_str);
             let _ = writeln!(
