@@ -1,7 +1,8 @@
 //! Interference detection end to end, on SQLite and PostgreSQL: the demo campaign is answered through
-//! the real survey pages by simulated respondents, four units interfering in four ways; detection
-//! finds exactly those units; MoHA reviews the evidence, cancels one unit's survey results by a
-//! recorded decision (refused without a reason, a responsible person or the confirmation), the index
+//! the real survey pages by simulated respondents, five units interfering in five ways and one
+//! honest unit satisfied with everything; detection finds exactly the five; MoHA reviews the
+//! evidence, cancels one unit's survey results by a recorded decision (refused without a reason, a
+//! responsible person or the confirmation), the index
 //! treats that unit's survey as cancelled, the unit is told, and a new decision reverses it.
 
 #![allow(clippy::unwrap_used)]
@@ -45,13 +46,21 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     assert!(s.answered > 200, "{}", s.answered);
     let mut flagged = s.flagged.clone();
     flagged.sort();
-    assert_eq!(flagged, vec!["AGG", "BCT", "DNG", "HPG"], "{:?}", s.score);
+    // BTP told a quarter of its staff to tick the best answer everywhere; QNI's officials are
+    // honestly satisfied with everything, and are not flagged.
+    assert_eq!(
+        flagged,
+        vec!["AGG", "BCT", "BTP", "DNG", "HPG"],
+        "{:?}",
+        s.score
+    );
     assert_eq!((s.score.recall(), s.score.false_flags), (1.0, 0));
+    assert_eq!(parindex::simulate::SATISFIED, ["QNI"]);
 
     // The stored findings explain each flag with the signal the interference leaves.
     let hpg = app.unit_id("HPG").await;
     let findings = integrity::findings(&app.db, c).await.unwrap();
-    assert_eq!(findings.iter().filter(|f| f.flagged).count(), 4);
+    assert_eq!(findings.iter().filter(|f| f.flagged).count(), 5);
     let signal_of = |code: i64| {
         let a = findings.iter().find(|f| f.unit_id == code).unwrap();
         a.findings[0].signal.code()
@@ -62,6 +71,30 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
         signal_of(hpg)
     );
     assert_eq!(signal_of(app.unit_id("AGG").await), "officer_session");
+    assert!(
+        ["best_hurried", "best_together"].contains(&signal_of(app.unit_id("BTP").await)),
+        "{}",
+        signal_of(app.unit_id("BTP").await)
+    );
+    // QNI's honest officials tick the best option everywhere as often as BTP's: the shape of the
+    // answers alone cannot tell them apart.
+    let traces = integrity::traces(&app.db, c).await.unwrap();
+    let best_share = |unit: i64| {
+        let mine: Vec<_> = traces.iter().filter(|t| t.unit_id == unit).collect();
+        let best = mine
+            .iter()
+            .filter(|t| parindex_domain::integrity::signals::all_best(t))
+            .count();
+        best as f64 / mine.len() as f64
+    };
+    let (qni, btp) = (app.unit_id("QNI").await, app.unit_id("BTP").await);
+    assert!(
+        best_share(qni) > 0.1 && best_share(btp) > 0.1,
+        "{} {}",
+        best_share(qni),
+        best_share(btp)
+    );
+    assert!(!findings.iter().any(|f| f.unit_id == qni && f.flagged));
 
     // The queue and the evidence, for MoHA: respondents' names, never answers.
     let admin = app.demo_login("moha.admin").await;

@@ -12,6 +12,7 @@ use crate::pool::Db;
 use crate::{criteria_sets, deadlines, questionnaires};
 use futures_util::TryStreamExt;
 use parindex_domain::integrity::decision::{Checked, Outcome};
+use parindex_domain::integrity::model::Shape;
 use parindex_domain::integrity::schedule::{self, RunKind};
 use parindex_domain::integrity::{
     Detection, Event, IntegritySettings, Interner, NO_ANSWER, ResponseTrace, UnitAssessment, detect,
@@ -78,10 +79,17 @@ type QuestionPlace = (usize, HashMap<String, u8>);
 /// questions and each question's place, by code.
 struct Positions {
     by_group: HashMap<(String, String), (usize, HashMap<String, QuestionPlace>)>,
+    /// Each question's best option position, by (level, group).
+    best: HashMap<(String, String), Vec<u8>>,
 }
 
 impl Positions {
     fn add(&mut self, level: &str, set: &QuestionnaireSet) {
+        let shape = Shape::from_set(set);
+        for qn in &set.questionnaires {
+            self.best
+                .insert((level.to_string(), qn.group.clone()), shape.best(&qn.group));
+        }
         for qn in &set.questionnaires {
             let questions = qn
                 .questions
@@ -127,6 +135,7 @@ impl Positions {
 pub async fn traces(db: &Db, campaign_id: i64) -> DbResult<Vec<ResponseTrace>> {
     let mut pos = Positions {
         by_group: HashMap::new(),
+        best: HashMap::new(),
     };
     for (level, _) in criteria_sets::pinned(db, campaign_id).await? {
         if let Some(set) = questionnaires::get(db, campaign_id, &level).await? {
@@ -190,9 +199,11 @@ pub async fn traces(db: &Db, campaign_id: i64) -> DbResult<Vec<ResponseTrace>> {
                 let text: &str = r.try_get(5)?;
                 let answers = pos.answers(level, group, text);
                 let evs = events.get(&id).map(|s| parse_events(s)).unwrap_or_default();
-                out.push(ResponseTrace::build(
-                    id, unit, group, completed, answers, &evs, &mut names,
-                ));
+                let best = pos.best.get(&(level.to_string(), group.to_string()));
+                out.push(
+                    ResponseTrace::build(id, unit, group, completed, answers, &evs, &mut names)
+                        .with_best(best.map_or(&[][..], Vec::as_slice)),
+                );
             }
         }};
     }

@@ -68,8 +68,8 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
         out,
         "{}",
         t(
-            "Theo quy mô đơn vị và tỷ lệ phiếu bị can thiệp (83 đơn vị, 12 đơn vị can thiệp, 4 cách):",
-            "By unit size and share of interfered links (83 units, 12 interfering, 4 ways):"
+            "Theo quy mô đơn vị và tỷ lệ phiếu bị can thiệp (83 đơn vị, 10 đơn vị can thiệp theo 5 cách, 8 đơn vị trung thực hài lòng với mọi thứ):",
+            "By unit size and share of interfered links (83 units, 10 interfering in 5 ways, 8 honest units satisfied with everything):"
         )
     )?;
     write!(out, "{:>8}", t("quy mô", "size"))?;
@@ -109,28 +109,61 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
         out,
         "\n{}",
         t(
-            "Theo cách can thiệp (quy mô 100, 25% phiếu), recall:",
-            "By way of interfering (size 100, 25% of links), recall:"
+            "Theo cách can thiệp, quy mô đơn vị và tỷ lệ phiếu bị can thiệp (mỗi đơn vị can thiệp đều dùng cùng một cách):",
+            "By way of interfering, unit size and share of interfered links (every interfering unit uses that one way):"
         )
     )?;
+    let way_sizes: Vec<usize> = o.sizes.iter().copied().filter(|&s| s <= 300).collect();
+    let way_shares: Vec<f64> = o.shares.iter().copied().filter(|&s| s < 1.0).collect();
+    let mut honest = Score::default();
     for kind in Interference::ALL {
-        let mut total = Score::default();
-        for seed in 1..=o.seeds {
-            let sc = Scenario {
-                size: 100,
-                only: Some(kind),
-                ..Scenario::national(seed)
-            };
-            total.add(sc.run(&shapes, &settings).2);
+        writeln!(out, "  {}", kind.code())?;
+        write!(out, "{:>8}", t("quy mô", "size"))?;
+        for share in &way_shares {
+            write!(out, " | {:>16}", pct(*share))?;
         }
-        writeln!(
-            out,
-            "  {:<16} R {}  FF {}",
-            kind.code(),
-            pct(total.recall()),
-            pct(total.false_flag_rate())
-        )?;
+        writeln!(out)?;
+        for &size in &way_sizes {
+            write!(out, "{size:>8}")?;
+            for &share in &way_shares {
+                let mut total = Score::default();
+                for seed in 1..=o.seeds {
+                    let sc = Scenario {
+                        size,
+                        share,
+                        only: Some(kind),
+                        ..Scenario::national(seed)
+                    };
+                    total.add(sc.run(&shapes, &settings).2);
+                }
+                honest.add(total);
+                write!(
+                    out,
+                    " | {:>16}",
+                    format!(
+                        "R {} FF {}",
+                        pct(total.recall()),
+                        pct(total.false_flag_rate())
+                    )
+                )?;
+            }
+            writeln!(out)?;
+        }
     }
+    writeln!(
+        out,
+        "\n{}: {} / {} ({}); {}: {} / {}",
+        t("Đơn vị trung thực bị gắn cờ nhầm", "Honest units flagged"),
+        honest.false_flags,
+        honest.units - honest.interfering,
+        pct(honest.false_flag_rate()),
+        t(
+            "trong đó đơn vị mà mọi người đều hài lòng với mọi thứ",
+            "of them units whose officials are satisfied with everything"
+        ),
+        honest.satisfied_flags,
+        honest.satisfied
+    )?;
     writeln!(
         out,
         "\nR = recall; FF = {}. {} {} {}.",
@@ -142,5 +175,72 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
         o.seeds,
         t("lần mô phỏng", "simulated campaigns")
     )?;
+    Ok(out)
+}
+
+/// `parindex integrity run --campaign YEAR`: one detection pass over the campaign's submitted
+/// responses in the configured database, stored and audited as a manual run, then the review queue
+/// as MoHA's page shows it (flagged units first, their main signals, the decision in force).
+pub async fn run(db: &parindex_db::Db, year: i64, en: bool, now_ms: i64) -> anyhow::Result<String> {
+    use parindex_db::{Ctx, integrity, units};
+    use parindex_domain::integrity::schedule::RunKind;
+    let campaign = crate::compute_report::campaign(db, year).await?;
+    let ctx = Ctx::system(now_ms);
+    let (info, d) = integrity::run(db, &ctx, campaign.id, RunKind::Manual).await?;
+    let lang = if en {
+        parindex_web::i18n::Lang::En
+    } else {
+        parindex_web::i18n::Lang::Vi
+    };
+    let names: std::collections::HashMap<i64, String> = units::list(db, campaign.id)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{} {}", u.code, u.name)))
+        .collect();
+    let decisions = integrity::in_force_all(db, campaign.id).await?;
+    let t = |vi: &'static str, en_text: &'static str| if en { en_text } else { vi };
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{} {}: {} {}, {} {}, {} {} ({} ms)",
+        t(
+            "Phát hiện can thiệp, kỳ đánh giá",
+            "Interference detection, campaign"
+        ),
+        year,
+        info.responses,
+        t("phiếu", "responses"),
+        info.units,
+        t("đơn vị", "units"),
+        info.flagged,
+        t("đơn vị bị gắn cờ", "flagged"),
+        info.duration_ms
+    )?;
+    for u in &d.units {
+        let signals: Vec<String> = u
+            .findings
+            .iter()
+            .filter(|f| f.contribution > 0.0)
+            .take(3)
+            .map(|f| lang.t(&format!("ig-signal-{}", f.signal.code())))
+            .collect();
+        let decision = decisions
+            .get(&u.unit_id)
+            .map(|x| lang.t(&format!("ig-decision-{}", x.outcome)))
+            .unwrap_or_default();
+        let risk = lang.figure(u.risk);
+        writeln!(
+            out,
+            "{:<3} {:<40} {:>6} {} {:>6} {}{}{}",
+            if u.flagged { "!" } else { "" },
+            names.get(&u.unit_id).map_or("", String::as_str),
+            u.responses,
+            t("phiếu", "responses"),
+            risk,
+            signals.join("; "),
+            if decision.is_empty() { "" } else { " · " },
+            decision
+        )?;
+    }
     Ok(out)
 }

@@ -42,7 +42,7 @@ enum Command {
         simulate: bool,
         /// With --simulate: which units interfere, how and on which share of their links, e.g.
         /// "HPG=one-person:0.5,DNG=meeting-room:0.6" ("none" for an honest campaign). Ways:
-        /// one-person, dictated, meeting-room, officer-session.
+        /// one-person, dictated, meeting-room, officer-session, dictated-best.
         #[arg(long, requires = "simulate")]
         interfere: Option<String>,
         /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
@@ -172,7 +172,20 @@ enum QuestionnaireCommand {
 
 #[derive(Subcommand)]
 enum IntegrityCommand {
-    /// Simulate campaigns of national size (honest units and units that interfere in four ways) and
+    /// Run interference detection on the campaign's submitted responses in the configured
+    /// database (stored and audited like "Run detection now") and print the review queue: units by
+    /// risk, flagged first (!), their main signals and the decision in force. Can be scheduled
+    /// outside the server.
+    Run {
+        /// The campaign's year, e.g. 2023.
+        #[arg(long)]
+        campaign: i64,
+        /// Language of the report: vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+    /// Simulate campaigns of national size (honest units, units whose officials are satisfied with
+    /// everything, and units that interfere in five ways) and
     /// report recall and false flags by unit size and share of interfered links, and the time of one
     /// detection pass over 60,000 responses. Touches no database.
     Evaluate {
@@ -372,6 +385,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out =
                 parindex::compute_report::run(&db, campaign, publish, lang == "en", now_ms).await?;
             print!("{}", out.text);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Integrity {
+            command: IntegrityCommand::Run { campaign, lang },
+        } => {
+            let db = serve::open_db(&settings).await?;
+            let now_ms = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+            print!(
+                "{}",
+                parindex::integrity_report::run(&db, campaign, lang == "en", now_ms).await?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Integrity {

@@ -23,8 +23,15 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// How well a unit does, 0.60–0.94, fixed by its code.
+/// Honest units whose officials are satisfied with everything: many tick the best option on every
+/// question, and detection must tell them from a unit that told its staff to.
+pub const SATISFIED: [&str; 1] = ["QNI"];
+
+/// How well a unit does, 0.60–0.94, fixed by its code (1 for the [`SATISFIED`] units).
 fn quality(code: &str) -> f64 {
+    if SATISFIED.contains(&code) {
+        return 1.0;
+    }
     let h = code
         .bytes()
         .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
@@ -32,10 +39,11 @@ fn quality(code: &str) -> f64 {
 }
 
 /// Which demo units interfere, how, and on which share of their links, unless told otherwise.
-pub const DEFAULT_INTERFERENCE: &str =
-    "HPG=one-person:0.5,DNG=meeting-room:0.6,BCT=dictated:0.6,AGG=officer-session:0.4";
+pub const DEFAULT_INTERFERENCE: &str = "HPG=one-person:0.5,DNG=meeting-room:0.6,BCT=dictated:0.6,\
+     AGG=officer-session:0.4,BTP=dictated-best:0.25";
 
-/// Parses `CODE=way:share,…` (ways: one-person, dictated, meeting-room, officer-session; share 0–1).
+/// Parses `CODE=way:share,…` (ways: one-person, dictated, meeting-room, officer-session,
+/// dictated-best; share 0–1).
 pub fn parse_interference(spec: &str) -> anyhow::Result<Vec<(String, Interference, f64)>> {
     spec.split(',')
         .map(str::trim)
@@ -46,9 +54,8 @@ pub fn parse_interference(spec: &str) -> anyhow::Result<Vec<(String, Interferenc
                 .ok_or_else(|| anyhow::anyhow!("{part:?}: expected CODE=way:share"))?;
             let (way, share) = rest.split_once(':').unwrap_or((rest, "0.5"));
             let kind = Interference::parse(way).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{way:?} is not a way of interfering (one-person, dictated, meeting-room, officer-session)"
-                )
+                let ways: Vec<&str> = Interference::ALL.iter().map(|i| i.code()).collect();
+                anyhow::anyhow!("{way:?} is not a way of interfering ({})", ways.join(", "))
             })?;
             let share: f64 = share
                 .parse()

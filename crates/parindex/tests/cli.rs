@@ -483,9 +483,9 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
             break line;
         }
     };
-    // The four units the demo makes interfere are flagged, and no honest one.
+    // The five units the demo makes interfere are flagged, and no honest one.
     assert!(
-        detection.contains("precision 100%, recall 100%, 0 of 6 honest units flagged"),
+        detection.contains("precision 100%, recall 100%, 0 of 5 honest units flagged"),
         "{detection}"
     );
     assert!(detection.contains(", 0 server errors"), "{detection}");
@@ -530,6 +530,33 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
         text.contains("Province ranking") && text.contains(&hash),
         "{text}"
     );
+    // Detection from the command line: the queue as MoHA's page shows it, flagged units first.
+    let out = parindex(
+        &data,
+        &["integrity", "run", "--campaign", "2023", "--lang", "en"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("5 flagged"), "{text}");
+    let flagged: Vec<&str> = lines[1..6]
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    let mut flagged = flagged.clone();
+    flagged.sort();
+    assert_eq!(flagged, ["AGG", "BCT", "BTP", "DNG", "HPG"], "{text}");
+    assert!(lines[1..6].iter().all(|l| l.starts_with('!')), "{text}");
+    let qni = lines.iter().find(|l| l.contains("QNI")).unwrap();
+    assert!(!qni.starts_with('!'), "{text}");
+    assert!(!text.contains("-0.00"), "{text}");
+    // It is a run like any other: stored and audited.
+    let out = parindex(&data, &["audit", "verify"]);
+    assert!(out.status.success(), "{}", stdout(&out));
 }
 
 /// The way back in when no administrator can sign in: `parindex account reset-second-factor` on the

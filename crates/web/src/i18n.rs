@@ -90,6 +90,16 @@ impl Lang {
         }
     }
 
+    /// A measured figure (a risk, a distance) with two decimals in the language's form; one that
+    /// rounds to zero is "0", never "-0,00".
+    pub fn figure(self, x: f64) -> String {
+        let r = (x * 100.0).round() / 100.0;
+        if r == 0.0 || !r.is_finite() {
+            return "0".into();
+        }
+        self.decimal(&format!("{r:.2}"))
+    }
+
     /// A decimal number the way the language writes it: 92,18 in Vietnamese, 92.18 in English.
     pub fn decimal(self, s: &str) -> String {
         match self {

@@ -16,6 +16,9 @@ pub struct Score {
     pub caught: usize,
     /// Honest units flagged.
     pub false_flags: usize,
+    /// Honest units whose officials are satisfied with everything, and how many were flagged.
+    pub satisfied: usize,
+    pub satisfied_flags: usize,
 }
 
 impl Score {
@@ -39,6 +42,15 @@ impl Score {
         s
     }
 
+    /// Counts the flags among `satisfied` (honest units satisfied with everything) too.
+    pub fn with_satisfied(mut self, satisfied: &BTreeSet<i64>, d: &Detection) -> Score {
+        for u in d.units.iter().filter(|u| satisfied.contains(&u.unit_id)) {
+            self.satisfied += 1;
+            self.satisfied_flags += usize::from(u.flagged);
+        }
+        self
+    }
+
     /// Caught over flagged (1 when nothing is flagged).
     pub fn precision(&self) -> f64 {
         ratio(self.caught, self.flagged, 1.0)
@@ -60,6 +72,8 @@ impl Score {
         self.flagged += o.flagged;
         self.caught += o.caught;
         self.false_flags += o.false_flags;
+        self.satisfied += o.satisfied;
+        self.satisfied_flags += o.satisfied_flags;
     }
 }
 
@@ -68,8 +82,9 @@ fn ratio(a: usize, b: usize, empty: f64) -> f64 {
 }
 
 /// A simulated national campaign: `ministries` + `provinces` units of `size` links each (spread over
-/// each level's respondent groups), of which `interfering` units, cycling through the four ways,
-/// interfere on `share` of their links.
+/// each level's respondent groups), of which `interfering` units, cycling through the ways,
+/// interfere on `share` of their links, and `satisfied` honest units' officials are satisfied with
+/// everything (the confounder of top-of-scale dictation).
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub seed: u64,
@@ -78,22 +93,24 @@ pub struct Scenario {
     pub size: usize,
     pub interfering: usize,
     pub share: f64,
-    /// Only this way of interfering, or all four in turn.
+    pub satisfied: usize,
+    /// Only this way of interfering, or all of them in turn.
     pub only: Option<Interference>,
     pub days: u32,
 }
 
 impl Scenario {
-    /// 20 ministries and 63 provinces of 720 links: about 60,000 responses, 12 units interfering on
-    /// a quarter of their links.
+    /// 20 ministries and 63 provinces of 720 links: about 60,000 responses, 10 units interfering on
+    /// a quarter of their links (two per way), 8 honest units satisfied with everything.
     pub fn national(seed: u64) -> Scenario {
         Scenario {
             seed,
             ministries: 20,
             provinces: 63,
             size: 720,
-            interfering: 12,
+            interfering: 10,
             share: 0.25,
+            satisfied: 8,
             only: None,
             days: 10,
         }
@@ -122,15 +139,40 @@ impl Scenario {
                     .collect();
                 let k = i / every;
                 let bent = i % every == every / 2 && k < self.interfering;
-                let kind = self.only.unwrap_or(Interference::ALL[k % 4]);
+                let kind = self
+                    .only
+                    .unwrap_or(Interference::ALL[k % Interference::ALL.len()]);
+                let quality = 0.6 + rng.unit() * 0.34;
                 UnitSpec {
                     unit_id,
                     level: level.to_string(),
                     links,
-                    quality: 0.6 + rng.unit() * 0.34,
+                    quality: if self.is_satisfied(i) && !bent {
+                        1.0
+                    } else {
+                        quality
+                    },
                     interference: bent.then_some((kind, self.share)),
                 }
             })
+            .collect()
+    }
+
+    /// Whether the unit at `i` (in list order) is one of the satisfied honest units, spread evenly
+    /// over the list.
+    fn is_satisfied(&self, i: usize) -> bool {
+        let total = self.ministries + self.provinces;
+        let every = (total / self.satisfied.max(1)).max(1);
+        self.satisfied > 0 && i % every == every - 1 && i / every < self.satisfied
+    }
+
+    /// The satisfied honest units' ids.
+    pub fn satisfied_units(&self, specs: &[UnitSpec]) -> BTreeSet<i64> {
+        specs
+            .iter()
+            .enumerate()
+            .filter(|(i, u)| self.is_satisfied(*i) && u.interference.is_none())
+            .map(|(_, u)| u.unit_id)
             .collect()
     }
 
@@ -140,10 +182,12 @@ impl Scenario {
         shapes: &BTreeMap<String, Shape>,
         settings: &IntegritySettings,
     ) -> (CampaignPlan, Detection, Score) {
-        let plan = model::plan(&self.specs(shapes), shapes, 0, self.days, self.seed);
+        let specs = self.specs(shapes);
+        let plan = model::plan(&specs, shapes, 0, self.days, self.seed);
         let traces = model::traces(&plan);
         let d = super::detect(&traces, settings);
-        let score = Score::of(&plan.interfering, &d);
+        let score =
+            Score::of(&plan.interfering, &d).with_satisfied(&self.satisfied_units(&specs), &d);
         (plan, d, score)
     }
 }

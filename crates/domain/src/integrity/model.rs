@@ -1,5 +1,5 @@
 //! A behaviour model of respondents, for simulations: honest officials answer at their own pace, day
-//! and place, from their own browsers; chosen units interfere in one of four ways. The model only
+//! and place, from their own browsers; chosen units interfere in one of five ways. The model only
 //! plans (who does what, when, from which browser and network); a simulator carries the plan out,
 //! either through the real HTTP pages or, for campaigns of national size, straight into traces.
 
@@ -51,14 +51,18 @@ pub enum Interference {
     MeetingRoom,
     /// A unit officer answers links in the browser where the unit's account is signed in.
     OfficerSession,
+    /// The unit tells its officials to tick the best option on every question: each answers on
+    /// their own browser and network, within hours of the instruction, most without reading.
+    DictatedBest,
 }
 
 impl Interference {
-    pub const ALL: [Interference; 4] = [
+    pub const ALL: [Interference; 5] = [
         Interference::OnePerson,
         Interference::Dictated,
         Interference::MeetingRoom,
         Interference::OfficerSession,
+        Interference::DictatedBest,
     ];
 
     pub fn code(self) -> &'static str {
@@ -67,6 +71,7 @@ impl Interference {
             Interference::Dictated => "dictated",
             Interference::MeetingRoom => "meeting-room",
             Interference::OfficerSession => "officer-session",
+            Interference::DictatedBest => "dictated-best",
         }
     }
 
@@ -107,6 +112,30 @@ impl Shape {
                 .collect(),
         )
     }
+}
+
+impl Shape {
+    /// For each question of `group`'s questionnaire, the position of the option worth the most
+    /// points (the first of equals; [`NO_ANSWER`](super::NO_ANSWER) when none carries points).
+    pub fn best(&self, group: &str) -> Vec<u8> {
+        self.0
+            .get(group)
+            .map(|qs| qs.iter().map(|opts| best_of(opts)).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn best_of(options: &[Option<f64>]) -> u8 {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, f) in options.iter().enumerate() {
+        if let Some(f) = *f
+            && best.is_none_or(|(_, b)| f > b)
+        {
+            best = Some((i, f));
+        }
+    }
+    best.and_then(|(i, _)| u8::try_from(i).ok())
+        .unwrap_or(super::NO_ANSWER)
 }
 
 /// One unit to simulate: its links (an id and the respondent's group), how well it does, and whether
@@ -155,6 +184,8 @@ pub struct LinkPlan {
     pub group: String,
     /// The option position chosen for each question.
     pub answers: Vec<u8>,
+    /// The best option's position for each question.
+    pub best: Vec<u8>,
     pub interfered: bool,
     /// Submitted by the end of the plan.
     pub answered: bool,
@@ -332,11 +363,13 @@ impl Planner<'_> {
     }
 
     fn add_link(&mut self, unit_id: i64, id: i64, group: &str, answers: Vec<u8>) -> usize {
+        let best = self.shape.best(group);
         self.plan.links.push(LinkPlan {
             id,
             unit_id,
             group: group.to_string(),
             answers,
+            best,
             interfered: false,
             answered: false,
         });
@@ -373,6 +406,8 @@ impl Planner<'_> {
         let day_one = (self.days - 1).clamp(0, 1);
         let mut actor_at = self.start + day_one * DAY + 5 * HOUR + self.rng.range(0, HOUR);
         let meeting_at = self.start + day_one * DAY + 5 * HOUR + self.rng.range(0, 2 * HOUR);
+        // When the unit's instruction (a meeting, an e-mail) reaches its officials.
+        let told_at = self.start + day_one * DAY + self.rng.range(HOUR, 6 * HOUR);
         let dictated: HashMap<String, Vec<u8>> = u
             .links
             .iter()
@@ -418,6 +453,7 @@ impl Planner<'_> {
                     }
                     Interference::MeetingRoom => self.honest_answers(group, u.quality + 0.15),
                     Interference::OfficerSession => self.honest_answers(group, 0.95),
+                    Interference::DictatedBest => self.best_answers(group),
                 };
                 let link = self.add_link(u.unit_id, *id, group, answers);
                 self.plan.links[link].interfered = true;
@@ -434,6 +470,9 @@ impl Planner<'_> {
                         self.answer(link, d, at, pace, None);
                     }
                     Interference::Dictated => self.honest(link, i, &office_of, &mut honest_devices),
+                    Interference::DictatedBest => {
+                        self.told(link, i, told_at, &office_of, &mut honest_devices)
+                    }
                 }
                 continue;
             }
@@ -463,6 +502,46 @@ impl Planner<'_> {
             }
             self.honest(link, i, &office_of, &mut honest_devices);
         }
+    }
+
+    /// Told to tick the best option everywhere: nearly all do exactly that (one in ten slips on a
+    /// question to the next best).
+    fn best_answers(&mut self, group: &str) -> Vec<u8> {
+        let qs = self.questions(group).to_vec();
+        let mut out: Vec<u8> = qs.iter().map(|o| best_of(o)).collect();
+        if self.rng.unit() < 0.1 && !qs.is_empty() {
+            let q = usize::try_from(self.rng.range(0, qs.len() as i64)).unwrap_or(0);
+            out[q] = Self::nearest(&qs[q], 0.67);
+        }
+        out
+    }
+
+    /// A respondent who was told what to answer at `told_at`: their own browser and network as
+    /// an honest one, answering within hours of the instruction (half-life about two hours);
+    /// seven in ten tick through without reading, the others read at their usual pace.
+    fn told(
+        &mut self,
+        link: usize,
+        i: usize,
+        told_at: i64,
+        office_of: &dyn Fn(usize) -> u32,
+        honest_devices: &mut Vec<usize>,
+    ) {
+        let net = if self.rng.unit() < 0.4 {
+            self.network()
+        } else {
+            office_of(i)
+        };
+        let device = self.device(net, false);
+        honest_devices.push(device);
+        let delay = -(self.rng.unit().max(1e-9)).ln() * 3.0 * HOUR as f64;
+        let at = told_at + delay as i64;
+        let pace = if self.rng.unit() < 0.7 {
+            (2_800f64.ln() + 0.35 * self.rng.normal()).exp()
+        } else {
+            self.honest_pace()
+        };
+        self.answer(link, device, at, pace, None);
     }
 
     /// An honest respondent: their own browser (now and then a colleague's shared computer, or a
@@ -578,15 +657,18 @@ pub fn traces(plan: &CampaignPlan) -> Vec<ResponseTrace> {
             .map(|s| s.0)
             .max()
             .unwrap_or(0);
-        out.push(ResponseTrace::build(
-            link.id,
-            link.unit_id,
-            &link.group,
-            completed,
-            link.answers.clone(),
-            &events,
-            &mut interner,
-        ));
+        out.push(
+            ResponseTrace::build(
+                link.id,
+                link.unit_id,
+                &link.group,
+                completed,
+                link.answers.clone(),
+                &events,
+                &mut interner,
+            )
+            .with_best(&link.best),
+        );
     }
     out
 }

@@ -30,6 +30,14 @@ pub enum Signal {
     /// The unit sent the invitation to another address before it was answered: whoever chose the
     /// address holds the only working link.
     Readdressed,
+    /// The best option on every question, ticked much faster than the unit's other respondents
+    /// answer: what "tick the best answer everywhere" looks like, as opposed to officials who
+    /// read the questions and happen to be satisfied with everything.
+    BestHurried,
+    /// The best option on every question, completed within hours of many other such responses of
+    /// the unit, far more than their share of the unit's completions in those hours gives (right
+    /// after a meeting or an e-mail telling people what to answer).
+    BestTogether,
 }
 
 /// What each signal weighs in the unit's risk, the fewest responses it must concern to count, and the
@@ -43,7 +51,7 @@ pub struct Rule {
 }
 
 impl Signal {
-    pub const ALL: [Signal; 10] = [
+    pub const ALL: [Signal; 12] = [
         Signal::Speeding,
         Signal::SharedDevice,
         Signal::SharedNetwork,
@@ -54,6 +62,8 @@ impl Signal {
         Signal::OfficerSession,
         Signal::ManyDevices,
         Signal::Readdressed,
+        Signal::BestHurried,
+        Signal::BestTogether,
     ];
 
     pub fn code(self) -> &'static str {
@@ -68,6 +78,8 @@ impl Signal {
             Signal::OfficerSession => "officer_session",
             Signal::ManyDevices => "many_devices",
             Signal::Readdressed => "readdressed",
+            Signal::BestHurried => "best_hurried",
+            Signal::BestTogether => "best_together",
         }
     }
 
@@ -88,6 +100,8 @@ impl Signal {
             Signal::OfficerSession => r(2.0, 1, 0.02),
             Signal::ManyDevices => r(1.0, 2, 0.05),
             Signal::Readdressed => r(1.0, 2, 0.02),
+            Signal::BestHurried => r(1.5, 3, 0.03),
+            Signal::BestTogether => r(1.25, 4, 0.03),
         }
     }
 
@@ -213,7 +227,9 @@ pub fn unit_flags(
                 flags[i].set(Signal::Speeding);
             }
         }
-        if straight_lined(&t.answers) {
+        // A line on the best option is how a satisfied official answers; whether it was
+        // dictated is judged by its pace (below), not by its shape.
+        if straight_lined(&t.answers) && !all_best(t) {
             flags[i].set(Signal::StraightLining);
         }
         if t.officer_session {
@@ -225,6 +241,36 @@ pub fn unit_flags(
         if t.devices.len() >= s.many_devices as usize {
             flags[i].set(Signal::ManyDevices);
             grow(Signal::ManyDevices, t.devices.len());
+        }
+    }
+    // The best option everywhere, much faster than the unit's other respondents.
+    let others: Vec<f64> = unit
+        .iter()
+        .filter(|t| !all_best(t))
+        .filter_map(|t| pace(t, s.speed_ms_per_item).map(|p| p.0))
+        .collect();
+    let own_median = (others.len() >= OWN_PACE_MIN).then(|| median(&mut others.clone()));
+    // What chance gives: the unit's other responses that are as fast, as a share, times the
+    // responses on the best option everywhere.
+    let as_fast = own_median
+        .map(|m| others.iter().filter(|&&r| r < HURRIED * m).count() as f64 / others.len() as f64)
+        .unwrap_or(0.0);
+    let best_count = unit.iter().filter(|t| all_best(t)).count();
+    for (i, t) in unit.iter().enumerate() {
+        if !all_best(t) {
+            continue;
+        }
+        let baseline = own_median.unwrap_or_else(|| {
+            stats
+                .median_ms_per_item
+                .get(&t.group)
+                .copied()
+                .unwrap_or(stats.overall_ms_per_item)
+        });
+        if let Some((rate, _, _)) = pace(t, s.speed_ms_per_item)
+            && rate < HURRIED * baseline
+        {
+            flags[i].set(Signal::BestHurried);
         }
     }
     // One browser on several links.
@@ -261,6 +307,30 @@ pub fn unit_flags(
             grow(Signal::Burst, size);
         }
     }
+    // Responses on the best option everywhere, clustered in time beyond their share.
+    let best: Vec<bool> = order.iter().map(|&i| all_best(unit[i])).collect();
+    let best_total = best.iter().filter(|&&b| b).count();
+    let best_times: Vec<i64> = (0..n).filter(|&k| best[k]).map(|k| times[k]).collect();
+    let best_near = window_counts(&best_times, TOGETHER_MS / 2);
+    let mut bk = 0;
+    for (k, all_near) in window_counts(&times, TOGETHER_MS / 2)
+        .into_iter()
+        .enumerate()
+    {
+        if !best[k] {
+            continue;
+        }
+        let near = best_near[bk];
+        bk += 1;
+        // Their share among the unit's responses outside the window (one of each added, so that
+        // a unit with none outside is not certain to have none): what the window would hold if
+        // nothing had brought them together.
+        let outside = (best_total - near + 1) as f64 / (n.saturating_sub(all_near) + 2) as f64;
+        if near >= TOGETHER_MIN && binomial_tail(all_near, near, outside) < TOGETHER_P {
+            flags[order[k]].set(Signal::BestTogether);
+            grow(Signal::BestTogether, near);
+        }
+    }
     let mut by_network: HashMap<u32, Vec<usize>> = HashMap::new();
     for &i in &order {
         if unit[i].submit_network != 0 {
@@ -292,7 +362,8 @@ pub fn unit_flags(
             .iter()
             .map(|&i| unit[i].answers.as_slice())
             .collect();
-        let twins = twin_counts(&answers, s.twin_agreement);
+        let ceiling: Vec<bool> = members.iter().map(|&i| near_best(unit[i])).collect();
+        let twins = twin_counts(&answers, &ceiling, s.twin_agreement);
         for (k, &c) in twins.iter().enumerate() {
             if c > 0 {
                 flags[members[k]].set(Signal::Twins);
@@ -302,7 +373,9 @@ pub fn unit_flags(
         let modal = modal_answers(&answers);
         if !straight_lined(&modal) {
             for (k, a) in answers.iter().enumerate() {
-                if !straight_lined(a) && agreement(a, &modal).is_some_and(|g| g >= s.twin_agreement)
+                if !straight_lined(a)
+                    && !ceiling[k]
+                    && agreement(a, &modal).is_some_and(|g| g >= s.twin_agreement)
                 {
                     flags[members[k]].set(Signal::CommonPattern);
                 }
@@ -311,13 +384,14 @@ pub fn unit_flags(
         let seed = unit.first().map(|t| t.unit_id as u64).unwrap_or(0);
         let shuffled = shuffle_columns(&answers, seed);
         let dealt: Vec<&[u8]> = shuffled.iter().map(Vec::as_slice).collect();
-        chance += twin_counts(&dealt, s.twin_agreement)
+        chance += twin_counts(&dealt, &ceiling, s.twin_agreement)
             .iter()
             .filter(|&&c| c > 0)
             .count() as f64;
     }
     let mut expected = HashMap::new();
     expected.insert(Signal::Twins, chance);
+    expected.insert(Signal::BestHurried, as_fast * best_count as f64);
     UnitSignals {
         flags,
         largest,
@@ -347,11 +421,16 @@ fn modal_answers(answers: &[&[u8]]) -> Vec<u8> {
 }
 
 /// For each response, how many others agree with it on at least `threshold` of the questions.
-/// Straight-lined responses are left out: two officials who both tick "very satisfied" throughout
-/// are alike by the ceiling of the scale, and straight-lining is its own signal.
-fn twin_counts(answers: &[&[u8]], threshold: f64) -> Vec<usize> {
+/// Straight-lined responses and those at the `ceiling` (the best option on nearly every question)
+/// are left out: two officials who both tick "very satisfied" throughout are alike by the ceiling
+/// of the scale, and straight-lining and hurried best answers are signals of their own.
+fn twin_counts(answers: &[&[u8]], ceiling: &[bool], threshold: f64) -> Vec<usize> {
     let mut twins = vec![0usize; answers.len()];
-    let line: Vec<bool> = answers.iter().map(|a| straight_lined(a)).collect();
+    let line: Vec<bool> = answers
+        .iter()
+        .zip(ceiling)
+        .map(|(a, c)| *c || straight_lined(a))
+        .collect();
     for a in 0..answers.len() {
         if line[a] {
             continue;
@@ -405,6 +484,63 @@ fn window_counts(times: &[i64], half: i64) -> Vec<usize> {
 
 /// The fewest questions both must have answered for answers to be compared or called a line.
 const MIN_COMPARED: usize = 8;
+
+/// A response on the best option everywhere is hurried below this share of its unit's other
+/// respondents' median time per question.
+const HURRIED: f64 = 0.7;
+
+/// The fewest other responses a unit needs for its own median pace; below, the campaign's.
+const OWN_PACE_MIN: usize = 5;
+
+/// The window in which responses on the best option everywhere are counted together.
+const TOGETHER_MS: i64 = 3 * 3_600_000;
+
+/// The fewest such responses in one window to count.
+const TOGETHER_MIN: usize = 4;
+
+/// How unlikely their number in the window must be, given their share outside it.
+const TOGETHER_P: f64 = 0.001;
+
+/// P(X ≥ k) for X ~ Binomial(n, p).
+pub fn binomial_tail(n: usize, k: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    // P(X = i) by the recurrence from P(X = 0), in logs to stay finite for large n.
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let mut log_pmf = n as f64 * lq;
+    let mut tail = 0.0;
+    for i in 0..=n {
+        if i >= k {
+            tail += log_pmf.exp();
+        }
+        if i < n {
+            log_pmf += ((n - i) as f64).ln() - ((i + 1) as f64).ln() + lp - lq;
+        }
+    }
+    tail.min(1.0)
+}
+
+/// The best option on every answered question (8 or more) but at most one.
+fn near_best(t: &ResponseTrace) -> bool {
+    let n = t.answered();
+    n >= MIN_COMPARED && t.at_best as usize + 1 >= n
+}
+
+/// Every answered question (8 or more) on its best option.
+pub fn all_best(t: &ResponseTrace) -> bool {
+    let n = t.answered();
+    n >= MIN_COMPARED && t.at_best as usize == n
+}
 
 /// The share of the questions both answered on which two responses chose the same option.
 pub fn agreement(a: &[u8], b: &[u8]) -> Option<f64> {

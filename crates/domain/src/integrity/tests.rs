@@ -23,6 +23,7 @@ fn honest(id: i64, unit: i64, at: i64, seed: u64) -> ResponseTrace {
         submit_network: u32::try_from(id).unwrap() + 2_000_000,
         officer_session: false,
         readdressed: false,
+        at_best: 0,
     }
 }
 
@@ -434,11 +435,138 @@ fn a_small_national_scenario_spreads_its_interfering_units() {
     let specs = sc.specs(&shape());
     assert_eq!(specs.len(), 83);
     let bent: Vec<_> = specs.iter().filter_map(|u| u.interference).collect();
-    assert_eq!(bent.len(), 12);
+    assert_eq!(bent.len(), 10);
     for k in Interference::ALL {
-        assert_eq!(bent.iter().filter(|b| b.0 == k).count(), 3);
+        assert_eq!(bent.iter().filter(|b| b.0 == k).count(), 2);
     }
+    let satisfied = sc.satisfied_units(&specs);
+    assert_eq!(satisfied.len(), 8);
+    assert!(
+        satisfied
+            .iter()
+            .all(|id| specs[*id as usize - 1].quality == 1.0)
+    );
     let (_, d, score) = sc.run(&shape(), &IntegritySettings::default());
     assert!(d.responses > 83 * 30, "{}", d.responses);
     assert!(score.recall() >= 0.8, "{score:?}");
+}
+
+/// Unit 4 told a quarter of its 120 links to tick the best answer everywhere; units 7 and 8 are
+/// honest and satisfied with everything (as many responses on the best option everywhere).
+fn dictated_best_campaign(seed: u64) -> (model::CampaignPlan, Vec<ResponseTrace>) {
+    let mut units = specs(24, 120, &[(4, Interference::DictatedBest, 0.25)]);
+    units[6].quality = 1.0;
+    units[7].quality = 1.0;
+    let plan = model::plan(&units, &shape(), 0, 10, seed);
+    let ts = model::traces(&plan);
+    (plan, ts)
+}
+
+fn best_share(ts: &[ResponseTrace], unit: i64) -> f64 {
+    let mine: Vec<_> = ts.iter().filter(|t| t.unit_id == unit).collect();
+    mine.iter().filter(|t| signals::all_best(t)).count() as f64 / mine.len() as f64
+}
+
+#[test]
+fn telling_staff_to_tick_the_best_answer_is_caught_and_satisfied_units_are_spared() {
+    for seed in [1, 2, 3] {
+        let (plan, ts) = dictated_best_campaign(seed);
+        // The shape of the answers alone cannot tell them apart.
+        for u in [4, 7, 8] {
+            assert!(best_share(&ts, u) > 0.1, "unit {u}: {}", best_share(&ts, u));
+        }
+        let d = detect(&ts, &IntegritySettings::default());
+        assert!(only(&d, 4).flagged, "seed {seed}: {:#?}", only(&d, 4));
+        let why: Vec<Signal> = only(&d, 4)
+            .findings
+            .iter()
+            .filter(|f| f.contribution > 0.0)
+            .map(|f| f.signal)
+            .collect();
+        assert!(
+            why.contains(&Signal::BestHurried) || why.contains(&Signal::BestTogether),
+            "{why:?}"
+        );
+        for u in [7, 8] {
+            let a = only(&d, u);
+            assert!(!a.flagged, "seed {seed}: {a:#?}");
+            // Their lines on the best option are not straight-lining, nor twins.
+            for s in [Signal::StraightLining, Signal::Twins] {
+                assert!(
+                    finding(a, s).is_none_or(|f| f.contribution == 0.0),
+                    "{a:#?}"
+                );
+            }
+        }
+        assert_eq!(evaluate::Score::of(&plan.interfering, &d).false_flags, 0);
+    }
+}
+
+#[test]
+fn hurried_best_answers_are_measured_against_the_units_own_pace() {
+    // Twenty responses at 7 s per question and eight on the best option everywhere: four at 2 s,
+    // four at 7 s. Chance (the unit's other responses as fast) gives none.
+    let mut ts: Vec<ResponseTrace> = (0..20)
+        .map(|k| honest(k, 1, k * 3 * MIN, k as u64))
+        .collect();
+    for k in 0..8 {
+        let mut t = honest(100 + k, 1, k * DAY, 50 + k as u64);
+        t.answers = vec![0; 17];
+        if k < 4 {
+            t.page_ms = vec![10_000, 10_000, 10_000, 4_000];
+        }
+        ts.push(t.with_best(&[0; 17]));
+    }
+    let found = signals::unit_flags(
+        &ts.iter().collect::<Vec<_>>(),
+        &signals::campaign_stats(&ts, &IntegritySettings::default()),
+        &IntegritySettings::default(),
+    );
+    let hurried: Vec<usize> = (0..ts.len())
+        .filter(|&i| found.flags[i].has(Signal::BestHurried))
+        .collect();
+    assert_eq!(hurried, vec![20, 21, 22, 23]);
+    assert_eq!(found.expected[&Signal::BestHurried], 0.0);
+    // Lines on the best option are not straight-lining.
+    assert!(!(0..ts.len()).any(|i| found.flags[i].has(Signal::StraightLining)));
+    // A day apart, they are not together.
+    assert!(!(0..ts.len()).any(|i| found.flags[i].has(Signal::BestTogether)));
+}
+
+#[test]
+fn best_answers_completed_together_beyond_their_share_are_a_signal() {
+    // 40 responses over five days, none on the best option everywhere but six within an hour.
+    let mut ts: Vec<ResponseTrace> = (0..40)
+        .map(|k| honest(k, 1, k * 3 * 60 * MIN, k as u64))
+        .collect();
+    for k in 0..6 {
+        let mut t = honest(100 + k, 1, 2 * DAY + k * 10 * MIN, 70 + k as u64);
+        t.answers = vec![0; 17];
+        ts.push(t.with_best(&[0; 17]));
+    }
+    let s = IntegritySettings::default();
+    let found = signals::unit_flags(
+        &ts.iter().collect::<Vec<_>>(),
+        &signals::campaign_stats(&ts, &s),
+        &s,
+    );
+    let together = (0..ts.len())
+        .filter(|&i| found.flags[i].has(Signal::BestTogether))
+        .count();
+    assert_eq!(together, 6);
+    assert_eq!(found.largest[&Signal::BestTogether], 6);
+}
+
+#[test]
+fn the_binomial_tail_is_exact_on_small_cases() {
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(close(signals::binomial_tail(4, 0, 0.3), 1.0));
+    assert!(close(signals::binomial_tail(4, 4, 0.5), 1.0 / 16.0));
+    assert!(close(signals::binomial_tail(3, 2, 0.5), 0.5));
+    assert!(close(
+        signals::binomial_tail(10, 1, 0.1),
+        1.0 - 0.9f64.powi(10)
+    ));
+    assert!(close(signals::binomial_tail(5, 6, 0.5), 0.0));
+    assert!(signals::binomial_tail(2_000, 1_900, 0.5) < 1e-100);
 }

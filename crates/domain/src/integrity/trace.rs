@@ -62,6 +62,9 @@ pub struct ResponseTrace {
     /// The unit sent the invitation to another address before it was answered.
     #[serde(default)]
     pub readdressed: bool,
+    /// How many answers chose the option worth the most points of their question.
+    #[serde(default)]
+    pub at_best: u32,
 }
 
 impl ResponseTrace {
@@ -121,7 +124,25 @@ impl ResponseTrace {
             submit_network,
             officer_session,
             readdressed,
+            at_best: 0,
         }
+    }
+
+    /// Counts the answers on their question's best option; `best` holds that option's position for
+    /// each question ([`NO_ANSWER`] where no option carries points).
+    pub fn with_best(mut self, best: &[u8]) -> ResponseTrace {
+        self.at_best = self
+            .answers
+            .iter()
+            .zip(best)
+            .filter(|(a, b)| **a != NO_ANSWER && a == b)
+            .count() as u32;
+        self
+    }
+
+    /// The questions answered.
+    pub fn answered(&self) -> usize {
+        self.answers.iter().filter(|&&a| a != NO_ANSWER).count()
     }
 
     /// The number of questions on page `page` (0-based, as `page_ms` is indexed).

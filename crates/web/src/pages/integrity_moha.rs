@@ -21,11 +21,11 @@ use parindex_db::users::User;
 use parindex_db::{campaigns, contacts, units};
 use parindex_domain::integrity::decision::{self, Outcome};
 use parindex_domain::integrity::schedule::RunKind;
-use parindex_domain::integrity::{Finding, IntegritySettings, UnitAssessment};
+use parindex_domain::integrity::{Finding, IntegritySettings, Signal, UnitAssessment};
 use std::collections::HashMap;
 
 fn num(lang: Lang, x: f64) -> String {
-    lang.decimal(&format!("{x:.2}"))
+    lang.figure(x)
 }
 
 fn pct(x: f64) -> String {
@@ -112,6 +112,11 @@ pub struct QueuePage {
 
 fn signal_name(lang: Lang, f: &Finding) -> String {
     lang.t(&format!("ig-signal-{}", f.signal.code()))
+}
+
+fn about(lang: Lang, f: &Finding) -> Option<String> {
+    matches!(f.signal, Signal::BestHurried | Signal::BestTogether)
+        .then(|| lang.t(&format!("ig-about-{}", f.signal.code())))
 }
 
 fn decision_name(lang: Lang, d: &Decision) -> String {
@@ -265,6 +270,8 @@ pub struct ExampleView {
 
 pub struct FindingView {
     pub name: String,
+    /// What the signal means and why it is told apart from honest answers (the newer signals).
+    pub about: Option<String>,
     pub explain: String,
     pub strength: String,
     pub counts: bool,
@@ -337,6 +344,7 @@ async fn unit_page(
                 .iter()
                 .map(|f| FindingView {
                     name: signal_name(lang, f),
+                    about: about(lang, f),
                     explain: explain(lang, f, a.responses),
                     strength: lang.t_args(
                         "ig-strength",
@@ -515,4 +523,18 @@ pub async fn decide(
         "/admin/campaigns/{campaign_id}/integrity/unit/{unit_id}?done=ig-decided"
     ))
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_risk_that_rounds_to_zero_shows_as_zero() {
+        assert_eq!(num(Lang::Vi, -0.001), "0");
+        assert_eq!(num(Lang::Vi, -0.0), "0");
+        assert_eq!(num(Lang::Vi, 0.0), "0");
+        assert_eq!(num(Lang::Vi, 4.256), "4,26");
+        assert_eq!(num(Lang::En, -1.5), "-1.50");
+    }
 }
