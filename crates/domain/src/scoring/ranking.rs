@@ -13,11 +13,49 @@ pub enum Tier {
     D,
 }
 
+/// The lower bounds of tiers A, B and C. Only [`TierBands::new`] makes them, so every value in use
+/// (typed in, stored, read back) has A above B above C, each between 0 and 100.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawBands")]
 pub struct TierBands {
-    pub a: Decimal,
-    pub b: Decimal,
-    pub c: Decimal,
+    a: Decimal,
+    b: Decimal,
+    c: Decimal,
+}
+
+#[derive(Deserialize)]
+struct RawBands {
+    a: Decimal,
+    b: Decimal,
+    c: Decimal,
+}
+
+impl TryFrom<RawBands> for TierBands {
+    type Error = &'static str;
+
+    fn try_from(r: RawBands) -> Result<Self, Self::Error> {
+        TierBands::new(r.a, r.b, r.c).ok_or("tier bands must satisfy 100 ≥ A > B > C ≥ 0")
+    }
+}
+
+impl TierBands {
+    /// The bands, if 100 ≥ `a` > `b` > `c` ≥ 0.
+    pub fn new(a: Decimal, b: Decimal, c: Decimal) -> Option<TierBands> {
+        (a <= Decimal::ONE_HUNDRED && a > b && b > c && !c.is_sign_negative())
+            .then_some(TierBands { a, b, c })
+    }
+
+    pub fn a(&self) -> Decimal {
+        self.a
+    }
+
+    pub fn b(&self) -> Decimal {
+        self.b
+    }
+
+    pub fn c(&self) -> Decimal {
+        self.c
+    }
 }
 
 impl Default for TierBands {
@@ -85,6 +123,28 @@ mod tests {
         assert_eq!(tier(d("89.99"), &b), Tier::B);
         assert_eq!(tier(d("70"), &b), Tier::C);
         assert_eq!(tier(d("69.99"), &b), Tier::D);
+    }
+
+    #[test]
+    fn bands_must_descend_within_0_to_100_when_made_and_when_read() {
+        assert!(TierBands::new(d("95"), d("85"), d("75")).is_some());
+        for (a, b, c) in [
+            ("80", "90", "70"),
+            ("90", "90", "70"),
+            ("90", "80", "80"),
+            ("101", "80", "70"),
+            ("90", "80", "-1"),
+        ] {
+            assert!(TierBands::new(d(a), d(b), d(c)).is_none(), "{a} {b} {c}");
+        }
+        let good: TierBands =
+            serde_json::from_str(r#"{"a":"90","b":"80","c":"70"}"#).expect("good bands");
+        assert_eq!(good, TierBands::default());
+        assert_eq!(
+            serde_json::to_string(&good).expect("json"),
+            r#"{"a":"90","b":"80","c":"70"}"#
+        );
+        assert!(serde_json::from_str::<TierBands>(r#"{"a":"70","b":"80","c":"90"}"#).is_err());
     }
 
     proptest! {

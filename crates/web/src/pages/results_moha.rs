@@ -65,9 +65,9 @@ impl SettingsView {
                 LeafRounding::Exact => "exact",
             }
             .into(),
-            tier_a: s.tiers.a.to_string(),
-            tier_b: s.tiers.b.to_string(),
-            tier_c: s.tiers.c.to_string(),
+            tier_a: s.tiers.a().to_string(),
+            tier_b: s.tiers.b().to_string(),
+            tier_c: s.tiers.c().to_string(),
             units_see_draft: see,
         }
     }
@@ -410,7 +410,7 @@ fn parse_settings(f: &SettingsForm) -> Result<ScoringSettings, Vec<(&'static str
         parse_percentage(&f.tier_b),
         parse_percentage(&f.tier_c),
     ) {
-        (Some(a), Some(b), Some(c)) if a > b && b > c => TierBands { a, b, c },
+        (Some(a), Some(b), Some(c)) if let Some(t) = TierBands::new(a, b, c) => t,
         _ => {
             errors.push(("tier_a", "res-tiers-invalid"));
             TierBands::default()

@@ -222,7 +222,7 @@ pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
         })
         .collect::<Vec<_>>();
     let t = &shown.tiers;
-    let bands = [(t.c, "C"), (t.b, "B"), (t.a, "A")]
+    let bands = [(t.c(), "C"), (t.b(), "B"), (t.a(), "A")]
         .into_iter()
         .map(|(v, l)| Band {
             x: CHART_LABEL + width(v),
