@@ -178,6 +178,24 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(text(r).await.contains(field), "{field}");
     }
+    // Everything missing is said in one round, and what was typed stays in the form.
+    let r = app
+        .post(
+            &admin,
+            &decide,
+            &[
+                ("outcome", "cancel"),
+                ("reason", ""),
+                ("responsible", "Bà B"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(r).await;
+    for field in ["reason-error", "confirm-error", "Bà B"] {
+        assert!(page.contains(field), "{field}");
+    }
+    assert!(!page.contains("password-error"));
     assert_eq!(audit::count(&app.db).await.unwrap(), audit_before);
     assert!(
         integrity::in_force(&app.db, c, hpg)

@@ -35,20 +35,35 @@ pub const MAX_RESPONSIBLE: usize = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
+    NoOutcome,
     NoReason,
     ReasonTooLong,
     NoResponsible,
     ResponsibleTooLong,
+    /// A cancellation without its confirmation ticked.
+    NotConfirmed,
 }
 
 impl Problem {
     /// The message key of the problem.
     pub fn key(self) -> &'static str {
         match self {
+            Problem::NoOutcome => "ig-err-outcome",
             Problem::NoReason => "ig-err-reason",
             Problem::ReasonTooLong => "ig-err-reason-long",
             Problem::NoResponsible => "ig-err-responsible",
             Problem::ResponsibleTooLong => "ig-err-responsible-long",
+            Problem::NotConfirmed => "ig-err-confirm",
+        }
+    }
+
+    /// The form field the problem belongs to.
+    pub fn field(self) -> &'static str {
+        match self {
+            Problem::NoOutcome => "outcome",
+            Problem::NoReason | Problem::ReasonTooLong => "reason",
+            Problem::NoResponsible | Problem::ResponsibleTooLong => "responsible",
+            Problem::NotConfirmed => "confirm",
         }
     }
 }
@@ -61,26 +76,45 @@ pub struct Checked {
     pub responsible: String,
 }
 
-pub fn check(outcome: Outcome, reason: &str, responsible: &str) -> Result<Checked, Problem> {
+/// Checks a decision as MoHA typed it: the outcome chosen, a reason, and for a cancellation the
+/// person held responsible and the confirmation ticked. Every problem is returned at once, so the
+/// form can say all of them in one round.
+pub fn check(
+    outcome: &str,
+    reason: &str,
+    responsible: &str,
+    confirmed: bool,
+) -> Result<Checked, Vec<Problem>> {
+    let outcome = Outcome::parse(outcome);
     let reason = nfc(reason.trim());
     let responsible = clean(responsible);
+    let mut problems = Vec::new();
+    if outcome.is_none() {
+        problems.push(Problem::NoOutcome);
+    }
     if reason.is_empty() {
-        return Err(Problem::NoReason);
+        problems.push(Problem::NoReason);
+    } else if reason.chars().count() > MAX_REASON {
+        problems.push(Problem::ReasonTooLong);
     }
-    if reason.chars().count() > MAX_REASON {
-        return Err(Problem::ReasonTooLong);
-    }
-    if outcome == Outcome::Cancel && responsible.is_empty() {
-        return Err(Problem::NoResponsible);
+    let cancel = outcome == Some(Outcome::Cancel);
+    if cancel && responsible.is_empty() {
+        problems.push(Problem::NoResponsible);
     }
     if responsible.chars().count() > MAX_RESPONSIBLE {
-        return Err(Problem::ResponsibleTooLong);
+        problems.push(Problem::ResponsibleTooLong);
     }
-    Ok(Checked {
-        outcome,
-        reason,
-        responsible,
-    })
+    if cancel && !confirmed {
+        problems.push(Problem::NotConfirmed);
+    }
+    match outcome {
+        Some(outcome) if problems.is_empty() => Ok(Checked {
+            outcome,
+            reason,
+            responsible,
+        }),
+        _ => Err(problems),
+    }
 }
 
 /// NFC, keeping line breaks (a reason may have paragraphs), without other control characters.
@@ -96,28 +130,56 @@ mod tests {
 
     #[test]
     fn a_cancellation_needs_a_reason_and_a_responsible_person() {
-        assert_eq!(check(Outcome::Clear, "  ", ""), Err(Problem::NoReason));
         assert_eq!(
-            check(Outcome::Cancel, "Một người trả lời nhiều phiếu", " "),
-            Err(Problem::NoResponsible)
+            check("clear", "  ", "", false),
+            Err(vec![Problem::NoReason])
         );
-        let ok = check(Outcome::Cancel, " Trả lời hộ ", "Ông Nguyễn Văn A").unwrap();
+        assert_eq!(
+            check("cancel", "Một người trả lời nhiều phiếu", " ", true),
+            Err(vec![Problem::NoResponsible])
+        );
+        let ok = check("cancel", " Trả lời hộ ", "Ông Nguyễn Văn A", true).unwrap();
         assert_eq!(ok.reason, "Trả lời hộ");
-        assert!(check(Outcome::Clear, "Không có vi phạm", "").is_ok());
+        assert_eq!(ok.outcome, Outcome::Cancel);
+        assert!(check("clear", "Không có vi phạm", "", false).is_ok());
         let long = "x".repeat(MAX_REASON + 1);
         assert_eq!(
-            check(Outcome::Clear, &long, ""),
-            Err(Problem::ReasonTooLong)
+            check("clear", &long, "", false),
+            Err(vec![Problem::ReasonTooLong])
         );
         assert_eq!(Outcome::parse("cancel"), Some(Outcome::Cancel));
         assert_eq!(Outcome::parse("delete"), None);
     }
 
     #[test]
+    fn every_problem_is_told_at_once_with_its_field() {
+        let all = check("cancel", " ", "", false).unwrap_err();
+        assert_eq!(
+            all,
+            vec![
+                Problem::NoReason,
+                Problem::NoResponsible,
+                Problem::NotConfirmed
+            ]
+        );
+        let fields: Vec<&str> = all.iter().map(|p| p.field()).collect();
+        assert_eq!(fields, ["reason", "responsible", "confirm"]);
+        assert_eq!(
+            check("delete", "", "", false),
+            Err(vec![Problem::NoOutcome, Problem::NoReason])
+        );
+        let long = "x".repeat(MAX_RESPONSIBLE + 1);
+        assert_eq!(
+            check("clear", "ok", &long, false),
+            Err(vec![Problem::ResponsibleTooLong])
+        );
+    }
+
+    #[test]
     fn texts_are_kept_in_nfc() {
         // "Hủy" written with a combining hook above.
         let decomposed = "Hu\u{031B}\u{0309}y";
-        let ok = check(Outcome::Clear, decomposed, "").unwrap();
+        let ok = check("clear", decomposed, "", false).unwrap();
         assert_eq!(ok.reason, nfc(decomposed));
         assert_ne!(ok.reason, decomposed);
     }

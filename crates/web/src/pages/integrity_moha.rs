@@ -449,21 +449,6 @@ fn notice(to: &str, unit: &str, d: &decision::Checked) -> OutMail {
     )
 }
 
-/// The unit page again with the decision form's error, nothing recorded.
-async fn refuse_decision(
-    state: &AppState,
-    meta: &Meta,
-    user: &User,
-    (campaign_id, unit_id): (i64, i64),
-    field: &'static str,
-    key: &'static str,
-    f: DecideForm,
-) -> AppResult<Response> {
-    let mut p = unit_page(state, meta, user, campaign_id, unit_id, f).await?;
-    p.page.error(field, key);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
-}
-
 pub async fn decide(
     State(state): State<AppState>,
     meta: Meta,
@@ -477,31 +462,23 @@ pub async fn decide(
     if unit.campaign_id != campaign_id {
         return Err(AppError::NotFound);
     }
-    let refuse = |field: &'static str, key: &'static str, f: DecideForm| {
-        refuse_decision(&state, &meta, &user, (campaign_id, unit_id), field, key, f)
-    };
-    let Some(outcome) = Outcome::parse(&f.outcome) else {
-        return refuse("outcome", "ig-err-outcome", f).await;
-    };
-    let checked = match decision::check(outcome, &f.reason, &f.responsible) {
+    let confirmed = f.confirm.as_deref() == Some("yes");
+    let checked = match decision::check(&f.outcome, &f.reason, &f.responsible, confirmed) {
         Ok(c) => c,
-        Err(e) => {
-            let field = match e {
-                decision::Problem::NoReason | decision::Problem::ReasonTooLong => "reason",
-                _ => "responsible",
-            };
-            return refuse(field, e.key(), f).await;
-        }
-    };
-    if outcome == Outcome::Cancel {
-        if f.confirm.as_deref() != Some("yes") {
-            return refuse("confirm", "ig-err-confirm", f).await;
-        }
-        if let Some(m) = reauth::refusal(&state, &meta, &user, &password, "reauth-wrong").await? {
+        Err(problems) => {
             let mut p = unit_page(&state, &meta, &user, campaign_id, unit_id, f).await?;
-            p.page.error_msg("password", m);
+            for problem in problems {
+                p.page.error(problem.field(), problem.key());
+            }
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
+    };
+    if checked.outcome == Outcome::Cancel
+        && let Some(m) = reauth::refusal(&state, &meta, &user, &password, "reauth-wrong").await?
+    {
+        let mut p = unit_page(&state, &meta, &user, campaign_id, unit_id, f).await?;
+        p.page.error_msg("password", m);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     }
     let to = contacts::focal_for(&state.db, unit_id)
         .await?
