@@ -13,6 +13,7 @@ use super::groups::{self, Group, Rule};
 use super::problem::{Column, Problem, ProblemKind};
 use crate::{Email, phone, text};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 /// The longest text a cell may hold.
@@ -380,49 +381,40 @@ fn quotas(groups: &[Group], existing: &[Existing], out: &mut Checked) {
                 e.2 = line;
             }
         }
-        match g.rule {
-            Rule::All => {}
-            Rule::PerOrganisation { exactly } => {
-                for (name, got, line) in orgs.values() {
-                    let want = usize::try_from(exactly).unwrap_or(usize::MAX);
-                    if *got == want {
-                        continue;
-                    }
-                    let organisation = name.clone();
-                    out.problems.push(Problem {
-                        line: line.unwrap_or(0),
-                        column: Some(Column::Organisation),
-                        kind: if *got > want {
-                            ProblemKind::OverQuota {
-                                organisation,
-                                exactly,
-                                got: *got,
-                            }
-                        } else {
-                            ProblemKind::UnderQuota {
-                                organisation,
-                                exactly,
-                                got: *got,
-                            }
-                        },
-                    });
-                }
+        if let Rule::PerOrganisation { exactly } = g.rule {
+            for (name, got, line) in orgs.values() {
+                let organisation = name.clone();
+                let kind = match g.rule.organisation(*got) {
+                    Ordering::Equal => continue,
+                    Ordering::Greater => ProblemKind::OverQuota {
+                        organisation,
+                        exactly,
+                        got: *got,
+                    },
+                    Ordering::Less => ProblemKind::UnderQuota {
+                        organisation,
+                        exactly,
+                        got: *got,
+                    },
+                };
+                out.problems.push(Problem {
+                    line: line.unwrap_or(0),
+                    column: Some(Column::Organisation),
+                    kind,
+                });
             }
-            Rule::MaxOrganisations { max } => {
-                let allowed = usize::try_from(max).unwrap_or(usize::MAX);
-                if orgs.len() > allowed {
-                    // The organisations beyond the limit, in the order the file brings them.
-                    let mut extra: Vec<usize> = orgs.values().filter_map(|o| o.2).collect();
-                    extra.sort_unstable();
-                    let over = orgs.len() - allowed;
-                    for line in extra.into_iter().rev().take(over) {
-                        out.problems.push(Problem {
-                            line,
-                            column: Some(Column::Organisation),
-                            kind: ProblemKind::TooManyOrganisations { max },
-                        });
-                    }
-                }
+        }
+        if let Rule::MaxOrganisations { max } = g.rule {
+            // The organisations beyond the limit, in the order the file brings them.
+            let over = g.rule.organisations_over(orgs.len());
+            let mut extra: Vec<usize> = orgs.values().filter_map(|o| o.2).collect();
+            extra.sort_unstable();
+            for line in extra.into_iter().rev().take(over) {
+                out.problems.push(Problem {
+                    line,
+                    column: Some(Column::Organisation),
+                    kind: ProblemKind::TooManyOrganisations { max },
+                });
             }
         }
     }

@@ -3,9 +3,10 @@
 //! has an exception the unit recorded (MoHA accepts or rejects it with the list).
 
 use super::check::Respondent;
-use super::groups::{Group, Rule};
+use super::groups::Group;
 use crate::text;
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,26 +57,15 @@ pub fn coverage(groups: &[Group], people: &[&Respondent], excepted: &[String]) -
                 *orgs.entry(text::search_key(&p.organisation)).or_default() += 1;
             }
             let count: usize = orgs.values().sum();
-            let raw = match g.rule {
-                _ if count == 0 => Status::Empty,
-                Rule::All => Status::Met,
-                Rule::PerOrganisation { exactly } => {
-                    let want = usize::try_from(exactly).unwrap_or(usize::MAX);
-                    if orgs.values().any(|n| *n > want) {
-                        Status::Over
-                    } else if orgs.values().any(|n| *n < want) {
-                        Status::Under
-                    } else {
-                        Status::Met
-                    }
-                }
-                Rule::MaxOrganisations { max } => {
-                    if orgs.len() > usize::try_from(max).unwrap_or(usize::MAX) {
-                        Status::Over
-                    } else {
-                        Status::Met
-                    }
-                }
+            let against = |o: Ordering| orgs.values().any(|n| g.rule.organisation(*n) == o);
+            let raw = if count == 0 {
+                Status::Empty
+            } else if against(Ordering::Greater) || g.rule.organisations_over(orgs.len()) > 0 {
+                Status::Over
+            } else if against(Ordering::Less) {
+                Status::Under
+            } else {
+                Status::Met
             };
             let status = if raw != Status::Met && raw != Status::Over && excepted.contains(&g.code)
             {

@@ -18,6 +18,29 @@ pub enum Rule {
     MaxOrganisations { max: u32 },
 }
 
+impl Rule {
+    /// How an organisation listing `got` people stands against the rule: `Less` short of its
+    /// quota, `Greater` over it, `Equal` when it fits (or the rule sets no quota per organisation).
+    pub fn organisation(self, got: usize) -> std::cmp::Ordering {
+        match self {
+            Rule::PerOrganisation { exactly } => {
+                got.cmp(&usize::try_from(exactly).unwrap_or(usize::MAX))
+            }
+            Rule::All | Rule::MaxOrganisations { .. } => std::cmp::Ordering::Equal,
+        }
+    }
+
+    /// How many organisations beyond the rule's limit `organisations` are (0 without a limit).
+    pub fn organisations_over(self, organisations: usize) -> usize {
+        match self {
+            Rule::MaxOrganisations { max } => {
+                organisations.saturating_sub(usize::try_from(max).unwrap_or(usize::MAX))
+            }
+            Rule::All | Rule::PerOrganisation { .. } => 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -122,6 +145,24 @@ pub fn parse(input: &str) -> Result<GroupSet, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_rule_says_how_an_organisation_and_a_list_stand() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let two = Rule::PerOrganisation { exactly: 2 };
+        assert_eq!(
+            [1, 2, 3].map(|n| two.organisation(n)),
+            [Less, Equal, Greater]
+        );
+        assert_eq!(two.organisations_over(40), 0);
+        let five = Rule::MaxOrganisations { max: 5 };
+        assert_eq!(five.organisation(9), Equal);
+        assert_eq!([4, 5, 7].map(|n| five.organisations_over(n)), [0, 0, 2]);
+        assert_eq!(
+            (Rule::All.organisation(0), Rule::All.organisations_over(99)),
+            (Equal, 0)
+        );
+    }
 
     #[test]
     fn the_2023_defaults_follow_the_dispatch() {
