@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod meta;
 pub mod metrics_layer;
 pub mod notice_mail;
+pub mod oversize;
 pub mod pages;
 pub mod redirect_target;
 pub mod render_error;
@@ -515,6 +516,7 @@ pub fn app(state: AppState) -> Router {
         .into_router()
         .fallback(pages::home::not_found)
         .layer(from_fn_with_state(state.clone(), csrf::guard))
+        .layer(from_fn_with_state(state.clone(), oversize::refuse))
         .layer(from_fn(render_error::render))
         .layer(from_fn(headers::security))
         .layer(DefaultBodyLimit::max(max_body))
