@@ -75,21 +75,18 @@ pub async fn set_settings(
 /// A question's place in its questionnaire and its options' positions, by key.
 type QuestionPlace = (usize, HashMap<String, u8>);
 
-/// Question and option positions of each level's questionnaires, by (level, group): the number of
-/// questions and each question's place, by code.
+/// One questionnaire's positions: the number of questions, each question's place by code, and
+/// each question's best option position.
+type GroupPlaces = (usize, HashMap<String, QuestionPlace>, Vec<u8>);
+
+/// Question and option positions of each level's questionnaires, by (level, group).
 struct Positions {
-    by_group: HashMap<(String, String), (usize, HashMap<String, QuestionPlace>)>,
-    /// Each question's best option position, by (level, group).
-    best: HashMap<(String, String), Vec<u8>>,
+    by_group: HashMap<(String, String), GroupPlaces>,
 }
 
 impl Positions {
     fn add(&mut self, level: &str, set: &QuestionnaireSet) {
         let shape = Shape::from_set(set);
-        for qn in &set.questionnaires {
-            self.best
-                .insert((level.to_string(), qn.group.clone()), shape.best(&qn.group));
-        }
         for qn in &set.questionnaires {
             let questions = qn
                 .questions
@@ -107,16 +104,17 @@ impl Positions {
                 .collect();
             self.by_group.insert(
                 (level.to_string(), qn.group.clone()),
-                (qn.questions.len(), questions),
+                (qn.questions.len(), questions, shape.best(&qn.group)),
             );
         }
     }
 
-    /// The answers as option positions in questionnaire order.
-    fn answers(&self, level: &str, group: &str, text: &str) -> Vec<u8> {
-        let Some((n, questions)) = self.by_group.get(&(level.to_string(), group.to_string()))
+    /// The answers as option positions in questionnaire order, and each question's best option
+    /// position.
+    fn answers(&self, level: &str, group: &str, text: &str) -> (Vec<u8>, &[u8]) {
+        let Some((n, questions, best)) = self.by_group.get(&(level.to_string(), group.to_string()))
         else {
-            return Vec::new();
+            return (Vec::new(), &[]);
         };
         let mut out = vec![NO_ANSWER; *n];
         for pair in text.split(RECORD_SEP) {
@@ -127,7 +125,7 @@ impl Positions {
                 out[*i] = pos;
             }
         }
-        out
+        (out, best)
     }
 }
 
@@ -135,7 +133,6 @@ impl Positions {
 pub async fn traces(db: &Db, campaign_id: i64) -> DbResult<Vec<ResponseTrace>> {
     let mut pos = Positions {
         by_group: HashMap::new(),
-        best: HashMap::new(),
     };
     for (level, _) in criteria_sets::pinned(db, campaign_id).await? {
         if let Some(set) = questionnaires::get(db, campaign_id, &level).await? {
@@ -197,12 +194,11 @@ pub async fn traces(db: &Db, campaign_id: i64) -> DbResult<Vec<ResponseTrace>> {
                 let group: &str = r.try_get(3)?;
                 let completed: i64 = r.try_get(4)?;
                 let text: &str = r.try_get(5)?;
-                let answers = pos.answers(level, group, text);
+                let (answers, best) = pos.answers(level, group, text);
                 let evs = events.get(&id).map(|s| parse_events(s)).unwrap_or_default();
-                let best = pos.best.get(&(level.to_string(), group.to_string()));
                 out.push(
                     ResponseTrace::build(id, unit, group, completed, answers, &evs, &mut names)
-                        .with_best(best.map_or(&[][..], Vec::as_slice)),
+                        .with_best(best),
                 );
             }
         }};

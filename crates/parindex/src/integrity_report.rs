@@ -31,6 +31,11 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// A table cell: recall and the share of honest units flagged.
+fn cell(s: &Score) -> String {
+    format!("R {} FF {}", pct(s.recall()), pct(s.false_flag_rate()))
+}
+
 /// Runs the sweep and returns the report.
 pub fn evaluate(o: &Options) -> anyhow::Result<String> {
     let shapes = shipped_shapes()?;
@@ -93,15 +98,7 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
                 };
                 total.add(sc.run(&shapes, &settings).2);
             }
-            write!(
-                out,
-                " | {:>20}",
-                format!(
-                    "R {} FF {}",
-                    pct(total.recall()),
-                    pct(total.false_flag_rate())
-                )
-            )?;
+            write!(out, " | {:>20}", cell(&total))?;
         }
         writeln!(out)?;
     }
@@ -137,15 +134,7 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
                     total.add(sc.run(&shapes, &settings).2);
                 }
                 honest.add(total);
-                write!(
-                    out,
-                    " | {:>16}",
-                    format!(
-                        "R {} FF {}",
-                        pct(total.recall()),
-                        pct(total.false_flag_rate())
-                    )
-                )?;
+                write!(out, " | {:>16}", cell(&total))?;
             }
             writeln!(out)?;
         }

@@ -504,6 +504,16 @@ impl Planner<'_> {
         }
     }
 
+    /// The network a respondent answers from: a phone network of their own (four in ten) or
+    /// their office's.
+    fn home_network(&mut self, i: usize, office_of: &dyn Fn(usize) -> u32) -> u32 {
+        if self.rng.unit() < 0.4 {
+            self.network()
+        } else {
+            office_of(i)
+        }
+    }
+
     /// Told to tick the best option everywhere: nearly all do exactly that (one in ten slips on a
     /// question to the next best).
     fn best_answers(&mut self, group: &str) -> Vec<u8> {
@@ -527,11 +537,7 @@ impl Planner<'_> {
         office_of: &dyn Fn(usize) -> u32,
         honest_devices: &mut Vec<usize>,
     ) {
-        let net = if self.rng.unit() < 0.4 {
-            self.network()
-        } else {
-            office_of(i)
-        };
+        let net = self.home_network(i, office_of);
         let device = self.device(net, false);
         honest_devices.push(device);
         let delay = -(self.rng.unit().max(1e-9)).ln() * 3.0 * HOUR as f64;
@@ -553,11 +559,7 @@ impl Planner<'_> {
         office_of: &dyn Fn(usize) -> u32,
         honest_devices: &mut Vec<usize>,
     ) {
-        let net = if self.rng.unit() < 0.4 {
-            self.network()
-        } else {
-            office_of(i)
-        };
+        let net = self.home_network(i, office_of);
         // Now and then an officer answers their own link where they are signed in; officers'
         // browsers are not lent to colleagues.
         let device = if self.rng.unit() < 0.005 {

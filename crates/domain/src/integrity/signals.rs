@@ -244,9 +244,12 @@ pub fn unit_flags(
         }
     }
     // The best option everywhere, much faster than the unit's other respondents.
+    let is_best: Vec<bool> = unit.iter().map(|t| all_best(t)).collect();
     let others: Vec<f64> = unit
         .iter()
-        .filter(|t| !all_best(t))
+        .zip(&is_best)
+        .filter(|(_, b)| !**b)
+        .map(|(t, _)| t)
         .filter_map(|t| pace(t, s.speed_ms_per_item).map(|p| p.0))
         .collect();
     let own_median = (others.len() >= OWN_PACE_MIN).then(|| median(&mut others.clone()));
@@ -255,9 +258,9 @@ pub fn unit_flags(
     let as_fast = own_median
         .map(|m| others.iter().filter(|&&r| r < HURRIED * m).count() as f64 / others.len() as f64)
         .unwrap_or(0.0);
-    let best_count = unit.iter().filter(|t| all_best(t)).count();
+    let best_count = is_best.iter().filter(|&&b| b).count();
     for (i, t) in unit.iter().enumerate() {
-        if !all_best(t) {
+        if !is_best[i] {
             continue;
         }
         let baseline = own_median.unwrap_or_else(|| {
@@ -308,8 +311,7 @@ pub fn unit_flags(
         }
     }
     // Responses on the best option everywhere, clustered in time beyond their share.
-    let best: Vec<bool> = order.iter().map(|&i| all_best(unit[i])).collect();
-    let best_total = best.iter().filter(|&&b| b).count();
+    let best: Vec<bool> = order.iter().map(|&i| is_best[i]).collect();
     let best_times: Vec<i64> = (0..n).filter(|&k| best[k]).map(|k| times[k]).collect();
     let best_near = window_counts(&best_times, TOGETHER_MS / 2);
     let mut bk = 0;
@@ -325,7 +327,7 @@ pub fn unit_flags(
         // Their share among the unit's responses outside the window (one of each added, so that
         // a unit with none outside is not certain to have none): what the window would hold if
         // nothing had brought them together.
-        let outside = (best_total - near + 1) as f64 / (n.saturating_sub(all_near) + 2) as f64;
+        let outside = (best_count - near + 1) as f64 / (n.saturating_sub(all_near) + 2) as f64;
         if near >= TOGETHER_MIN && binomial_tail(all_near, near, outside) < TOGETHER_P {
             flags[order[k]].set(Signal::BestTogether);
             grow(Signal::BestTogether, near);
