@@ -86,7 +86,7 @@ async fn run(engine: Engine) {
                 username: name.clone(),
                 full_name: format!("Cán bộ {i}"),
                 email: format!("{name}@example.gov.vn"),
-                role: "unit_officer".into(),
+                role: parindex_domain::Role::UnitOfficer,
                 unit_id: Some(u.id),
                 password_hash: hash.clone(),
                 must_change_password: false,

@@ -149,7 +149,7 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
             .unwrap();
         actors.push(Actor {
             username: Box::leak(l.username.into_boxed_str()),
-            role: Role::parse(&u.role),
+            role: Some(u.role),
             unit: u.unit_id,
             user_id: Some(u.id),
             pending: false,
@@ -159,7 +159,7 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
         let u = users::by_username(&app.db, id).await.unwrap().unwrap();
         actors.push(Actor {
             username,
-            role: Role::parse(&u.role),
+            role: Some(u.role),
             unit: None,
             user_id: Some(u.id),
             pending: true,

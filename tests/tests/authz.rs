@@ -40,7 +40,7 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
             username: "qni.victim".into(),
             full_name: "Người Bị Thử".into(),
             email: "victim@quangninh.gov.vn".into(),
-            role: "unit_viewer".into(),
+            role: parindex_domain::Role::UnitViewer,
             unit_id: Some(other),
             password_hash: "x".into(),
             must_change_password: false,

@@ -46,11 +46,10 @@ fn new_user(username: &str, unit_id: Option<i64>) -> NewUser {
         full_name: "Nguyễn Văn An".into(),
         email: format!("{username}@example.gov.vn"),
         role: if unit_id.is_some() {
-            "unit_officer"
+            parindex_domain::Role::UnitOfficer
         } else {
-            "moha_admin"
-        }
-        .into(),
+            parindex_domain::Role::MohaAdmin
+        },
         unit_id,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         must_change_password: true,

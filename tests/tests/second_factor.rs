@@ -186,7 +186,7 @@ async fn a_new_account_enrols_and_recovery_codes_work_once(engine: Engine) {
             username: "moha.moi".into(),
             full_name: "Nguyễn Văn Mới".into(),
             email: "moha.moi@moha.gov.vn".into(),
-            role: "moha_appraiser".into(),
+            role: parindex_domain::Role::MohaAppraiser,
             unit_id: None,
             password_hash: hash,
             must_change_password: false,

@@ -53,8 +53,8 @@ pub async fn send_if_due(
         return Ok(None);
     }
     let to: Vec<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
-        "SELECT email FROM users WHERE role = 'moha_admin' AND active = TRUE AND email <> '' ORDER BY id"
-    ).fetch_all(&mut *c).await)?;
+        "SELECT email FROM users WHERE role = $1 AND active = TRUE AND email <> '' ORDER BY id"
+    ).bind(parindex_domain::Role::MohaAdmin.as_str()).fetch_all(&mut *c).await)?;
     for (email,) in &to {
         outbox::enqueue(
             &mut tx,

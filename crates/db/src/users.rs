@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
+use parindex_domain::Role;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -13,7 +14,8 @@ pub struct User {
     pub username: String,
     pub full_name: String,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub unit_id: Option<i64>,
     #[serde(skip)]
     pub password_hash: String,
@@ -27,7 +29,7 @@ pub struct NewUser {
     pub username: String,
     pub full_name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<i64>,
     pub password_hash: String,
     pub must_change_password: bool,
@@ -64,7 +66,7 @@ async fn insert_tx(tx: &mut Tx, ctx: &Ctx, u: &NewUser) -> DbResult<i64> {
     let (id,): (i64,) = on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO users (username, full_name, email, role, unit_id, password_hash, must_change_password, \
          active, search_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9) RETURNING id"
-    ).bind(&u.username).bind(&u.full_name).bind(&u.email).bind(&u.role).bind(u.unit_id)
+    ).bind(&u.username).bind(&u.full_name).bind(&u.email).bind(u.role.as_str()).bind(u.unit_id)
     .bind(&u.password_hash).bind(u.must_change_password).bind(&key).bind(ctx.now_ms)
     .fetch_one(c).await)
     .map_err(|e| match DbError::from(e) {

@@ -46,6 +46,21 @@ impl Role {
     }
 }
 
+/// A stored role name that is none of [`Role::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}")]
+pub struct UnknownRole(pub String);
+
+/// How a role comes back from the database: a stored name that is not a role is an error, never a
+/// string for the caller to compare.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(s: String) -> Result<Role, UnknownRole> {
+        Role::parse(&s).ok_or(UnknownRole(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +71,14 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+        assert_eq!(
+            Role::try_from("unit_leader".to_string()),
+            Ok(Role::UnitLeader)
+        );
+        assert_eq!(
+            Role::try_from("root".to_string()),
+            Err(UnknownRole("root".to_string()))
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn second_factor(username: &str) -> parindex_domain::second_factor::TotpSecr
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub unit: String,
 }
 
@@ -126,22 +126,27 @@ const UNITS: [U; 10] = [
 ];
 
 /// (username, full name, role, unit code or "")
-const PEOPLE: [(&str, &str, &str, &str); 15] = [
-    ("moha.admin", "Lê Thị Hồng Nhung", "moha_admin", ""),
-    ("moha.thamdinh", "Trần Quốc Bảo", "moha_appraiser", ""),
-    ("btp.canbo", "Phạm Văn Hùng", "unit_officer", "BTP"),
-    ("btp.lanhdao", "Đỗ Thị Mai", "unit_leader", "BTP"),
-    ("btp.xem", "Vũ Minh Tuấn", "unit_viewer", "BTP"),
-    ("qni.canbo", "Hoàng Thị Lan", "unit_officer", "QNI"),
-    ("qni.lanhdao", "Nguyễn Đức Thắng", "unit_leader", "QNI"),
-    ("qni.xem", "Bùi Thu Hà", "unit_viewer", "QNI"),
-    ("bct.canbo", "Đặng Quang Huy", "unit_officer", "BCT"),
-    ("nhnn.canbo", "Ngô Thị Thanh Hương", "unit_officer", "NHNN"),
-    ("hpg.canbo", "Lý Văn Cường", "unit_officer", "HPG"),
-    ("hni.canbo", "Trịnh Thị Phương", "unit_officer", "HNI"),
-    ("agg.canbo", "Châu Văn Lợi", "unit_officer", "AGG"),
-    ("ubdt.canbo", "Hà Thị Ngọc Ánh", "unit_officer", "UBDT"),
-    ("ttcp.canbo", "Lương Văn Định", "unit_officer", "TTCP"),
+const PEOPLE: [(&str, &str, Role, &str); 15] = [
+    ("moha.admin", "Lê Thị Hồng Nhung", Role::MohaAdmin, ""),
+    ("moha.thamdinh", "Trần Quốc Bảo", Role::MohaAppraiser, ""),
+    ("btp.canbo", "Phạm Văn Hùng", Role::UnitOfficer, "BTP"),
+    ("btp.lanhdao", "Đỗ Thị Mai", Role::UnitLeader, "BTP"),
+    ("btp.xem", "Vũ Minh Tuấn", Role::UnitViewer, "BTP"),
+    ("qni.canbo", "Hoàng Thị Lan", Role::UnitOfficer, "QNI"),
+    ("qni.lanhdao", "Nguyễn Đức Thắng", Role::UnitLeader, "QNI"),
+    ("qni.xem", "Bùi Thu Hà", Role::UnitViewer, "QNI"),
+    ("bct.canbo", "Đặng Quang Huy", Role::UnitOfficer, "BCT"),
+    (
+        "nhnn.canbo",
+        "Ngô Thị Thanh Hương",
+        Role::UnitOfficer,
+        "NHNN",
+    ),
+    ("hpg.canbo", "Lý Văn Cường", Role::UnitOfficer, "HPG"),
+    ("hni.canbo", "Trịnh Thị Phương", Role::UnitOfficer, "HNI"),
+    ("agg.canbo", "Châu Văn Lợi", Role::UnitOfficer, "AGG"),
+    ("ubdt.canbo", "Hà Thị Ngọc Ánh", Role::UnitOfficer, "UBDT"),
+    ("ttcp.canbo", "Lương Văn Định", Role::UnitOfficer, "TTCP"),
 ];
 
 pub fn logins() -> Vec<DemoLogin> {
@@ -149,7 +154,7 @@ pub fn logins() -> Vec<DemoLogin> {
         .iter()
         .map(|(u, _, r, unit)| DemoLogin {
             username: (*u).into(),
-            role: (*r).into(),
+            role: *r,
             unit: (*unit).into(),
         })
         .collect()
@@ -275,7 +280,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             username: (*username).into(),
             full_name: (*full_name).into(),
             email: email_for(username, unit),
-            role: (*role).into(),
+            role: *role,
             unit_id: ids.get(unit).copied(),
             password_hash: hash.clone(),
             must_change_password: false,
@@ -285,7 +290,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     // The MoHA accounts come with their second factor set up, from secrets anyone can derive
     // (`second_factor`), so that the demo can be tried with any authenticator app or a script.
     for (n, id) in news.iter().zip(user_ids) {
-        if Role::parse(&n.role).is_some_and(parindex_domain::second_factor::required) {
+        if parindex_domain::second_factor::required(n.role) {
             second_factors::enrol_confirmed(db, &ctx, id, &second_factor(&n.username)).await?;
         }
     }

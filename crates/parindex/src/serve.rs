@@ -172,13 +172,11 @@ fn print_demo_logins() {
         } else {
             l.unit.clone()
         };
-        println!("  {:<16} {:<16} {}", l.username, l.role, unit);
+        println!("  {:<16} {:<16} {}", l.username, l.role.as_str(), unit);
     }
     println!("\nMoHA accounts also ask for a code from an authenticator app; add these to one:");
     for l in crate::demo::logins() {
-        if parindex_domain::Role::parse(&l.role)
-            .is_some_and(parindex_domain::second_factor::required)
-        {
+        if parindex_domain::second_factor::required(l.role) {
             println!(
                 "  {:<16} {}",
                 l.username,

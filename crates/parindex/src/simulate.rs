@@ -219,7 +219,7 @@ pub async fn run(
     let plan = model::plan(&specs, &shapes, now_ms, opts.days, opts.seed);
     let officers: HashMap<i64, (String, String)> = crate::demo::logins()
         .into_iter()
-        .filter(|l| l.role == "unit_officer")
+        .filter(|l| l.role == parindex_domain::Role::UnitOfficer)
         .filter_map(|l| {
             let u = all_units.iter().find(|u| u.code == l.unit)?;
             Some((u.id, (l.username, crate::demo::DEMO_PASSWORD.to_string())))

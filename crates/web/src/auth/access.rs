@@ -50,10 +50,6 @@ pub struct UnitLeaderOf {
     pub unit_id: i64,
 }
 
-pub fn role_of(u: &User) -> Option<Role> {
-    Role::parse(&u.role)
-}
-
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = AppError;
 
@@ -95,9 +91,10 @@ async fn with_role(
     allowed: fn(Role) -> bool,
 ) -> Result<User, AppError> {
     let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
-    match role_of(&user) {
-        Some(r) if allowed(r) => Ok(user),
-        _ => Err(AppError::Forbidden),
+    if allowed(user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -157,12 +154,7 @@ impl FromRequestParts<AppState> for UnitReader {
     ) -> Result<Self, Self::Rejection> {
         let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
         let unit_id = unit_param(parts)?;
-        let allowed = match role_of(&user) {
-            Some(r) if r.is_moha() => true,
-            Some(_) => user.unit_id == Some(unit_id),
-            None => false,
-        };
-        if !allowed {
+        if !user.role.is_moha() && user.unit_id != Some(unit_id) {
             return Err(AppError::Forbidden);
         }
         Ok(UnitReader { user, unit_id })
@@ -177,7 +169,7 @@ async fn unit_role(
 ) -> Result<(User, i64), AppError> {
     let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
     let unit_id = unit_param(parts)?;
-    if role_of(&user) == Some(role) && user.unit_id == Some(unit_id) {
+    if user.role == role && user.unit_id == Some(unit_id) {
         Ok((user, unit_id))
     } else {
         Err(AppError::Forbidden)

@@ -122,9 +122,9 @@ async fn list_page(
         .into_iter()
         .map(|u| {
             let left = factors.get(&u.id).copied();
-            let needs = Role::parse(&u.role).is_some_and(second_factor::required);
+            let needs = second_factor::required(u.role);
             AccountRow {
-                role_label: page.t(&format!("role-{}", u.role)),
+                role_label: page.t(&format!("role-{}", u.role.as_str())),
                 unit_name: u
                     .unit_id
                     .and_then(|id| names.get(&id).cloned())
@@ -206,7 +206,7 @@ pub async fn create(
             username: username.clone(),
             full_name,
             email: email.to_string(),
-            role: role.as_str().into(),
+            role,
             unit_id,
             password_hash: password::hash(temp.clone()).await?,
             must_change_password: true,
@@ -330,7 +330,7 @@ pub async fn import(
             username: v.username.clone(),
             full_name: v.full_name.clone(),
             email: v.email.to_string(),
-            role: v.role.as_str().into(),
+            role: v.role,
             unit_id: v.unit_id,
             password_hash: password::hash(temp.clone()).await?,
             must_change_password: true,

@@ -63,10 +63,8 @@ impl Appraised {
         user: &parindex_db::users::User,
         now: OffsetDateTime,
     ) -> Result<(), parindex_domain::appraisal::ExplainRefusal> {
-        let role = parindex_domain::Role::parse(&user.role)
-            .ok_or(parindex_domain::appraisal::ExplainRefusal::WrongRole)?;
         parindex_domain::appraisal::may_explain(
-            role,
+            user.role,
             self.submitted(),
             self.ap.stage,
             self.window_open(now),

@@ -216,7 +216,7 @@ pub async fn list(
     Ok(ListPage {
         page: Page::new(&meta, &user, "campaigns-title").with_notice(q.done.as_deref()),
         campaigns: campaigns::list(&state.db).await?,
-        can_edit: user.role == "moha_admin",
+        can_edit: user.role == parindex_domain::Role::MohaAdmin,
     })
 }
 
@@ -296,7 +296,7 @@ pub async fn show_page(
         deadlines,
         units: units::list(&state.db, id).await?,
         support,
-        can_edit: user.role == "moha_admin",
+        can_edit: user.role == parindex_domain::Role::MohaAdmin,
     })
 }
 

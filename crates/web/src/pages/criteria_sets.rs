@@ -64,7 +64,7 @@ pub async fn list(
     Ok(ListPage {
         page: Page::new(&meta, &user, "criteria-sets-title").with_notice(q.done.as_deref()),
         sets: criteria_sets::list(&state.db).await?,
-        can_load: user.role == "moha_admin",
+        can_load: user.role == parindex_domain::Role::MohaAdmin,
     })
 }
 

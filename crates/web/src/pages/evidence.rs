@@ -18,7 +18,7 @@ use parindex_db::evidence::{self, NewFile};
 use parindex_db::users::User;
 use parindex_domain::criteria::Method;
 use parindex_domain::evidence as kinds;
-use parindex_domain::{Role, text};
+use parindex_domain::text;
 use sha2::{Digest, Sha256};
 
 struct Upload {
@@ -152,7 +152,7 @@ fn back_to(state: &AppState, user: &User, a: &Appraised, code: &str) -> AppResul
         }
         return Ok(format!("/unit/{unit_id}/appraisal/leaf/{code}"));
     }
-    a.sa.may_edit(Role::parse(&user.role))
+    a.sa.may_edit(user.role)
         .map_err(|e| a.sa.refusal(e, state.clock.now()))?;
     Ok(format!("/unit/{unit_id}/self-assessment/leaf/{code}"))
 }

@@ -46,7 +46,7 @@ fn page_for(
         .unwrap_or_default();
     FocalPage {
         unit_id: cx.unit.id,
-        editable: user.role == "unit_officer" && open,
+        editable: user.role == parindex_domain::Role::UnitOfficer && open,
         open,
         due,
         form,

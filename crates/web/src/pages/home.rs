@@ -1,6 +1,6 @@
 //! `/` sends people where they belong; `/home` is each role's start page.
 
-use crate::auth::access::{Authenticated, role_of};
+use crate::auth::access::Authenticated;
 use crate::auth::session::current_user;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -18,9 +18,9 @@ pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> AppResul
 
 /// MoHA staff start from the campaigns; unit accounts from their unit's page.
 pub async fn home(Authenticated(user): Authenticated) -> AppResult<Response> {
-    match (role_of(&user), user.unit_id) {
-        (Some(r), _) if r.is_moha() => Ok(Redirect::to("/admin/campaigns").into_response()),
-        (Some(Role::UnitOfficer | Role::UnitLeader | Role::UnitViewer), Some(unit)) => {
+    match (user.role, user.unit_id) {
+        (r, _) if r.is_moha() => Ok(Redirect::to("/admin/campaigns").into_response()),
+        (Role::UnitOfficer | Role::UnitLeader | Role::UnitViewer, Some(unit)) => {
             Ok(Redirect::to(&format!("/unit/{unit}")).into_response())
         }
         _ => Err(AppError::Forbidden),

@@ -170,7 +170,7 @@ async fn queue_page(
     Ok(QueuePage {
         page: Page::new(meta, user, "ig-title"),
         campaign_id,
-        is_admin: user.role == "moha_admin",
+        is_admin: user.role == parindex_domain::Role::MohaAdmin,
         last_run,
         flagged: rows.iter().filter(|r| r.flagged).count(),
         rows,

@@ -49,12 +49,11 @@ impl Page {
     /// A page for a signed-in account; `title_key` is a message key.
     pub fn new(meta: &Meta, user: &User, title_key: &str) -> Page {
         let mut p = Page::bare(meta.lang, &meta.path, &meta.lang.t(title_key));
-        let role = Role::parse(&user.role);
         p.user = Some(NavUser {
             full_name: user.full_name.clone(),
-            role_label: meta.lang.t(&format!("role-{}", user.role)),
-            is_admin: role == Some(Role::MohaAdmin),
-            is_moha: role.is_some_and(Role::is_moha),
+            role_label: meta.lang.t(&format!("role-{}", user.role.as_str())),
+            is_admin: user.role == Role::MohaAdmin,
+            is_moha: user.role.is_moha(),
             unit_id: user.unit_id,
         });
         p

@@ -18,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::{sessions, users};
-use parindex_domain::{Role, second_factor};
+use parindex_domain::second_factor;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -106,7 +106,7 @@ pub async fn submit(
             return Ok(again(page, StatusCode::UNAUTHORIZED));
         }
     };
-    if Role::parse(&user.role).is_some_and(second_factor::required) {
+    if second_factor::required(user.role) {
         return login_second_factor::begin(&state, &meta, &user, &f.next).await;
     }
     let token = parindex_domain::token::generate()

@@ -79,7 +79,7 @@ async fn overview_page(
         page,
         campaign_id,
         levels,
-        is_admin: user.role == "moha_admin",
+        is_admin: user.role == parindex_domain::Role::MohaAdmin,
         problems,
     })
 }

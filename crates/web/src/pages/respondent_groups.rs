@@ -71,7 +71,7 @@ async fn page(
     Ok(GroupsPage {
         campaign_id,
         levels,
-        is_admin: user.role == "moha_admin",
+        is_admin: user.role == parindex_domain::Role::MohaAdmin,
         locked: store::any_sent(&state.db, campaign_id).await?,
         problems,
         page,

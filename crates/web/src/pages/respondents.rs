@@ -71,13 +71,12 @@ impl Loaded {
     /// Whether `user` may change the list now: the domain's rule (`respondents::may_edit`) with this
     /// list's state and deadline.
     pub(crate) fn may_edit(&self, user: &User) -> Result<(), ListRefusal> {
-        let role = Role::parse(&user.role).ok_or(ListRefusal::WrongRole)?;
-        may_edit(self.list.state, role, self.open)
+        may_edit(self.list.state, user.role, self.open)
     }
 
     /// Whether `user` may ask for an exception for `group` now (`respondents::may_ask_exception`).
     pub(crate) fn may_ask_exception(&self, user: &User, group: &str) -> Result<(), ListRefusal> {
-        let role = Role::parse(&user.role).ok_or(ListRefusal::WrongRole)?;
+        let role = user.role;
         let met = self
             .coverage()
             .iter()
@@ -230,27 +229,25 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
     let mut page = Page::new(meta, user, "rl-title");
     page.title = format!("{} · {}", page.t("rl-title"), l.cx.unit.short_name);
     let cov = l.coverage();
-    let groups: Vec<GroupRow> = l
-        .groups
-        .iter()
-        .zip(cov.iter())
-        .map(|(g, c)| GroupRow {
-            code: g.code.clone(),
-            name: g.name_vi.clone(),
-            rule: rule_text(&page, g.rule),
-            count: c.count,
-            organisations: c.organisations,
-            status: c.status.as_str().to_string(),
-            status_label: page.t(&format!("rl-status-{}", c.status.as_str())),
-            exception: l.exceptions.iter().find(|e| e.group == g.code).cloned(),
-            may_ask: l.may_ask_exception(user, &g.code).is_ok(),
-            may_decide: l.exceptions.iter().any(|e| {
-                e.group == g.code
-                    && Role::parse(&user.role)
-                        .is_some_and(|r| may_decide_exception(&e.state, r).is_ok())
-            }),
-        })
-        .collect();
+    let groups: Vec<GroupRow> =
+        l.groups
+            .iter()
+            .zip(cov.iter())
+            .map(|(g, c)| GroupRow {
+                code: g.code.clone(),
+                name: g.name_vi.clone(),
+                rule: rule_text(&page, g.rule),
+                count: c.count,
+                organisations: c.organisations,
+                status: c.status.as_str().to_string(),
+                status_label: page.t(&format!("rl-status-{}", c.status.as_str())),
+                exception: l.exceptions.iter().find(|e| e.group == g.code).cloned(),
+                may_ask: l.may_ask_exception(user, &g.code).is_ok(),
+                may_decide: l.exceptions.iter().any(|e| {
+                    e.group == g.code && may_decide_exception(&e.state, user.role).is_ok()
+                }),
+            })
+            .collect();
     let mut organisations: Vec<String> = l
         .people
         .iter()
@@ -272,8 +269,7 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
         })
         .collect();
     people.sort_by(|a, b| text::compare_names(&a.person.full_name, &b.person.full_name));
-    let role = Role::parse(&user.role);
-    let is_officer = role == Some(Role::UnitOfficer);
+    let is_officer = user.role == Role::UnitOfficer;
     ListPage {
         unit_id: l.cx.unit.id,
         state: l.list.state.as_str().to_string(),
@@ -281,7 +277,7 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
         moha_comment: l.list.moha_comment.clone(),
         open: l.open,
         editable: l.may_edit(user).is_ok(),
-        may_review: role.is_some_and(|r| may_review(l.list.state, r).is_ok()),
+        may_review: may_review(l.list.state, user.role).is_ok(),
         is_officer,
         sendable: cov.iter().all(|c| c.status.sendable()),
         has_stand_ins: l.groups.iter().any(|g| g.stand_ins),

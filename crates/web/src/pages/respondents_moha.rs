@@ -18,7 +18,7 @@ use parindex_db::{campaigns, units};
 use parindex_domain::respondents::{
     Group, ListRefusal, ListState, Review, ReviewError, may_decide_exception, may_review, review,
 };
-use parindex_domain::{Role, text};
+use parindex_domain::text;
 use parindex_import::respondents_export::{self, SummaryRow};
 use std::collections::HashMap;
 
@@ -193,7 +193,7 @@ pub async fn review_list(
         "return" => Review::Return,
         _ => return Err(AppError::BadRequest("rl-decision-required")),
     };
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     may_review(list.state, role).map_err(|e| match e {
         ListRefusal::WrongRole => AppError::Forbidden,
         other => AppError::BadRequest(other.message_key()),
@@ -234,7 +234,7 @@ pub async fn decide_exception(
         "reject" => false,
         _ => return Err(AppError::BadRequest("rl-decision-required")),
     };
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     let pending = store::exceptions(&state.db, unit_id)
         .await?
         .into_iter()

@@ -217,7 +217,7 @@ async fn moha_page(
         page,
         campaign_id,
         year: campaign.year,
-        is_admin: user.role == "moha_admin",
+        is_admin: user.role == parindex_domain::Role::MohaAdmin,
         settings: SettingsView::of(&settings, see),
         shown_label: shown
             .as_ref()

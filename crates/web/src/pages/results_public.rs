@@ -144,8 +144,7 @@ pub async fn unit_card(
 ) -> AppResult<Response> {
     use axum::response::IntoResponse;
     let unit = units::get(&state.db, r.unit_id).await?;
-    let moha =
-        parindex_domain::Role::parse(&r.user.role).is_some_and(parindex_domain::Role::is_moha);
+    let moha = parindex_domain::Role::is_moha(r.user.role);
     let version = if moha {
         match q.version {
             Some(v) => Some(v),

@@ -97,14 +97,13 @@ impl Loaded {
 
     /// Whether `role` may change this report now (the domain's rule, with this report's state and
     /// deadline).
-    pub(crate) fn may_edit(&self, role: Option<Role>) -> Result<(), FlowError> {
-        let role = role.ok_or(FlowError::WrongRole)?;
+    pub(crate) fn may_edit(&self, role: Role) -> Result<(), FlowError> {
         sa::flow::may_edit(self.report.state, role, self.open)
     }
 
     /// Whether the report is open to its officers' changes (the API's `editable`).
     pub(crate) fn editable(&self) -> bool {
-        self.may_edit(Some(Role::UnitOfficer)).is_ok()
+        self.may_edit(Role::UnitOfficer).is_ok()
     }
 
     /// The refusal of `e` for this report, as the user reads it.
@@ -157,7 +156,7 @@ impl TaskListPage {
 }
 
 fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
-    let role = Role::parse(&user.role);
+    let role = user.role;
     let mut page = Page::new(meta, user, "sa-title");
     page.title = format!("{} · {}", page.t("sa-title"), l.cx.unit.short_name);
     let mut counts: HashMap<LeafStatus, usize> = HashMap::new();
@@ -234,9 +233,7 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
         complete: l.complete(),
         difficulties: l.report.difficulties.clone(),
         leader_comment: l.report.leader_comment.clone(),
-        offered: role
-            .map(|r| sa::flow::offered(l.report.state, r, l.open))
-            .unwrap_or_default()
+        offered: sa::flow::offered(l.report.state, role, l.open)
             .into_iter()
             .map(Action::as_str)
             .collect(),
@@ -299,7 +296,7 @@ fn leaf_page(
             .map(|m| meta.lang.t(&format!("method-{}", m.as_str())))
             .unwrap_or_default(),
         is_self,
-        editable: is_self && l.may_edit(Role::parse(&user.role)).is_ok(),
+        editable: is_self && l.may_edit(user.role).is_ok(),
         score: typed.map(|(s, _)| s.to_string()).unwrap_or_else(|| {
             entry
                 .score
@@ -409,7 +406,7 @@ pub(crate) async fn save_score(
     if node.method != Some(Method::SelfAssessed) {
         return Err(AppError::BadRequest("sa-not-self"));
     }
-    l.may_edit(Role::parse(&officer.role))
+    l.may_edit(officer.role)
         .map_err(|e| l.refusal(e, state.clock.now()))?;
     let mut problems = Vec::new();
     let explanation = text::clean(raw_explanation);
@@ -520,7 +517,7 @@ pub async fn save_difficulties(
     Form(f): Form<TextForm>,
 ) -> AppResult<Redirect> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    l.may_edit(Role::parse(&o.user.role))
+    l.may_edit(o.user.role)
         .map_err(|e| l.refusal(e, state.clock.now()))?;
     let text = text::clean_paragraphs(&f.text);
     if text.chars().count() > 20_000 {
@@ -558,7 +555,7 @@ async fn act(
     comment: &str,
 ) -> AppResult<Redirect> {
     let l = Loaded::load(state, unit_id).await?;
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     let from = l.report.state;
     let to = sa::flow::next(from, action, role, l.open, l.complete(), comment)
         .map_err(|e| flow_error(e, &l, state.clock.now()))?;

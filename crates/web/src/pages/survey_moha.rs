@@ -113,7 +113,7 @@ async fn national_page(
         campaign_id,
         ready,
         rows,
-        is_admin: user.role == "moha_admin",
+        is_admin: user.role == parindex_domain::Role::MohaAdmin,
         sort: sort.to_string(),
         total_percent: percent(meta.lang, totals.completed, totals.invited),
         totals,

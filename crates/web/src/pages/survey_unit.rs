@@ -21,9 +21,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::survey_progress::{self, Counts, Pending};
 use parindex_db::users::User;
 use parindex_db::{DbError, respondents, survey, survey_mailing};
+use parindex_domain::Email;
 use parindex_domain::survey::ReminderCandidate;
 use parindex_domain::survey::readdress::{self, Sender};
-use parindex_domain::{Email, Role};
 use parindex_import::sheet::{self, Cell};
 
 pub struct CountsRow {
@@ -375,7 +375,7 @@ fn answers_open(state: &AppState, uc: &UnitContext) -> bool {
 
 /// How this account may act on the unit's invitations, as the resend rule sees it.
 fn sender_for(user: &User, unit_id: i64) -> Option<Sender> {
-    Role::parse(&user.role).and_then(|r| Sender::of(r, user.unit_id == Some(unit_id)))
+    Sender::of(user.role, user.unit_id == Some(unit_id))
 }
 
 pub async fn resend(

@@ -31,7 +31,7 @@ pub async fn show(
         .with_notice(q.done.as_deref())
         .with_title(cx.unit.name.clone());
     let campaign_name = crate::pages::campaigns::campaign_title(&meta, &cx.campaign);
-    let can_edit_focal = r.user.role == "unit_officer";
+    let can_edit_focal = r.user.role == parindex_domain::Role::UnitOfficer;
     Ok(UnitHomePage {
         page,
         cx,
