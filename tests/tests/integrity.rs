@@ -247,6 +247,77 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     let (cancelled, after) = survey_points(&app, c, "HPG").await;
     assert!(cancelled);
     assert_eq!(after, rust_decimal::Decimal::ZERO);
+
+    // Publishing lists the flagged units still without a decision and the cancelled survey above
+    // the button, and refuses without an explicit acknowledgement, which the audit log keeps. The
+    // simulation published version 1 before any decision, and its entry says so.
+    let publishes = audit::Filter {
+        action_prefix: Some("results.publish".into()),
+        ..audit::Filter::default()
+    };
+    let entries = audit::list(&app.db, &publishes, 5).await.unwrap();
+    let v1: serde_json::Value = serde_json::from_str(entries[0].after.as_deref().unwrap()).unwrap();
+    let mut acknowledged: Vec<String> =
+        serde_json::from_value(v1["acknowledged_undecided_flags"].clone()).unwrap();
+    acknowledged.sort();
+    assert_eq!(acknowledged, ["AGG", "BCT", "BTP", "DNG", "HPG"]);
+    app.post(
+        &admin,
+        &format!("/admin/campaigns/{c}/results/compute"),
+        &[],
+    )
+    .await;
+    let results_page = format!("/admin/campaigns/{c}/results?version=0");
+    let review = text(admin.get(app.url(&results_page)).send().await.unwrap()).await;
+    let section = |id: &str| {
+        let at = review
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {review}"));
+        review[at..at + review[at..].find("</ul>").unwrap()].to_string()
+    };
+    let (undecided, cancelled_list) = (section("res-undecided"), section("res-cancelled"));
+    assert!(
+        undecided.contains("(AGG)") && undecided.contains("(BTP)"),
+        "{undecided}"
+    );
+    assert!(
+        !undecided.contains("(HPG)"),
+        "a decided unit is not listed: {undecided}"
+    );
+    assert!(cancelled_list.contains("(HPG)"), "{cancelled_list}");
+    assert!(review.contains("id=\"acknowledge\""));
+    let (_, draft) = parindex_db::results::result(&app.db, c, 0)
+        .await
+        .unwrap()
+        .unwrap();
+    let publish = format!("/admin/campaigns/{c}/results/publish");
+    let mut form = vec![
+        ("hash", draft.input_hash.as_str()),
+        ("confirm", "yes"),
+        ("note", "Lần công bố lại"),
+        ("password", parindex::demo::DEMO_PASSWORD),
+    ];
+    let audit_before = audit::count(&app.db).await.unwrap();
+    let r = app.post(&admin, &publish, &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = text(r).await;
+    assert!(body.contains("id=\"acknowledge-error\""), "{body}");
+    assert!(
+        body.contains("value=\"Lần công bố lại\""),
+        "the note typed is kept"
+    );
+    assert_eq!(audit::count(&app.db).await.unwrap(), audit_before);
+    form.push(("acknowledge", "yes"));
+    let r = app.post(&admin, &publish, &form).await;
+    assert!(location(&r).contains("version=2"), "{:?}", r.status());
+    let entries = audit::list(&app.db, &publishes, 1).await.unwrap();
+    let v2: serde_json::Value = serde_json::from_str(entries[0].after.as_deref().unwrap()).unwrap();
+    assert_eq!(v2["version"], 2);
+    assert_eq!(v2["cancelled_surveys"], serde_json::json!(["HPG"]));
+    let mut acknowledged: Vec<String> =
+        serde_json::from_value(v2["acknowledged_undecided_flags"].clone()).unwrap();
+    acknowledged.sort();
+    assert_eq!(acknowledged, ["AGG", "BCT", "BTP", "DNG"]);
     // The unit is told the decision and its reason, escaped, and nothing of the evidence.
     let progress = text(
         officer

@@ -24,6 +24,7 @@ pub mod exclusive;
 pub mod integrity;
 pub mod outbox;
 pub mod pool;
+pub mod publication;
 pub mod questionnaires;
 pub mod respondents;
 pub mod results;

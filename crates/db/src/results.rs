@@ -243,53 +243,6 @@ pub async fn save_draft(
     tx.commit().await
 }
 
-/// Publishes the draft as the next version, if the draft is still the one the caller reviewed
-/// (`reviewed_hash`); a newer draft makes this `Stale`. Returns the new version number.
-pub async fn publish(
-    db: &Db,
-    ctx: &Ctx,
-    campaign_id: i64,
-    reviewed_hash: &str,
-    note: &str,
-) -> DbResult<i64> {
-    let mut tx = db.begin().await?;
-    let draft: Option<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
-        "SELECT input_sha256 FROM result_versions WHERE campaign_id = $1 AND version = 0"
-    ).bind(campaign_id).fetch_optional(c).await)?;
-    match draft {
-        Some((sha,)) if sha == reviewed_hash => {}
-        Some(_) => return Err(DbError::Stale),
-        None => return Err(DbError::NotFound),
-    }
-    let (next,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM result_versions WHERE campaign_id = $1"
-    ).bind(campaign_id).fetch_one(c).await)?;
-    on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO result_versions (campaign_id, version, input_sha256, inputs_json, result_json, \
-         computed_at, computed_by, published_at, published_by, note) \
-         SELECT campaign_id, $2, input_sha256, inputs_json, result_json, computed_at, computed_by, $3, $4, $5 \
-         FROM result_versions WHERE campaign_id = $1 AND version = 0"
-    ).bind(campaign_id).bind(next).bind(ctx.now_ms).bind(ctx.actor_id).bind(note)
-    .execute(c).await.map(|r| r.rows_affected()))?;
-    audit::append(
-        &mut tx,
-        ctx,
-        Change {
-            action: "results.publish",
-            entity: "result_versions",
-            entity_id: format!("{campaign_id}/{next}"),
-            campaign_id: Some(campaign_id),
-            after: Some(
-                serde_json::json!({ "version": next, "input_sha256": reviewed_hash, "note": note }),
-            ),
-            ..Change::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(next)
-}
-
 /// Campaigns with a published result, newest year first: (campaign id, year, latest version).
 pub async fn published_campaigns(db: &Db) -> DbResult<Vec<(i64, i64, i64)>> {
     Ok(on_pool!(db, p => sqlx::query_as(

@@ -1,8 +1,10 @@
 //! `parindex compute`: computes a campaign's index from the database, stores it as the draft (and
 //! publishes it with `--publish`), and prints the ranking of each level.
 
-use parindex_db::{Ctx, Db, campaigns, results, scoring_inputs, units};
+use parindex_db::{Ctx, Db, campaigns, publication, scoring_inputs, units};
 use parindex_domain::Level;
+use parindex_domain::Role;
+use parindex_domain::scoring::publish::{Problem, Request};
 use parindex_domain::scoring::{CampaignResult, LevelResult};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -17,12 +19,46 @@ pub async fn campaign(db: &Db, year: i64) -> anyhow::Result<campaigns::Campaign>
 pub struct Outcome {
     pub text: String,
     pub published: Option<i64>,
+    /// Publishing was asked for and the rule refused it: the draft is stored, nothing published.
+    pub refused: bool,
+}
+
+/// Whether to publish the computed draft, and whether the operator acknowledges publishing while
+/// flagged units have no integrity decision (`--acknowledge-flags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publish {
+    No,
+    Yes { acknowledge_flags: bool },
+}
+
+/// The refusal of `p`, as the operator reads it.
+fn problem_text(p: Problem, undecided: &[String], en: bool) -> String {
+    match (p, en) {
+        (Problem::Unacknowledged, true) => format!(
+            "units flagged for interference have no decision yet: {}. Decide on them first, or publish anyway with --acknowledge-flags (recorded in the audit log).",
+            undecided.join(", ")
+        ),
+        (Problem::Unacknowledged, false) => format!(
+            "các đơn vị bị đánh dấu nghi can thiệp chưa có quyết định: {}. Hãy quyết định trước, hoặc vẫn công bố với --acknowledge-flags (được ghi vào nhật ký).",
+            undecided.join(", ")
+        ),
+        (Problem::Stale, true) => {
+            "the draft changed while it was being published; run the command again".into()
+        }
+        (Problem::Stale, false) => {
+            "bản nháp đã thay đổi trong lúc công bố; hãy chạy lại lệnh".into()
+        }
+        (Problem::NoDraft, true) => "there is no draft to publish".into(),
+        (Problem::NoDraft, false) => "chưa có bản nháp để công bố".into(),
+        (Problem::NotConfirmed | Problem::WrongRole, true) => "publishing was refused".into(),
+        (Problem::NotConfirmed | Problem::WrongRole, false) => "việc công bố bị từ chối".into(),
+    }
 }
 
 pub async fn run(
     db: &Db,
     year: i64,
-    publish: bool,
+    publish: Publish,
     en: bool,
     now_ms: i64,
 ) -> anyhow::Result<Outcome> {
@@ -64,25 +100,47 @@ pub async fn run(
             String::new()
         }
     );
-    let published = if publish {
-        let v = results::publish(
-            db,
-            &ctx,
-            campaign.id,
-            &result.input_hash,
-            "parindex compute --publish",
-        )
-        .await?;
-        let _ = writeln!(
-            text,
-            "{} {v}",
-            if en {
-                "published as version"
-            } else {
-                "đã công bố, phiên bản"
+    let mut refused = false;
+    let published = if let Publish::Yes { acknowledge_flags } = publish {
+        let req = Request {
+            // The operator at the server's console acts with the administrator's authority.
+            role: Role::MohaAdmin,
+            reviewed_hash: &result.input_hash,
+            confirmed: true,
+            acknowledged: acknowledge_flags,
+        };
+        let note = "parindex compute --publish";
+        match publication::publish(db, &ctx, campaign.id, &req, note).await? {
+            Ok(v) => {
+                let _ = writeln!(
+                    text,
+                    "{} {v}",
+                    if en {
+                        "published as version"
+                    } else {
+                        "đã công bố, phiên bản"
+                    }
+                );
+                Some(v)
             }
-        );
-        Some(v)
+            Err(problems) => {
+                refused = true;
+                let undecided = publication::facts(db, campaign.id).await?.undecided;
+                let _ = writeln!(
+                    text,
+                    "{}",
+                    if en {
+                        "stored as the draft; NOT published:"
+                    } else {
+                        "đã lưu bản nháp; CHƯA công bố:"
+                    }
+                );
+                for p in problems {
+                    let _ = writeln!(text, "  - {}", problem_text(p, &undecided, en));
+                }
+                None
+            }
+        }
     } else {
         let _ = writeln!(
             text,
@@ -95,7 +153,11 @@ pub async fn run(
         );
         None
     };
-    Ok(Outcome { text, published })
+    Ok(Outcome {
+        text,
+        published,
+        refused,
+    })
 }
 
 /// What `compute --verify-tallies` found.

@@ -89,9 +89,14 @@ enum Command {
         /// The campaign's year, e.g. 2023.
         #[arg(long)]
         campaign: i64,
-        /// Also publish the computed draft as the next version.
+        /// Also publish the computed draft as the next version. Refused while units flagged for
+        /// interference have no decision, unless --acknowledge-flags is given too.
         #[arg(long)]
         publish: bool,
+        /// Publish although flagged units have no integrity decision yet; the audit log records
+        /// which ones.
+        #[arg(long, requires = "publish")]
+        acknowledge_flags: bool,
         /// Instead of computing: recompute every published version from its stored inputs and list
         /// each figure that differs from what was published, and why (exit code 1 if any). Writes
         /// nothing.
@@ -359,6 +364,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compute {
             campaign,
             publish,
+            acknowledge_flags,
             recheck,
             verify_tallies,
             lang,
@@ -382,10 +388,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 });
             }
             let now_ms = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+            let publish = if publish {
+                parindex::compute_report::Publish::Yes { acknowledge_flags }
+            } else {
+                parindex::compute_report::Publish::No
+            };
             let out =
                 parindex::compute_report::run(&db, campaign, publish, lang == "en", now_ms).await?;
             print!("{}", out.text);
-            Ok(ExitCode::SUCCESS)
+            Ok(if out.refused {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Integrity {
             command: IntegrityCommand::Run { campaign, lang },

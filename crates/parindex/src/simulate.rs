@@ -11,12 +11,13 @@
 use crate::demo::seed_list;
 use crate::respondent_sim::LinkRef;
 use parindex_db::{Ctx, Db, campaigns, criteria_sets, questionnaires, respondents, results};
-use parindex_db::{integrity, scoring_inputs, self_assessments, survey, units};
+use parindex_db::{integrity, publication, scoring_inputs, self_assessments, survey, units};
 use parindex_domain::criteria::Method;
 use parindex_domain::integrity::evaluate::Score;
 use parindex_domain::integrity::model::{self, Interference, Rng, Shape, UnitSpec};
 use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::respondents::ListState;
+use parindex_domain::scoring::publish;
 use parindex_domain::self_assessment::State;
 use parindex_domain::{Points, deadline};
 use rust_decimal::Decimal;
@@ -243,14 +244,18 @@ pub async fn run(
     let flagged = detection.flagged().map(|u| code_of(u.unit_id)).collect();
     // 6. Computed and published.
     let (_, result) = scoring_inputs::compute_draft(db, &ctx, c).await?;
-    let version = results::publish(
-        db,
-        &ctx,
-        c,
-        &result.input_hash,
-        "Demo: toàn bộ kỳ đánh giá mô phỏng",
-    )
-    .await?;
+    // Published as soon as detection has run, before MoHA could decide on the flagged units: the
+    // acknowledgement is recorded with the version, and the results page lists those units.
+    let req = publish::Request {
+        role: parindex_domain::Role::MohaAdmin,
+        reviewed_hash: &result.input_hash,
+        confirmed: true,
+        acknowledged: true,
+    };
+    let note = "Demo: toàn bộ kỳ đánh giá mô phỏng";
+    let version = publication::publish(db, &ctx, c, &req, note)
+        .await?
+        .map_err(|p| anyhow::anyhow!("publishing the simulated campaign was refused: {p:?}"))?;
     Ok(Summary {
         invited,
         answered: done.submitted,

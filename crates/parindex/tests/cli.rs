@@ -554,6 +554,25 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
     let qni = lines.iter().find(|l| l.contains("QNI")).unwrap();
     assert!(!qni.starts_with('!'), "{text}");
     assert!(!text.contains("-0.00"), "{text}");
+    // Publishing from the command line follows the page's rule: refused while flagged units have
+    // no decision, and done with an explicit acknowledgement.
+    let publish = ["compute", "--campaign", "2023", "--publish", "--lang", "en"];
+    let out = parindex(&data, &publish);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("NOT published")
+            && text.contains("AGG")
+            && text.contains("--acknowledge-flags"),
+        "{text}"
+    );
+    let out = parindex(&data, &[&publish[..], &["--acknowledge-flags"]].concat());
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("published as version 2"),
+        "{}",
+        stdout(&out)
+    );
     // It is a run like any other: stored and audited.
     let out = parindex(&data, &["audit", "verify"]);
     assert!(out.status.success(), "{}", stdout(&out));

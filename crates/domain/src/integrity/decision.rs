@@ -117,6 +117,20 @@ pub fn check(
     }
 }
 
+/// The units flagged by the newest findings that no decision in force covers, in the findings'
+/// order (highest risk first). A decision of either outcome settles a flag: MoHA looked at the
+/// evidence and said so.
+pub fn undecided(
+    findings: &[crate::integrity::UnitAssessment],
+    decided: &std::collections::HashSet<i64>,
+) -> Vec<i64> {
+    findings
+        .iter()
+        .filter(|a| a.flagged && !decided.contains(&a.unit_id))
+        .map(|a| a.unit_id)
+        .collect()
+}
+
 /// NFC, keeping line breaks (a reason may have paragraphs), without other control characters.
 fn nfc(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -127,6 +141,28 @@ fn nfc(s: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn assessed(unit_id: i64, flagged: bool) -> crate::integrity::UnitAssessment {
+        crate::integrity::UnitAssessment {
+            unit_id,
+            responses: 40,
+            scored: true,
+            risk: if flagged { 9.0 } else { 1.0 },
+            flagged,
+            seconds_per_item: 8.0,
+            campaign_seconds_per_item: 8.0,
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_flag_is_undecided_until_a_decision_of_either_outcome_is_in_force() {
+        let findings = [assessed(3, true), assessed(1, true), assessed(2, false)];
+        let none = std::collections::HashSet::new();
+        assert_eq!(undecided(&findings, &none), vec![3, 1]);
+        let decided: std::collections::HashSet<i64> = [1, 2].into_iter().collect();
+        assert_eq!(undecided(&findings, &decided), vec![3]);
+    }
 
     #[test]
     fn a_cancellation_needs_a_reason_and_a_responsible_person() {

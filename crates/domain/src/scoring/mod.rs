@@ -8,6 +8,7 @@ pub mod campaign;
 pub mod engine;
 pub mod exact;
 pub mod input;
+pub mod publish;
 pub mod ranking;
 pub mod recheck;
 pub mod result;

@@ -17,8 +17,9 @@ use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
-use parindex_db::{DbError, campaigns, criteria_sets, results, scoring_inputs, units};
+use parindex_db::{campaigns, criteria_sets, publication, results, scoring_inputs, units};
 use parindex_domain::criteria::Method;
+use parindex_domain::scoring::publish::{self, Request};
 use parindex_domain::scoring::{
     CancelledSurvey, GroupAveraging, LeafRounding, ScoringSettings, Tier, TierBands, changes,
     parse_percentage,
@@ -115,6 +116,13 @@ pub struct MohaPage {
     pub figures: Vec<FigureRow>,
     pub figure_items: usize,
     pub figure_problems: Vec<String>,
+    /// The publish form is offered (the domain's `publish::offered`).
+    pub can_publish: bool,
+    /// Flagged units without a decision, and units whose survey was cancelled, as "name (code)".
+    pub undecided: Vec<String>,
+    pub cancelled: Vec<String>,
+    /// What the publisher typed and ticked, kept when the form comes back with an error.
+    pub publish_form: PublishForm,
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -192,6 +200,17 @@ async fn moha_page(
         }
     }
     let all_units = units::list(&state.db, campaign_id).await?;
+    let facts = publication::facts(&state.db, campaign_id).await?;
+    let named = |codes: &[String]| -> Vec<String> {
+        codes
+            .iter()
+            .map(|c| match all_units.iter().find(|u| &u.code == c) {
+                Some(u) => format!("{} ({c})", u.short_name),
+                None => c.clone(),
+            })
+            .collect()
+    };
+    let (undecided, cancelled) = (named(&facts.undecided), named(&facts.cancelled));
     let figure_items: usize = items_by_unit(state, campaign_id, &all_units)
         .await?
         .values()
@@ -251,6 +270,10 @@ async fn moha_page(
         figures,
         figure_items,
         figure_problems: Vec::new(),
+        can_publish: publish::offered(user.role, &facts),
+        undecided,
+        cancelled,
+        publish_form: PublishForm::default(),
     })
 }
 
@@ -285,26 +308,18 @@ pub async fn compute(
 #[serde(default)]
 pub struct PublishForm {
     pub confirm: Option<String>,
+    /// Ticked to publish although flagged units have no decision.
+    pub acknowledge: Option<String>,
     pub hash: String,
     pub note: String,
     /// The administrator's password again (publishing cannot be taken back).
     pub password: String,
 }
 
-/// The page again with the publish form's error.
-async fn refuse(
-    state: &AppState,
-    meta: &Meta,
-    admin: &User,
-    campaign_id: i64,
-    status: StatusCode,
-    (field, message): (&str, String),
-) -> AppResult<Response> {
-    let mut p = moha_page(state, meta, admin, campaign_id, None).await?;
-    p.page.error_msg(field, message);
-    Ok((status, p).into_response())
-}
-
+/// Publishes the reviewed draft. The administrator's password comes first (publishing cannot be
+/// taken back); the rest is the domain's one publishing rule, which the database applies again
+/// to what it holds in the publishing transaction. Every problem comes back at once, on the page
+/// with what was typed.
 pub async fn publish(
     State(state): State<AppState>,
     meta: Meta,
@@ -313,51 +328,52 @@ pub async fn publish(
     Form(f): Form<PublishForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
-    let problem = if f.confirm.as_deref() != Some("yes") {
-        Some(("confirm", meta.lang.t("res-confirm-required")))
-    } else {
-        reauth::refusal(&state, &meta, &admin, &f.password, "reauth-wrong")
-            .await?
-            .map(|m| ("password", m))
-    };
-    if let Some(problem) = problem {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return refuse(&state, &meta, &admin, campaign_id, status, problem).await;
-    }
     let note: String = parindex_domain::text::clean(&f.note)
         .chars()
         .take(500)
         .collect();
-    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    match results::publish(&state.db, &ctx, campaign_id, f.hash.trim(), &note).await {
-        Ok(v) => Ok(Redirect::to(&format!(
-            "/admin/campaigns/{campaign_id}/results?version={v}&done=results-published"
-        ))
-        .into_response()),
-        Err(DbError::Stale) => {
-            refuse(
-                &state,
-                &meta,
-                &admin,
-                campaign_id,
-                StatusCode::CONFLICT,
-                ("confirm", meta.lang.t("res-publish-stale")),
-            )
-            .await
+    let req = Request {
+        role: admin.role,
+        reviewed_hash: f.hash.trim(),
+        confirmed: f.confirm.as_deref() == Some("yes"),
+        acknowledged: f.acknowledge.as_deref() == Some("yes"),
+    };
+    let password = reauth::refusal(&state, &meta, &admin, &f.password, "reauth-wrong").await?;
+    let facts = publication::facts(&state.db, campaign_id).await?;
+    let mut problems = publish::check(&facts, &req).err().unwrap_or_default();
+    if password.is_none() && problems.is_empty() {
+        let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+        match publication::publish(&state.db, &ctx, campaign_id, &req, &note).await? {
+            Ok(v) => {
+                return Ok(Redirect::to(&format!(
+                    "/admin/campaigns/{campaign_id}/results?version={v}&done=results-published"
+                ))
+                .into_response());
+            }
+            Err(p) => problems = p,
         }
-        Err(DbError::NotFound) => {
-            refuse(
-                &state,
-                &meta,
-                &admin,
-                campaign_id,
-                StatusCode::CONFLICT,
-                ("confirm", meta.lang.t("res-publish-no-draft")),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
+    let status = if problems
+        .iter()
+        .any(|p| matches!(p, publish::Problem::Stale | publish::Problem::NoDraft))
+    {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut p = moha_page(&state, &meta, &admin, campaign_id, None).await?;
+    for problem in problems {
+        p.page.error(problem.field(), problem.key());
+    }
+    if let Some(m) = password {
+        p.page.error_msg("password", m);
+    }
+    p.publish_form = PublishForm {
+        note,
+        password: String::new(),
+        ..f
+    };
+    Ok((status, p).into_response())
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
