@@ -550,9 +550,15 @@ duc@quangninh.gov.vn\n",
                 ))
                 .send()
         };
-        // The demo has lists already sent: the groups are locked.
+        // The demo has lists already sent: the groups are locked, and the page says so.
         let r = post(edited.clone()).await.unwrap();
-        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Đã có đơn vị gửi danh sách nên không thể thay đổi nhóm")
+        );
         app.db
             .execute_raw("UPDATE respondent_lists SET state = 'draft'")
             .await;

@@ -709,6 +709,44 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A unit that has not started may move to the other level; one that has scored may not, and
+    // the form says why with what was typed kept.
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{}", u.id),
+            &[
+                ("code", "DLK"),
+                ("level", "ministry"),
+                ("name", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+                ("short_name", "Tỉnh Đắk Lắk"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let bct = app.unit_id("BCT").await;
+    let before = parindex_db::units::get(&app.db, bct).await.unwrap();
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/units/{bct}"),
+            &[
+                ("code", "BCT"),
+                ("level", "province"),
+                ("name", "Bộ Công Thương (đổi tên thử)"),
+                ("short_name", "Bộ Công Thương"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("id=\"level-error\""), "{body}");
+    assert!(body.contains("Không thể đổi cấp của đơn vị"), "{body}");
+    assert!(
+        body.contains("Bộ Công Thương (đổi tên thử)"),
+        "the input is kept"
+    );
+    assert_eq!(parindex_db::units::get(&app.db, bct).await.unwrap(), before);
     let show = visible_text(
         &app.get(&admin, &format!("/admin/campaigns/{id}"))
             .await
@@ -1550,28 +1588,68 @@ mod criteria_sets_pages {
             .unwrap();
         assert_eq!(tree.fields.len(), 7);
         assert_eq!(tree.leaves().len(), set.leaves().len());
-        // Pinning it to the campaign is audited.
+        // The demo's ministries have scored against the pinned set: it can no longer change, the
+        // campaign page says why instead of offering the form, and the refusal changes nothing.
         let cid = app.campaign_id().await;
-        let r = app
-            .post(
-                &admin,
-                &format!("/admin/campaigns/{cid}/criteria-sets"),
-                &[("set_id", &stored.id.to_string())],
-            )
-            .await;
+        let pin = |campaign: i64, set_id: String| {
+            let admin = &admin;
+            let app = &app;
+            async move {
+                app.post(
+                    admin,
+                    &format!("/admin/campaigns/{campaign}/criteria-sets"),
+                    &[("set_id", set_id.as_str())],
+                )
+                .await
+            }
+        };
+        let before = parindex_db::criteria_sets::pinned(&app.db, cid)
+            .await
+            .unwrap();
+        let audit_before = parindex_db::audit::count(&app.db).await.unwrap();
+        let r = pin(cid, stored.id.to_string()).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("Không thể đổi bộ tiêu chí của cấp này"),
+            "{body}"
+        );
+        assert!(body.contains("id=\"set-ministry-locked\""), "{body}");
+        assert_eq!(
+            parindex_db::criteria_sets::pinned(&app.db, cid)
+                .await
+                .unwrap(),
+            before
+        );
+        assert_eq!(
+            parindex_db::audit::count(&app.db).await.unwrap(),
+            audit_before
+        );
+        // A campaign where nobody has started takes it, audited.
+        let next = parindex_db::campaigns::create(
+            &app.db,
+            &parindex_db::Ctx::system(0),
+            &parindex_db::campaigns::CampaignInput {
+                year: 2024,
+                name_vi: "Chỉ số CCHC 2024".into(),
+                name_en: "PAR Index 2024".into(),
+                legal_basis: String::new(),
+                deadlines: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let r = pin(next.id, stored.id.to_string()).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let pins = parindex_db::criteria_sets::pinned(&app.db, cid)
+        let pins = parindex_db::criteria_sets::pinned(&app.db, next.id)
             .await
             .unwrap();
         assert_eq!(pins[0].1.code, "876-2023-ministry-xlsx");
-        let r = app
-            .post(
-                &admin,
-                &format!("/admin/campaigns/{cid}/criteria-sets"),
-                &[("set_id", "abc")],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(parindex_db::audit::count(&app.db).await.unwrap() > audit_before);
+        // A choice that is no set comes back on the page, not on a dead end.
+        let r = pin(next.id, "abc".into()).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("Chọn một bộ tiêu chí."));
     }
 
     on_both_engines!(

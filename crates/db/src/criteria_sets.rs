@@ -95,13 +95,18 @@ pub async fn pinned(db: &Db, campaign_id: i64) -> DbResult<Vec<(String, StoredSe
     Ok(out)
 }
 
-/// Pins `set_id` as the campaign's set for the set's own level (replacing any earlier pin).
+/// Pins `set_id` as the campaign's set for the set's own level, replacing an earlier pin only while
+/// the setup rule allows it (no unit of the level has scored, its survey is not open).
 pub async fn pin(db: &Db, ctx: &Ctx, campaign_id: i64, set_id: i64) -> DbResult<()> {
     let set = get(db, set_id).await?;
     let mut tx = db.begin().await?;
     let before: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT set_id FROM campaign_criteria_sets WHERE campaign_id = $1 AND level = $2"
     ).bind(campaign_id).bind(&set.level).fetch_optional(c).await)?;
+    if before.is_some_and(|b| b.0 != set_id) {
+        let scope = crate::setup::Scope::Level(campaign_id, &set.level);
+        crate::setup::guard(&mut tx, parindex_domain::setup::Change::CriteriaSet, scope).await?;
+    }
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO campaign_criteria_sets (campaign_id, level, set_id) VALUES ($1, $2, $3) \
          ON CONFLICT (campaign_id, level) DO UPDATE SET set_id = excluded.set_id"

@@ -32,6 +32,7 @@ pub mod scoring_inputs;
 pub mod second_factors;
 pub mod self_assessments;
 pub mod sessions;
+pub mod setup;
 pub mod survey;
 pub mod survey_mailing;
 pub mod survey_progress;

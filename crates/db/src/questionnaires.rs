@@ -50,6 +50,13 @@ pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> 
     let json = serde_json::to_string(q).map_err(|e| DbError::Other(e.to_string()))?;
     let sha = hex::encode(Sha256::digest(json.as_bytes()));
     let mut tx = db.begin().await?;
+    let scope = crate::setup::Scope::Level(campaign_id, &q.set.level);
+    crate::setup::guard(
+        &mut tx,
+        parindex_domain::setup::Change::Questionnaires,
+        scope,
+    )
+    .await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO campaign_questionnaires (campaign_id, level, body_json, sha256, loaded_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (campaign_id, level) DO UPDATE SET body_json = excluded.body_json, sha256 = excluded.sha256, \

@@ -24,6 +24,8 @@ pub async fn groups(db: &Db, campaign_id: i64) -> DbResult<GroupSet> {
 pub async fn set_groups(db: &Db, ctx: &Ctx, campaign_id: i64, set: &GroupSet) -> DbResult<()> {
     let json = serde_json::to_string(set).map_err(|e| DbError::Other(e.to_string()))?;
     let mut tx = db.begin().await?;
+    let scope = crate::setup::Scope::Campaign(campaign_id);
+    crate::setup::guard(&mut tx, parindex_domain::setup::Change::Groups, scope).await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO campaign_groups (campaign_id, groups_json, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (campaign_id) DO UPDATE SET groups_json = excluded.groups_json, updated_at = excluded.updated_at"
@@ -438,15 +440,6 @@ pub async fn decide_exception(
     )
     .await?;
     tx.commit().await
-}
-
-/// Has any unit of the campaign sent its list (or had it accepted)?
-pub async fn any_sent(db: &Db, campaign_id: i64) -> DbResult<bool> {
-    let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
-        "SELECT COUNT(*) FROM respondent_lists l JOIN units u ON u.id = l.unit_id \
-         WHERE u.campaign_id = $1 AND l.state <> 'draft'"
-    ).bind(campaign_id).fetch_one(p).await)?;
-    Ok(n > 0)
 }
 
 /// Per unit of a campaign: the list's state and its count per group.

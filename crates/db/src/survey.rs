@@ -86,15 +86,6 @@ pub async fn opened_at(db: &Db, unit_id: i64) -> DbResult<Option<i64>> {
     Ok(row.map(|r| r.0))
 }
 
-/// Has any unit of this level in the campaign opened its survey? (Questionnaires are then fixed.)
-pub async fn any_opened(db: &Db, campaign_id: i64, level: &str) -> DbResult<bool> {
-    let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
-        "SELECT COUNT(*) FROM survey_units s JOIN units u ON u.id = s.unit_id \
-         WHERE s.campaign_id = $1 AND u.level = $2"
-    ).bind(campaign_id).bind(level).fetch_one(p).await)?;
-    Ok(n > 0)
-}
-
 type PersonRow = (i64, String, String, String);
 
 /// Opens the survey of one unit whose list MoHA has accepted. Returns the number of invitations.

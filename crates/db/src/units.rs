@@ -101,6 +101,10 @@ pub async fn create(db: &Db, ctx: &Ctx, campaign_id: i64, u: &UnitInput) -> DbRe
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, u: &UnitInput) -> DbResult<Unit> {
     let mut tx = db.begin().await?;
     let before = get_tx(&mut tx, id).await?;
+    if before.level != u.level {
+        let scope = crate::setup::Scope::Unit(id);
+        crate::setup::guard(&mut tx, parindex_domain::setup::Change::UnitLevel, scope).await?;
+    }
     let key = parindex_domain::text::search_key(&format!("{} {}", u.name, u.short_name));
     on_tx!(&mut tx, c => sqlx::query(
         "UPDATE units SET code = $1, level = $2, name = $3, short_name = $4, not_ranked = $5, \

@@ -19,6 +19,7 @@ pub mod role;
 pub mod scoring;
 pub mod second_factor;
 pub mod self_assessment;
+pub mod setup;
 pub mod storage_quota;
 pub mod survey;
 pub mod text;

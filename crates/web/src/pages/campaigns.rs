@@ -17,6 +17,7 @@ use parindex_db::contacts::{self, SupportContact};
 use parindex_db::units::{self, Unit};
 use parindex_db::{DbError, deadlines};
 use parindex_domain::deadline::{self, DeadlineKind};
+use parindex_domain::setup::Change;
 use parindex_domain::{Level, text};
 
 #[derive(Template, WebTemplate)]
@@ -92,6 +93,8 @@ pub struct CriteriaRow {
     pub label: String,
     pub pinned: Option<parindex_db::criteria_sets::StoredSet>,
     pub choices: Vec<parindex_db::criteria_sets::StoredSet>,
+    /// The setup rule's refusal to pin another set now (a message), if it refuses.
+    pub locked: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -273,22 +276,30 @@ pub async fn show_page(
         .collect();
     let pins = parindex_db::criteria_sets::pinned(&state.db, id).await?;
     let stored = parindex_db::criteria_sets::list(&state.db).await?;
-    let criteria = Level::ALL
-        .into_iter()
-        .map(|l| CriteriaRow {
+    let mut criteria = Vec::with_capacity(Level::ALL.len());
+    for l in Level::ALL {
+        let pinned = pins
+            .iter()
+            .find(|(lv, _)| lv == l.as_str())
+            .map(|(_, s)| s.clone());
+        let scope = parindex_db::setup::Scope::Level(id, l.as_str());
+        let started = parindex_db::setup::started(&state.db, scope).await?;
+        let locked = match parindex_domain::setup::may(Change::CriteriaSet, &started) {
+            Err(r) if pinned.is_some() => Some(meta.lang.t(r.key())),
+            _ => None,
+        };
+        criteria.push(CriteriaRow {
             level: l.as_str().to_string(),
             label: meta.lang.t(&format!("level-{}", l.as_str())),
-            pinned: pins
-                .iter()
-                .find(|(lv, _)| lv == l.as_str())
-                .map(|(_, s)| s.clone()),
+            pinned,
             choices: stored
                 .iter()
                 .filter(|s| s.level == l.as_str())
                 .cloned()
                 .collect(),
-        })
-        .collect();
+            locked,
+        });
+    }
     Ok(ShowPage {
         criteria,
         page,

@@ -233,25 +233,43 @@ pub struct PinForm {
     pub set_id: String,
 }
 
+/// Pins the chosen set for its level. A set that cannot be chosen, or a change the setup rule
+/// refuses (the level has started), comes back on the campaign page with the reason.
 pub async fn pin(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
     Path(campaign_id): Path<i64>,
     Form(f): Form<PinForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     parindex_db::campaigns::get(&state.db, campaign_id).await?;
-    let set_id = f
-        .set_id
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::BadRequest("criteria-set-choose"))?;
-    criteria_sets::get(&state.db, set_id)
-        .await
-        .map_err(|_| AppError::BadRequest("criteria-set-choose"))?;
-    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    criteria_sets::pin(&state.db, &ctx, campaign_id, set_id).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/campaigns/{campaign_id}?done=saved#criteria"
-    )))
+    let set = match f.set_id.trim().parse::<i64>() {
+        Ok(id) => criteria_sets::get(&state.db, id).await.ok(),
+        Err(_) => None,
+    };
+    let (status, refusal) = match set {
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ("set-ministry".to_string(), "criteria-set-choose"),
+        ),
+        Some(set) => {
+            let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+            match criteria_sets::pin(&state.db, &ctx, campaign_id, set.id).await {
+                Ok(()) => {
+                    return Ok(Redirect::to(&format!(
+                        "/admin/campaigns/{campaign_id}?done=saved#criteria"
+                    ))
+                    .into_response());
+                }
+                Err(DbError::Refused(key)) => {
+                    (StatusCode::CONFLICT, (format!("set-{}", set.level), key))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let mut body =
+        crate::pages::campaigns::show_page(&state, &meta, &admin, campaign_id, None).await?;
+    body.page.error(&refusal.0, refusal.1);
+    Ok((status, body).into_response())
 }

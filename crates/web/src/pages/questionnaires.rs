@@ -14,7 +14,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
-use parindex_db::{campaigns, criteria_sets, questionnaires, respondents};
+use parindex_db::{DbError, campaigns, criteria_sets, questionnaires, respondents, setup};
+use parindex_domain::setup::Change;
 use parindex_domain::survey;
 
 pub struct QuestionnaireRow {
@@ -159,6 +160,18 @@ pub async fn preview(
     })
 }
 
+/// The overview again, saying why the questionnaires cannot be loaded now.
+async fn locked(
+    state: &AppState,
+    meta: &Meta,
+    admin: &User,
+    campaign_id: i64,
+    key: &str,
+) -> AppResult<Response> {
+    let body = overview_page(state, meta, admin, campaign_id, vec![meta.lang.t(key)]).await?;
+    Ok((StatusCode::CONFLICT, body).into_response())
+}
+
 pub async fn load(
     State(state): State<AppState>,
     meta: Meta,
@@ -177,10 +190,12 @@ pub async fn load(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
-    if parindex_db::survey::any_opened(&state.db, campaign_id, &set.set.level).await? {
-        let problems = vec![meta.lang.t("qn-locked")];
-        let body = overview_page(&state, &meta, &admin, campaign_id, problems).await?;
-        return Ok((StatusCode::CONFLICT, body).into_response());
+    // Said before the file's own problems, which are moot while loading is refused; the database
+    // applies the same rule again when it stores the set.
+    let scope = setup::Scope::Level(campaign_id, &set.set.level);
+    let started = setup::started(&state.db, scope).await?;
+    if let Err(refusal) = parindex_domain::setup::may(Change::Questionnaires, &started) {
+        return locked(&state, &meta, &admin, campaign_id, refusal.key()).await;
     }
     let pinned = criteria_sets::pinned(&state.db, campaign_id)
         .await?
@@ -203,7 +218,10 @@ pub async fn load(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
     }
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    questionnaires::set(&state.db, &ctx, campaign_id, &set).await?;
+    match questionnaires::set(&state.db, &ctx, campaign_id, &set).await {
+        Err(DbError::Refused(key)) => return locked(&state, &meta, &admin, campaign_id, key).await,
+        other => other?,
+    }
     Ok(Redirect::to(&format!(
         "/admin/campaigns/{campaign_id}/questionnaires?done=saved"
     ))

@@ -3,7 +3,7 @@
 //! them with an edited file, so a later campaign changes its groups without code.
 
 use crate::auth::{MohaAdmin, MohaStaff};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::meta::Meta;
 use crate::pages::layout::{DoneQuery, Page};
 use crate::pages::respondents::rule_text;
@@ -14,8 +14,9 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
-use parindex_db::{campaigns, respondents as store};
+use parindex_db::{DbError, campaigns, respondents as store, setup};
 use parindex_domain::respondents::{GroupSet, groups};
+use parindex_domain::setup::Change;
 
 pub struct GroupLine {
     pub code: String,
@@ -37,6 +38,14 @@ pub struct GroupsPage {
     /// A list of the campaign has been sent: the groups can no longer change.
     pub locked: bool,
     pub problems: Vec<String>,
+}
+
+/// Why the groups cannot be replaced now, as the setup rule says (a message key), if they cannot.
+async fn groups_refusal(state: &AppState, campaign_id: i64) -> AppResult<Option<&'static str>> {
+    let started = setup::started(&state.db, setup::Scope::Campaign(campaign_id)).await?;
+    Ok(parindex_domain::setup::may(Change::Groups, &started)
+        .err()
+        .map(|r| r.key()))
 }
 
 async fn page(
@@ -72,7 +81,7 @@ async fn page(
         campaign_id,
         levels,
         is_admin: user.role == parindex_domain::Role::MohaAdmin,
-        locked: store::any_sent(&state.db, campaign_id).await?,
+        locked: groups_refusal(state, campaign_id).await?.is_some(),
         problems,
         page,
     })
@@ -112,8 +121,9 @@ pub async fn replace(
     mp: Multipart,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
-    if store::any_sent(&state.db, campaign_id).await? {
-        return Err(AppError::BadRequest("rl-groups-locked"));
+    if let Some(key) = groups_refusal(&state, campaign_id).await? {
+        let p = page(&state, &meta, &admin, campaign_id, vec![meta.lang.t(key)]).await?;
+        return Ok((StatusCode::CONFLICT, p).into_response());
     }
     let text = crate::pages::upload::text_field(mp, "file").await?;
     let set: GroupSet = match groups::parse(&text) {
@@ -135,6 +145,12 @@ pub async fn replace(
         }
     };
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    store::set_groups(&state.db, &ctx, campaign_id, &set).await?;
+    if let Err(e) = store::set_groups(&state.db, &ctx, campaign_id, &set).await {
+        let DbError::Refused(key) = e else {
+            return Err(e.into());
+        };
+        let p = page(&state, &meta, &admin, campaign_id, vec![meta.lang.t(key)]).await?;
+        return Ok((StatusCode::CONFLICT, p).into_response());
+    }
     Ok(Redirect::to(&format!("/admin/campaigns/{campaign_id}/groups?done=saved")).into_response())
 }

@@ -219,6 +219,7 @@ pub async fn update(
                 );
             }
             Err(DbError::Conflict(_)) => page.error("code", "unit-code-taken"),
+            Err(DbError::Refused(key)) => page.error("level", key),
             Err(e) => return Err(e.into()),
         }
     }
