@@ -365,6 +365,7 @@ async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
         "văn bản 1",
     )
     .await
+    .unwrap()
     .unwrap();
     deadlines::grant_extension(
         &db,
@@ -376,6 +377,7 @@ async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
         "văn bản 2",
     )
     .await
+    .unwrap()
     .unwrap();
     let ext = deadlines::extensions_for_unit(&db, u.id).await.unwrap();
     assert_eq!(ext.len(), 1);

@@ -430,6 +430,7 @@ mod deadline_and_national {
             "Bổ sung đại biểu HĐND",
         )
         .await
+        .unwrap()
         .unwrap();
         // The same official listed by two provinces.
         for (unit, user) in [(qni, "qni.canbo"), (hni, "hni.canbo")] {

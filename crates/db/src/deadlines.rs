@@ -4,6 +4,8 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::DbResult;
 use crate::pool::{Db, Tx};
+use parindex_domain::deadline::{self, DeadlineKind};
+use parindex_domain::extension;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -54,7 +56,9 @@ pub async fn extensions_for_unit(db: &Db, unit_id: i64) -> DbResult<Vec<Extensio
     ).bind(unit_id).fetch_all(p).await)?)
 }
 
-/// Grants (or replaces) one unit's extension of one deadline.
+/// Grants (or replaces) one unit's extension of one deadline, as MoHA typed it, if the domain's
+/// rule (`extension::check`, against the campaign's deadlines read here) accepts it; otherwise
+/// every problem, and nothing written.
 pub async fn grant_extension(
     db: &Db,
     ctx: &Ctx,
@@ -63,8 +67,20 @@ pub async fn grant_extension(
     kind: &str,
     due_date: &str,
     reason: &str,
-) -> DbResult<()> {
+) -> DbResult<Result<(), Vec<extension::Problem>>> {
     let mut tx = db.begin().await?;
+    let campaign = for_campaign_tx(&mut tx, campaign_id).await?;
+    let campaign_day = |k: DeadlineKind| {
+        campaign
+            .iter()
+            .find(|(kind, _)| kind == k.as_str())
+            .and_then(|(_, d)| deadline::parse_date(d))
+    };
+    let grant = match extension::check(kind, due_date, reason, campaign_day) {
+        Ok(g) => g,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let (kind, due_date, reason) = (grant.kind.as_str(), deadline::iso(grant.day), grant.reason);
     let before: Option<Extension> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT unit_id, kind, due_date, reason, granted_by, granted_at FROM deadline_extensions \
          WHERE campaign_id = $1 AND unit_id = $2 AND kind = $3"
@@ -75,7 +91,7 @@ pub async fn grant_extension(
          VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (campaign_id, unit_id, kind) DO UPDATE SET due_date = excluded.due_date, \
          reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at"
-    ).bind(campaign_id).bind(unit_id).bind(kind).bind(due_date).bind(reason).bind(granted_by).bind(ctx.now_ms)
+    ).bind(campaign_id).bind(unit_id).bind(kind).bind(&due_date).bind(&reason).bind(granted_by).bind(ctx.now_ms)
     .execute(c).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,
@@ -93,5 +109,6 @@ pub async fn grant_extension(
         },
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(Ok(()))
 }

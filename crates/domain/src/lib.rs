@@ -9,6 +9,7 @@ pub mod criteria;
 pub mod deadline;
 pub mod email;
 pub mod evidence;
+pub mod extension;
 pub mod integrity;
 pub mod level;
 pub mod password_policy;

@@ -323,7 +323,8 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             "2023-12-22",
             "Thành phố đề nghị tại văn bản số 1234/UBND-NC: bổ sung danh sách đại biểu HĐND (minh họa)",
         )
-        .await?;
+        .await?
+        .map_err(|p| anyhow::anyhow!("demo extension refused: {p:?}"))?;
     }
     seed_self_assessments(db, &ctx, campaign.id, &ids).await?;
     seed_appraisals(db, &ctx, campaign.id, &ids).await?;
