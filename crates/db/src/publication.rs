@@ -13,44 +13,63 @@ use parindex_domain::integrity::decision::{self, Outcome};
 use parindex_domain::scoring::publish::{self, Facts, Problem, Request};
 use std::collections::{HashMap, HashSet};
 
-/// The facts as they stand now.
+const DRAFT: &str =
+    "SELECT input_sha256 FROM result_versions WHERE campaign_id = $1 AND version = 0";
+const FINDINGS: &str = "SELECT assessment_json FROM integrity_findings WHERE campaign_id = $1";
+const IN_FORCE: &str = "SELECT unit_id, outcome FROM integrity_decisions d WHERE campaign_id = $1 \
+     AND id = (SELECT MAX(id) FROM integrity_decisions e WHERE e.campaign_id = d.campaign_id \
+     AND e.unit_id = d.unit_id) ORDER BY unit_id";
+const CODES: &str = "SELECT id, code FROM units WHERE campaign_id = $1";
+
+/// The rows the facts are made of, as read.
+struct Rows {
+    draft: Option<(String,)>,
+    findings: Vec<(String,)>,
+    in_force: Vec<(i64, String)>,
+    codes: Vec<(i64, String)>,
+}
+
+/// The facts as they stand now, for the page. A plain read: it never waits for the write gate.
 pub async fn facts(db: &Db, campaign_id: i64) -> DbResult<Facts> {
-    let mut tx = db.begin().await?;
-    // Only read: dropping the transaction rolls it back.
-    facts_tx(&mut tx, campaign_id).await
+    let id = campaign_id;
+    let rows = Rows {
+        draft: on_pool!(db, p => sqlx::query_as(DRAFT).bind(id).fetch_optional(p).await)?,
+        findings: on_pool!(db, p => sqlx::query_as(FINDINGS).bind(id).fetch_all(p).await)?,
+        in_force: on_pool!(db, p => sqlx::query_as(IN_FORCE).bind(id).fetch_all(p).await)?,
+        codes: on_pool!(db, p => sqlx::query_as(CODES).bind(id).fetch_all(p).await)?,
+    };
+    assemble(rows)
 }
 
 async fn facts_tx(tx: &mut Tx, campaign_id: i64) -> DbResult<Facts> {
-    let draft: Option<(String,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT input_sha256 FROM result_versions WHERE campaign_id = $1 AND version = 0"
-    ).bind(campaign_id).fetch_optional(c).await)?;
-    let findings: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT assessment_json FROM integrity_findings WHERE campaign_id = $1"
-    ).bind(campaign_id).fetch_all(c).await)?;
-    let mut findings: Vec<UnitAssessment> = findings
+    let id = campaign_id;
+    let rows = Rows {
+        draft: on_tx!(tx, c => sqlx::query_as(DRAFT).bind(id).fetch_optional(c).await)?,
+        findings: on_tx!(tx, c => sqlx::query_as(FINDINGS).bind(id).fetch_all(c).await)?,
+        in_force: on_tx!(tx, c => sqlx::query_as(IN_FORCE).bind(id).fetch_all(c).await)?,
+        codes: on_tx!(tx, c => sqlx::query_as(CODES).bind(id).fetch_all(c).await)?,
+    };
+    assemble(rows)
+}
+
+fn assemble(rows: Rows) -> DbResult<Facts> {
+    let mut findings: Vec<UnitAssessment> = rows
+        .findings
         .into_iter()
         .map(|(j,)| serde_json::from_str(&j).map_err(|e| DbError::Other(e.to_string())))
         .collect::<DbResult<_>>()?;
     findings.sort_by(|a, b| b.risk.total_cmp(&a.risk).then(a.unit_id.cmp(&b.unit_id)));
-    let in_force: Vec<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT unit_id, outcome FROM integrity_decisions d WHERE campaign_id = $1 AND id = \
-         (SELECT MAX(id) FROM integrity_decisions e WHERE e.campaign_id = d.campaign_id \
-         AND e.unit_id = d.unit_id) ORDER BY unit_id"
-    ).bind(campaign_id).fetch_all(c).await)?;
-    let codes: HashMap<i64, String> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, code FROM units WHERE campaign_id = $1"
-    ).bind(campaign_id).fetch_all(c).await)?
-    .into_iter()
-    .collect();
+    let codes: HashMap<i64, String> = rows.codes.into_iter().collect();
     let code = |id: i64| codes.get(&id).cloned().unwrap_or_else(|| id.to_string());
-    let decided: HashSet<i64> = in_force.iter().map(|(u, _)| *u).collect();
+    let decided: HashSet<i64> = rows.in_force.iter().map(|(u, _)| *u).collect();
     Ok(Facts {
-        draft_hash: draft.map(|d| d.0),
+        draft_hash: rows.draft.map(|d| d.0),
         undecided: decision::undecided(&findings, &decided)
             .into_iter()
             .map(code)
             .collect(),
-        cancelled: in_force
+        cancelled: rows
+            .in_force
             .iter()
             .filter(|(_, o)| Outcome::parse(o) == Some(Outcome::Cancel))
             .map(|(u, _)| code(*u))

@@ -30,32 +30,43 @@ impl Scope<'_> {
 const IN_SCOPE: &str = "($1 IS NULL OR u.campaign_id = $1) AND ($2 IS NULL OR u.level = $2) \
      AND ($3 IS NULL OR u.id = $3)";
 
-pub(crate) async fn started_tx(tx: &mut Tx, scope: Scope<'_>) -> DbResult<Started> {
-    let (c, l, u) = scope.binds();
-    let sql = format!(
+/// Counts of scores, respondents, sent lists and opened surveys in scope.
+fn counts_sql() -> String {
+    format!(
         "SELECT \
          (SELECT COUNT(*) FROM self_scores s JOIN units u ON u.id = s.unit_id WHERE {IN_SCOPE}), \
          (SELECT COUNT(*) FROM respondents r JOIN units u ON u.id = r.unit_id WHERE {IN_SCOPE}), \
          (SELECT COUNT(*) FROM respondent_lists l JOIN units u ON u.id = l.unit_id \
           WHERE {IN_SCOPE} AND l.state <> 'draft'), \
          (SELECT COUNT(*) FROM survey_units s JOIN units u ON u.id = s.unit_id WHERE {IN_SCOPE})"
-    );
-    let (scored, listed, sent, opened): (i64, i64, i64, i64) = on_tx!(tx, x => sqlx::query_as(
-        sqlx::AssertSqlSafe(sql.clone())
-    ).bind(c).bind(l).bind(u).fetch_one(x).await)?;
-    Ok(Started {
+    )
+}
+
+fn from_counts((scored, listed, sent, opened): (i64, i64, i64, i64)) -> Started {
+    Started {
         scored: scored > 0,
         listed: listed > 0,
         lists_sent: sent > 0,
         survey_opened: opened > 0,
-    })
+    }
 }
 
-/// What has started in `scope` now, for the pages to ask the rule which forms to show.
+async fn started_tx(tx: &mut Tx, scope: Scope<'_>) -> DbResult<Started> {
+    let (c, l, u) = scope.binds();
+    let sql = counts_sql();
+    let counts = on_tx!(tx, x => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(c).bind(l).bind(u).fetch_one(x).await)?;
+    Ok(from_counts(counts))
+}
+
+/// What has started in `scope` now, for the pages to ask the rule which forms to show. A plain
+/// read: it never waits for the write gate.
 pub async fn started(db: &Db, scope: Scope<'_>) -> DbResult<Started> {
-    let mut tx = db.begin().await?;
-    // Only read: dropping the transaction rolls it back.
-    started_tx(&mut tx, scope).await
+    let (c, l, u) = scope.binds();
+    let sql = counts_sql();
+    let counts = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(c).bind(l).bind(u).fetch_one(p).await)?;
+    Ok(from_counts(counts))
 }
 
 /// Whether `change` may still be made in `scope`, according to what the transaction sees;
