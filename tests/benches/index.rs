@@ -41,8 +41,8 @@ async fn seed(db: &Db) -> i64 {
     let ctx = Ctx::system(0);
     let have = units::list(db, c).await.unwrap();
     for (level, want, prefix) in [
-        ("ministry", MINISTRIES, "BM"),
-        ("province", PROVINCES, "TP"),
+        (parindex_domain::Level::Ministry, MINISTRIES, "BM"),
+        (parindex_domain::Level::Province, PROVINCES, "TP"),
     ] {
         let n = have.iter().filter(|u| u.level == level).count();
         for i in n..want {
@@ -52,7 +52,7 @@ async fn seed(db: &Db) -> i64 {
                 c,
                 &units::UnitInput {
                     code: format!("{prefix}{i:02}"),
-                    level: level.into(),
+                    level,
                     name: format!("Đơn vị thử {prefix}{i:02}"),
                     short_name: format!("Thử {prefix}{i:02}"),
                     not_ranked: false,

@@ -54,8 +54,11 @@ async fn store_plan(db: &Db, sc: &Scenario, plan: &CampaignPlan) -> i64 {
     let c = parindex_db::campaigns::by_year(db, 2023).await.unwrap().id;
     let ctx = Ctx::system(0);
     let mut ids: HashMap<i64, i64> = HashMap::new();
-    for (i, level) in std::iter::repeat_n("ministry", sc.ministries)
-        .chain(std::iter::repeat_n("province", sc.provinces))
+    for (i, level) in std::iter::repeat_n(parindex_domain::Level::Ministry, sc.ministries)
+        .chain(std::iter::repeat_n(
+            parindex_domain::Level::Province,
+            sc.provinces,
+        ))
         .enumerate()
     {
         let u = units::create(
@@ -64,7 +67,7 @@ async fn store_plan(db: &Db, sc: &Scenario, plan: &CampaignPlan) -> i64 {
             c,
             &units::UnitInput {
                 code: format!("IG{i:03}"),
-                level: level.into(),
+                level,
                 name: format!("Đơn vị thử {i}"),
                 short_name: format!("Thử {i}"),
                 not_ranked: false,

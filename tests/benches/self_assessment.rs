@@ -69,7 +69,7 @@ async fn run(engine: Engine) {
             cid,
             &UnitInput {
                 code: format!("B{i:02}"),
-                level: "ministry".into(),
+                level: parindex_domain::Level::Ministry,
                 name: format!("Bộ thử nghiệm {i}"),
                 short_name: format!("Bộ thử {i}"),
                 not_ranked: false,

@@ -44,7 +44,7 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
         cid,
         &UnitInput {
             code: code.into(),
-            level: "province".into(),
+            level: parindex_domain::Level::Province,
             name: format!("Ủy ban nhân dân tỉnh Thử {code}"),
             short_name: format!("Tỉnh Thử {code}"),
             not_ranked: false,

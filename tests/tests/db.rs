@@ -32,7 +32,7 @@ fn campaign_input(year: i64) -> CampaignInput {
 fn unit_input(code: &str, short: &str) -> UnitInput {
     UnitInput {
         code: code.into(),
-        level: "province".into(),
+        level: parindex_domain::Level::Province,
         name: format!("Ủy ban nhân dân {short}"),
         short_name: short.into(),
         not_ranked: false,
@@ -645,6 +645,196 @@ async fn migrations_apply_twice_without_harm(engine: Engine) {
     db.ping().await.unwrap();
 }
 
+/// The first millisecond after the deadline day `iso` in Vietnam, as a clock reading.
+fn closing_ms(iso: &str) -> i64 {
+    let day = parindex_domain::deadline::parse_date(iso).unwrap();
+    (parindex_domain::deadline::closes_at(day).unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
+    use parindex_db::{respondents, self_assessments, survey_mailing};
+    use parindex_domain::DeadlineKind;
+    use parindex_domain::respondents::{ListState, Respondent};
+    use parindex_domain::self_assessment::State;
+    let db = fresh_db(engine).await;
+    let mut input = campaign_input(2023);
+    input.deadlines = vec![
+        ("respondent_list".into(), "2023-12-15".into()),
+        ("focal_registration".into(), "2023-12-15".into()),
+        ("survey_answers".into(), "2024-01-10".into()),
+        ("self_assessment".into(), "2024-01-25".into()),
+    ];
+    let c = campaigns::create(&db, &ctx(1), &input).await.unwrap();
+    let u = units::create(&db, &ctx(1), c.id, &unit_input("QNI", "Tỉnh Quảng Ninh"))
+        .await
+        .unwrap();
+    let person = |n: u32| Respondent {
+        full_name: format!("Nguyễn Văn An {n}"),
+        position: "Chuyên viên".into(),
+        organisation: "Sở Nội vụ".into(),
+        group: "so".into(),
+        email: format!("an{n}@example.gov.vn"),
+        phone: String::new(),
+        stand_in: false,
+    };
+    let closed = |r: Result<_, DbError>, kind: DeadlineKind, day: &str| match r {
+        Err(DbError::Closed { kind: k, day: d }) => {
+            assert_eq!(
+                (k, parindex_domain::deadline::iso(d)),
+                (kind, day.to_string())
+            )
+        }
+        other => panic!("expected the {kind:?} deadline to refuse, got {other:?}"),
+    };
+
+    // The last millisecond of the list deadline day is still open; the next one is not.
+    let list_last = ctx(closing_ms("2023-12-15") - 1);
+    let list_after = ctx(closing_ms("2023-12-15"));
+    let id = respondents::save_person(&db, &list_last, c.id, u.id, None, &person(1))
+        .await
+        .unwrap();
+    let before = audit_actions(&db).await.len();
+    let list_day = "2023-12-15";
+    let kind = DeadlineKind::RespondentList;
+    closed(
+        respondents::save_person(&db, &list_after, c.id, u.id, None, &person(2))
+            .await
+            .map(|_| ()),
+        kind,
+        list_day,
+    );
+    closed(
+        respondents::save_person(&db, &list_after, c.id, u.id, Some(id), &person(3))
+            .await
+            .map(|_| ()),
+        kind,
+        list_day,
+    );
+    closed(
+        respondents::import(&db, &list_after, c.id, u.id, &[person(4)], "x.csv")
+            .await
+            .map(|_| ()),
+        kind,
+        list_day,
+    );
+    closed(
+        respondents::remove_person(&db, &list_after, c.id, u.id, id).await,
+        kind,
+        list_day,
+    );
+    closed(
+        respondents::request_exception(&db, &list_after, c.id, u.id, "so", "thiếu người").await,
+        kind,
+        list_day,
+    );
+    closed(
+        respondents::transition(
+            &db,
+            &list_after,
+            c.id,
+            u.id,
+            ListState::Draft,
+            ListState::Sent,
+            "",
+        )
+        .await,
+        kind,
+        list_day,
+    );
+    closed(
+        contacts::set_focal(&db, &list_after, c.id, u.id, &FocalContacts::default()).await,
+        DeadlineKind::FocalRegistration,
+        list_day,
+    );
+
+    // The survey's reminders close with its answer deadline.
+    closed(
+        survey_mailing::remind(
+            &db,
+            &ctx(closing_ms("2024-01-10")),
+            u.id,
+            parindex_domain::survey::ReminderPolicy::default(),
+            &|_| unreachable!("nothing is mailed after the deadline"),
+        )
+        .await
+        .map(|_| ()),
+        DeadlineKind::SurveyAnswers,
+        "2024-01-10",
+    );
+
+    // The self-assessment's writes close with its deadline.
+    let sa_after = ctx(closing_ms("2024-01-25"));
+    let kind = DeadlineKind::SelfAssessment;
+    closed(
+        self_assessments::save_leaf(&db, &sa_after, c.id, u.id, "1.1", None, "").await,
+        kind,
+        "2024-01-25",
+    );
+    closed(
+        self_assessments::save_difficulties(&db, &sa_after, c.id, u.id, "khó khăn").await,
+        kind,
+        "2024-01-25",
+    );
+    closed(
+        self_assessments::transition(
+            &db,
+            &sa_after,
+            c.id,
+            u.id,
+            State::Draft,
+            State::AwaitingApproval,
+            "",
+        )
+        .await,
+        kind,
+        "2024-01-25",
+    );
+    // Nothing was written by any refusal.
+    assert_eq!(audit_actions(&db).await.len(), before);
+    assert_eq!(respondents::people(&db, u.id).await.unwrap().len(), 1);
+
+    // An extension reopens the unit's list, and only for the day it names.
+    deadlines::grant_extension(
+        &db,
+        &list_after,
+        c.id,
+        u.id,
+        "respondent_list",
+        "2023-12-20",
+        "công văn",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    respondents::save_person(&db, &list_after, c.id, u.id, None, &person(5))
+        .await
+        .unwrap();
+    respondents::transition(
+        &db,
+        &list_after,
+        c.id,
+        u.id,
+        ListState::Draft,
+        ListState::Sent,
+        "",
+    )
+    .await
+    .unwrap();
+    // MoHA's review of a sent list is not the unit's change: the deadline does not close it.
+    let late = ctx(closing_ms("2024-02-01"));
+    respondents::transition(
+        &db,
+        &late,
+        c.id,
+        u.id,
+        ListState::Sent,
+        ListState::Accepted,
+        "",
+    )
+    .await
+    .unwrap();
+}
+
 on_both_engines!(
     the_audit_head_is_mailed_to_moha_admins_once_a_day,
     campaigns_are_created_updated_and_audited,
@@ -655,6 +845,7 @@ on_both_engines!(
     a_password_change_keeps_only_the_current_session,
     login_failures_are_counted_per_account_and_address,
     extensions_replace_each_other_and_are_audited,
+    every_write_bound_by_a_deadline_refuses_after_it,
     contacts_are_upserted,
     the_audit_chain_verifies_and_finds_tampering,
     deleting_the_newest_audit_rows_is_found,
@@ -672,6 +863,42 @@ fn both_engines_have_the_same_migrations() {
         s, p,
         "migrations/sqlite and migrations/postgres must hold the same versions"
     );
+}
+
+/// The two folders say the same thing: once the one spelling that differs (an identity key) is
+/// written the same way, every file is equal line for line.
+#[test]
+fn both_engines_migrations_differ_only_in_the_identity_key() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/db/migrations");
+    let normalise = |text: String| {
+        text.replace(
+            "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            "INTEGER PRIMARY KEY",
+        )
+    };
+    let mut files: Vec<_> = std::fs::read_dir(root.join("sqlite"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 14);
+    for name in files {
+        let read = |engine: &str| std::fs::read_to_string(root.join(engine).join(&name)).unwrap();
+        let (sqlite, postgres) = (read("sqlite"), normalise(read("postgres")));
+        for (n, (a, b)) in sqlite.lines().zip(postgres.lines()).enumerate() {
+            assert_eq!(
+                a,
+                b,
+                "{name:?} line {}: the engines' migrations differ",
+                n + 1
+            );
+        }
+        assert_eq!(
+            sqlite.lines().count(),
+            postgres.lines().count(),
+            "{name:?}: the engines' migrations differ in length"
+        );
+    }
 }
 
 /// On SQLite a write is acknowledged only once its commit is on disk: each service call returns

@@ -2,8 +2,10 @@
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
+use crate::deadlines;
 use crate::error::DbResult;
 use crate::pool::Db;
+use parindex_domain::DeadlineKind;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -74,6 +76,7 @@ pub async fn focal_for(db: &Db, unit_id: i64) -> DbResult<Option<FocalRecord>> {
     ).bind(unit_id).fetch_optional(p).await)?)
 }
 
+/// The unit records its focal contacts, before its registration deadline (with any extension).
 pub async fn set_focal(
     db: &Db,
     ctx: &Ctx,
@@ -82,6 +85,7 @@ pub async fn set_focal(
     f: &FocalContacts,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
+    deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::FocalRegistration).await?;
     let before: Option<FocalContacts> = on_tx!(&mut tx, x => sqlx::query_as(
         "SELECT par_unit, par_name, par_phone, par_email, it_name, it_position, it_mobile \
          FROM focal_contacts WHERE unit_id = $1"

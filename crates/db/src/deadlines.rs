@@ -2,11 +2,13 @@
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
+use crate::error::DbError;
 use crate::error::DbResult;
 use crate::pool::{Db, Tx};
 use parindex_domain::deadline::{self, DeadlineKind};
-use parindex_domain::extension;
+use parindex_domain::{clock, extension};
 use serde::Serialize;
+use time::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Extension {
@@ -32,6 +34,51 @@ pub(crate) async fn for_campaign_tx(
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT kind, due_date FROM campaign_deadlines WHERE campaign_id = $1 ORDER BY kind"
     ).bind(campaign_id).fetch_all(c).await)?)
+}
+
+/// The day the deadline of `kind` falls on for one unit (its extension where MoHA granted one, else
+/// the campaign's), as it stands inside the write's transaction.
+async fn unit_day_tx(tx: &mut Tx, unit_id: i64, kind: DeadlineKind) -> DbResult<Option<Date>> {
+    let row: Option<(Option<String>, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT d.due_date, e.due_date FROM units u \
+         LEFT JOIN campaign_deadlines d ON d.campaign_id = u.campaign_id AND d.kind = $2 \
+         LEFT JOIN deadline_extensions e ON e.unit_id = u.id AND e.kind = $2 \
+         WHERE u.id = $1"
+    ).bind(unit_id).bind(kind.as_str()).fetch_optional(c).await)?;
+    let (campaign, extension) = row.ok_or(DbError::NotFound)?;
+    let parse = |d: Option<String>| d.as_deref().and_then(deadline::parse_date);
+    Ok(deadline::effective(parse(campaign), parse(extension)))
+}
+
+/// Refuses a unit's write of `kind` once the unit's deadline has passed at `ctx.now_ms`
+/// (`DbError::Closed`, naming the day). Every write bound by a deadline calls this inside its own
+/// transaction, so no page, API call or command can forget the deadline.
+pub(crate) async fn ensure_open_tx(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    unit_id: i64,
+    kind: DeadlineKind,
+) -> DbResult<()> {
+    match unit_day_tx(tx, unit_id, kind).await? {
+        Some(day) if !deadline::is_open(day, clock::from_ms(ctx.now_ms)) => {
+            Err(DbError::Closed { kind, day })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the unit's action of `kind` is still open at `ctx.now_ms`, read inside the transaction.
+pub(crate) async fn is_open_tx(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    unit_id: i64,
+    kind: DeadlineKind,
+) -> DbResult<bool> {
+    match ensure_open_tx(tx, ctx, unit_id, kind).await {
+        Ok(()) => Ok(true),
+        Err(DbError::Closed { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 pub(crate) async fn replace_tx(

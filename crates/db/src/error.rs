@@ -18,6 +18,13 @@ pub enum DbError {
     /// names the message for the user. Nothing was written.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// The unit's deadline for this kind of action (with any extension) has passed: nothing was
+    /// written.
+    #[error("closed: the {} deadline was {day}", kind.as_str())]
+    Closed {
+        kind: parindex_domain::DeadlineKind,
+        day: time::Date,
+    },
     /// The database cannot be reached now (restarting, unreachable, every connection busy). Nothing
     /// was written; the same request can be tried again shortly.
     #[error("database unavailable: {0}")]

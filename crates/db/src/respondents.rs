@@ -1,13 +1,14 @@
 //! Respondent lists: the campaign's groups, each unit's list and its state, the people on it, and the
 //! group exceptions. Every change re-checks the list's state inside its transaction (an import or an
-//! edit cannot slip past "send"), and is audited. An import is one transaction: all rows or none.
+//! edit cannot slip past "send") and the unit's list deadline, and is audited. An import is one transaction: all rows or none.
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
+use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
 use parindex_domain::respondents::{GroupSet, ListState, Respondent};
-use parindex_domain::text;
+use parindex_domain::{DeadlineKind, text};
 use serde::Serialize;
 
 /// The campaign's groups; the 2023 defaults until MoHA sets its own.
@@ -89,7 +90,10 @@ async fn list_tx(tx: &mut Tx, unit_id: i64) -> DbResult<List> {
 }
 
 /// The list must be a draft for the unit to change it.
-async fn ensure_draft(tx: &mut Tx, unit_id: i64) -> DbResult<()> {
+/// The unit's changes to its list: only before its list deadline (with any extension), and only
+/// while the list is a draft.
+async fn ensure_draft(tx: &mut Tx, ctx: &Ctx, unit_id: i64) -> DbResult<()> {
+    deadlines::ensure_open_tx(tx, ctx, unit_id, DeadlineKind::RespondentList).await?;
     if list_tx(tx, unit_id).await?.state.editable() {
         Ok(())
     } else {
@@ -170,7 +174,7 @@ pub async fn import(
     source: &str,
 ) -> DbResult<usize> {
     let mut tx = db.begin().await?;
-    ensure_draft(&mut tx, unit_id).await?;
+    ensure_draft(&mut tx, ctx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
     tracing::info!(unit_id, rows = rows.len(), "respondent import: writing");
     for chunk in rows.chunks(chunk_rows(db)) {
@@ -229,7 +233,7 @@ pub async fn save_person(
     r: &Respondent,
 ) -> DbResult<i64> {
     let mut tx = db.begin().await?;
-    ensure_draft(&mut tx, unit_id).await?;
+    ensure_draft(&mut tx, ctx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
     let key = text::search_key(&r.full_name);
     let stand_in = i64::from(r.stand_in);
@@ -284,7 +288,7 @@ pub async fn remove_person(
     id: i64,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    ensure_draft(&mut tx, unit_id).await?;
+    ensure_draft(&mut tx, ctx, unit_id).await?;
     let before: Option<PersonRow> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT id, full_name, position, organisation, group_code, email, phone, stand_in \
          FROM respondents WHERE id = $1 AND unit_id = $2"
@@ -321,6 +325,10 @@ pub async fn transition(
     comment: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
+    if from.editable() {
+        // Sending is the unit's change, closed by its deadline; MoHA's review of a sent list is not.
+        deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::RespondentList).await?;
+    }
     if list_tx(&mut tx, unit_id).await?.state != from {
         return Err(DbError::Stale);
     }
@@ -383,7 +391,7 @@ pub async fn request_exception(
     reason: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    ensure_draft(&mut tx, unit_id).await?;
+    ensure_draft(&mut tx, ctx, unit_id).await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO group_exceptions (unit_id, group_code, reason, state, created_at) VALUES ($1, $2, $3, 'pending', $4) \
          ON CONFLICT (unit_id, group_code) DO UPDATE SET reason = excluded.reason, state = 'pending', \

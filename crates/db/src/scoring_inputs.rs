@@ -45,7 +45,7 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
         let set = criteria_sets::tree(db, stored.id).await?;
         let units = all_units
             .iter()
-            .filter(|u| u.level == level_code)
+            .filter(|u| u.level == level)
             .map(|u| UnitInput {
                 code: u.code.clone(),
                 not_ranked: u.not_ranked,

@@ -1,13 +1,14 @@
 //! A unit's self-assessment report: its state and its leaves. Every write checks, inside its own
 //! transaction, that the report is still in the state the caller saw, so an approval cannot slip past
-//! an edit (or the other way round).
+//! an edit (or the other way round), and that the unit's self-assessment deadline has not passed.
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
+use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
-use parindex_domain::Points;
 use parindex_domain::self_assessment::State;
+use parindex_domain::{DeadlineKind, Points};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -97,6 +98,7 @@ pub async fn save_leaf(
     explanation: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
+    deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     ensure_draft(&mut tx, unit_id).await?;
     let before: Option<(Option<String>, String)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT score, explanation FROM self_scores WHERE unit_id = $1 AND leaf_code = $2"
@@ -145,6 +147,7 @@ pub async fn save_difficulties(
     text: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
+    deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     let before = ensure_draft(&mut tx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
     on_tx!(&mut tx, c => sqlx::query("UPDATE self_assessments SET difficulties = $1 WHERE unit_id = $2")
@@ -178,6 +181,7 @@ pub async fn transition(
     comment: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
+    deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     let current = report_tx(&mut tx, unit_id).await?;
     if current.state != from {
         return Err(DbError::Stale);

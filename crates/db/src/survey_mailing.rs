@@ -5,10 +5,12 @@
 
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
+use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::outbox;
 use crate::pool::Db;
 use crate::survey::{Compose, MailKind, Recipient, mail_link};
+use parindex_domain::DeadlineKind;
 use parindex_domain::email::Email;
 use parindex_domain::survey::paradata::event;
 use parindex_domain::survey::readdress::{self, InvitationFacts, Sender};
@@ -16,28 +18,20 @@ use parindex_domain::survey::{Delivery, ReminderCandidate, ReminderPolicy};
 
 type InvitationRow = (String, String, String, String, bool, bool, bool, String);
 
-/// Who resends (`None` for an account that may not), and whether the survey still takes answers
-/// (its deadline, with the unit's extension, as the caller's clock reads it).
-#[derive(Debug, Clone, Copy)]
-pub struct ResendBy {
-    pub sender: Option<Sender>,
-    pub answers_open: bool,
-}
-
-/// Sends the invitation again, to `to`, as `by.sender`.
+/// Sends the invitation again, to `to`, as `sender` (`None` for an account that may not).
 /// The rule in `readdress::check` is applied to the invitation as it stands inside the transaction,
-/// so a respondent who opens the link meanwhile is never re-addressed. Refused with `NotFound` for
+/// with the survey's answer deadline for the unit (with any extension) at `ctx.now_ms`, so a
+/// respondent who opens the link meanwhile is never re-addressed. Refused with `NotFound` for
 /// another unit's invitation and `Refused` with the rule's message key otherwise.
 pub async fn resend(
     db: &Db,
     ctx: &Ctx,
     unit_id: i64,
     invitation_id: i64,
-    by: ResendBy,
+    sender: Option<Sender>,
     to: &Email,
     compose: &Compose<'_>,
 ) -> DbResult<()> {
-    let sender = by.sender;
     let mut tx = db.begin().await?;
     let row: Option<InvitationRow> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT r.full_name, i.email, i.group_code, i.delivery, i.opened_at IS NOT NULL, \
@@ -52,7 +46,8 @@ pub async fn resend(
         opened,
         started,
         completed,
-        answers_open: by.answers_open,
+        answers_open: deadlines::is_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SurveyAnswers)
+            .await?,
     };
     let domains: Vec<&str> = domains.split(',').map(str::trim).collect();
     readdress::check(sender, &facts, to, &domains).map_err(|r| DbError::Refused(r.key()))?;
@@ -116,6 +111,7 @@ pub async fn remind(
     compose: &Compose<'_>,
 ) -> DbResult<usize> {
     let mut tx = db.begin().await?;
+    deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SurveyAnswers).await?;
     let rows: Vec<CandidateRow> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT i.id, r.full_name, i.email, i.group_code, i.delivery, i.reminders, i.last_mailed_at \
          FROM survey_invitations i JOIN respondents r ON r.id = i.respondent_id \

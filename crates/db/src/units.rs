@@ -4,6 +4,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::Level;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -11,7 +12,9 @@ pub struct Unit {
     pub id: i64,
     pub campaign_id: i64,
     pub code: String,
-    pub level: String,
+    /// A stored name that is not a level fails when the row is read.
+    #[sqlx(try_from = "String")]
+    pub level: Level,
     pub name: String,
     pub short_name: String,
     pub not_ranked: bool,
@@ -22,7 +25,7 @@ pub struct Unit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitInput {
     pub code: String,
-    pub level: String,
+    pub level: Level,
     pub name: String,
     pub short_name: String,
     pub not_ranked: bool,
@@ -76,7 +79,7 @@ pub async fn create(db: &Db, ctx: &Ctx, campaign_id: i64, u: &UnitInput) -> DbRe
     let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
         "INSERT INTO units (campaign_id, code, level, name, short_name, not_ranked, email_domains, search_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-    ).bind(campaign_id).bind(&u.code).bind(&u.level).bind(&u.name).bind(&u.short_name)
+    ).bind(campaign_id).bind(&u.code).bind(u.level.as_str()).bind(&u.name).bind(&u.short_name)
     .bind(u.not_ranked).bind(&u.email_domains).bind(&key)
     .fetch_one(c).await).map_err(conflict)?;
     let created = get_tx(&mut tx, id).await?;
@@ -109,7 +112,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, u: &UnitInput) -> DbResult<Unit
     on_tx!(&mut tx, c => sqlx::query(
         "UPDATE units SET code = $1, level = $2, name = $3, short_name = $4, not_ranked = $5, \
          email_domains = $6, search_key = $7 WHERE id = $8"
-    ).bind(&u.code).bind(&u.level).bind(&u.name).bind(&u.short_name).bind(u.not_ranked)
+    ).bind(&u.code).bind(u.level.as_str()).bind(&u.name).bind(&u.short_name).bind(u.not_ranked)
     .bind(&u.email_domains).bind(&key).bind(id)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(conflict)?;

@@ -40,6 +40,16 @@ impl DeadlineKind {
         }
     }
 
+    /// The message key naming the action this deadline closes, for "… closed on dd/mm/yyyy".
+    pub fn action_key(self) -> &'static str {
+        match self {
+            DeadlineKind::RespondentList => "action-respondent_list",
+            DeadlineKind::SurveyAnswers => "action-survey_answers",
+            DeadlineKind::SelfAssessment => "action-self_assessment",
+            DeadlineKind::FocalRegistration => "action-focal_registration",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<DeadlineKind> {
         DeadlineKind::ALL
             .into_iter()

@@ -8,8 +8,8 @@ use parindex_db::second_factors;
 use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
 use parindex_db::{Ctx, Db, criteria_sets, deadlines};
-use parindex_domain::Role;
 use parindex_domain::criteria::file as criteria_file;
+use parindex_domain::{Level, Role};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -35,7 +35,7 @@ pub struct DemoLogin {
 
 struct U {
     code: &'static str,
-    level: &'static str,
+    level: Level,
     name: &'static str,
     short: &'static str,
     domains: &'static str,
@@ -45,7 +45,7 @@ struct U {
 const UNITS: [U; 10] = [
     U {
         code: "BTP",
-        level: "ministry",
+        level: Level::Ministry,
         name: "Bộ Tư pháp",
         short: "Bộ Tư pháp",
         domains: "moj.gov.vn",
@@ -53,7 +53,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "BCT",
-        level: "ministry",
+        level: Level::Ministry,
         name: "Bộ Công Thương",
         short: "Bộ Công Thương",
         domains: "moit.gov.vn",
@@ -61,7 +61,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "NHNN",
-        level: "ministry",
+        level: Level::Ministry,
         name: "Ngân hàng Nhà nước Việt Nam",
         short: "Ngân hàng Nhà nước",
         domains: "sbv.gov.vn",
@@ -69,7 +69,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "TTCP",
-        level: "ministry",
+        level: Level::Ministry,
         name: "Thanh tra Chính phủ",
         short: "Thanh tra Chính phủ",
         domains: "thanhtra.gov.vn",
@@ -77,7 +77,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "UBDT",
-        level: "ministry",
+        level: Level::Ministry,
         name: "Ủy ban Dân tộc",
         short: "Ủy ban Dân tộc",
         domains: "ubdt.gov.vn",
@@ -85,7 +85,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "QNI",
-        level: "province",
+        level: Level::Province,
         name: "Ủy ban nhân dân tỉnh Quảng Ninh",
         short: "Tỉnh Quảng Ninh",
         domains: "quangninh.gov.vn",
@@ -93,7 +93,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "HPG",
-        level: "province",
+        level: Level::Province,
         name: "Ủy ban nhân dân thành phố Hải Phòng",
         short: "Thành phố Hải Phòng",
         domains: "haiphong.gov.vn",
@@ -101,7 +101,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "HNI",
-        level: "province",
+        level: Level::Province,
         name: "Ủy ban nhân dân thành phố Hà Nội",
         short: "Thành phố Hà Nội",
         domains: "hanoi.gov.vn",
@@ -109,7 +109,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "DNG",
-        level: "province",
+        level: Level::Province,
         name: "Ủy ban nhân dân thành phố Đà Nẵng",
         short: "Thành phố Đà Nẵng",
         domains: "danang.gov.vn",
@@ -117,7 +117,7 @@ const UNITS: [U; 10] = [
     },
     U {
         code: "AGG",
-        level: "province",
+        level: Level::Province,
         name: "Ủy ban nhân dân tỉnh An Giang",
         short: "Tỉnh An Giang",
         domains: "angiang.gov.vn",
@@ -263,7 +263,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             campaign.id,
             &UnitInput {
                 code: u.code.into(),
-                level: u.level.into(),
+                level: u.level,
                 name: u.name.into(),
                 short_name: u.short.into(),
                 not_ranked: u.not_ranked,
@@ -374,7 +374,7 @@ async fn seed_self_assessments(
         else {
             continue;
         };
-        let Some(set) = sets.get(u.level) else {
+        let Some(set) = sets.get(u.level.as_str()) else {
             continue;
         };
         let leaves: Vec<_> = set
@@ -463,7 +463,7 @@ async fn seed_appraisals(
         else {
             continue;
         };
-        let Some(set) = sets.get(u.level) else {
+        let Some(set) = sets.get(u.level.as_str()) else {
             continue;
         };
         let own = parindex_db::self_assessments::leaves(db, unit_id).await?;
@@ -677,7 +677,7 @@ pub async fn seed_list(
         };
         let domain = u.domains.split(',').next().unwrap_or("example.gov.vn");
         let mut people = Vec::new();
-        for (gi, g) in groups.for_level(u.level).iter().enumerate() {
+        for (gi, g) in groups.for_level(u.level.as_str()).iter().enumerate() {
             // Hà Nội has not reached its delegates yet (an exception below).
             if code == "HNI" && g.priority {
                 continue;
@@ -699,7 +699,7 @@ pub async fn seed_list(
                     "lanh_dao_hoi" => format!("Hội nghề nghiệp số {}", i % orgs + 1),
                     _ => format!(
                         "{} số {}",
-                        if u.level == "ministry" {
+                        if u.level == Level::Ministry {
                             "Vụ"
                         } else {
                             "Sở"

@@ -84,7 +84,7 @@ pub async fn prepare(db: &Db, respondents_wanted: usize, out: &Path) -> anyhow::
     let per_unit = respondents_wanted.div_ceil(empty.len());
     let mut tokens: Vec<String> = Vec::new();
     for u in &empty {
-        let open_groups = groups.for_level(&u.level).len().max(1);
+        let open_groups = groups.for_level(u.level.as_str()).len().max(1);
         let per_group = per_unit.div_ceil(open_groups).max(1);
         crate::demo::seed_list(
             db,

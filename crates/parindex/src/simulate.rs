@@ -159,11 +159,11 @@ pub async fn run(
             links.extend(opened.into_iter().map(|t| (t, u.id)));
         }
         // 3. The self-assessment completed and submitted.
-        if let Some(tree) = trees.get(&u.level) {
+        if let Some(tree) = trees.get(u.level.as_str()) {
             complete_self_assessment(db, &ctx, c, u.id, tree, q).await?;
         }
         // 4. A SIPAS figure for each imported item.
-        if let Some(tree) = trees.get(&u.level) {
+        if let Some(tree) = trees.get(u.level.as_str()) {
             let figures: Vec<(i64, String, Decimal, String)> = tree
                 .leaves()
                 .into_iter()
@@ -197,7 +197,7 @@ pub async fn run(
         if !specs.iter().any(|s| s.unit_id == unit_id) {
             specs.push(UnitSpec {
                 unit_id,
-                level: u.level.clone(),
+                level: u.level.to_string(),
                 links: Vec::new(),
                 quality: quality(&u.code),
                 interference: opts

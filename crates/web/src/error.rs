@@ -151,6 +151,10 @@ impl From<DbError> for AppError {
             DbError::Unavailable(d) => AppError::Unavailable(d),
             DbError::StorageFull(d) => AppError::StorageFull(d),
             DbError::Refused(k) => AppError::BadRequest(k),
+            DbError::Closed { kind, day } => AppError::Locked {
+                action_key: kind.action_key(),
+                closed_at: parindex_domain::deadline::display(day),
+            },
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -109,7 +109,6 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let cx = UnitContext::load(&state, o.unit_id).await?;
     let now = state.clock.now();
-    cx.ensure_open(DeadlineKind::FocalRegistration, now)?;
     let mut page = Page::new(&meta, &o.user, "focal-title");
     match validate(&f, &mut page) {
         Some(clean) => {

@@ -40,7 +40,7 @@ impl Loaded {
         let cx = UnitContext::load(state, unit_id).await?;
         let groups = store::groups(&state.db, cx.campaign.id)
             .await?
-            .for_level(&cx.unit.level)
+            .for_level(cx.unit.level.as_str())
             .to_vec();
         let list = store::list(&state.db, unit_id).await?;
         let people = store::people(&state.db, unit_id).await?;

@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use parindex_db::respondents as store;
 use parindex_db::{campaigns, units};
+use parindex_domain::Level;
 use parindex_domain::respondents::{
     Group, ListRefusal, ListState, Review, ReviewError, may_decide_exception, may_review, review,
 };
@@ -65,8 +66,8 @@ async fn tables(state: &AppState, meta: &Meta, campaign_id: i64) -> AppResult<Ve
     }
     let all = units::list(&state.db, campaign_id).await?;
     let mut out = Vec::new();
-    for level in ["ministry", "province"] {
-        let gs = groups.for_level(level).to_vec();
+    for level in Level::ALL {
+        let gs = groups.for_level(level.as_str()).to_vec();
         let mut rows: Vec<UnitRow> = all
             .iter()
             .filter(|u| u.level == level)

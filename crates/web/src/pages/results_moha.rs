@@ -510,7 +510,7 @@ async fn items_by_unit(
     Ok(all_units
         .iter()
         .map(|u| {
-            let items = by_level.get(&u.level).cloned().unwrap_or_default();
+            let items = by_level.get(u.level.as_str()).cloned().unwrap_or_default();
             (u.code.clone(), items)
         })
         .collect())

@@ -67,7 +67,7 @@ pub async fn show(
         let leaves = self_assessments::leaves(&state.db, u.id).await?;
         let ev = evidence::counts(&state.db, u.id).await?;
         let self_leaves: Vec<_> = sets
-            .get(&u.level)
+            .get(u.level.as_str())
             .map(|s| {
                 s.leaves()
                     .into_iter()
@@ -106,7 +106,7 @@ pub async fn show(
         rows.push(Row {
             unit_id: u.id,
             name: u.short_name.clone(),
-            level: u.level.clone(),
+            level: u.level.to_string(),
             stage: stage.to_string(),
             stage_label: meta.lang.t(&format!("sa-stage-{stage}")),
             complete,

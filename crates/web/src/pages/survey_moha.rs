@@ -166,7 +166,7 @@ pub async fn open(
     let mut missing_questionnaire = false;
     for unit_id in ready {
         let uc = UnitContext::load(&state, unit_id).await?;
-        if parindex_db::questionnaires::sha(&state.db, campaign_id, &uc.unit.level)
+        if parindex_db::questionnaires::sha(&state.db, campaign_id, uc.unit.level.as_str())
             .await?
             .is_none()
         {

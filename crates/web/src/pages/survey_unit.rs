@@ -131,7 +131,7 @@ async fn progress_page(
     let uc = UnitContext::load(state, unit_id).await?;
     let lang = meta.lang;
     let groups = respondents::groups(&state.db, uc.campaign.id).await?;
-    let groups = groups.for_level(&uc.unit.level);
+    let groups = groups.for_level(uc.unit.level.as_str());
     let name_of = |code: &str| {
         groups
             .iter()
@@ -287,10 +287,6 @@ pub async fn remind(
     o: UnitOfficer,
 ) -> AppResult<Response> {
     let uc = UnitContext::load(&state, o.unit_id).await?;
-    uc.ensure_open(
-        parindex_domain::DeadlineKind::SurveyAnswers,
-        state.clock.now(),
-    )?;
     let mail = unit_mail(&state, &uc)?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
     let n = survey_mailing::remind(&state.db, &ctx, o.unit_id, state.config.reminders, &|m| {
@@ -337,10 +333,7 @@ async fn resend_for(
         &ctx,
         unit_id,
         invitation_id,
-        survey_mailing::ResendBy {
-            sender,
-            answers_open: answers_open(state, &uc),
-        },
+        sender,
         &email,
         &|m| mail.compose(m),
     )
@@ -406,7 +399,7 @@ pub async fn pending_export(
     let uc = UnitContext::load(&state, r.unit_id).await?;
     let lang = meta.lang;
     let groups = respondents::groups(&state.db, uc.campaign.id).await?;
-    let groups = groups.for_level(&uc.unit.level);
+    let groups = groups.for_level(uc.unit.level.as_str());
     let headers: Vec<String> = [
         "rl-name",
         "rl-position",

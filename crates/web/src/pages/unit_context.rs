@@ -58,7 +58,7 @@ impl UnitContext {
         let support = contacts::support_for(&state.db, campaign.id)
             .await?
             .into_iter()
-            .find(|c| c.level == unit.level);
+            .find(|c| c.level == unit.level.as_str());
         let focal = contacts::focal_for(&state.db, unit_id).await?;
         Ok(UnitContext {
             unit,
@@ -82,19 +82,10 @@ impl UnitContext {
     pub fn ensure_open(&self, kind: DeadlineKind, now: OffsetDateTime) -> AppResult<()> {
         match self.day(kind) {
             Some(d) if !deadline::is_open(d, now) => Err(AppError::Locked {
-                action_key: action_key(kind),
+                action_key: kind.action_key(),
                 closed_at: deadline::display(d),
             }),
             _ => Ok(()),
         }
-    }
-}
-
-pub fn action_key(kind: DeadlineKind) -> &'static str {
-    match kind {
-        DeadlineKind::RespondentList => "action-respondent_list",
-        DeadlineKind::SurveyAnswers => "action-survey_answers",
-        DeadlineKind::SelfAssessment => "action-self_assessment",
-        DeadlineKind::FocalRegistration => "action-focal_registration",
     }
 }

@@ -83,7 +83,7 @@ impl UnitForm {
         }
         Some(UnitInput {
             code,
-            level: level?.as_str().to_string(),
+            level: level?,
             name,
             short_name,
             not_ranked: self.not_ranked.is_some(),
@@ -188,7 +188,7 @@ pub async fn edit_page(
         campaign_id: u.campaign_id,
         form: UnitForm {
             code: u.code,
-            level: u.level,
+            level: u.level.to_string(),
             name: u.name,
             short_name: u.short_name,
             not_ranked: u.not_ranked.then(|| "on".to_string()),
