@@ -3,6 +3,7 @@
 //! certificate paths are replaced. The certificate is a fresh self-signed one for 127.0.0.1.
 
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -124,6 +125,8 @@ impl Nginx {
             .arg(d.join("nginx.conf"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, so that stopping it reaches the worker too.
+            .process_group(0)
             .spawn()
             .expect("start nginx");
         let n = Nginx {
@@ -180,8 +183,27 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// Stops the master and its worker: SIGTERM to the whole process group (the master then stops
+    /// its worker), and SIGKILL to the group if it has not ended within 10 s. Killing only the master
+    /// would leave the worker running, and listening, after the suite.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let signal = |sig: &str| {
+            let _ = Command::new("kill")
+                .args([sig, "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        };
+        signal("-TERM");
+        let start = Instant::now();
+        while !matches!(self.child.try_wait(), Ok(Some(_)) | Err(_)) {
+            if start.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        signal("-KILL");
         let _ = self.child.wait();
     }
 }

@@ -199,6 +199,13 @@ async fn two_app_servers_behind_nginx_share_sessions_outbox_and_migrations() {
         .filter(|l| l.contains("GET /admin/campaigns"))
         .count();
     assert!(served_by_both >= 14);
+    // Stopping nginx stops its worker too: nothing is left listening after the test.
+    drop(browser);
+    drop(nginx);
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", https_port)).is_err(),
+        "an nginx process still listens on {https_port} after the test"
+    );
     println!(
         "two app servers behind nginx (TLS) on one PostgreSQL: {} migrations applied once; \
          {total} invitations sent, {by_a} by one server and {by_b} by the other, 0 twice; \
