@@ -41,7 +41,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 echo "==> building the release binary"
-cargo build --release -q -p parindex
+cargo build --release -q -p parindex --features demo
 BIN="$PWD/target/release/parindex"
 
 RUN="$(mktemp -d /tmp/parindex-load.XXXXXX)"

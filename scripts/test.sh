@@ -69,6 +69,20 @@ log "formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+log "the production build: no demo, no simulated clock, no load test"
+cargo clippy -p parindex --lib --bins --quiet -- -D warnings
+help="$(cargo run -q -p parindex -- serve --help)"
+for flag in --demo --simulate --now; do
+  if grep -q -- "$flag" <<<"$help"; then
+    echo "the production build of parindex offers serve $flag" >&2
+    exit 1
+  fi
+done
+if cargo run -q -p parindex -- loadtest --help >/dev/null 2>&1; then
+  echo "the production build of parindex offers loadtest" >&2
+  exit 1
+fi
+
 log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser, crash and faults)"
 rm -f target/tmp/action-matrix-*.txt
 set +e

@@ -168,18 +168,6 @@ fn email_for(username: &str, unit: &str) -> String {
     format!("{username}@{domain}")
 }
 
-/// The illustrative 2023 questionnaires shipped with parindex: (level, file text).
-pub const SHIPPED_QUESTIONNAIRES: [(&str, &str); 2] = [
-    (
-        "ministry",
-        include_str!("../../../frameworks/2023/questionnaires/ministry.toml"),
-    ),
-    (
-        "province",
-        include_str!("../../../frameworks/2023/questionnaires/province.toml"),
-    ),
-];
-
 /// Seeds the demo campaign unless it is already there. Returns whether anything was written.
 pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     if campaigns::by_year(db, DEMO_YEAR).await.is_ok() {
@@ -250,7 +238,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         criteria_sets::pin(db, &ctx, campaign.id, stored.id).await?;
     }
     // The illustrative 2023 questionnaires, one file per level.
-    for (_, text) in SHIPPED_QUESTIONNAIRES {
+    for (_, text) in crate::shipped::QUESTIONNAIRES {
         let q = parindex_domain::survey::parse(text)
             .map_err(|p| anyhow::anyhow!("shipped questionnaires are invalid: {}", p.en()))?;
         parindex_db::questionnaires::set(db, &ctx, campaign.id, &q).await?;

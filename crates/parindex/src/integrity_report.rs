@@ -12,7 +12,7 @@ use std::time::Instant;
 /// Each level's shipped questionnaires, as the behaviour model needs them.
 pub fn shipped_shapes() -> anyhow::Result<BTreeMap<String, Shape>> {
     let mut out = BTreeMap::new();
-    for (level, text) in crate::demo::SHIPPED_QUESTIONNAIRES {
+    for (level, text) in crate::shipped::QUESTIONNAIRES {
         let q = parindex_domain::survey::parse(text)
             .map_err(|p| anyhow::anyhow!("shipped questionnaires are invalid: {}", p.en()))?;
         out.insert(level.to_string(), Shape::from_set(&q));

@@ -1,4 +1,5 @@
-//! `parindex`: serve, migrate, backup, audit verify.
+//! `parindex`: serve, migrate, backup, audit verify (and, with the `demo` feature, the demo and the
+//! load test).
 
 use clap::{Parser, Subcommand};
 use parindex::serve::{self, Options};
@@ -26,6 +27,47 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// The demo's flags of `serve` (built with the `demo` feature only).
+#[cfg(feature = "demo")]
+#[derive(clap::Args, Default)]
+struct DemoArgs {
+    /// Add the demo 2023 campaign with an account for every role, and run as of 10/12/2023.
+    #[arg(long)]
+    demo: bool,
+    /// With --demo: run the whole campaign (lists, survey answered through the pages, self-assessments,
+    /// SIPAS) to a published result.
+    #[arg(long, requires = "demo")]
+    simulate: bool,
+    /// With --simulate: which units interfere, how and on which share of their links, e.g.
+    /// "HPG=one-person:0.5,DNG=meeting-room:0.6" ("none" for an honest campaign). Ways:
+    /// one-person, dictated, meeting-room, officer-session, dictated-best.
+    #[arg(long, requires = "simulate")]
+    interfere: Option<String>,
+    /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
+    #[arg(long)]
+    now: Option<String>,
+}
+
+#[cfg(feature = "demo")]
+impl DemoArgs {
+    fn options(self) -> anyhow::Result<parindex::demo_serve::Options> {
+        let now = match self.now {
+            Some(s) => Some(
+                time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                    .map_err(|e| anyhow::anyhow!("--now {s}: {e}"))?,
+            ),
+            None if self.demo => Some(parindex::demo::DEMO_NOW),
+            None => None,
+        };
+        Ok(parindex::demo_serve::Options {
+            demo: self.demo,
+            simulate: self.simulate,
+            interference: self.interfere,
+            now,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (the default).
@@ -33,21 +75,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long)]
         listen: Option<String>,
-        /// Add the demo 2023 campaign with an account for every role, and run as of 10/12/2023.
-        #[arg(long)]
-        demo: bool,
-        /// With --demo: run the whole campaign (lists, survey answered through the pages, self-assessments,
-        /// SIPAS) to a published result.
-        #[arg(long, requires = "demo")]
-        simulate: bool,
-        /// With --simulate: which units interfere, how and on which share of their links, e.g.
-        /// "HPG=one-person:0.5,DNG=meeting-room:0.6" ("none" for an honest campaign). Ways:
-        /// one-person, dictated, meeting-room, officer-session, dictated-best.
-        #[arg(long, requires = "simulate")]
-        interfere: Option<String>,
-        /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
-        #[arg(long)]
-        now: Option<String>,
+        #[cfg(feature = "demo")]
+        #[command(flatten)]
+        demo: DemoArgs,
         /// Do not apply pending migrations at start-up (run `parindex migrate` yourself).
         #[arg(long)]
         no_migrate: bool,
@@ -125,13 +155,15 @@ enum Command {
         #[command(subcommand)]
         command: AccountCommand,
     },
-    /// Load tests (scripts/load.sh runs these).
+    /// Load tests (scripts/load.sh runs these; built with the `demo` feature only).
+    #[cfg(feature = "demo")]
     Loadtest {
         #[command(subcommand)]
         command: LoadtestCommand,
     },
 }
 
+#[cfg(feature = "demo")]
 #[derive(Subcommand)]
 enum LoadtestCommand {
     /// In an empty data folder: seed the demo campaign, give the units with empty lists about N
@@ -263,39 +295,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     parindex::telemetry::init_logs(&settings.log_format);
     match cli.command.unwrap_or(Command::Serve {
         listen: None,
-        demo: false,
-        simulate: false,
-        interfere: None,
-        now: None,
+        #[cfg(feature = "demo")]
+        demo: DemoArgs::default(),
         no_migrate: false,
     }) {
         Command::Serve {
             listen,
+            #[cfg(feature = "demo")]
             demo,
-            simulate,
-            interfere,
-            now,
             no_migrate,
         } => {
             if let Some(l) = listen {
                 settings.listen = l;
             }
-            let now = match now {
-                Some(s) => Some(
-                    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
-                        .map_err(|e| anyhow::anyhow!("--now {s}: {e}"))?,
-                ),
-                None if demo => Some(parindex::demo::DEMO_NOW),
-                None => None,
-            };
             serve::run(
                 settings,
                 Options {
-                    demo,
-                    simulate,
-                    interference: interfere,
                     migrate: !no_migrate,
-                    now,
+                    #[cfg(feature = "demo")]
+                    demo: demo.options()?,
                 },
             )
             .await?;
@@ -431,6 +449,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", parindex::integrity_report::evaluate(&o)?);
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "demo")]
         Command::Loadtest {
             command: LoadtestCommand::Prepare { respondents, out },
         } => {
@@ -446,6 +465,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "demo")]
         Command::Loadtest {
             command: LoadtestCommand::Report,
         } => {

@@ -1,4 +1,5 @@
-//! Starting the web server: database, migrations, optional demo data, metrics, and graceful shutdown.
+//! Starting the web server: database, migrations, metrics, and graceful shutdown (and, built with
+//! the `demo` feature, the demo campaign; see `demo_serve`).
 
 use crate::settings::Settings;
 use parindex_db::Db;
@@ -9,14 +10,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub struct Options {
-    pub demo: bool,
-    /// With the demo: run the whole campaign to a published result through the server's own pages.
-    pub simulate: bool,
-    /// With the simulation: which units interfere (`CODE=way:share,…`), or the demo's default.
-    pub interference: Option<String>,
     pub migrate: bool,
-    /// Run on a simulated clock starting at this instant (demos, training).
-    pub now: Option<time::OffsetDateTime>,
+    /// The demo campaign, its simulation and a simulated clock (built with the `demo` feature only).
+    #[cfg(feature = "demo")]
+    pub demo: crate::demo_serve::Options,
 }
 
 /// Opens the database named by the settings, creating the data folder for SQLite.
@@ -37,49 +34,31 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
         db.migrate().await?;
     }
     parindex_db::audit::check_key(&db).await?;
-    let sim_options = match (opts.demo && opts.simulate, &opts.interference) {
-        (false, _) => None,
-        (true, None) => Some(crate::simulate::Options::default()),
-        (true, Some(spec)) => Some(crate::simulate::Options {
-            interference: crate::simulate::parse_interference(spec)?,
-            ..crate::simulate::Options::default()
-        }),
-    };
-    // The simulation moves the server's clock through the survey's days.
-    let steer = sim_options.as_ref().map(|_| {
-        parindex_domain::SteerableClock::starting_at(
-            opts.now.unwrap_or_else(time::OffsetDateTime::now_utc),
-        )
-    });
-    let clock: Arc<dyn Clock> = match (&steer, opts.now) {
-        (Some(c), _) => Arc::new(c.clone()),
-        (None, Some(t)) => Arc::new(parindex_domain::ShiftedClock::starting_at(t)),
-        (None, None) => Arc::new(parindex_domain::SystemClock),
-    };
-    if opts.demo && crate::demo::seed(&db, clock.now_ms()).await? {
-        tracing::info!("demo campaign {} created", crate::demo::DEMO_YEAR);
-    }
+    #[cfg(feature = "demo")]
+    let demo = opts.demo.prepare(&db).await?;
+    #[cfg(feature = "demo")]
+    let clock = demo.clock.clone();
+    #[cfg(not(feature = "demo"))]
+    let clock: Arc<dyn Clock> = Arc::new(parindex_domain::SystemClock);
     if let Err(e) = crate::telemetry::init_metrics(&settings.metrics_listen) {
         tracing::warn!(error = %e, addr = %settings.metrics_listen, "metrics listener not started");
     }
     let files = settings.files()?;
     let listener = TcpListener::bind(&settings.listen).await?;
     let addr = listener.local_addr()?;
-    let mut web = settings.web();
+    #[cfg(feature = "demo")]
+    let web = demo.with_origin(settings.web(), addr);
+    #[cfg(not(feature = "demo"))]
+    let web = settings.web();
     if web.public_origin.is_none() {
-        if opts.demo {
-            // The demo's links point at the address it listens on.
-            web.public_origin = Some(demo_origin(addr));
-        } else {
-            tracing::warn!(
-                "public_origin is not set: survey invitations, reminders and resends are refused until it is"
-            );
-            eprintln!(
-                "warning: public_origin is not set, so no survey e-mail can be sent: their links need the address \
-                 respondents reach this server at. Set public_origin = \"https://…\" in the settings \
-                 (or PARINDEX_PUBLIC_ORIGIN)."
-            );
-        }
+        tracing::warn!(
+            "public_origin is not set: survey invitations, reminders and resends are refused until it is"
+        );
+        eprintln!(
+            "warning: public_origin is not set, so no survey e-mail can be sent: their links need the address \
+             respondents reach this server at. Set public_origin = \"https://…\" in the settings \
+             (or PARINDEX_PUBLIC_ORIGIN)."
+        );
     }
     let state = AppState::new(db.clone(), clock.clone(), web, files);
     spawn_housekeeping(db.clone(), clock.clone());
@@ -93,12 +72,8 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
         "parindex is ready at http://{addr}/ ({} ms)",
         started.elapsed().as_millis()
     );
-    if opts.demo {
-        print_demo_logins();
-    }
-    if let (Some(o), Some(c)) = (sim_options, steer) {
-        spawn_simulation(db.clone(), format!("http://{addr}"), c, o);
-    }
+    #[cfg(feature = "demo")]
+    demo.started(db.clone(), addr);
     let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -107,84 +82,6 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     let _ = mail_task.await;
     db.close().await;
     Ok(())
-}
-
-/// `http://` and the address the demo listens on (the loopback address when it listens on all).
-fn demo_origin(addr: SocketAddr) -> String {
-    let mut addr = addr;
-    if addr.ip().is_unspecified() {
-        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
-    }
-    format!("http://{addr}")
-}
-
-/// The whole demo campaign, run through the server's own pages once it listens.
-fn spawn_simulation(
-    db: Db,
-    base: String,
-    clock: parindex_domain::SteerableClock,
-    opts: crate::simulate::Options,
-) {
-    tokio::spawn(async move {
-        let started = std::time::Instant::now();
-        println!(
-            "simulating the 2023 campaign: opening every survey, respondents answering through {base} over {} days …",
-            opts.days
-        );
-        let now_ms = clock.now_ms();
-        let steer = clock.clone();
-        let set_time = move |ms: i64| steer.set_ms(ms);
-        match crate::simulate::run(&db, &base, now_ms, &opts, &set_time).await {
-            Ok(s) => {
-                println!(
-                    "interference detection: flagged [{}], interfering [{}]: precision {:.0}%, recall {:.0}%, {} of {} honest units flagged ({} requests, {} server errors)",
-                    s.flagged.join(", "),
-                    s.interfering.join(", "),
-                    s.score.precision() * 100.0,
-                    s.score.recall() * 100.0,
-                    s.score.false_flags,
-                    s.score.units - s.score.interfering,
-                    s.requests,
-                    s.errors
-                );
-                println!(
-                    "simulation done in {:.1} s: {} of {} respondents answered; results published as version {} at {base}/results/{}",
-                    started.elapsed().as_secs_f64(),
-                    s.answered,
-                    s.invited,
-                    s.version,
-                    crate::demo::DEMO_YEAR
-                )
-            }
-            Err(e) => eprintln!("simulation failed: {e:#}"),
-        }
-    });
-}
-
-fn print_demo_logins() {
-    println!(
-        "\nDemo accounts (password for all: {}):",
-        crate::demo::DEMO_PASSWORD
-    );
-    for l in crate::demo::logins() {
-        let unit = if l.unit.is_empty() {
-            "MoHA".to_string()
-        } else {
-            l.unit.clone()
-        };
-        println!("  {:<16} {:<16} {}", l.username, l.role.as_str(), unit);
-    }
-    println!("\nMoHA accounts also ask for a code from an authenticator app; add these to one:");
-    for l in crate::demo::logins() {
-        if parindex_domain::second_factor::required(l.role) {
-            println!(
-                "  {:<16} {}",
-                l.username,
-                crate::demo::second_factor(&l.username).otpauth_uri(&l.username)
-            );
-        }
-    }
-    println!();
 }
 
 /// Hourly: drop expired sessions and login failures older than a day.
