@@ -98,7 +98,10 @@ async fn seed(db: &Db) -> i64 {
     for (level, stored) in criteria_sets::pinned(db, c).await.unwrap() {
         let tree = criteria_sets::tree(db, stored.id).await.unwrap();
         // 30 questions per group, cycling over the level's survey leaves.
-        let mut q = questionnaires::get(db, c, &level).await.unwrap().unwrap();
+        let mut q = questionnaires::get(db, c, level.as_str())
+            .await
+            .unwrap()
+            .unwrap();
         let survey: Vec<String> = tree
             .leaves()
             .into_iter()

@@ -50,7 +50,7 @@ async fn run(engine: Engine) {
         .await
         .unwrap()
         .into_iter()
-        .find(|(l, _)| l == "ministry")
+        .find(|(l, _)| *l == parindex_domain::Level::Ministry)
         .unwrap()
         .1
         .id;

@@ -449,7 +449,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         .await
         .unwrap()
         .into_iter()
-        .find(|(l, _)| l == "province")
+        .find(|(l, _)| *l == parindex_domain::Level::Province)
         .unwrap()
         .1
         .id;

@@ -1016,7 +1016,7 @@ mod criteria_sets_suite {
             .await
             .unwrap()
             .into_iter()
-            .map(|(l, s)| (l, s.code))
+            .map(|(l, s)| (l.to_string(), s.code))
             .collect();
         assert_eq!(
             pins,

@@ -388,7 +388,7 @@ async fn detection_is_scheduled_while_open_and_at_the_close(engine: Engine) {
     app.clock.set(time::macros::datetime!(2024-01-11 09:00 +7));
     let runs = integrity::tick(&app.db, &now(&app)).await.unwrap();
     assert_eq!(runs.len(), 1);
-    assert_eq!(runs[0].kind, RunKind::Close.code());
+    assert_eq!(runs[0].kind.code(), RunKind::Close.code());
     assert!(runs[0].responses > 200);
     assert!(
         integrity::tick(&app.db, &now(&app))

@@ -195,7 +195,10 @@ async fn from_answers_to_a_published_index(engine: Engine) {
     let criteria = parindex_db::criteria_sets::pinned(&app.db, c)
         .await
         .unwrap();
-    let pset = criteria.iter().find(|(l, _)| l == "province").unwrap();
+    let pset = criteria
+        .iter()
+        .find(|(l, _)| *l == parindex_domain::Level::Province)
+        .unwrap();
     let tree = parindex_db::criteria_sets::tree(&app.db, pset.1.id)
         .await
         .unwrap();

@@ -1667,7 +1667,12 @@ mod self_assessment_flow {
         let pins = parindex_db::criteria_sets::pinned(&app.db, cid)
             .await
             .unwrap();
-        let id = pins.iter().find(|(l, _)| l == "ministry").unwrap().1.id;
+        let id = pins
+            .iter()
+            .find(|(l, _)| *l == parindex_domain::Level::Ministry)
+            .unwrap()
+            .1
+            .id;
         let set = parindex_db::criteria_sets::tree(&app.db, id).await.unwrap();
         set.leaves()
             .into_iter()

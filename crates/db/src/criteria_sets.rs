@@ -5,6 +5,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::Level;
 use parindex_domain::criteria::CriteriaSet;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -13,7 +14,8 @@ use sha2::{Digest, Sha256};
 pub struct StoredSet {
     pub id: i64,
     pub code: String,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
     pub name_vi: String,
     pub name_en: String,
     pub illustrative: bool,
@@ -84,12 +86,13 @@ pub async fn tree(db: &Db, id: i64) -> DbResult<CriteriaSet> {
 }
 
 /// The set pinned for each level of a campaign: (level, set).
-pub async fn pinned(db: &Db, campaign_id: i64) -> DbResult<Vec<(String, StoredSet)>> {
+pub async fn pinned(db: &Db, campaign_id: i64) -> DbResult<Vec<(Level, StoredSet)>> {
     let rows: Vec<(String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT level, set_id FROM campaign_criteria_sets WHERE campaign_id = $1 ORDER BY level"
     ).bind(campaign_id).fetch_all(p).await)?;
     let mut out = Vec::with_capacity(rows.len());
     for (level, id) in rows {
+        let level = Level::try_from(level).map_err(|e| DbError::Other(e.to_string()))?;
         out.push((level, get(db, id).await?));
     }
     Ok(out)
@@ -102,15 +105,15 @@ pub async fn pin(db: &Db, ctx: &Ctx, campaign_id: i64, set_id: i64) -> DbResult<
     let mut tx = db.begin().await?;
     let before: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT set_id FROM campaign_criteria_sets WHERE campaign_id = $1 AND level = $2"
-    ).bind(campaign_id).bind(&set.level).fetch_optional(c).await)?;
+    ).bind(campaign_id).bind(set.level.as_str()).fetch_optional(c).await)?;
     if before.is_some_and(|b| b.0 != set_id) {
-        let scope = crate::setup::Scope::Level(campaign_id, &set.level);
+        let scope = crate::setup::Scope::Level(campaign_id, set.level.as_str());
         crate::setup::guard(&mut tx, parindex_domain::setup::Change::CriteriaSet, scope).await?;
     }
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO campaign_criteria_sets (campaign_id, level, set_id) VALUES ($1, $2, $3) \
          ON CONFLICT (campaign_id, level) DO UPDATE SET set_id = excluded.set_id"
-    ).bind(campaign_id).bind(&set.level).bind(set_id).execute(c).await.map(|r| r.rows_affected()))?;
+    ).bind(campaign_id).bind(set.level.as_str()).bind(set_id).execute(c).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,
         ctx,

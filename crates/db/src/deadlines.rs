@@ -13,7 +13,8 @@ use time::Date;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Extension {
     pub unit_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: DeadlineKind,
     pub due_date: String,
     pub reason: String,
     pub granted_by: i64,

@@ -135,8 +135,8 @@ pub async fn traces(db: &Db, campaign_id: i64) -> DbResult<Vec<ResponseTrace>> {
         by_group: HashMap::new(),
     };
     for (level, _) in criteria_sets::pinned(db, campaign_id).await? {
-        if let Some(set) = questionnaires::get(db, campaign_id, &level).await? {
-            pos.add(&level, &set);
+        if let Some(set) = questionnaires::get(db, campaign_id, level.as_str()).await? {
+            pos.add(level.as_str(), &set);
         }
     }
     let (answers_sql, events_sql) = match db {
@@ -229,7 +229,8 @@ fn parse_events(text: &str) -> Vec<Event<'_>> {
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct RunInfo {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RunKind,
     pub ran_at: i64,
     pub responses: i64,
     pub units: i64,
@@ -295,7 +296,7 @@ pub async fn run(
     tx.commit().await?;
     let info = RunInfo {
         id,
-        kind: kind.code().to_string(),
+        kind,
         ran_at: ctx.now_ms,
         responses: d.responses as i64,
         units: d.units.len() as i64,

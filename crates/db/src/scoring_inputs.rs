@@ -38,10 +38,7 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
     let mut tallies = survey_tallies::read(db, campaign_id).await?;
     let mut levels = Vec::new();
     let cancelled = crate::integrity::cancelled_units(db, campaign_id).await?;
-    for (level_code, stored) in criteria_sets::pinned(db, campaign_id).await? {
-        let Some(level) = Level::parse(&level_code) else {
-            continue;
-        };
+    for (level, stored) in criteria_sets::pinned(db, campaign_id).await? {
         let set = criteria_sets::tree(db, stored.id).await?;
         let units = all_units
             .iter()

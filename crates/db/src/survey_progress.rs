@@ -117,7 +117,8 @@ pub async fn pending(db: &Db, unit_id: i64) -> DbResult<Vec<Pending>> {
 pub struct UnitTotals {
     pub unit_id: i64,
     pub short_name: String,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: parindex_domain::Level,
     pub list_state: Option<String>,
     pub opened_at: Option<i64>,
     #[sqlx(flatten)]

@@ -362,7 +362,7 @@ async fn seed_self_assessments(
         else {
             continue;
         };
-        let Some(set) = sets.get(u.level.as_str()) else {
+        let Some(set) = sets.get(&u.level) else {
             continue;
         };
         let leaves: Vec<_> = set
@@ -451,7 +451,7 @@ async fn seed_appraisals(
         else {
             continue;
         };
-        let Some(set) = sets.get(u.level.as_str()) else {
+        let Some(set) = sets.get(&u.level) else {
             continue;
         };
         let own = parindex_db::self_assessments::leaves(db, unit_id).await?;

@@ -19,7 +19,7 @@ use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::respondents::ListState;
 use parindex_domain::scoring::publish;
 use parindex_domain::self_assessment::State;
-use parindex_domain::{Points, deadline};
+use parindex_domain::{Level, Points, deadline};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -120,8 +120,8 @@ pub async fn run(
     let mut sets = HashMap::new();
     let mut trees = HashMap::new();
     for (level, stored) in criteria_sets::pinned(db, c).await? {
-        if let Some(q) = questionnaires::get(db, c, &level).await? {
-            sets.insert(level.clone(), Arc::new(q));
+        if let Some(q) = questionnaires::get(db, c, level.as_str()).await? {
+            sets.insert(level, Arc::new(q));
         }
         trees.insert(level, criteria_sets::tree(db, stored.id).await?);
     }
@@ -159,11 +159,11 @@ pub async fn run(
             links.extend(opened.into_iter().map(|t| (t, u.id)));
         }
         // 3. The self-assessment completed and submitted.
-        if let Some(tree) = trees.get(u.level.as_str()) {
+        if let Some(tree) = trees.get(&u.level) {
             complete_self_assessment(db, &ctx, c, u.id, tree, q).await?;
         }
         // 4. A SIPAS figure for each imported item.
-        if let Some(tree) = trees.get(u.level.as_str()) {
+        if let Some(tree) = trees.get(&u.level) {
             let figures: Vec<(i64, String, Decimal, String)> = tree
                 .leaves()
                 .into_iter()
@@ -188,7 +188,10 @@ pub async fn run(
         let Some(view) = survey::by_token(db, &token).await? else {
             continue;
         };
-        let Some(set) = sets.get(&view.unit_level).cloned() else {
+        let Some(set) = Level::parse(&view.unit_level)
+            .and_then(|l| sets.get(&l))
+            .cloned()
+        else {
             continue;
         };
         let Some(u) = all_units.iter().find(|u| u.id == unit_id) else {
@@ -215,7 +218,7 @@ pub async fn run(
     }
     let shapes: BTreeMap<String, Shape> = sets
         .iter()
-        .map(|(level, set)| (level.clone(), Shape::from_set(set)))
+        .map(|(level, set)| (level.to_string(), Shape::from_set(set)))
         .collect();
     let plan = model::plan(&specs, &shapes, now_ms, opts.days, opts.seed);
     let officers: HashMap<i64, (String, String)> = crate::demo::logins()

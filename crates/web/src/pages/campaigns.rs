@@ -278,10 +278,7 @@ pub async fn show_page(
     let stored = parindex_db::criteria_sets::list(&state.db).await?;
     let mut criteria = Vec::with_capacity(Level::ALL.len());
     for l in Level::ALL {
-        let pinned = pins
-            .iter()
-            .find(|(lv, _)| lv == l.as_str())
-            .map(|(_, s)| s.clone());
+        let pinned = pins.iter().find(|(lv, _)| *lv == l).map(|(_, s)| s.clone());
         let scope = parindex_db::setup::Scope::Level(id, l.as_str());
         let started = parindex_db::setup::started(&state.db, scope).await?;
         let locked = match parindex_domain::setup::may(Change::CriteriaSet, &started) {
@@ -292,11 +289,7 @@ pub async fn show_page(
             level: l.as_str().to_string(),
             label: meta.lang.t(&format!("level-{}", l.as_str())),
             pinned,
-            choices: stored
-                .iter()
-                .filter(|s| s.level == l.as_str())
-                .cloned()
-                .collect(),
+            choices: stored.iter().filter(|s| s.level == l).cloned().collect(),
             locked,
         });
     }

@@ -40,7 +40,7 @@ fn page_for(
     let due = cx
         .deadlines
         .iter()
-        .find(|d| d.kind == DeadlineKind::FocalRegistration.as_str())
+        .find(|d| d.kind == DeadlineKind::FocalRegistration)
         .and_then(|d| d.due_date.clone())
         .map(|d| page.date(&d))
         .unwrap_or_default();

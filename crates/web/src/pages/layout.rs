@@ -64,7 +64,8 @@ impl Page {
     }
 
     /// The message `prefix` + `value`, e.g. ("level-", "ministry") → "Cấp bộ".
-    pub fn t_of(&self, prefix: &str, value: &str) -> String {
+    /// The message `prefix` + `value`, for a value that names its own message (a level, a state).
+    pub fn t_of(&self, prefix: &str, value: impl std::fmt::Display) -> String {
         self.lang.t(&format!("{prefix}{value}"))
     }
 

@@ -200,7 +200,7 @@ pub async fn load(
     let pinned = criteria_sets::pinned(&state.db, campaign_id)
         .await?
         .into_iter()
-        .find(|(l, _)| *l == set.set.level)
+        .find(|(l, _)| l.as_str() == set.set.level)
         .map(|(_, s)| s)
         .ok_or(AppError::BadRequest("sa-no-criteria-set"))?;
     let criteria = state.criteria_tree(pinned.id).await?;

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
 use parindex_db::{campaigns, criteria_sets, publication, results, scoring_inputs, units};
+use parindex_domain::Level;
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::publish::{self, Request};
 use parindex_domain::scoring::{
@@ -495,7 +496,7 @@ async fn items_by_unit(
     campaign_id: i64,
     all_units: &[units::Unit],
 ) -> AppResult<HashMap<String, HashSet<String>>> {
-    let mut by_level: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut by_level: HashMap<Level, HashSet<String>> = HashMap::new();
     for (level, stored) in criteria_sets::pinned(&state.db, campaign_id).await? {
         let tree = state.criteria_tree(stored.id).await?;
         by_level.insert(
@@ -510,7 +511,7 @@ async fn items_by_unit(
     Ok(all_units
         .iter()
         .map(|u| {
-            let items = by_level.get(u.level.as_str()).cloned().unwrap_or_default();
+            let items = by_level.get(&u.level).cloned().unwrap_or_default();
             (u.code.clone(), items)
         })
         .collect())

@@ -14,7 +14,7 @@ use parindex_db::{appraisals, campaigns, criteria_sets, evidence, self_assessmen
 use parindex_domain::appraisal::Stage;
 use parindex_domain::criteria::{CriteriaSet, Method};
 use parindex_domain::self_assessment::{LeafEntry, LeafStatus, State as SaState, leaf_status};
-use parindex_domain::{Points, text};
+use parindex_domain::{Level, Points, text};
 use std::collections::HashMap;
 
 pub struct Row {
@@ -56,7 +56,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<DashboardPage> {
     let campaign = campaigns::get(&state.db, id).await?;
-    let mut sets: HashMap<String, std::sync::Arc<CriteriaSet>> = HashMap::new();
+    let mut sets: HashMap<Level, std::sync::Arc<CriteriaSet>> = HashMap::new();
     for (level, stored) in criteria_sets::pinned(&state.db, id).await? {
         sets.insert(level, state.criteria_tree(stored.id).await?);
     }
@@ -67,7 +67,7 @@ pub async fn show(
         let leaves = self_assessments::leaves(&state.db, u.id).await?;
         let ev = evidence::counts(&state.db, u.id).await?;
         let self_leaves: Vec<_> = sets
-            .get(u.level.as_str())
+            .get(&u.level)
             .map(|s| {
                 s.leaves()
                     .into_iter()

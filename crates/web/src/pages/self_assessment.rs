@@ -40,7 +40,7 @@ impl Loaded {
         let pinned = criteria_sets::pinned(&state.db, cx.campaign.id).await?;
         let stored = pinned
             .into_iter()
-            .find(|(level, _)| level == cx.unit.level.as_str())
+            .find(|(level, _)| *level == cx.unit.level)
             .map(|(_, s)| s)
             .ok_or(AppError::BadRequest("sa-no-criteria-set"))?;
         let set = state.criteria_tree(stored.id).await?;

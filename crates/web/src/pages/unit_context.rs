@@ -13,7 +13,7 @@ use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitDeadline {
-    pub kind: String,
+    pub kind: DeadlineKind,
     /// ISO day that applies to this unit, if any.
     pub due_date: Option<String>,
     pub extended: bool,
@@ -44,10 +44,10 @@ impl UnitContext {
                     .iter()
                     .find(|(kind, _)| kind == k.as_str())
                     .and_then(|(_, d)| deadline::parse_date(d));
-                let e = ext.iter().find(|x| x.kind == k.as_str());
+                let e = ext.iter().find(|x| x.kind == k);
                 let day = deadline::effective(b, e.and_then(|x| deadline::parse_date(&x.due_date)));
                 UnitDeadline {
-                    kind: k.as_str().to_string(),
+                    kind: k,
                     due_date: day.map(deadline::iso),
                     extended: e.is_some(),
                     extension_reason: e.map(|x| x.reason.clone()),
@@ -73,7 +73,7 @@ impl UnitContext {
     pub fn day(&self, kind: DeadlineKind) -> Option<Date> {
         self.deadlines
             .iter()
-            .find(|d| d.kind == kind.as_str())
+            .find(|d| d.kind == kind)
             .and_then(|d| d.due_date.as_deref())
             .and_then(deadline::parse_date)
     }
