@@ -1,0 +1,268 @@
+//! The self-assessment flow through the pages: scoring, sending, approving, returning, submitting.
+
+use super::*;
+use parindex_domain::criteria::Method;
+
+async fn self_leaves(app: &parindex_tests::TestApp) -> Vec<(String, parindex_domain::Points)> {
+    let cid = app.campaign_id().await;
+    let pins = parindex_db::criteria_sets::pinned(&app.db, cid)
+        .await
+        .unwrap();
+    let id = pins
+        .iter()
+        .find(|(l, _)| *l == parindex_domain::Level::Ministry)
+        .unwrap()
+        .1
+        .id;
+    let set = parindex_db::criteria_sets::tree(&app.db, id).await.unwrap();
+    set.leaves()
+        .into_iter()
+        .filter(|l| l.method == Some(Method::SelfAssessed))
+        .map(|l| (l.code.clone(), l.max))
+        .collect()
+}
+
+async fn officer_scores_leader_approves_officer_submits_then_it_is_read_only(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let btp = app.unit_id("BTP").await;
+    let cid = app.campaign_id().await;
+    let officer = app.demo_login("btp.canbo").await;
+    let leader = app.demo_login("btp.lanhdao").await;
+    let base = format!("/unit/{btp}/self-assessment");
+    let leaves = self_leaves(&app).await;
+    assert_eq!(leaves.len(), 82);
+
+    let list = visible_text(&app.get(&officer, &base).await.text().await.unwrap());
+    assert!(
+        list.contains("Đang soạn") && list.contains("Chưa chấm 82"),
+        "{list}"
+    );
+
+    // Bounds and method are checked on the server.
+    let (code, max) = leaves[0].clone();
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/{code}"),
+            &[
+                ("score", &format!("{}1", max.to_fixed())),
+                ("explanation", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "three decimals are refused"
+    );
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/{code}"),
+            &[("score", "99"), ("explanation", "Giải trình")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        visible_text(&html).contains("Điểm không được vượt quá điểm tối đa"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"99\"") && html.contains("Giải trình</textarea>"),
+        "typed values are kept"
+    );
+    let r = app
+        .post(&officer, &format!("{base}/leaf/1.7.1"), &[("score", "1")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a survey leaf is not self-scored"
+    );
+
+    // Scored without evidence or explanation: needs an explanation.
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/{code}"),
+            &[("score", "1,25"), ("explanation", "")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{base}?done=saved#leaf-{code}"));
+    let leaf = visible_text(
+        &app.get(&officer, &format!("{base}/leaf/{code}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(leaf.contains("Cần giải trình"), "{leaf}");
+    let r = app.post(&officer, &format!("{base}/send"), &[]).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "incomplete reports cannot be sent"
+    );
+
+    // Fill every other leaf at its max, with an explanation.
+    let ctx = parindex_db::Ctx::system(parindex_domain::Clock::now_ms(&app.clock));
+    for (c, m) in &leaves {
+        parindex_db::self_assessments::save_leaf(
+            &app.db,
+            &ctx,
+            cid,
+            btp,
+            c,
+            Some(*m),
+            "Đã thực hiện đầy đủ",
+        )
+        .await
+        .unwrap();
+    }
+    let r = app.post(&officer, &format!("{base}/send"), &[]).await;
+    assert_eq!(location(&r), format!("{base}?done=sa-send"));
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/{code}"),
+            &[("score", "0"), ("explanation", "đổi ý")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "no edits while awaiting approval"
+    );
+
+    let r = app
+        .post(&leader, &format!("{base}/return"), &[("text", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .post(
+            &leader,
+            &format!("{base}/return"),
+            &[("text", "Bổ sung giải trình mục 2.1")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{base}?done=sa-return"));
+    let list = visible_text(&app.get(&officer, &base).await.text().await.unwrap());
+    assert!(
+        list.contains("Bổ sung giải trình mục 2.1") && list.contains("Đang soạn"),
+        "{list}"
+    );
+    app.post(&officer, &format!("{base}/send"), &[]).await;
+    let r = app.post(&leader, &format!("{base}/approve"), &[]).await;
+    assert_eq!(location(&r), format!("{base}?done=sa-approve"));
+    let r = app
+        .post(&officer, &format!("{base}/submit"), &[("confirm", "")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "submission needs the confirmation"
+    );
+    let r = app
+        .post(&officer, &format!("{base}/submit"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(location(&r), format!("{base}?done=sa-submit"));
+    let report = parindex_db::self_assessments::report(&app.db, btp)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.state,
+        parindex_domain::self_assessment::State::Submitted
+    );
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/{code}"),
+            &[("score", "0"), ("explanation", "sửa sau khi gửi")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "read-only after submission"
+    );
+    let r = app
+        .post(
+            &leader,
+            &format!("{base}/return"),
+            &[("text", "Mở lại báo cáo")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "the leader cannot reopen a submitted report"
+    );
+    let saved = parindex_db::self_assessments::leaves(&app.db, btp)
+        .await
+        .unwrap();
+    assert_eq!(saved[&code].score, Some(max));
+    let transitions = audit::list(
+        &app.db,
+        &audit::Filter {
+            action_prefix: Some("self_assessment.transition".into()),
+            unit_id: Some(btp),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(transitions.len(), 5);
+}
+
+async fn the_self_assessment_locks_at_its_deadline_unless_extended(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let qni = app.unit_id("QNI").await;
+    app.clock
+        .set(time::macros::datetime!(2024-01-26 00:00:00 +7));
+    let officer = app.demo_login("qni.canbo").await;
+    let base = format!("/unit/{qni}/self-assessment");
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/1.1.1"),
+            &[("score", "0,5"), ("explanation", "Đã ban hành")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(visible_text(&r.text().await.unwrap()).contains("25/01/2024"));
+    let list = visible_text(&app.get(&officer, &base).await.text().await.unwrap());
+    assert!(list.contains("Đã khóa"), "{list}");
+    let admin = app.demo_login("moha.admin").await;
+    app.post(
+        &admin,
+        &format!("/admin/units/{qni}/extensions"),
+        &[
+            ("kind", "self_assessment"),
+            ("due_date", "31/01/2024"),
+            ("reason", "Công văn xin gia hạn số 15"),
+        ],
+    )
+    .await;
+    let r = app
+        .post(
+            &officer,
+            &format!("{base}/leaf/1.1.1"),
+            &[("score", "0,5"), ("explanation", "Đã ban hành")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let saved = parindex_db::self_assessments::leaves(&app.db, qni)
+        .await
+        .unwrap();
+    assert_eq!(
+        saved["1.1.1"].score.map(|p| p.to_fixed()),
+        Some("0.50".into())
+    );
+}
+
+on_both_engines!(
+    officer_scores_leader_approves_officer_submits_then_it_is_read_only,
+    the_self_assessment_locks_at_its_deadline_unless_extended,
+);
