@@ -5,12 +5,13 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::DbResult;
 use crate::pool::Db;
-use parindex_domain::DeadlineKind;
+use parindex_domain::{DeadlineKind, Level};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SupportContact {
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
     pub name: String,
     pub phone: String,
     pub email: String,
@@ -26,11 +27,11 @@ pub async fn set_support(db: &Db, ctx: &Ctx, campaign_id: i64, c: &SupportContac
     let mut tx = db.begin().await?;
     let before: Option<SupportContact> = on_tx!(&mut tx, x => sqlx::query_as(
         "SELECT level, name, phone, email FROM support_contacts WHERE campaign_id = $1 AND level = $2"
-    ).bind(campaign_id).bind(&c.level).fetch_optional(x).await)?;
+    ).bind(campaign_id).bind(c.level.as_str()).fetch_optional(x).await)?;
     on_tx!(&mut tx, x => sqlx::query(
         "INSERT INTO support_contacts (campaign_id, level, name, phone, email) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (campaign_id, level) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email"
-    ).bind(campaign_id).bind(&c.level).bind(&c.name).bind(&c.phone).bind(&c.email).execute(x).await.map(|r| r.rows_affected()))?;
+    ).bind(campaign_id).bind(c.level.as_str()).bind(&c.name).bind(&c.phone).bind(&c.email).execute(x).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,
         ctx,

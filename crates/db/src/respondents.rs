@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
-use parindex_domain::respondents::{GroupSet, ListState, Respondent};
+use parindex_domain::respondents::{ExceptionState, GroupSet, ListState, Respondent};
 use parindex_domain::{DeadlineKind, text};
 use serde::Serialize;
 
@@ -357,28 +357,21 @@ pub async fn transition(
     tx.commit().await
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Exception {
+    #[sqlx(rename = "group_code")]
     pub group: String,
     pub reason: String,
-    /// pending | accepted | rejected
-    pub state: String,
+    /// A stored name that is not a state fails when the row is read.
+    #[sqlx(try_from = "String")]
+    pub state: ExceptionState,
     pub moha_comment: String,
 }
 
 pub async fn exceptions(db: &Db, unit_id: i64) -> DbResult<Vec<Exception>> {
-    let rows: Vec<(String, String, String, String)> = on_pool!(db, p => sqlx::query_as(
+    Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT group_code, reason, state, moha_comment FROM group_exceptions WHERE unit_id = $1 ORDER BY group_code"
-    ).bind(unit_id).fetch_all(p).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(group, reason, state, moha_comment)| Exception {
-            group,
-            reason,
-            state,
-            moha_comment,
-        })
-        .collect())
+    ).bind(unit_id).fetch_all(p).await)?)
 }
 
 /// The unit records (or restates) why a group cannot be complete; MoHA decides it again.
@@ -425,7 +418,7 @@ pub async fn decide_exception(
     comment: &str,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    let state = if accept { "accepted" } else { "rejected" };
+    let state = ExceptionState::decided(accept).as_str();
     let n = on_tx!(&mut tx, c => sqlx::query(
         "UPDATE group_exceptions SET state = $3, moha_comment = $4, decided_at = $5 \
          WHERE unit_id = $1 AND group_code = $2 AND state = 'pending'"

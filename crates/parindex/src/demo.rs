@@ -199,13 +199,13 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     .await?;
     for (level, name, phone, email) in [
         (
-            "ministry",
+            Level::Ministry,
             "Ông Nguyễn Văn Minh (minh họa)",
             "0912000001",
             "hotro.bo@moha.example",
         ),
         (
-            "province",
+            Level::Province,
             "Bà Trần Thị Thu (minh họa)",
             "0912000002",
             "hotro.tinh@moha.example",
@@ -216,7 +216,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             &ctx,
             campaign.id,
             &SupportContact {
-                level: level.into(),
+                level,
                 name: name.into(),
                 phone: phone.into(),
                 email: email.into(),

@@ -139,7 +139,7 @@ async fn contacts_are_upserted(engine: Engine) {
         .await
         .unwrap();
     let s = SupportContact {
-        level: "province".into(),
+        level: parindex_domain::Level::Province,
         name: "A".into(),
         phone: "0912000002".into(),
         email: "a@moha.example".into(),

@@ -33,6 +33,64 @@ impl ListState {
     }
 }
 
+/// A unit's request to have a group accepted as it is: pending until MoHA decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExceptionState {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl ExceptionState {
+    pub const ALL: [ExceptionState; 3] = [
+        ExceptionState::Pending,
+        ExceptionState::Accepted,
+        ExceptionState::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionState::Pending => "pending",
+            ExceptionState::Accepted => "accepted",
+            ExceptionState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ExceptionState> {
+        ExceptionState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// MoHA's decision: accepted or rejected.
+    pub fn decided(accept: bool) -> ExceptionState {
+        if accept {
+            ExceptionState::Accepted
+        } else {
+            ExceptionState::Rejected
+        }
+    }
+}
+
+impl std::fmt::Display for ExceptionState {
+    /// The stored name, as message keys and CSS classes use it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored exception state that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown exception state {0:?}")]
+pub struct UnknownExceptionState(pub String);
+
+impl TryFrom<String> for ExceptionState {
+    type Error = UnknownExceptionState;
+
+    fn try_from(s: String) -> Result<ExceptionState, UnknownExceptionState> {
+        ExceptionState::parse(&s).ok_or(UnknownExceptionState(s))
+    }
+}
+
 /// MoHA's review of a sent list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,7 +169,7 @@ pub fn may_ask_exception(
     role: Role,
     open: bool,
     group_met: bool,
-    existing: Option<&str>,
+    existing: Option<ExceptionState>,
 ) -> Result<(), ListRefusal> {
     may_edit(state, role, open)?;
     if group_met {
@@ -135,11 +193,14 @@ pub fn may_review(state: ListState, role: Role) -> Result<(), ListRefusal> {
 }
 
 /// Whether `role` may decide a unit's request for a group exception: MoHA staff, while the
-/// request is pending (`exception_state` as stored: pending, accepted or rejected).
-pub fn may_decide_exception(exception_state: &str, role: Role) -> Result<(), ListRefusal> {
+/// request is pending.
+pub fn may_decide_exception(
+    exception_state: ExceptionState,
+    role: Role,
+) -> Result<(), ListRefusal> {
     if !role.is_moha() {
         Err(ListRefusal::WrongRole)
-    } else if exception_state != "pending" {
+    } else if exception_state != ExceptionState::Pending {
         Err(ListRefusal::WrongState)
     } else {
         Ok(())
@@ -172,13 +233,26 @@ mod tests {
     }
 
     #[test]
+    fn exception_states_round_trip_through_their_stored_names() {
+        for e in ExceptionState::ALL {
+            assert_eq!(ExceptionState::try_from(e.to_string()), Ok(e));
+        }
+        assert_eq!(
+            ExceptionState::try_from("maybe".to_string()),
+            Err(UnknownExceptionState("maybe".into()))
+        );
+        assert_eq!(ExceptionState::decided(true), ExceptionState::Accepted);
+        assert_eq!(ExceptionState::decided(false), ExceptionState::Rejected);
+    }
+
+    #[test]
     fn an_exception_is_asked_once_for_a_group_short_of_its_rule() {
         let ask = |met, existing| {
             may_ask_exception(ListState::Draft, Role::UnitOfficer, true, met, existing)
         };
         assert_eq!(ask(false, None), Ok(()));
         assert_eq!(ask(true, None), Err(ListRefusal::GroupMet));
-        for e in ["pending", "accepted", "rejected"] {
+        for e in ExceptionState::ALL {
             assert_eq!(ask(false, Some(e)), Err(ListRefusal::AlreadyAsked));
         }
         assert_eq!(
@@ -198,13 +272,16 @@ mod tests {
             may_review(ListState::Sent, Role::UnitLeader),
             Err(ListRefusal::WrongRole)
         );
-        assert_eq!(may_decide_exception("pending", Role::MohaAdmin), Ok(()));
         assert_eq!(
-            may_decide_exception("accepted", Role::MohaAdmin),
+            may_decide_exception(ExceptionState::Pending, Role::MohaAdmin),
+            Ok(())
+        );
+        assert_eq!(
+            may_decide_exception(ExceptionState::Accepted, Role::MohaAdmin),
             Err(ListRefusal::WrongState)
         );
         assert_eq!(
-            may_decide_exception("pending", Role::UnitOfficer),
+            may_decide_exception(ExceptionState::Pending, Role::UnitOfficer),
             Err(ListRefusal::WrongRole)
         );
     }

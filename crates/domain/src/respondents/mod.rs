@@ -15,7 +15,7 @@ pub use check::{Checked, Existing, Merge, RawRow, Respondent, check};
 pub use coverage::{Coverage, Status, coverage};
 pub use groups::{Group, GroupSet, Rule};
 pub use list_state::{
-    ListRefusal, ListState, Review, ReviewError, may_ask_exception, may_decide_exception, may_edit,
-    may_review, review,
+    ExceptionState, ListRefusal, ListState, Review, ReviewError, may_ask_exception,
+    may_decide_exception, may_edit, may_review, review,
 };
 pub use problem::{Column, Problem, ProblemKind};

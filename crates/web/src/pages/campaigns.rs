@@ -263,10 +263,10 @@ pub async fn show_page(
         .map(|l| {
             let c = stored
                 .iter()
-                .find(|c| c.level == l.as_str())
+                .find(|c| c.level == l)
                 .cloned()
                 .unwrap_or(SupportContact {
-                    level: l.as_str().to_string(),
+                    level: l,
                     name: String::new(),
                     phone: String::new(),
                     email: String::new(),

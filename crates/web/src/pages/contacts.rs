@@ -48,7 +48,7 @@ pub async fn set_support(
     if let (true, Ok(phone), Ok(email)) = (errors.is_empty(), phone, email) {
         let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
         let c = SupportContact {
-            level: l.into(),
+            level,
             name,
             phone,
             email: email.to_string(),
@@ -64,9 +64,9 @@ pub async fn set_support(
     for (field, key) in errors {
         body.page.error(&field, key);
     }
-    for row in body.support.iter_mut().filter(|r| r.contact.level == l) {
+    for row in body.support.iter_mut().filter(|r| r.contact.level == level) {
         let typed = SupportContact {
-            level: l.into(),
+            level,
             name: f.name.clone(),
             phone: f.phone.clone(),
             email: f.email.clone(),

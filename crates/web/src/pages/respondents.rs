@@ -20,8 +20,8 @@ use parindex_db::respondents::{self as store, Exception, List, Stored};
 use parindex_db::users::User;
 use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::respondents::{
-    Coverage, Group, ListRefusal, ListState, RawRow, Respondent, Rule, Status, check, coverage,
-    may_ask_exception, may_decide_exception, may_edit, may_review,
+    Coverage, ExceptionState, Group, ListRefusal, ListState, RawRow, Respondent, Rule, Status,
+    check, coverage, may_ask_exception, may_decide_exception, may_edit, may_review,
 };
 use parindex_domain::{Role, text};
 
@@ -87,7 +87,7 @@ impl Loaded {
             role,
             self.open,
             met,
-            existing.map(|e| e.state.as_str()),
+            existing.map(|e| e.state),
         )
     }
 
@@ -109,7 +109,7 @@ impl Loaded {
         let excepted: Vec<String> = self
             .exceptions
             .iter()
-            .filter(|e| e.state != "rejected")
+            .filter(|e| e.state != ExceptionState::Rejected)
             .map(|e| e.group.clone())
             .collect();
         let people: Vec<&Respondent> = self.people.iter().map(|s| &s.person).collect();
@@ -229,25 +229,26 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
     let mut page = Page::new(meta, user, "rl-title");
     page.title = format!("{} · {}", page.t("rl-title"), l.cx.unit.short_name);
     let cov = l.coverage();
-    let groups: Vec<GroupRow> =
-        l.groups
-            .iter()
-            .zip(cov.iter())
-            .map(|(g, c)| GroupRow {
-                code: g.code.clone(),
-                name: g.name_vi.clone(),
-                rule: rule_text(&page, g.rule),
-                count: c.count,
-                organisations: c.organisations,
-                status: c.status.as_str().to_string(),
-                status_label: page.t(&format!("rl-status-{}", c.status.as_str())),
-                exception: l.exceptions.iter().find(|e| e.group == g.code).cloned(),
-                may_ask: l.may_ask_exception(user, &g.code).is_ok(),
-                may_decide: l.exceptions.iter().any(|e| {
-                    e.group == g.code && may_decide_exception(&e.state, user.role).is_ok()
-                }),
-            })
-            .collect();
+    let groups: Vec<GroupRow> = l
+        .groups
+        .iter()
+        .zip(cov.iter())
+        .map(|(g, c)| GroupRow {
+            code: g.code.clone(),
+            name: g.name_vi.clone(),
+            rule: rule_text(&page, g.rule),
+            count: c.count,
+            organisations: c.organisations,
+            status: c.status.as_str().to_string(),
+            status_label: page.t(&format!("rl-status-{}", c.status.as_str())),
+            exception: l.exceptions.iter().find(|e| e.group == g.code).cloned(),
+            may_ask: l.may_ask_exception(user, &g.code).is_ok(),
+            may_decide: l
+                .exceptions
+                .iter()
+                .any(|e| e.group == g.code && may_decide_exception(e.state, user.role).is_ok()),
+        })
+        .collect();
     let mut organisations: Vec<String> = l
         .people
         .iter()

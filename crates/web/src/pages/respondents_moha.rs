@@ -241,7 +241,7 @@ pub async fn decide_exception(
         .into_iter()
         .find(|e| e.group == f.group)
         .ok_or(AppError::BadRequest("rl-unknown-group"))?;
-    may_decide_exception(&pending.state, role).map_err(|e| match e {
+    may_decide_exception(pending.state, role).map_err(|e| match e {
         ListRefusal::WrongRole => AppError::Forbidden,
         other => AppError::BadRequest(other.message_key()),
     })?;

@@ -58,7 +58,7 @@ impl UnitContext {
         let support = contacts::support_for(&state.db, campaign.id)
             .await?
             .into_iter()
-            .find(|c| c.level == unit.level.as_str());
+            .find(|c| c.level == unit.level);
         let focal = contacts::focal_for(&state.db, unit_id).await?;
         Ok(UnitContext {
             unit,
