@@ -57,25 +57,7 @@ impl DeadlineKind {
     }
 }
 
-impl std::fmt::Display for DeadlineKind {
-    /// The stored name, as ids and message keys use it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A stored deadline name that is not a deadline.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown deadline {0:?}")]
-pub struct UnknownDeadline(pub String);
-
-impl TryFrom<String> for DeadlineKind {
-    type Error = UnknownDeadline;
-
-    fn try_from(s: String) -> Result<DeadlineKind, UnknownDeadline> {
-        DeadlineKind::parse(&s).ok_or(UnknownDeadline(s))
-    }
-}
+crate::stored_name::stored_name!(DeadlineKind, "deadline", as_str, DeadlineKind::parse);
 
 /// The first instant after the deadline day, in Vietnam time: the action is open strictly before it.
 pub fn closes_at(day: Date) -> OffsetDateTime {

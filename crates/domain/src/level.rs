@@ -25,25 +25,7 @@ impl Level {
     }
 }
 
-impl std::fmt::Display for Level {
-    /// The stored name (`ministry`, `province`), as ids, URLs and message keys use it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A stored level name that is not a level.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown level {0:?}")]
-pub struct UnknownLevel(pub String);
-
-impl TryFrom<String> for Level {
-    type Error = UnknownLevel;
-
-    fn try_from(s: String) -> Result<Level, UnknownLevel> {
-        Level::parse(&s).ok_or(UnknownLevel(s))
-    }
-}
+crate::stored_name::stored_name!(Level, "level", as_str, Level::parse);
 
 #[cfg(test)]
 mod tests {
@@ -57,7 +39,10 @@ mod tests {
         assert_eq!(Level::parse("district"), None);
         assert_eq!(
             Level::try_from("district".to_string()),
-            Err(UnknownLevel("district".into()))
+            Err(crate::stored_name::UnknownName {
+                what: "level",
+                name: "district".into()
+            })
         );
         assert!(Level::Ministry < Level::Province);
         assert_eq!(Level::Province.to_string(), "province");

@@ -22,6 +22,7 @@ pub mod second_factor;
 pub mod self_assessment;
 pub mod setup;
 pub mod storage_quota;
+pub mod stored_name;
 pub mod survey;
 pub mod text;
 pub mod token;

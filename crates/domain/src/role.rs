@@ -46,20 +46,7 @@ impl Role {
     }
 }
 
-/// A stored role name that is none of [`Role::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}")]
-pub struct UnknownRole(pub String);
-
-/// How a role comes back from the database: a stored name that is not a role is an error, never a
-/// string for the caller to compare.
-impl TryFrom<String> for Role {
-    type Error = UnknownRole;
-
-    fn try_from(s: String) -> Result<Role, UnknownRole> {
-        Role::parse(&s).ok_or(UnknownRole(s))
-    }
-}
+crate::stored_name::stored_name!(Role, "role", as_str, Role::parse);
 
 #[cfg(test)]
 mod tests {
@@ -77,7 +64,10 @@ mod tests {
         );
         assert_eq!(
             Role::try_from("root".to_string()),
-            Err(UnknownRole("root".to_string()))
+            Err(crate::stored_name::UnknownName {
+                what: "role",
+                name: "root".to_string()
+            })
         );
     }
 

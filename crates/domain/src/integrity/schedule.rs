@@ -28,25 +28,7 @@ impl RunKind {
     }
 }
 
-impl std::fmt::Display for RunKind {
-    /// The stored name, as message keys use it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// A stored run kind that is not one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown run kind {0:?}")]
-pub struct UnknownRunKind(pub String);
-
-impl TryFrom<String> for RunKind {
-    type Error = UnknownRunKind;
-
-    fn try_from(s: String) -> Result<RunKind, UnknownRunKind> {
-        RunKind::parse(&s).ok_or(UnknownRunKind(s))
-    }
-}
+crate::stored_name::stored_name!(RunKind, "run kind", code, RunKind::parse);
 
 /// What the scheduler knows of a campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -71,25 +71,12 @@ impl ExceptionState {
     }
 }
 
-impl std::fmt::Display for ExceptionState {
-    /// The stored name, as message keys and CSS classes use it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A stored exception state that is not one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown exception state {0:?}")]
-pub struct UnknownExceptionState(pub String);
-
-impl TryFrom<String> for ExceptionState {
-    type Error = UnknownExceptionState;
-
-    fn try_from(s: String) -> Result<ExceptionState, UnknownExceptionState> {
-        ExceptionState::parse(&s).ok_or(UnknownExceptionState(s))
-    }
-}
+crate::stored_name::stored_name!(
+    ExceptionState,
+    "exception state",
+    as_str,
+    ExceptionState::parse
+);
 
 /// MoHA's review of a sent list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -239,7 +226,10 @@ mod tests {
         }
         assert_eq!(
             ExceptionState::try_from("maybe".to_string()),
-            Err(UnknownExceptionState("maybe".into()))
+            Err(crate::stored_name::UnknownName {
+                what: "exception state",
+                name: "maybe".into()
+            })
         );
         assert_eq!(ExceptionState::decided(true), ExceptionState::Accepted);
         assert_eq!(ExceptionState::decided(false), ExceptionState::Rejected);
