@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, PendingError};
 use crate::i18n::Lang;
-use crate::pages::layout::{ErrorPage, Page};
+use crate::ui::layout::{ErrorPage, Page};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;

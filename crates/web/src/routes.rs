@@ -91,6 +91,13 @@ impl RouteTable {
         self.add(Method::POST, path, access, handler)
     }
 
+    /// Adds another table's routes (an area's) to this one.
+    pub fn merge(mut self, other: RouteTable) -> Self {
+        self.router = self.router.merge(other.router);
+        self.specs.extend(other.specs);
+        self
+    }
+
     pub fn specs(&self) -> &[RouteSpec] {
         &self.specs
     }

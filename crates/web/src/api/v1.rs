@@ -3,10 +3,10 @@
 use crate::auth::{Authenticated, MohaStaff, UnitOfficer, UnitReader};
 use crate::error::AppResult;
 use crate::meta::Meta;
-use crate::pages::appraisal_data::{Appraised, Viewer};
-use crate::pages::self_assessment::{Loaded, SaveOutcome, report_json, save_score};
-use crate::pages::unit_context::UnitContext;
+use crate::service::appraisal::{Appraised, Viewer};
+use crate::service::self_assessment::{Loaded, SaveOutcome, report_json, save_score};
 use crate::state::AppState;
+use crate::ui::unit_context::UnitContext;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

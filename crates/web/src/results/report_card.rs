@@ -1,0 +1,223 @@
+//! A unit's report card: its index, tier and place, every field and criterion against its maximum,
+//! points by assessment method, its strengths and weaknesses, and the change since the previous
+//! campaign's published result. Shown to MoHA, to the unit (published, or its draft when MoHA allows)
+//! and, once published, to the public. It prints cleanly.
+
+use crate::i18n::Lang;
+use crate::results::view::{Shown, num, tier_letter, whole};
+use crate::state::AppState;
+use parindex_db::{campaigns, results};
+use parindex_domain::criteria::{Depth, Node};
+use parindex_domain::scoring::{LeafStatus, NodeResult, UnitResult};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct CardRow {
+    pub code: String,
+    pub name: String,
+    /// "field", "criterion" or "sub".
+    pub depth: &'static str,
+    pub points: String,
+    pub max: String,
+    pub index: String,
+    /// 0–100 for the bar.
+    pub bar: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Highlight {
+    pub code: String,
+    pub name: String,
+    pub index: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MethodRow {
+    pub label: String,
+    pub points: String,
+    pub max: String,
+    pub index: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Previous {
+    pub year: i64,
+    pub index: String,
+    pub place: String,
+    /// "+2,19" or "−0,51".
+    pub delta: String,
+    pub up: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub code: String,
+    pub name: String,
+    pub official_name: String,
+    pub level: &'static str,
+    pub index: String,
+    pub total: String,
+    pub max: String,
+    pub tier: &'static str,
+    pub place: String,
+    pub ranked_count: usize,
+    pub rows: Vec<CardRow>,
+    pub methods: Vec<MethodRow>,
+    pub strengths: Vec<Highlight>,
+    pub weaknesses: Vec<Highlight>,
+    pub previous: Option<Previous>,
+    pub cancelled: bool,
+    pub missing: u32,
+    pub version_label: String,
+    pub draft: bool,
+    pub input_hash: String,
+    pub illustrative: bool,
+}
+
+fn names(nodes: &[Node], lang: Lang, out: &mut HashMap<String, String>) {
+    for n in nodes {
+        out.insert(n.code.clone(), lang.pick(&n.name_vi, &n.name_en));
+        names(&n.children, lang, out);
+    }
+}
+
+fn note(lang: Lang, n: &NodeResult) -> String {
+    match n.status {
+        Some(LeafStatus::Missing) => lang.t("res-leaf-missing"),
+        Some(LeafStatus::Cancelled) => lang.t("res-leaf-cancelled"),
+        Some(LeafStatus::Excluded) => lang.t("res-leaf-excluded"),
+        _ => n
+            .method
+            .map(|m| lang.t(&format!("method-{}", m.as_str())))
+            .unwrap_or_default(),
+    }
+}
+
+fn bar(index: Decimal) -> i64 {
+    whole(index).clamp(0, 100)
+}
+
+/// The report card of `code` in `shown`, with the previous campaign's published result if any.
+pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Option<Card> {
+    let (level, u): (_, &UnitResult) = shown
+        .result
+        .levels
+        .iter()
+        .find_map(|l| l.unit(code).map(|u| (l, u)))?;
+    let set = shown.sets.get(&level.level);
+    let mut node_names = HashMap::new();
+    if let Some(s) = set {
+        names(&s.fields, lang, &mut node_names);
+    }
+    let name_of = |c: &str| node_names.get(c).cloned().unwrap_or_default();
+    let rows: Vec<CardRow> = u
+        .nodes
+        .iter()
+        .filter(|n| n.depth != Depth::SubCriterion)
+        .map(|n| CardRow {
+            code: n.code.clone(),
+            name: name_of(&n.code),
+            depth: match n.depth {
+                Depth::Field => "field",
+                Depth::Criterion => "criterion",
+                Depth::SubCriterion => "sub",
+            },
+            points: num(lang, n.points),
+            max: num(lang, n.max),
+            index: num(lang, n.index),
+            bar: bar(n.index),
+            note: if n.is_leaf() {
+                note(lang, n)
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let mut criteria: Vec<&NodeResult> = u
+        .nodes
+        .iter()
+        .filter(|n| n.depth == Depth::Criterion && !n.max.is_zero())
+        .collect();
+    criteria.sort_by(|a, b| b.index.cmp(&a.index).then_with(|| a.code.cmp(&b.code)));
+    let highlight = |n: &&NodeResult| Highlight {
+        code: n.code.clone(),
+        name: name_of(&n.code),
+        index: num(lang, n.index),
+    };
+    let strengths: Vec<Highlight> = criteria.iter().take(3).map(highlight).collect();
+    let weaknesses: Vec<Highlight> = criteria.iter().rev().take(3).map(highlight).collect();
+    let methods = u
+        .methods
+        .iter()
+        .map(|m| MethodRow {
+            label: lang.t(&format!("method-{}", m.method.as_str())),
+            points: num(lang, m.points),
+            max: num(lang, m.max),
+            index: num(lang, parindex_domain::scoring::index(m.points, m.max)),
+        })
+        .collect();
+    let official = shown.names.get(code);
+    Some(Card {
+        code: code.to_string(),
+        name: shown.name(code),
+        official_name: official.map(|n| n.name.clone()).unwrap_or_default(),
+        level: level.level.as_str(),
+        index: num(lang, u.index),
+        total: num(lang, u.total),
+        max: num(lang, u.max),
+        tier: tier_letter(u.tier),
+        place: u
+            .place
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| lang.t("res-not-ranked")),
+        ranked_count: level.units.iter().filter(|x| x.place.is_some()).count(),
+        rows,
+        methods,
+        strengths,
+        weaknesses,
+        previous: previous(state, shown, level.level, u, lang).await,
+        cancelled: u.survey_cancelled,
+        missing: u.missing,
+        version_label: shown.version_label(lang),
+        draft: shown.is_draft(),
+        input_hash: shown.result.input_hash.clone(),
+        illustrative: set.is_some_and(|s| s.illustrative),
+    })
+}
+
+/// The same unit in the previous year's newest published result.
+async fn previous(
+    state: &AppState,
+    shown: &Shown,
+    level: parindex_domain::Level,
+    u: &UnitResult,
+    lang: Lang,
+) -> Option<Previous> {
+    let year = shown.campaign.year - 1;
+    let campaign = campaigns::by_year(&state.db, year).await.ok()?;
+    let latest = results::latest_published(&state.db, campaign.id)
+        .await
+        .ok()??;
+    let (_, result) = results::result(&state.db, campaign.id, latest.version)
+        .await
+        .ok()??;
+    let before = result.level(level)?.unit(&u.code)?;
+    let delta = u.index - before.index;
+    let sign = if delta.is_sign_negative() && !delta.is_zero() {
+        "−"
+    } else {
+        "+"
+    };
+    Some(Previous {
+        year,
+        index: num(lang, before.index),
+        place: before
+            .place
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| lang.t("res-not-ranked")),
+        delta: format!("{sign}{}", num(lang, delta.abs())),
+        up: !delta.is_sign_negative() || delta.is_zero(),
+    })
+}

@@ -1,0 +1,387 @@
+//! The unit's self-assessment: the task list of fields → criteria → leaves with a status each, one
+//! page per leaf to score and explain it, and the flow officer → leader → MoHA. Survey and imported
+//! leaves are shown read-only. Everything locks at the self-assessment deadline, on the server.
+
+use crate::auth::{UnitLeaderOf, UnitOfficer, UnitReader};
+use crate::error::{AppError, AppResult};
+use crate::meta::Meta;
+use crate::service::self_assessment::{Loaded, SaveOutcome, act, find_leaf, save_score, stale};
+use crate::state::AppState;
+use crate::ui::layout::{DoneQuery, Page};
+use crate::ui::upload::size_text;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::self_assessments;
+use parindex_db::users::User;
+use parindex_domain::criteria::{Depth, Method, Node};
+use parindex_domain::self_assessment::{self as sa, Action, LeafStatus, State as SaState};
+use parindex_domain::text;
+use std::collections::HashMap;
+
+pub struct TaskRow {
+    pub depth: u8,
+    pub code: String,
+    pub name: String,
+    pub max: String,
+    pub is_leaf: bool,
+    pub is_self: bool,
+    pub method: String,
+    pub score: String,
+    pub status: String,
+    pub status_label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "self_assessment.html")]
+pub struct TaskListPage {
+    pub page: Page,
+    pub unit_id: i64,
+    pub state: String,
+    pub state_label: String,
+    pub open: bool,
+    pub illustrative: bool,
+    pub rows: Vec<TaskRow>,
+    /// (status, label, count) over the self-assessed leaves.
+    pub counts: Vec<(String, String, usize)>,
+    pub total_self: String,
+    pub scored_self: String,
+    pub complete: bool,
+    pub difficulties: String,
+    pub leader_comment: String,
+    /// The report actions the domain offers this user now (`send`, `approve`, `return`, `submit`).
+    pub offered: Vec<&'static str>,
+    /// Whether this user may change the report now (the difficulties form).
+    pub can_edit: bool,
+}
+
+impl TaskListPage {
+    /// Whether the page offers `action` (the domain decided; the template only asks).
+    pub fn offers(&self, action: &str) -> bool {
+        self.offered.contains(&action)
+    }
+}
+
+fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
+    let role = user.role;
+    let mut page = Page::new(meta, user, "sa-title");
+    page.title = format!("{} · {}", page.t("sa-title"), l.cx.unit.short_name);
+    let mut counts: HashMap<LeafStatus, usize> = HashMap::new();
+    let rows = l
+        .set
+        .walk()
+        .into_iter()
+        .map(|(d, n)| {
+            let is_self = n.method == Some(Method::SelfAssessed);
+            let entry = l.entry(&n.code);
+            let status =
+                (n.is_leaf() && d != Depth::Field && is_self).then(|| sa::leaf_status(&entry));
+            if let Some(s) = status {
+                *counts.entry(s).or_default() += 1;
+            }
+            TaskRow {
+                depth: match d {
+                    Depth::Field => 0,
+                    Depth::Criterion => 1,
+                    Depth::SubCriterion => 2,
+                },
+                code: n.code.clone(),
+                name: meta.lang.pick(&n.name_vi, &n.name_en),
+                max: meta.lang.decimal(&n.max.to_fixed()),
+                is_leaf: n.is_leaf() && d != Depth::Field,
+                is_self,
+                method: n
+                    .method
+                    .map(|m| meta.lang.t(&format!("method-{}", m.as_str())))
+                    .unwrap_or_default(),
+                score: entry
+                    .score
+                    .map(|p| meta.lang.decimal(&p.to_fixed()))
+                    .unwrap_or_default(),
+                status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                status_label: status
+                    .map(|s| meta.lang.t(&format!("sa-status-{}", s.as_str())))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let selfs = l.self_leaves();
+    let total_self: parindex_domain::Points = selfs.iter().map(|n| n.max).sum();
+    let scored_self: parindex_domain::Points =
+        selfs.iter().filter_map(|n| l.entry(&n.code).score).sum();
+    let counts = [
+        LeafStatus::NotStarted,
+        LeafStatus::InProgress,
+        LeafStatus::NeedsExplanation,
+        LeafStatus::Complete,
+    ]
+    .into_iter()
+    .map(|s| {
+        (
+            s.as_str().to_string(),
+            meta.lang.t(&format!("sa-status-{}", s.as_str())),
+            counts.get(&s).copied().unwrap_or(0),
+        )
+    })
+    .collect();
+    TaskListPage {
+        page,
+        unit_id: l.cx.unit.id,
+        state: l.report.state.as_str().to_string(),
+        state_label: meta
+            .lang
+            .t(&format!("sa-state-{}", l.report.state.as_str())),
+        open: l.open,
+        illustrative: l.set.illustrative,
+        rows,
+        counts,
+        total_self: meta.lang.decimal(&total_self.to_fixed()),
+        scored_self: meta.lang.decimal(&scored_self.to_fixed()),
+        complete: l.complete(),
+        difficulties: l.report.difficulties.clone(),
+        leader_comment: l.report.leader_comment.clone(),
+        offered: sa::flow::offered(l.report.state, role, l.open)
+            .into_iter()
+            .map(Action::as_str)
+            .collect(),
+        can_edit: l.may_edit(role).is_ok(),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<TaskListPage> {
+    let l = Loaded::load(&state, r.unit_id).await?;
+    let mut p = task_list(&meta, &r.user, &l);
+    p.page = p.page.with_notice(q.done.as_deref());
+    Ok(p)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "self_assessment_leaf.html")]
+pub struct LeafPage {
+    pub page: Page,
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub guidance: String,
+    pub max: String,
+    pub method: String,
+    pub is_self: bool,
+    pub editable: bool,
+    pub score: String,
+    pub explanation: String,
+    pub status_label: String,
+    /// Files backing this leaf: (id, name, reference, size text).
+    pub files: Vec<(i64, String, String, String)>,
+    /// The unit's other library files that could back it too: (id, name).
+    pub library: Vec<(i64, String)>,
+}
+
+fn leaf_page(
+    meta: &Meta,
+    user: &User,
+    l: &Loaded,
+    node: &Node,
+    typed: Option<(&str, &str)>,
+) -> LeafPage {
+    let entry = l.entry(&node.code);
+    let name = meta.lang.pick(&node.name_vi, &node.name_en);
+    let mut page = Page::new(meta, user, "sa-title");
+    page.title = format!("{} {}", node.code, name);
+    let is_self = node.method == Some(Method::SelfAssessed);
+    LeafPage {
+        unit_id: l.cx.unit.id,
+        code: node.code.clone(),
+        guidance: meta.lang.pick(&node.guidance_vi, &node.guidance_en),
+        max: meta.lang.decimal(&node.max.to_fixed()),
+        method: node
+            .method
+            .map(|m| meta.lang.t(&format!("method-{}", m.as_str())))
+            .unwrap_or_default(),
+        is_self,
+        editable: is_self && l.may_edit(user.role).is_ok(),
+        score: typed.map(|(s, _)| s.to_string()).unwrap_or_else(|| {
+            entry
+                .score
+                .map(|p| meta.lang.decimal(&p.to_fixed()))
+                .unwrap_or_default()
+        }),
+        explanation: typed
+            .map(|(_, e)| e.to_string())
+            .unwrap_or(entry.explanation.clone()),
+        status_label: meta
+            .lang
+            .t(&format!("sa-status-{}", sa::leaf_status(&entry).as_str())),
+        files: Vec::new(),
+        library: Vec::new(),
+        name,
+        page,
+    }
+}
+
+/// Fills in the leaf's evidence and the library to choose from.
+async fn with_evidence(state: &AppState, unit_id: i64, mut p: LeafPage) -> AppResult<LeafPage> {
+    let linked = parindex_db::evidence::for_leaf(&state.db, unit_id, &p.code).await?;
+    let linked_ids: Vec<i64> = linked.iter().map(|l| l.file.id).collect();
+    p.files = linked
+        .into_iter()
+        .map(|l| {
+            (
+                l.file.id,
+                l.file.filename,
+                l.reference,
+                size_text(l.file.size_bytes),
+            )
+        })
+        .collect();
+    p.library = parindex_db::evidence::library(&state.db, unit_id)
+        .await?
+        .into_iter()
+        .filter(|f| !linked_ids.contains(&f.id))
+        .map(|f| (f.id, f.filename))
+        .collect();
+    Ok(p)
+}
+
+pub async fn leaf(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Path((_unit, code)): Path<(i64, String)>,
+) -> AppResult<LeafPage> {
+    let l = Loaded::load(&state, r.unit_id).await?;
+    let node = find_leaf(&l.set, &code)?;
+    with_evidence(&state, r.unit_id, leaf_page(&meta, &r.user, &l, node, None)).await
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct LeafForm {
+    pub score: String,
+    pub explanation: String,
+}
+
+pub async fn save_leaf(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Path((_unit, code)): Path<(i64, String)>,
+    Form(f): Form<LeafForm>,
+) -> AppResult<Response> {
+    let l = Loaded::load(&state, o.unit_id).await?;
+    match save_score(&state, &meta, &o.user, &l, &code, &f.score, &f.explanation).await? {
+        SaveOutcome::Saved(_) => Ok(Redirect::to(&format!(
+            "/unit/{}/self-assessment?done=saved#leaf-{}",
+            o.unit_id, code
+        ))
+        .into_response()),
+        SaveOutcome::Invalid(problems) => {
+            let node = find_leaf(&l.set, &code)?;
+            let mut body = leaf_page(&meta, &o.user, &l, node, Some((&f.score, &f.explanation)));
+            for (field, message) in problems {
+                body.page.error_msg(field, message);
+            }
+            let body = with_evidence(&state, o.unit_id, body).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct TextForm {
+    pub text: String,
+    pub confirm: String,
+}
+
+pub async fn save_difficulties(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Form(f): Form<TextForm>,
+) -> AppResult<Redirect> {
+    let l = Loaded::load(&state, o.unit_id).await?;
+    l.may_edit(o.user.role)
+        .map_err(|e| l.refusal(e, state.clock.now()))?;
+    let text = text::clean_paragraphs(&f.text);
+    if text.chars().count() > 20_000 {
+        return Err(AppError::BadRequest("field-too-long"));
+    }
+    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
+    self_assessments::save_difficulties(&state.db, &ctx, l.cx.campaign.id, o.unit_id, &text)
+        .await
+        .map_err(stale)?;
+    Ok(Redirect::to(&format!(
+        "/unit/{}/self-assessment?done=saved#difficulties",
+        o.unit_id
+    )))
+}
+
+/// Where a step of the flow lands: the task list, saying what was done.
+fn done(unit_id: i64, action: Action) -> Redirect {
+    Redirect::to(&format!(
+        "/unit/{unit_id}/self-assessment?done=sa-{}",
+        action.as_str()
+    ))
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+) -> AppResult<Redirect> {
+    act(
+        &state,
+        &meta,
+        &o.user,
+        o.unit_id,
+        Action::SendForApproval,
+        "",
+    )
+    .await?;
+    Ok(done(o.unit_id, Action::SendForApproval))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Form(f): Form<TextForm>,
+) -> AppResult<Redirect> {
+    if f.confirm != "yes" {
+        return Err(AppError::BadRequest("sa-confirm-required"));
+    }
+    act(&state, &meta, &o.user, o.unit_id, Action::Submit, "").await?;
+    Ok(done(o.unit_id, Action::Submit))
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    meta: Meta,
+    l: UnitLeaderOf,
+) -> AppResult<Redirect> {
+    act(&state, &meta, &l.user, l.unit_id, Action::Approve, "").await?;
+    Ok(done(l.unit_id, Action::Approve))
+}
+
+pub async fn send_back(
+    State(state): State<AppState>,
+    meta: Meta,
+    l: UnitLeaderOf,
+    Form(f): Form<TextForm>,
+) -> AppResult<Redirect> {
+    act(&state, &meta, &l.user, l.unit_id, Action::Return, &f.text).await?;
+    Ok(done(l.unit_id, Action::Return))
+}
+
+/// The state label for other pages (the unit's home).
+pub fn state_label(meta: &Meta, s: SaState) -> String {
+    meta.lang.t(&format!("sa-state-{}", s.as_str()))
+}

@@ -1,0 +1,260 @@
+//! The self-assessment service: one unit's report loaded once for a page or an API call, a leaf's
+//! score saved, and a step of the report's flow taken, each through the domain's rules. The
+//! self-assessment pages, the appraisal pages and the API all call these.
+
+use crate::error::{AppError, AppResult};
+use crate::meta::Meta;
+use crate::state::AppState;
+use crate::ui::unit_context::UnitContext;
+use parindex_db::users::User;
+use parindex_db::{DbError, criteria_sets, self_assessments};
+use parindex_domain::criteria::{CriteriaSet, Method, Node};
+use parindex_domain::deadline::DeadlineKind;
+use parindex_domain::self_assessment::{self as sa, Action, FlowError, LeafEntry, LeafStatus};
+use parindex_domain::{Role, text};
+use std::collections::HashMap;
+
+/// Everything the pages need about one unit's report.
+pub(crate) struct Loaded {
+    pub(crate) cx: UnitContext,
+    pub(crate) set: std::sync::Arc<CriteriaSet>,
+    pub(crate) report: self_assessments::Report,
+    leaves: HashMap<String, self_assessments::Leaf>,
+    evidence: HashMap<String, usize>,
+    pub(crate) open: bool,
+}
+
+impl Loaded {
+    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
+        let cx = UnitContext::load(state, unit_id).await?;
+        let pinned = criteria_sets::pinned(&state.db, cx.campaign.id).await?;
+        let stored = pinned
+            .into_iter()
+            .find(|(level, _)| *level == cx.unit.level)
+            .map(|(_, s)| s)
+            .ok_or(AppError::BadRequest("sa-no-criteria-set"))?;
+        let set = state.criteria_tree(stored.id).await?;
+        let report = self_assessments::report(&state.db, unit_id).await?;
+        let leaves = self_assessments::leaves(&state.db, unit_id).await?;
+        let evidence = parindex_db::evidence::counts(&state.db, unit_id).await?;
+        let open = cx
+            .ensure_open(DeadlineKind::SelfAssessment, state.clock.now())
+            .is_ok();
+        Ok(Loaded {
+            cx,
+            set,
+            report,
+            leaves,
+            evidence,
+            open,
+        })
+    }
+
+    pub(crate) fn entry(&self, code: &str) -> LeafEntry {
+        let evidence_count = self.evidence.get(code).copied().unwrap_or(0);
+        self.leaves
+            .get(code)
+            .map(|l| LeafEntry {
+                score: l.score,
+                explanation: l.explanation.clone(),
+                evidence_count,
+            })
+            .unwrap_or(LeafEntry {
+                evidence_count,
+                ..LeafEntry::default()
+            })
+    }
+
+    /// What the unit saved for a leaf, if anything.
+    pub(crate) fn saved(&self, code: &str) -> Option<self_assessments::Leaf> {
+        self.leaves.get(code).cloned()
+    }
+
+    pub(crate) fn self_leaves(&self) -> Vec<&Node> {
+        self.set
+            .leaves()
+            .into_iter()
+            .filter(|l| l.method == Some(Method::SelfAssessed))
+            .collect()
+    }
+
+    /// Every self-assessed leaf scored, and explained where it has no evidence.
+    pub(crate) fn complete(&self) -> bool {
+        self.self_leaves()
+            .iter()
+            .all(|l| sa::leaf_status(&self.entry(&l.code)) == LeafStatus::Complete)
+    }
+
+    /// Whether `role` may change this report now (the domain's rule, with this report's state and
+    /// deadline).
+    pub(crate) fn may_edit(&self, role: Role) -> Result<(), FlowError> {
+        sa::flow::may_edit(self.report.state, role, self.open)
+    }
+
+    /// Whether the report is open to its officers' changes (the API's `editable`).
+    pub(crate) fn editable(&self) -> bool {
+        self.may_edit(Role::UnitOfficer).is_ok()
+    }
+
+    /// The refusal of `e` for this report, as the user reads it.
+    pub(crate) fn refusal(&self, e: FlowError, now: time::OffsetDateTime) -> AppError {
+        flow_error(e, self, now)
+    }
+}
+
+/// The leaf `code` of the criteria set, or not found.
+pub(crate) fn find_leaf<'a>(set: &'a CriteriaSet, code: &str) -> AppResult<&'a Node> {
+    set.leaves()
+        .into_iter()
+        .find(|n| n.code == code)
+        .ok_or(AppError::NotFound)
+}
+
+/// A write refused because the report moved on: the user reads "wrong state".
+pub(crate) fn stale(e: DbError) -> AppError {
+    match e {
+        DbError::Stale => AppError::BadRequest("sa-wrong-state"),
+        other => other.into(),
+    }
+}
+
+/// The outcome of a score save: saved, or the input's problems by field (nothing saved).
+pub(crate) enum SaveOutcome {
+    /// Saved; the leaf as it is now, in the API's JSON form.
+    Saved(serde_json::Value),
+    Invalid(Vec<(&'static str, String)>),
+}
+
+/// Checks and saves one leaf's score and explanation, for the page and the API alike: the leaf must be
+/// self-assessed, the deadline open, the report a draft, the score within [0, max].
+pub(crate) async fn save_score(
+    state: &AppState,
+    meta: &Meta,
+    officer: &User,
+    l: &Loaded,
+    code: &str,
+    raw_score: &str,
+    raw_explanation: &str,
+) -> AppResult<SaveOutcome> {
+    let node = find_leaf(&l.set, code)?;
+    if node.method != Some(Method::SelfAssessed) {
+        return Err(AppError::BadRequest("sa-not-self"));
+    }
+    l.may_edit(officer.role)
+        .map_err(|e| l.refusal(e, state.clock.now()))?;
+    let mut problems = Vec::new();
+    let explanation = text::clean(raw_explanation);
+    let max = meta.lang.decimal(&node.max.to_fixed());
+    let score = sa::check_score(raw_score, node.max).unwrap_or_else(|e| {
+        problems.push((
+            "score",
+            meta.lang.t_args(e.message_key(), &[("max", max.clone())]),
+        ));
+        None
+    });
+    if explanation.chars().count() > 5000 {
+        problems.push(("explanation", meta.lang.t("field-too-long")));
+    }
+    if !problems.is_empty() {
+        return Ok(SaveOutcome::Invalid(problems));
+    }
+    let ctx = meta.ctx(Some(officer.id), &officer.username, state.clock.now_ms());
+    self_assessments::save_leaf(
+        &state.db,
+        &ctx,
+        l.cx.campaign.id,
+        l.cx.unit.id,
+        code,
+        score,
+        &explanation,
+    )
+    .await
+    .map_err(stale)?;
+    let entry = LeafEntry {
+        score,
+        explanation,
+        evidence_count: l.entry(code).evidence_count,
+    };
+    Ok(SaveOutcome::Saved(leaf_json(node, &entry)))
+}
+
+/// One leaf as `/api/v1` shows it.
+pub(crate) fn leaf_json(n: &Node, e: &LeafEntry) -> serde_json::Value {
+    let is_self = n.method == Some(Method::SelfAssessed);
+    serde_json::json!({
+        "code": n.code, "name_vi": n.name_vi, "name_en": n.name_en, "max": n.max,
+        "method": n.method.map(|m| m.as_str()),
+        "score": e.score, "explanation": e.explanation, "evidence_count": e.evidence_count,
+        "status": is_self.then(|| sa::leaf_status(e).as_str()),
+    })
+}
+
+/// The report as JSON for `/api/v1`: its state, whether it is open, and every leaf.
+pub(crate) async fn report_json(state: &AppState, unit_id: i64) -> AppResult<serde_json::Value> {
+    let l = Loaded::load(state, unit_id).await?;
+    let leaves: Vec<serde_json::Value> = l
+        .set
+        .leaves()
+        .into_iter()
+        .map(|n| leaf_json(n, &l.entry(&n.code)))
+        .collect();
+    Ok(serde_json::json!({
+        "unit_id": unit_id,
+        "state": l.report.state.as_str(),
+        "open": l.open,
+        "editable": l.editable(),
+        "complete": l.complete(),
+        "leader_comment": l.report.leader_comment,
+        "difficulties": l.report.difficulties,
+        "leaves": leaves,
+    }))
+}
+
+/// The refusal of a flow error as the user reads it; a lock names the deadline.
+fn flow_error(e: FlowError, l: &Loaded, now: time::OffsetDateTime) -> AppError {
+    match e {
+        // The lock's own error names the deadline.
+        FlowError::Locked => {
+            l.cx.ensure_open(DeadlineKind::SelfAssessment, now)
+                .err()
+                .unwrap_or(AppError::BadRequest("sa-locked"))
+        }
+        FlowError::WrongRole => AppError::Forbidden,
+        other => AppError::BadRequest(other.message_key()),
+    }
+}
+
+/// Takes one step of the report's flow (send, submit, approve, return) for `user`: the domain's
+/// `flow::next` decides, and the write re-checks the state and the deadline in its transaction.
+pub(crate) async fn act(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    action: Action,
+    comment: &str,
+) -> AppResult<()> {
+    let l = Loaded::load(state, unit_id).await?;
+    let role = user.role;
+    let from = l.report.state;
+    let to = sa::flow::next(from, action, role, l.open, l.complete(), comment)
+        .map_err(|e| flow_error(e, &l, state.clock.now()))?;
+    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+    let comment = if action == Action::Return {
+        text::clean(comment)
+    } else {
+        String::new()
+    };
+    self_assessments::transition(
+        &state.db,
+        &ctx,
+        l.cx.campaign.id,
+        unit_id,
+        from,
+        to,
+        &comment,
+    )
+    .await
+    .map_err(stale)?;
+    Ok(())
+}

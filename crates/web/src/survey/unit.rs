@@ -1,0 +1,443 @@
+//! "Chi tiết tiến độ khảo sát": a unit's survey progress per group and per organisation, completions
+//! over time as a chart, and the respondents who have not answered yet, with their e-mail's delivery
+//! status, for chasing. Officers (and MoHA) correct an address that failed and send again; officers
+//! send reminders to those due for one. Nothing here shows what anyone answered.
+
+use crate::auth::{MohaStaff, UnitOfficer, UnitReader};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::meta::Meta;
+use crate::state::AppState;
+use crate::survey::mail::unit_mail;
+use crate::survey::moha::percent;
+use crate::ui::download::{XLSX, attachment};
+use crate::ui::layout::{DoneQuery, Page};
+use crate::ui::unit_context::UnitContext;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::survey_progress::{self, Counts, Pending};
+use parindex_db::users::User;
+use parindex_db::{DbError, respondents, survey, survey_mailing};
+use parindex_domain::Email;
+use parindex_domain::survey::ReminderCandidate;
+use parindex_domain::survey::readdress::{self, Sender};
+use parindex_import::sheet::{self, Cell};
+
+pub struct CountsRow {
+    pub label: String,
+    pub detail: String,
+    pub c: Counts,
+    pub percent: String,
+}
+
+pub struct Bar {
+    pub x: usize,
+    pub y: usize,
+    pub height: usize,
+    pub label: String,
+    pub value: i64,
+}
+
+pub struct PendingRow {
+    pub p: Pending,
+    pub group: String,
+    pub delivery: String,
+    /// Whether this account may send this invitation again (the resend rule says so).
+    pub resend: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "survey_progress.html")]
+pub struct ProgressPage {
+    pub page: Page,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub opened: Option<String>,
+    pub groups: Vec<CountsRow>,
+    pub organisations: Vec<CountsRow>,
+    pub total: CountsRow,
+    pub bars: Vec<Bar>,
+    pub chart_width: usize,
+    pub pending: Vec<PendingRow>,
+    pub is_officer: bool,
+    /// Where a corrected address is posted; empty when this account cannot resend.
+    pub resend_base: String,
+    pub due_reminders: usize,
+    pub remind_note: String,
+    pub deadline: String,
+    /// MoHA's decision on the unit's survey and its reason (never the evidence).
+    pub decision: Option<String>,
+    /// Why sending is delayed, while e-mails wait after failing.
+    pub mail_delay: Option<String>,
+    /// The address typed into a refused resend form, shown again in that row's field.
+    pub typed: Option<(i64, String)>,
+    pub decision_cancels: bool,
+}
+
+const CHART_HEIGHT: usize = 120;
+const BAR_STEP: usize = 28;
+
+/// Cumulative completions at the end of each Vietnam day that saw one.
+fn bars(times: &[i64]) -> Vec<Bar> {
+    let mut days: Vec<(String, i64)> = Vec::new();
+    for (i, t) in times.iter().enumerate() {
+        let day = parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(*t));
+        let day = day
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(5)
+            .collect::<String>();
+        match days.last_mut() {
+            Some((d, n)) if *d == day => *n = i as i64 + 1,
+            _ => days.push((day, i as i64 + 1)),
+        }
+    }
+    let max = days.last().map_or(1, |(_, n)| (*n).max(1));
+    days.into_iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let height = (value as usize * CHART_HEIGHT).div_ceil(max as usize);
+            Bar {
+                x: i * BAR_STEP + 4,
+                y: CHART_HEIGHT - height + 14,
+                height,
+                label,
+                value,
+            }
+        })
+        .collect()
+}
+
+fn counts_row(lang: Lang, label: String, detail: String, c: Counts) -> CountsRow {
+    CountsRow {
+        percent: percent(lang, c.completed, c.invited),
+        label,
+        detail,
+        c,
+    }
+}
+
+async fn progress_page(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+) -> AppResult<ProgressPage> {
+    let uc = UnitContext::load(state, unit_id).await?;
+    let lang = meta.lang;
+    let groups = respondents::groups(&state.db, uc.campaign.id).await?;
+    let groups = groups.for_level(uc.unit.level.as_str());
+    let name_of = |code: &str| {
+        groups
+            .iter()
+            .find(|g| g.code == code)
+            .map_or_else(|| code.to_string(), |g| lang.pick(&g.name_vi, &g.name_en))
+    };
+    let rows = survey_progress::by_group(&state.db, unit_id).await?;
+    let mut group_rows = Vec::new();
+    for g in groups {
+        let of = Counts::total(
+            rows.iter()
+                .filter(|r| r.group_code == g.code)
+                .map(|r| &r.counts),
+        );
+        group_rows.push(counts_row(lang, name_of(&g.code), String::new(), of));
+    }
+    // In the groups' own order, then by organisation the Vietnamese way.
+    let mut ordered: Vec<&survey_progress::ProgressRow> = rows.iter().collect();
+    let rank = |code: &str| {
+        groups
+            .iter()
+            .position(|g| g.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    ordered.sort_by(|a, b| {
+        rank(&a.group_code)
+            .cmp(&rank(&b.group_code))
+            .then_with(|| parindex_domain::text::compare_titles(&a.organisation, &b.organisation))
+    });
+    let organisations = ordered
+        .into_iter()
+        .map(|r| {
+            counts_row(
+                lang,
+                r.organisation.clone(),
+                name_of(&r.group_code),
+                r.counts,
+            )
+        })
+        .collect();
+    let total = counts_row(
+        lang,
+        lang.t("sv-total"),
+        String::new(),
+        Counts::total(rows.iter().map(|r| &r.counts)),
+    );
+    let bars = bars(&survey_progress::completion_times(&state.db, unit_id).await?);
+    let policy = state.config.reminders;
+    let now = state.clock.now_ms();
+    let pending_rows = survey_progress::pending(&state.db, unit_id).await?;
+    let due_reminders = pending_rows
+        .iter()
+        .filter(|p| {
+            policy.due(
+                ReminderCandidate {
+                    completed: false,
+                    delivered: p.delivery == "sent",
+                    reminders: p.reminders,
+                    last_mailed_at_ms: p.last_mailed_at,
+                },
+                now,
+            )
+        })
+        .count();
+    let sender = sender_for(user, unit_id);
+    let answers_open = answers_open(state, &uc);
+    let is_officer = sender == Some(Sender::UnitOfficer);
+    let resend_base = match sender {
+        Some(Sender::UnitOfficer) => format!("/unit/{unit_id}/survey/resend"),
+        Some(Sender::Moha) => format!("/admin/units/{unit_id}/survey/resend"),
+        None => String::new(),
+    };
+    let pending = pending_rows
+        .into_iter()
+        .map(|p| PendingRow {
+            group: name_of(&p.group_code),
+            delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
+            resend: readdress::may_resend(sender, &p.facts(answers_open)).is_ok(),
+            p,
+        })
+        .collect();
+    let deadline = uc
+        .day(parindex_domain::DeadlineKind::SurveyAnswers)
+        .map(parindex_domain::deadline::display)
+        .unwrap_or_default();
+    let opened = survey::opened_at(&state.db, unit_id)
+        .await?
+        .map(|ms| parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(ms)));
+    let decided = parindex_db::integrity::in_force(&state.db, uc.unit.campaign_id, unit_id).await?;
+    let decision = decided.as_ref().map(|d| {
+        lang.t_args(
+            &format!("ig-unit-notice-{}", d.outcome),
+            &[
+                (
+                    "at",
+                    parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(
+                        d.decided_at,
+                    )),
+                ),
+                ("reason", d.reason.clone()),
+            ],
+        )
+    });
+    let mut page = Page::new(meta, user, "svp-title");
+    page.title = format!("{} · {}", page.t("svp-title"), uc.unit.short_name);
+    Ok(ProgressPage {
+        page,
+        unit_id,
+        unit_name: uc.unit.name.clone(),
+        opened,
+        chart_width: (bars.len() * BAR_STEP + 8).max(120),
+        groups: group_rows,
+        organisations,
+        total,
+        bars,
+        pending,
+        is_officer,
+        resend_base,
+        due_reminders,
+        remind_note: lang.t_args(
+            "svp-remind-note",
+            &[
+                ("due", due_reminders.to_string()),
+                ("max", policy.max_reminders.to_string()),
+                (
+                    "days",
+                    (policy.min_interval_ms / (24 * 3_600_000)).to_string(),
+                ),
+            ],
+        ),
+        deadline,
+        decision,
+        decision_cancels: decided.is_some_and(|d| d.cancels()),
+        mail_delay: crate::survey::mail_delay::notice(state, lang, Some(unit_id)).await?,
+        typed: None,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<ProgressPage> {
+    let mut p = progress_page(&state, &meta, &r.user, r.unit_id).await?;
+    p.page = p.page.with_notice(q.done.as_deref());
+    Ok(p)
+}
+
+pub async fn remind(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+) -> AppResult<Response> {
+    let uc = UnitContext::load(&state, o.unit_id).await?;
+    let mail = unit_mail(&state, &uc)?;
+    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
+    let n = survey_mailing::remind(&state.db, &ctx, o.unit_id, state.config.reminders, &|m| {
+        mail.compose(m)
+    })
+    .await?;
+    let done = if n == 0 {
+        "survey-none-due"
+    } else {
+        "survey-reminded"
+    };
+    Ok(Redirect::to(&format!("/unit/{}/survey?done={done}", o.unit_id)).into_response())
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ResendForm {
+    pub email: String,
+}
+
+async fn resend_for(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    invitation_id: i64,
+    f: ResendForm,
+) -> AppResult<Response> {
+    let uc = UnitContext::load(state, unit_id).await?;
+    let refused = async |key: &str, status: StatusCode| -> AppResult<Response> {
+        let mut p = progress_page(state, meta, user, unit_id).await?;
+        p.page.error(&format!("email-{invitation_id}"), key);
+        p.typed = Some((invitation_id, f.email.clone()));
+        Ok((status, p).into_response())
+    };
+    let Ok(email) = Email::parse(&f.email) else {
+        return refused("sv-bad-email", StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let mail = unit_mail(state, &uc)?;
+    let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
+    let sender = sender_for(user, unit_id);
+    match survey_mailing::resend(
+        &state.db,
+        &ctx,
+        unit_id,
+        invitation_id,
+        sender,
+        &email,
+        &|m| mail.compose(m),
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(DbError::Refused(key)) => return refused(key, StatusCode::CONFLICT).await,
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/unit/{unit_id}/survey?done=survey-resent")).into_response())
+}
+
+impl ProgressPage {
+    /// What the resend field of invitation `id` shows: the address typed into a refused form, or
+    /// the one on file.
+    pub fn email_value<'a>(&'a self, id: i64, on_file: &'a str) -> &'a str {
+        match &self.typed {
+            Some((typed_id, typed)) if *typed_id == id => typed,
+            _ => on_file,
+        }
+    }
+}
+
+/// Whether the unit's survey still takes answers now (its deadline, with any extension).
+fn answers_open(state: &AppState, uc: &UnitContext) -> bool {
+    uc.ensure_open(
+        parindex_domain::DeadlineKind::SurveyAnswers,
+        state.clock.now(),
+    )
+    .is_ok()
+}
+
+/// How this account may act on the unit's invitations, as the resend rule sees it.
+fn sender_for(user: &User, unit_id: i64) -> Option<Sender> {
+    Sender::of(user.role, user.unit_id == Some(unit_id))
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    meta: Meta,
+    o: UnitOfficer,
+    Path((_unit, invitation_id)): Path<(i64, i64)>,
+    Form(f): Form<ResendForm>,
+) -> AppResult<Response> {
+    resend_for(&state, &meta, &o.user, o.unit_id, invitation_id, f).await
+}
+
+pub async fn resend_moha(
+    State(state): State<AppState>,
+    meta: Meta,
+    MohaStaff(user): MohaStaff,
+    Path((unit_id, invitation_id)): Path<(i64, i64)>,
+    Form(f): Form<ResendForm>,
+) -> AppResult<Response> {
+    resend_for(&state, &meta, &user, unit_id, invitation_id, f).await
+}
+
+pub async fn pending_export(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+) -> AppResult<Response> {
+    let uc = UnitContext::load(&state, r.unit_id).await?;
+    let lang = meta.lang;
+    let groups = respondents::groups(&state.db, uc.campaign.id).await?;
+    let groups = groups.for_level(uc.unit.level.as_str());
+    let headers: Vec<String> = [
+        "rl-name",
+        "rl-position",
+        "rl-organisation",
+        "rl-group",
+        "rl-email",
+        "rl-phone",
+        "sv-col-delivery",
+        "sv-col-reminders",
+    ]
+    .iter()
+    .map(|k| lang.t(k))
+    .collect();
+    let rows: Vec<Vec<Cell>> = survey_progress::pending(&state.db, r.unit_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let group = groups.iter().find(|g| g.code == p.group_code).map_or_else(
+                || p.group_code.clone(),
+                |g| lang.pick(&g.name_vi, &g.name_en),
+            );
+            vec![
+                p.full_name.into(),
+                p.position.into(),
+                p.organisation.into(),
+                group.into(),
+                p.email.into(),
+                p.phone.into(),
+                lang.t(&format!("sv-delivery-{}", p.delivery)).into(),
+                p.reminders.into(),
+            ]
+        })
+        .collect();
+    let bytes = sheet::table(&lang.t("svp-sheet"), &headers, &rows)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(attachment(
+        XLSX,
+        &format!("chua-tra-loi-{}.xlsx", uc.unit.code),
+        bytes,
+    ))
+}
