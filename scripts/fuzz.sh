@@ -25,6 +25,14 @@ if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo fuzz list)
 fi
 
+# The fuzz crate has its own lock file, taken from the workspace's so the fuzzed code is built with the
+# versions the suite tests. A stale one would be re-resolved from the registry on every run.
+if ! cargo metadata --locked --format-version 1 >/dev/null 2>&1; then
+  echo "fuzz/Cargo.lock is out of date with the workspace. Refresh it with:" >&2
+  echo "  cd fuzz && cp ../Cargo.lock . && RUSTC_BOOTSTRAP=1 cargo metadata --format-version 1 >/dev/null" >&2
+  exit 1
+fi
+
 echo "==> building ${#targets[@]} fuzz targets"
 cargo fuzz build -O >/dev/null 2>&1 || cargo fuzz build -O
 

@@ -65,6 +65,15 @@ export PARINDEX_TEST_PG_BIN="$PGBIN"
 export PARINDEX_CHROMIUM="$(command -v chromium)"
 export PARINDEX_CHROMEDRIVER="$(command -v chromedriver)"
 
+# The build folder is the suite's largest use of disk. Incremental compilation only adds to it on a
+# machine that builds once, so it is off here; the free space is reported before and the build's size after.
+export CARGO_INCREMENTAL=0
+free_gb() { df -Pk . | awk 'NR==2 {printf "%.1f", $4 / 1048576}'; }
+log "disk: $(free_gb) GB free before the build"
+if awk -v f="$(free_gb)" 'BEGIN {exit !(f < 8)}'; then
+  echo "WARNING: less than 8 GB free; the build may run out of disk (No space left on device)" >&2
+fi
+
 log "formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
@@ -94,13 +103,15 @@ log "fuzzing every parser of user files and form fields, ${PARINDEX_FUZZ_SECONDS
 fuzz_status=0
 FUZZ_SECONDS="${PARINDEX_FUZZ_SECONDS:-20}" bash scripts/fuzz.sh || fuzz_status=$?
 
+log "disk: the build folders take $(du -sh target 2>/dev/null | cut -f1) (target) and $(du -sh fuzz/target 2>/dev/null | cut -f1) (fuzz/target); $(free_gb) GB free"
+
 passed=$(grep -Eo '[0-9]+ passed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' /tmp/parindex-test.log | awk '{s+=$1} END {print s+0}')
 on_sqlite=$(grep -Ec '^test (.*::)?sqlite::.* \.\.\. ok$' /tmp/parindex-test.log || true)
 on_pg=$(grep -Ec '^test (.*::)?postgres::.* \.\.\. ok$' /tmp/parindex-test.log || true)
 echo
 echo "database suite: $on_sqlite passed on SQLite, $on_pg passed on PostgreSQL"
-cat target/tmp/action-matrix-*.txt 2>/dev/null || echo "action matrix: no report (tests/tests/actions.rs did not finish)"
+cat target/tmp/action-matrix-*.txt 2>/dev/null || echo "action matrix: no report (tests/tests/suite/actions.rs did not finish)"
 echo "suite: $passed passed, $failed failed"
 [ "$fuzz_status" -eq 0 ] || echo "FAIL: a fuzz target crashed (see above and fuzz/artifacts/)"
 [ "$status" -ne 0 ] && exit "$status"

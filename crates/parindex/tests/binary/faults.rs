@@ -6,7 +6,7 @@
 //! - The disk under the data folder fills up: uploads and imports are refused with a clear message,
 //!   nothing is half-written, and once space is freed the same actions succeed.
 //!
-//! (An SMTP relay that is down for minutes is in `tests/tests/survey/invitations.rs`:
+//! (An SMTP relay that is down for minutes is in `tests/tests/suite/survey/invitations.rs`:
 //! `an_smtp_outage_mid_send_ends_with_each_message_delivered_once`.)
 
 #![allow(clippy::unwrap_used)]
@@ -247,7 +247,7 @@ impl Drop for SmallDisk {
     }
 }
 
-const LARGE_CSV: &[u8] = include_bytes!("../../../tests/fixtures/respondents/large.csv");
+const LARGE_CSV: &[u8] = include_bytes!("../../../../tests/fixtures/respondents/large.csv");
 
 async fn a_full_disk_is_refused_cleanly_and_nothing_is_corrupted(engine: Engine) {
     let disk = SmallDisk::mount(24);

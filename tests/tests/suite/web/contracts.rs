@@ -51,8 +51,8 @@ fn both_languages_have_every_message_the_code_and_templates_use() {
         assert!(Lang::Vi.has(k), "missing in vi: {k}");
         assert!(Lang::En.has(k), "missing in en: {k}");
     }
-    let vi = include_str!("../../../crates/web/locales/vi/main.ftl");
-    let en = include_str!("../../../crates/web/locales/en/main.ftl");
+    let vi = include_str!("../../../../crates/web/locales/vi/main.ftl");
+    let en = include_str!("../../../../crates/web/locales/en/main.ftl");
     let ids = |s: &str| {
         s.lines()
             .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string()))

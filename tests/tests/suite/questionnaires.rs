@@ -8,7 +8,7 @@ use parindex_tests::app::visible_text;
 use parindex_tests::{Engine, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 
-const PROVINCE: &str = include_str!("../../frameworks/2023/questionnaires/province.toml");
+const PROVINCE: &str = include_str!("../../../frameworks/2023/questionnaires/province.toml");
 
 async fn moha_previews_and_loads_checked_questionnaires(engine: Engine) {
     let app = spawn_app(engine).await;

@@ -8,7 +8,7 @@
 //! - while the outbox sends invitations: after the restart every invitation is delivered, and any
 //!   message sent again carries the Message-ID of the first copy.
 //!
-//! Each test prints its figures (`cargo test -p parindex --test crash -- --nocapture`).
+//! Each test prints its figures (`cargo test -p parindex --test binary -- crash:: --nocapture`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -134,7 +134,7 @@ async fn acknowledged_submissions_survive_kill_9(engine: Engine) {
 }
 
 /// A 10,000-row CSV for Quảng Ninh (written by openpyxl, see tests/fixtures/respondents/).
-const LARGE_CSV: &[u8] = include_bytes!("../../../tests/fixtures/respondents/large.csv");
+const LARGE_CSV: &[u8] = include_bytes!("../../../../tests/fixtures/respondents/large.csv");
 
 async fn import(client: &reqwest::Client, base: &str, unit: i64) -> reqwest::Result<u16> {
     let r = client

@@ -4,8 +4,8 @@ use super::*;
 use parindex_db::criteria_sets;
 use parindex_domain::criteria::file;
 
-const MINISTRY: &str = include_str!("../../../frameworks/2023/ministry.toml");
-const PROVINCE: &str = include_str!("../../../frameworks/2023/province.toml");
+const MINISTRY: &str = include_str!("../../../../frameworks/2023/ministry.toml");
+const PROVINCE: &str = include_str!("../../../../frameworks/2023/province.toml");
 
 async fn sets_are_stored_whole_pinned_per_level_and_never_overwritten(engine: Engine) {
     let db = fresh_db(engine).await;

@@ -2,7 +2,7 @@
 
 use super::*;
 
-const MINISTRY: &str = include_str!("../../../frameworks/2023/ministry.toml");
+const MINISTRY: &str = include_str!("../../../../frameworks/2023/ministry.toml");
 
 async fn the_demo_campaign_uses_the_illustrative_sets_shown_as_such(engine: Engine) {
     let app = spawn_app(engine).await;
