@@ -70,8 +70,8 @@ export PARINDEX_CHROMEDRIVER="$(command -v chromedriver)"
 export CARGO_INCREMENTAL=0
 free_gb() { df -Pk . | awk 'NR==2 {printf "%.1f", $4 / 1048576}'; }
 log "disk: $(free_gb) GB free before the build"
-if awk -v f="$(free_gb)" 'BEGIN {exit !(f < 8)}'; then
-  echo "WARNING: less than 8 GB free; the build may run out of disk (No space left on device)" >&2
+if awk -v f="$(free_gb)" 'BEGIN {exit !(f < 5)}'; then
+  echo "WARNING: less than 5 GB free; the build may run out of disk (No space left on device)" >&2
 fi
 
 log "formatting and lints"

@@ -5,7 +5,8 @@
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::respondents::list::{Loaded, problem_text, stale};
+use crate::respondents::list::problem_text;
+use crate::service::respondents::{self as service, ImportOutcome, Loaded};
 use crate::state::AppState;
 use crate::ui::layout::Page;
 use askama::Template;
@@ -14,10 +15,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use object_store::ObjectStoreExt;
-use parindex_db::respondents as store;
-use parindex_domain::respondents::{Respondent, check};
-use parindex_import::{respondent_rows, respondents_template, table};
-use sha2::{Digest, Sha256};
+use parindex_domain::respondents::{Checked, Respondent};
+use parindex_import::respondents_template;
 
 fn slug(code: &str) -> String {
     code.chars()
@@ -40,14 +39,6 @@ pub async fn template(State(state): State<AppState>, r: UnitReader) -> AppResult
         bytes,
     ))
 }
-
-/// Bounds for a list file: a national ministry list is a few thousand rows.
-pub const LIMITS: table::Limits = table::Limits {
-    max_bytes: 8 * 1024 * 1024,
-    max_rows: 20_000,
-    max_cols: 30,
-    max_expanded_bytes: table::MAX_EXPANDED_BYTES,
-};
 
 pub struct ReportRow {
     pub line: usize,
@@ -80,130 +71,94 @@ pub async fn import(
     let l = Loaded::load(&state, o.unit_id).await?;
     l.ensure_editable(&state, &o.user)?;
     let bytes = crate::ui::upload::file_field(mp, "file").await?;
-    let mut page = Page::new(&meta, &o.user, "rl-import-title");
-    let report = |page: Page, problems: Vec<ReportRow>, errors_file: Option<String>| ReportPage {
-        page,
-        unit_id: o.unit_id,
-        imported: false,
-        added: 0,
-        errors: problems.iter().filter(|p| !p.warning).count(),
-        problems,
-        merges: Vec::new(),
-        errors_file,
-    };
-    let rows = match table::read(&bytes, LIMITS) {
-        Ok(r) => r,
-        Err(e) => {
-            let msg = page.t(e.message_key());
-            let body = report(
-                page,
-                vec![ReportRow {
+    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
+    let outcome = service::import(&state, &ctx, &l, &bytes).await?;
+    let page = Page::new(&meta, &o.user, "rl-import-title");
+    Ok(ReportPage::of(page, &meta, o.unit_id, outcome))
+}
+
+impl ReportPage {
+    /// The import's outcome as the page shows it: a stored list with nothing to read goes back to
+    /// the list; anything else is the report, 422 when nothing was stored.
+    fn of(page: Page, meta: &Meta, unit_id: i64, outcome: ImportOutcome) -> Response {
+        let mut body = ReportPage {
+            page,
+            unit_id,
+            imported: false,
+            added: 0,
+            errors: 0,
+            problems: Vec::new(),
+            merges: Vec::new(),
+            errors_file: None,
+        };
+        match outcome {
+            ImportOutcome::Unreadable(key) => {
+                body.problems = vec![ReportRow {
                     line: 0,
                     column: String::new(),
-                    message: msg,
+                    message: body.page.t(key),
                     warning: false,
-                }],
-                None,
-            );
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
-        }
-    };
-    let raw = match respondent_rows::to_raw_rows(&rows) {
-        Ok(r) => r,
-        Err(respondent_rows::MissingColumns(cols)) => {
-            let problems = cols
-                .into_iter()
-                .map(|c| ReportRow {
-                    line: 1,
-                    column: c.header_vi().to_string(),
-                    message: page.t("rl-missing-column"),
-                    warning: false,
-                })
-                .collect();
-            let body = report(page, problems, None);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
-        }
-    };
-    let existing: Vec<Respondent> = l.people.iter().map(|p| p.person.clone()).collect();
-    let checked = check(&raw, &l.groups, &l.domains(), &existing);
-    let problems: Vec<ReportRow> = checked
-        .problems
-        .iter()
-        .map(|p| ReportRow {
-            line: p.line,
-            column: p
-                .column
-                .map(|c| {
-                    if meta.lang == crate::i18n::Lang::En {
-                        c.header_en()
-                    } else {
-                        c.header_vi()
-                    }
-                    .to_string()
-                })
-                .unwrap_or_default(),
-            message: problem_text(&meta, p),
-            warning: p.warning(),
-        })
-        .collect();
-    let merges: Vec<String> = checked
-        .merges
-        .iter()
-        .map(|m| {
-            if meta.lang == crate::i18n::Lang::En {
-                m.en()
-            } else {
-                m.vi()
+                }];
             }
-        })
-        .collect();
-    if !checked.ok() {
-        // Keep the unit's own file with an "Errors" column, addressed by its content.
-        let annotated = respondent_rows::with_errors(&rows, &checked)
-            .map_err(|e| AppError::Internal(format!("errors file: {e}")))?;
-        let key = hex::encode(Sha256::digest(&annotated));
-        state
-            .files
-            .put(
-                &object_store::path::Path::from(format!("import-errors/{}/{key}.xlsx", o.unit_id)),
-                annotated.into(),
-            )
-            .await
-            .map_err(|e| AppError::storing("the errors file", e))?;
-        page.title = page.t("rl-import-failed");
-        let mut body = report(
-            page,
-            problems,
-            Some(format!("/unit/{}/respondents/errors/{key}", o.unit_id)),
-        );
-        body.merges = merges;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+            ImportOutcome::MissingColumns(cols) => {
+                let message = body.page.t("rl-missing-column");
+                body.problems = cols
+                    .into_iter()
+                    .map(|c| ReportRow {
+                        line: 1,
+                        column: c.header_vi().to_string(),
+                        message: message.clone(),
+                        warning: false,
+                    })
+                    .collect();
+            }
+            ImportOutcome::Refused {
+                checked,
+                errors_key,
+            } => {
+                body.page.title = body.page.t("rl-import-failed");
+                body.errors_file = Some(format!("/unit/{unit_id}/respondents/errors/{errors_key}"));
+                body.read(meta, &checked);
+            }
+            ImportOutcome::Imported { checked, added } => {
+                if checked.problems.is_empty() && checked.merges.is_empty() {
+                    return Redirect::to(&format!("/unit/{unit_id}/respondents?done=rl-imported"))
+                        .into_response();
+                }
+                // Imported, with warnings or merges worth reading.
+                body.imported = true;
+                body.added = added;
+                body.read(meta, &checked);
+                return body.into_response();
+            }
+        }
+        body.errors = body.problems.iter().filter(|p| !p.warning).count();
+        (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
     }
-    let people: Vec<Respondent> = checked.rows.iter().map(|(_, r)| r.clone()).collect();
-    let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    let source = hex::encode(Sha256::digest(&bytes));
-    let added = store::import(
-        &state.db,
-        &ctx,
-        l.cx.campaign.id,
-        o.unit_id,
-        &people,
-        &source,
-    )
-    .await
-    .map_err(stale)?;
-    if problems.is_empty() && merges.is_empty() {
-        return Ok(
-            Redirect::to(&format!("/unit/{}/respondents?done=rl-imported", o.unit_id))
-                .into_response(),
-        );
+
+    /// The check's problems (by row and column) and merges, in the user's language.
+    fn read(&mut self, meta: &Meta, checked: &Checked) {
+        let en = meta.lang == crate::i18n::Lang::En;
+        self.problems = checked
+            .problems
+            .iter()
+            .map(|p| ReportRow {
+                line: p.line,
+                column: p
+                    .column
+                    .map(|c| if en { c.header_en() } else { c.header_vi() }.to_string())
+                    .unwrap_or_default(),
+                message: problem_text(meta, p),
+                warning: p.warning(),
+            })
+            .collect();
+        self.merges = checked
+            .merges
+            .iter()
+            .map(|m| if en { m.en() } else { m.vi() })
+            .collect();
+        self.errors = self.problems.iter().filter(|p| !p.warning).count();
     }
-    // Imported, with warnings or merges worth reading.
-    let mut body = report(page, problems, None);
-    body.imported = true;
-    body.added = added;
-    body.merges = merges;
-    Ok(body.into_response())
 }
 
 pub async fn errors_file(
@@ -216,10 +171,7 @@ pub async fn errors_file(
     }
     let got = state
         .files
-        .get(&object_store::path::Path::from(format!(
-            "import-errors/{}/{key}.xlsx",
-            r.unit_id
-        )))
+        .get(&service::errors_file_path(r.unit_id, &key))
         .await
         .map_err(|_| AppError::NotFound)?;
     let bytes = got

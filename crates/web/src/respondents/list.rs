@@ -6,123 +6,21 @@
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
+use crate::service::respondents::{Loaded, stale};
 use crate::state::AppState;
 use crate::ui::layout::Page;
-use crate::ui::unit_context::UnitContext;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use parindex_db::DbError;
-use parindex_db::respondents::{self as store, Exception, List, Stored};
+use parindex_db::respondents::{self as store, Exception, Stored};
 use parindex_db::users::User;
-use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::respondents::{
-    Coverage, ExceptionState, Group, ListRefusal, ListState, RawRow, Respondent, Rule, Status,
-    check, coverage, may_ask_exception, may_decide_exception, may_edit, may_review,
+    ListState, RawRow, Respondent, Rule, check, may_decide_exception, may_review,
 };
 use parindex_domain::{Role, text};
-
-/// Everything the list pages need about one unit.
-pub(crate) struct Loaded {
-    pub(crate) cx: UnitContext,
-    pub(crate) groups: Vec<Group>,
-    pub(crate) list: List,
-    pub(crate) people: Vec<Stored>,
-    pub(crate) exceptions: Vec<Exception>,
-    pub(crate) open: bool,
-}
-
-impl Loaded {
-    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
-        let cx = UnitContext::load(state, unit_id).await?;
-        let groups = store::groups(&state.db, cx.campaign.id)
-            .await?
-            .for_level(cx.unit.level.as_str())
-            .to_vec();
-        let list = store::list(&state.db, unit_id).await?;
-        let people = store::people(&state.db, unit_id).await?;
-        let exceptions = store::exceptions(&state.db, unit_id).await?;
-        let open = cx
-            .ensure_open(DeadlineKind::RespondentList, state.clock.now())
-            .is_ok();
-        Ok(Loaded {
-            cx,
-            groups,
-            list,
-            people,
-            exceptions,
-            open,
-        })
-    }
-
-    pub(crate) fn domains(&self) -> Vec<String> {
-        self.cx
-            .unit
-            .email_domains
-            .split(',')
-            .map(|d| d.trim().to_string())
-            .filter(|d| !d.is_empty())
-            .collect()
-    }
-
-    /// Whether `user` may change the list now: the domain's rule (`respondents::may_edit`) with this
-    /// list's state and deadline.
-    pub(crate) fn may_edit(&self, user: &User) -> Result<(), ListRefusal> {
-        may_edit(self.list.state, user.role, self.open)
-    }
-
-    /// Whether `user` may ask for an exception for `group` now (`respondents::may_ask_exception`).
-    pub(crate) fn may_ask_exception(&self, user: &User, group: &str) -> Result<(), ListRefusal> {
-        let role = user.role;
-        let met = self
-            .coverage()
-            .iter()
-            .any(|c| c.group == group && c.status == Status::Met);
-        let existing = self.exceptions.iter().find(|e| e.group == group);
-        may_ask_exception(
-            self.list.state,
-            role,
-            self.open,
-            met,
-            existing.map(|e| e.state),
-        )
-    }
-
-    /// Refuses unless `user` may change the list now; a closed list names its deadline.
-    pub(crate) fn ensure_editable(&self, state: &AppState, user: &User) -> AppResult<()> {
-        match self.may_edit(user) {
-            Ok(()) => Ok(()),
-            Err(ListRefusal::WrongRole) => Err(AppError::Forbidden),
-            Err(ListRefusal::Locked) => {
-                self.cx
-                    .ensure_open(DeadlineKind::RespondentList, state.clock.now())?;
-                Err(AppError::BadRequest("rl-wrong-state"))
-            }
-            Err(other) => Err(AppError::BadRequest(other.message_key())),
-        }
-    }
-
-    pub(crate) fn coverage(&self) -> Vec<Coverage> {
-        let excepted: Vec<String> = self
-            .exceptions
-            .iter()
-            .filter(|e| e.state != ExceptionState::Rejected)
-            .map(|e| e.group.clone())
-            .collect();
-        let people: Vec<&Respondent> = self.people.iter().map(|s| &s.person).collect();
-        coverage(&self.groups, &people, &excepted)
-    }
-
-    pub(crate) fn group_name(&self, code: &str) -> String {
-        self.groups
-            .iter()
-            .find(|g| g.code == code)
-            .map_or_else(|| code.to_string(), |g| g.name_vi.clone())
-    }
-}
 
 pub(crate) fn rule_text(page: &Page, rule: Rule) -> String {
     match rule {
@@ -350,14 +248,6 @@ pub struct PersonForm {
     pub email: String,
     pub phone: String,
     pub stand_in: String,
-}
-
-pub(crate) fn stale(e: DbError) -> AppError {
-    match e {
-        DbError::Stale => AppError::BadRequest("rl-wrong-state"),
-        DbError::Conflict(_) => AppError::BadRequest("rl-duplicate"),
-        other => other.into(),
-    }
 }
 
 async fn save(

@@ -5,7 +5,7 @@
 use crate::auth::MohaStaff;
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::respondents::list::stale;
+use crate::service::respondents::stale;
 use crate::state::AppState;
 use crate::ui::layout::Page;
 use askama::Template;

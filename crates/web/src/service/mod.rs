@@ -2,4 +2,5 @@
 //! call.
 
 pub mod appraisal;
+pub mod respondents;
 pub mod self_assessment;

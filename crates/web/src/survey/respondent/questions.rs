@@ -1,0 +1,170 @@
+//! The question pages: one page of questions shown with the saved answers, and a page's answers saved.
+
+use super::*;
+
+pub struct OptionView {
+    pub key: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct QuestionView {
+    pub code: String,
+    pub field: String,
+    pub number: usize,
+    pub text: String,
+    pub options: Vec<OptionView>,
+    pub error: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "survey_page.html")]
+pub struct QuestionPage {
+    pub page: Page,
+    pub base: String,
+    pub unit_name: String,
+    pub deadline: String,
+    pub number: usize,
+    pub pages: usize,
+    pub questions: Vec<QuestionView>,
+    pub percent: usize,
+}
+
+fn question_views(
+    lang: Lang,
+    set: &QuestionnaireSet,
+    qn: &Questionnaire,
+    n: usize,
+    chosen: &HashMap<String, String>,
+    bad: &[String],
+) -> Vec<QuestionView> {
+    answering::page(qn, n)
+        .iter()
+        .enumerate()
+        .map(|(i, q)| QuestionView {
+            code: q.code.clone(),
+            field: answering::field_name(&q.code),
+            number: (n - 1) * PER_PAGE + i + 1,
+            text: lang.pick(&q.text_vi, &q.text_en),
+            options: set
+                .options(q)
+                .iter()
+                .map(|o| OptionView {
+                    key: o.key.clone(),
+                    label: lang.pick(&o.label_vi, &o.label_en),
+                    checked: chosen.get(&q.code) == Some(&o.key),
+                })
+                .collect(),
+            error: bad.contains(&q.code),
+        })
+        .collect()
+}
+
+fn question_page(
+    meta: &Meta,
+    open: &Open,
+    qn: &Questionnaire,
+    n: usize,
+    chosen: &HashMap<String, String>,
+    bad: &[String],
+) -> QuestionPage {
+    let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
+    let mut page = Page::bare(meta.lang, &meta.path, &title);
+    let questions = question_views(meta.lang, &open.set, qn, n, chosen, bad);
+    for q in questions.iter().filter(|q| q.error) {
+        let msg = meta
+            .lang
+            .t_args("sv-bad-option", &[("number", q.number.to_string())]);
+        let first = q
+            .options
+            .first()
+            .map(|o| o.key.as_str())
+            .unwrap_or_default();
+        page.error_msg(&format!("{}-{first}", q.field), msg);
+    }
+    let pages = answering::page_count(qn);
+    QuestionPage {
+        page,
+        base: open.base(),
+        unit_name: open.link.unit_name.clone(),
+        deadline: open.deadline.clone().unwrap_or_default(),
+        number: n,
+        pages,
+        questions,
+        percent: (n - 1) * 100 / pages,
+    }
+}
+
+pub async fn show_page(
+    State(state): State<AppState>,
+    meta: Meta,
+    headers: HeaderMap,
+    Path((token, n)): Path<(String, usize)>,
+) -> AppResult<Response> {
+    let open = match admit(&state, &meta, &token, Need::Started).await? {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    let qn = open.questionnaire()?;
+    if answering::page(qn, n).is_empty() {
+        return Err(AppError::NotFound);
+    }
+    record(&state, &meta, &headers, &open, event::PAGE_SHOWN, n as i64).await?;
+    let chosen = survey::answers(&state.db, open.link.invitation_id).await?;
+    Ok(question_page(&meta, &open, qn, n, &chosen, &[]).into_response())
+}
+
+pub async fn save_page(
+    State(state): State<AppState>,
+    meta: Meta,
+    headers: HeaderMap,
+    Path((token, n)): Path<(String, usize)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let open = match admit(&state, &meta, &token, Need::Open).await? {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    let qn = open.questionnaire()?;
+    let questions = answering::page(qn, n);
+    if questions.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let answers = match answering::read_page(&open.set, questions, &form) {
+        Ok(a) => a,
+        Err(bad) => {
+            let mut chosen = survey::answers(&state.db, open.link.invitation_id).await?;
+            for q in questions {
+                if let Some(k) = form.get(&answering::field_name(&q.code)) {
+                    chosen.insert(q.code.clone(), k.clone());
+                }
+            }
+            let body = question_page(&meta, &open, qn, n, &chosen, &bad);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+        }
+    };
+    let t = trace(&state, &meta, &headers, &open.link).await;
+    match survey::save_answers(
+        &state.db,
+        open.link.invitation_id,
+        n as i64,
+        &answers,
+        &t,
+        state.clock.now_ms(),
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(DbError::Stale) => return Ok(Redirect::to(&open.base()).into_response()),
+        Err(e) => return Err(e.into()),
+    }
+    let pages = answering::page_count(qn);
+    let to = match form.get("go").map(String::as_str) {
+        Some("prev") if n > 1 => format!("{}/page/{}", open.base(), n - 1),
+        Some("stop") => format!("{}?done=survey-saved", open.base()),
+        Some("check") => format!("{}/check", open.base()),
+        _ if n < pages => format!("{}/page/{}", open.base(), n + 1),
+        _ => format!("{}/check", open.base()),
+    };
+    Ok(Redirect::to(&to).into_response())
+}

@@ -1,0 +1,103 @@
+//! Publishing and reading the index, and cancelling a flagged unit's survey, on a phone.
+
+use super::*;
+
+/// MoHA computes the draft and publishes it from the results page, on a phone; the public reads the
+/// ranking and a report card without logging in, and every results page fits the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moha_publishes_the_index_and_the_public_reads_it_on_a_phone() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let cid = app.campaign_id().await;
+    let d = start_driver().await;
+    let b = browser(&d, 390, 844).await;
+    log_in(&b, &app, "moha.admin").await;
+    b.goto(app.url(&format!("/admin/campaigns/{cid}")))
+        .await
+        .unwrap();
+    click_to_navigate(&b, By::Id("go-results")).await;
+    click_to_navigate(&b, By::Css("#res-compute button")).await;
+    assert!(text_of(&b, "#res-shown").await.contains("Bản nháp"));
+    // Without the confirmation nothing is published and the error summary says why.
+    click_to_navigate(&b, By::Css("#res-publish button")).await;
+    assert!(text_of(&b, "#error-summary").await.contains("xác nhận"));
+    assert!(
+        parindex_db::results::latest_published(&app.db, cid)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    click_id(&b, "confirm").await;
+    type_into(&b, "password", parindex::demo::DEMO_PASSWORD).await;
+    click_to_navigate(&b, By::Css("#res-publish button")).await;
+    assert!(text_of(&b, "#res-shown").await.contains("Phiên bản 1"));
+    let hpg = app.unit_id("HPG").await;
+    let public = browser(&d, 390, 844).await;
+    for (who, path) in [
+        (&b, format!("/admin/campaigns/{cid}/results")),
+        (&b, format!("/unit/{hpg}/results")),
+        (&public, "/results".to_string()),
+        (&public, "/results/2023".to_string()),
+        (&public, "/results/2023/unit/HPG".to_string()),
+    ] {
+        assert_fits(who, &app, &path).await;
+    }
+    assert!(text_of(&public, "#card-index").await.contains(','));
+    assert!(text_of(&public, "h1").await.contains("Thành phố Hải Phòng"));
+    b.quit().await.unwrap();
+    public.quit().await.unwrap();
+}
+
+/// After a simulated campaign with interfering units, MoHA opens the review queue on a phone, reads
+/// a flagged unit's evidence, is stopped by the missing confirmation, and cancels the unit's survey
+/// results; the unit's officer sees the decision and its reason on the survey page. Every page fits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
+    let _one = SERIAL.lock().await;
+    let app = spawn_app(Engine::Sqlite).await;
+    let cid = app.campaign_id().await;
+    let s = parindex_tests::survey::simulate_demo(&app).await;
+    assert!(s.flagged.contains(&"HPG".to_string()), "{:?}", s.flagged);
+    let hpg = app.unit_id("HPG").await;
+    let d = start_driver().await;
+    let b = browser(&d, 390, 844).await;
+    log_in(&b, &app, "moha.admin").await;
+    b.goto(app.url(&format!("/admin/campaigns/{cid}")))
+        .await
+        .unwrap();
+    click_to_navigate(&b, By::Id("go-integrity")).await;
+    assert!(text_of(&b, "#ig-queue").await.contains("Gắn cờ"));
+    click_to_navigate(&b, By::Css(format!("tr[data-unit='{hpg}'] a"))).await;
+    assert!(text_of(&b, "main").await.contains("Bằng chứng"));
+    click_id(&b, "outcome-cancel").await;
+    type_into(&b, "reason", "Một người trả lời hộ nhiều phiếu").await;
+    type_into(&b, "responsible", "Ông Trần Văn B").await;
+    click_to_navigate(&b, By::Css("#ig-decide button")).await;
+    assert!(text_of(&b, "#error-summary").await.contains("xác nhận"));
+    assert!(
+        parindex_db::integrity::in_force(&app.db, cid, hpg)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    click_id(&b, "confirm").await;
+    type_into(&b, "password", parindex::demo::DEMO_PASSWORD).await;
+    click_to_navigate(&b, By::Css("#ig-decide button")).await;
+    assert!(text_of(&b, "#ig-history").await.contains("Hủy toàn bộ"));
+    for path in [
+        format!("/admin/campaigns/{cid}/integrity"),
+        format!("/admin/campaigns/{cid}/integrity/unit/{hpg}"),
+    ] {
+        assert_fits(&b, &app, &path).await;
+    }
+    let officer = browser(&d, 390, 844).await;
+    log_in(&officer, &app, "hpg.canbo").await;
+    assert_fits(&officer, &app, &format!("/unit/{hpg}/survey")).await;
+    assert!(
+        text_of(&officer, "#ig-decision")
+            .await
+            .contains("Một người trả lời hộ nhiều phiếu")
+    );
+    b.quit().await.unwrap();
+    officer.quit().await.unwrap();
+}
