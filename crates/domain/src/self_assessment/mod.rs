@@ -3,6 +3,8 @@
 
 pub mod flow;
 pub mod leaf;
+pub mod progress;
 
 pub use flow::{Action, FlowError, State};
 pub use leaf::{LeafEntry, LeafStatus, ScoreError, check_score, leaf_status};
+pub use progress::Progress;

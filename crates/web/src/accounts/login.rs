@@ -4,11 +4,12 @@
 
 use crate::accounts::second_factor as second_step;
 use crate::auth::access::SignedIn;
-use crate::auth::{password, session, throttle};
+use crate::auth::{session, throttle};
 use crate::cookies;
 use crate::error::AppResult;
 use crate::meta::Meta;
 use crate::redirect_target;
+use crate::service::sign_in::{self, PasswordCheck};
 use crate::state::AppState;
 use crate::ui::layout::Page;
 use askama::Template;
@@ -18,6 +19,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::{sessions, users};
+use parindex_domain::deadline::display_instant;
 use parindex_domain::second_factor;
 
 #[derive(Template, WebTemplate)]
@@ -58,50 +60,41 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let username = parindex_domain::text::clean(&f.username).to_lowercase();
-    let now = state.clock.now_ms();
     let mut page = Page::bare(meta.lang, &meta.path, &meta.lang.t("login-title"));
     let again = |page: Page, status: StatusCode| {
+        let next = redirect_target::or_home(&f.next);
+        let username = username.clone();
         (
             status,
             LoginPage {
                 page,
-                username: username.clone(),
-                next: redirect_target::or_home(&f.next),
+                username,
+                next,
             },
         )
             .into_response()
     };
-    if username.is_empty() || f.password.is_empty() {
-        if username.is_empty() {
-            page.error("username", "login-username-required");
+    let user = match sign_in::check_password(&state, &meta, &username, &f.password).await? {
+        PasswordCheck::Accepted(user) => user,
+        PasswordCheck::Missing { username, password } => {
+            if username {
+                page.error("username", "login-username-required");
+            }
+            if password {
+                page.error("password", "login-password-required");
+            }
+            return Ok(again(page, StatusCode::UNPROCESSABLE_ENTITY));
         }
-        if f.password.is_empty() {
-            page.error("password", "login-password-required");
+        PasswordCheck::Locked { until } => {
+            let when = display_instant(parindex_domain::clock::from_ms(until));
+            let message = meta.lang.t_args("login-locked", &[("until", when)]);
+            page.error_msg("username", message);
+            let mut res = again(page, StatusCode::TOO_MANY_REQUESTS);
+            let wait = throttle::retry_after(until, state.clock.now_ms());
+            res.headers_mut().insert(header::RETRY_AFTER, wait);
+            return Ok(res);
         }
-        return Ok(again(page, StatusCode::UNPROCESSABLE_ENTITY));
-    }
-    if let Some(until) = throttle::locked_until(&state.db, &username, &meta.ip, now).await? {
-        let when =
-            parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(until));
-        page.error_msg(
-            "username",
-            meta.lang.t_args("login-locked", &[("until", when)]),
-        );
-        let mut res = again(page, StatusCode::TOO_MANY_REQUESTS);
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, throttle::retry_after(until, now));
-        return Ok(res);
-    }
-    let user = users::by_username(&state.db, &username).await?;
-    let stored = user.as_ref().map_or_else(
-        || password::dummy_hash().to_string(),
-        |u| u.password_hash.clone(),
-    );
-    let ok = password::verify(stored, f.password.clone()).await;
-    let user = match user {
-        Some(u) if ok && u.active => u,
-        _ => {
-            parindex_db::throttle::record(&state.db, &username, &meta.ip, now).await?;
+        PasswordCheck::Refused => {
             page.error("username", "login-failed");
             return Ok(again(page, StatusCode::UNAUTHORIZED));
         }
@@ -109,24 +102,7 @@ pub async fn submit(
     if second_factor::required(user.role) {
         return second_step::begin(&state, &meta, &user, &f.next).await;
     }
-    let token = parindex_domain::token::generate()
-        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-    let hours = state.config.session_hours;
-    let ctx = meta.ctx(Some(user.id), &user.username, now);
-    sessions::create(
-        &state.db,
-        &ctx,
-        &parindex_domain::token::hash(&token),
-        user.id,
-        now + hours * 3_600_000,
-    )
-    .await?;
-    let cookie = cookies::set(
-        session::SESSION_COOKIE,
-        &token,
-        hours * 3600,
-        state.config.secure_cookies,
-    );
+    let cookie = sign_in::open_session(&state, &meta, &user).await?;
     let target = if user.must_change_password {
         "/password".to_string()
     } else {

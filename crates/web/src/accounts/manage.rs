@@ -1,9 +1,10 @@
 //! Issuing accounts: one at a time, or from an .xlsx/.csv list (all or nothing). Each new account gets
 //! a one-time password shown once to the administrator; the first login forces a change.
 
-use crate::auth::{MohaAdmin, password, reauth};
+use crate::auth::{MohaAdmin, reauth};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
+use crate::service::accounts::{self, Issued};
 use crate::state::AppState;
 use crate::ui::layout::{DoneQuery, Page};
 use askama::Template;
@@ -12,11 +13,10 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use parindex_db::users::{self, NewUser, User};
+use parindex_db::users::{self, User};
 use parindex_db::{DbError, campaigns, second_factors, units};
-use parindex_domain::{Email, Role, second_factor, text};
-use parindex_import::{accounts as import, table};
-use std::collections::{HashMap, HashSet};
+use parindex_domain::{Role, second_factor, text};
+use std::collections::HashMap;
 
 /// An account row as listed: with its unit's short name and the role's label.
 pub struct AccountRow {
@@ -66,15 +66,7 @@ pub struct ImportErrorsPage {
     pub problems: Vec<(usize, String, String, String)>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize, Default)]
-#[serde(default)]
-pub struct AccountForm {
-    pub username: String,
-    pub full_name: String,
-    pub email: String,
-    pub role: String,
-    pub unit_id: String,
-}
+pub use crate::service::accounts::AccountForm;
 
 fn roles(page: &Page) -> Vec<(String, String)> {
     Role::ALL
@@ -174,56 +166,14 @@ pub async fn create(
     MohaAdmin(admin): MohaAdmin,
     Form(f): Form<AccountForm>,
 ) -> AppResult<Response> {
+    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+    let errors = match accounts::issue(&state, &ctx, &f).await? {
+        Ok(issued) => return Ok(issued_page(&meta, &admin, vec![issued])),
+        Err(errors) => errors,
+    };
     let mut page = Page::new(&meta, &admin, "account-new-title");
-    let username = text::clean(&f.username).to_lowercase();
-    if !import::valid_username(&username) {
-        page.error("username", "username-invalid");
-    }
-    let full_name = text::clean(&f.full_name);
-    if full_name.is_empty() || full_name.chars().count() > 200 {
-        page.error("full_name", "field-required");
-    }
-    let email = Email::parse(&f.email);
-    if email.is_err() {
-        page.error("email", "email-invalid");
-    }
-    let role = Role::parse(&f.role);
-    if role.is_none() {
-        page.error("role", "role-invalid");
-    }
-    let unit_id = f.unit_id.trim().parse::<i64>().ok();
-    match (role, unit_id) {
-        (Some(r), None) if r.needs_unit() => page.error("unit_id", "unit-required-for-role"),
-        (Some(r), Some(_)) if !r.needs_unit() => page.error("unit_id", "unit-not-for-moha"),
-        (_, Some(id)) if units::get(&state.db, id).await.is_err() => {
-            page.error("unit_id", "unit-unknown")
-        }
-        _ => {}
-    }
-    if let (false, Ok(email), Some(role)) = (page.has_errors(), email, role) {
-        let temp = password::temporary()?;
-        let new = NewUser {
-            username: username.clone(),
-            full_name,
-            email: email.to_string(),
-            role,
-            unit_id,
-            password_hash: password::hash(temp.clone()).await?,
-            must_change_password: true,
-        };
-        let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-        match users::create(&state.db, &ctx, &new).await {
-            Ok(u) => {
-                let page = Page::new(&meta, &admin, "accounts-issued-title");
-                return Ok(IssuedPage {
-                    page,
-                    issued: vec![(u.username, u.full_name, temp)],
-                }
-                .into_response());
-            }
-            Err(DbError::Conflict(_)) => page.error("username", "username-taken"),
-            Err(e) => return Err(e.into()),
-        }
+    for (field, key) in errors {
+        page.error(field, key);
     }
     let body = FormPage {
         roles: roles(&page),
@@ -232,6 +182,16 @@ pub async fn create(
         form: f,
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+}
+
+/// The one-time passwords, shown this once.
+fn issued_page(meta: &Meta, admin: &User, issued: Vec<Issued>) -> Response {
+    let page = Page::new(meta, admin, "accounts-issued-title");
+    let issued = issued
+        .into_iter()
+        .map(|i| (i.username, i.full_name, i.password))
+        .collect();
+    IssuedPage { page, issued }.into_response()
 }
 
 /// Reads the multipart upload: the campaign whose unit codes apply, and the file.
@@ -272,75 +232,21 @@ pub async fn import(
     mp: Multipart,
 ) -> AppResult<Response> {
     let (campaign_id, bytes) = read_upload(mp).await?;
-    campaigns::get(&state.db, campaign_id).await?;
-    let limits = table::Limits {
-        max_bytes: 2 * 1024 * 1024,
-        max_rows: 5_000,
-        max_cols: 20,
-        max_expanded_bytes: table::MAX_EXPANDED_BYTES,
+    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
+    let problems = match accounts::import(&state, &ctx, campaign_id, &bytes).await? {
+        Ok(issued) => return Ok(issued_page(&meta, &admin, issued)),
+        Err(problems) => problems,
     };
     let page = Page::new(&meta, &admin, "accounts-import-errors-title");
-    let rows = match table::read(&bytes, limits) {
-        Ok(r) => r,
-        Err(e) => {
-            let problems = vec![(0, String::new(), page.t(e.message_key()), String::new())];
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ImportErrorsPage { page, problems },
-            )
-                .into_response());
-        }
-    };
-    let unit_map: HashMap<String, i64> = units::list(&state.db, campaign_id)
-        .await?
+    let problems = problems
         .into_iter()
-        .map(|u| (u.code.to_uppercase(), u.id))
+        .map(|p| {
+            let column = p.column.map(|c| c.header().to_string()).unwrap_or_default();
+            (p.row, column, page.t(p.key), p.value)
+        })
         .collect();
-    let taken: HashSet<String> = users::list(&state.db, None)
-        .await?
-        .into_iter()
-        .map(|u| u.username)
-        .collect();
-    let valid = match import::validate(&rows, &unit_map, &taken) {
-        Ok(v) => v,
-        Err(problems) => {
-            let problems = problems
-                .into_iter()
-                .map(|p| {
-                    (
-                        p.row,
-                        p.column.map(|c| c.header().to_string()).unwrap_or_default(),
-                        page.t(p.key),
-                        p.value,
-                    )
-                })
-                .collect();
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ImportErrorsPage { page, problems },
-            )
-                .into_response());
-        }
-    };
-    let mut news = Vec::with_capacity(valid.len());
-    let mut issued = Vec::with_capacity(valid.len());
-    for v in valid {
-        let temp = password::temporary()?;
-        news.push(NewUser {
-            username: v.username.clone(),
-            full_name: v.full_name.clone(),
-            email: v.email.to_string(),
-            role: v.role,
-            unit_id: v.unit_id,
-            password_hash: password::hash(temp.clone()).await?,
-            must_change_password: true,
-        });
-        issued.push((v.username, v.full_name, temp));
-    }
-    let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    users::create_many(&state.db, &ctx, &news).await?;
-    let page = Page::new(&meta, &admin, "accounts-issued-title");
-    Ok(IssuedPage { page, issued }.into_response())
+    let body = ImportErrorsPage { page, problems };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }
 
 /// The .xlsx template for a bulk import, with the unit codes of the newest campaign.

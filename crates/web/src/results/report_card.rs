@@ -99,21 +99,9 @@ fn bar(index: Decimal) -> i64 {
     whole(index).clamp(0, 100)
 }
 
-/// The report card of `code` in `shown`, with the previous campaign's published result if any.
-pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Option<Card> {
-    let (level, u): (_, &UnitResult) = shown
-        .result
-        .levels
-        .iter()
-        .find_map(|l| l.unit(code).map(|u| (l, u)))?;
-    let set = shown.sets.get(&level.level);
-    let mut node_names = HashMap::new();
-    if let Some(s) = set {
-        names(&s.fields, lang, &mut node_names);
-    }
-    let name_of = |c: &str| node_names.get(c).cloned().unwrap_or_default();
-    let rows: Vec<CardRow> = u
-        .nodes
+/// Every field and criterion, in tree order (sub-criteria are the detail pages' business).
+fn rows(u: &UnitResult, name_of: &dyn Fn(&str) -> String, lang: Lang) -> Vec<CardRow> {
+    u.nodes
         .iter()
         .filter(|n| n.depth != Depth::SubCriterion)
         .map(|n| CardRow {
@@ -134,7 +122,15 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
                 String::new()
             },
         })
-        .collect();
+        .collect()
+}
+
+/// The three strongest and the three weakest criteria by their index; ties go by code.
+fn highlights(
+    u: &UnitResult,
+    name_of: &dyn Fn(&str) -> String,
+    lang: Lang,
+) -> (Vec<Highlight>, Vec<Highlight>) {
     let mut criteria: Vec<&NodeResult> = u
         .nodes
         .iter()
@@ -146,10 +142,14 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
         name: name_of(&n.code),
         index: num(lang, n.index),
     };
-    let strengths: Vec<Highlight> = criteria.iter().take(3).map(highlight).collect();
-    let weaknesses: Vec<Highlight> = criteria.iter().rev().take(3).map(highlight).collect();
-    let methods = u
-        .methods
+    let strengths = criteria.iter().take(3).map(highlight).collect();
+    let weaknesses = criteria.iter().rev().take(3).map(highlight).collect();
+    (strengths, weaknesses)
+}
+
+/// Points by assessment method (self-assessed, survey, imported figures).
+fn methods(u: &UnitResult, lang: Lang) -> Vec<MethodRow> {
+    u.methods
         .iter()
         .map(|m| MethodRow {
             label: lang.t(&format!("method-{}", m.method.as_str())),
@@ -157,7 +157,23 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
             max: num(lang, m.max),
             index: num(lang, parindex_domain::scoring::index(m.points, m.max)),
         })
-        .collect();
+        .collect()
+}
+
+/// The report card of `code` in `shown`, with the previous campaign's published result if any.
+pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Option<Card> {
+    let (level, u): (_, &UnitResult) = shown
+        .result
+        .levels
+        .iter()
+        .find_map(|l| l.unit(code).map(|u| (l, u)))?;
+    let set = shown.sets.get(&level.level);
+    let mut node_names = HashMap::new();
+    if let Some(s) = set {
+        names(&s.fields, lang, &mut node_names);
+    }
+    let name_of = |c: &str| node_names.get(c).cloned().unwrap_or_default();
+    let (strengths, weaknesses) = highlights(u, &name_of, lang);
     let official = shown.names.get(code);
     Some(Card {
         code: code.to_string(),
@@ -173,8 +189,8 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
             .map(|p| p.to_string())
             .unwrap_or_else(|| lang.t("res-not-ranked")),
         ranked_count: level.units.iter().filter(|x| x.place.is_some()).count(),
-        rows,
-        methods,
+        rows: rows(u, &name_of, lang),
+        methods: methods(u, lang),
         strengths,
         weaknesses,
         previous: previous(state, shown, level.level, u, lang).await,

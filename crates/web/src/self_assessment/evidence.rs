@@ -7,25 +7,15 @@ use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::service::appraisal::Appraised;
-use crate::service::appraisal::ensure_explaining;
-use crate::service::self_assessment::{find_leaf, stale};
+use crate::service::evidence::{self as evidence_service, Upload};
+use crate::service::self_assessment::stale;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Redirect, Response};
 use object_store::ObjectStoreExt;
-use parindex_db::evidence::{self, NewFile};
-use parindex_db::users::User;
-use parindex_domain::criteria::Method;
-use parindex_domain::evidence as kinds;
+use parindex_db::evidence;
 use parindex_domain::text;
-use sha2::{Digest, Sha256};
-
-struct Upload {
-    file: Option<(String, Vec<u8>)>,
-    library_file: Option<i64>,
-    reference: String,
-}
 
 async fn read(mut mp: Multipart) -> AppResult<Upload> {
     let mut up = Upload {
@@ -71,90 +61,13 @@ pub async fn attach(
     mp: Multipart,
 ) -> AppResult<Redirect> {
     let a = Appraised::load(&state, o.unit_id).await?;
-    let l = &a.sa;
-    let node = find_leaf(&l.set, &code)?;
-    if node.method != Some(Method::SelfAssessed) {
-        return Err(AppError::BadRequest("sa-not-self"));
-    }
-    let back = back_to(&state, &o.user, &a, &code)?;
+    let back = evidence_service::may_change(&state, &o.user, &a, &code)?;
     let up = read(mp).await?;
-    if up.reference.chars().count() > 300 {
-        return Err(AppError::BadRequest("field-too-long"));
-    }
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    let campaign_id = l.cx.campaign.id;
-    let file_id = match (up.file, up.library_file) {
-        (Some((name, bytes)), _) => {
-            let kind = kinds::sniff(&bytes).ok_or(AppError::BadRequest("evidence-type-refused"))?;
-            let sha = hex::encode(Sha256::digest(&bytes));
-            let key = format!("evidence/{}/{}", o.unit_id, sha);
-            let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-            if !evidence::room_for(
-                &state.db,
-                o.unit_id,
-                &sha,
-                size,
-                state.config.evidence_quota,
-            )
-            .await?
-            {
-                return Err(AppError::BadRequest("evidence-quota-full"));
-            }
-            state
-                .files
-                .put(&object_store::path::Path::from(key.as_str()), bytes.into())
-                .await
-                .map_err(|e| AppError::storing("evidence", e))?;
-            let filename = kinds::safe_name(&name, kind);
-            let f = evidence::add_file(
-                &state.db,
-                &ctx,
-                campaign_id,
-                o.unit_id,
-                &NewFile {
-                    sha256: &sha,
-                    filename: &filename,
-                    content_type: kind.mime,
-                    size_bytes: size,
-                    storage_key: &key,
-                },
-            )
-            .await?;
-            f.id
-        }
-        (None, Some(id)) => evidence::file(&state.db, o.unit_id, id).await?.id,
-        (None, None) => return Err(AppError::BadRequest("evidence-missing")),
-    };
-    evidence::link(
-        &state.db,
-        &ctx,
-        campaign_id,
-        o.unit_id,
-        &code,
-        file_id,
-        &up.reference,
-    )
-    .await
-    .map_err(stale)?;
+    evidence_service::attach(&state, &ctx, &a, &code, up).await?;
     Ok(Redirect::to(&format!(
         "{back}?done=evidence-added#evidence"
     )))
-}
-
-/// Where the unit may change a leaf's evidence now: in its draft report before the self-assessment
-/// deadline, or — for a leaf MoHA adjusted — while explaining it. Returns the page to go back to.
-fn back_to(state: &AppState, user: &User, a: &Appraised, code: &str) -> AppResult<String> {
-    let unit_id = a.sa.cx.unit.id;
-    if a.submitted() {
-        ensure_explaining(state, user, a)?;
-        if !a.leaf(code).adjusted() {
-            return Err(AppError::BadRequest("sa-wrong-state"));
-        }
-        return Ok(format!("/unit/{unit_id}/appraisal/leaf/{code}"));
-    }
-    a.sa.may_edit(user.role)
-        .map_err(|e| a.sa.refusal(e, state.clock.now()))?;
-    Ok(format!("/unit/{unit_id}/self-assessment/leaf/{code}"))
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -171,18 +84,23 @@ pub async fn detach(
     Form(f): Form<RemoveForm>,
 ) -> AppResult<Redirect> {
     let a = Appraised::load(&state, o.unit_id).await?;
-    let l = &a.sa;
-    find_leaf(&l.set, &code)?;
-    let back = back_to(&state, &o.user, &a, &code)?;
+    let back = evidence_service::may_change(&state, &o.user, &a, &code)?;
     let file_id: i64 = f
         .file_id
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("evidence-missing"))?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    evidence::unlink(&state.db, &ctx, l.cx.campaign.id, o.unit_id, &code, file_id)
-        .await
-        .map_err(stale)?;
+    evidence::unlink(
+        &state.db,
+        &ctx,
+        a.sa.cx.campaign.id,
+        o.unit_id,
+        &code,
+        file_id,
+    )
+    .await
+    .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "{back}?done=evidence-removed#evidence"
     )))
