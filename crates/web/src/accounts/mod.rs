@@ -1,18 +1,20 @@
 //! Accounts and sign-in: login with its second factor, password changes, MoHA's account
 //! administration and the audit log.
 
+pub mod api;
 pub mod audit;
 pub mod login;
 pub mod manage;
 pub mod password;
 pub mod second_factor;
 
-use crate::routes::Access::{MohaAdmin, MohaStaff, Public, SecondStep, SignedIn};
+use crate::routes::Access::{Authenticated, MohaAdmin, MohaStaff, Public, SecondStep, SignedIn};
 use crate::routes::RouteTable;
 
 /// This area's routes, each with the access rule it promises.
 pub fn routes() -> RouteTable {
     RouteTable::default()
+        .get("/api/v1/me", Authenticated, api::me)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
         .get("/login/code", SecondStep, second_factor::code_form)

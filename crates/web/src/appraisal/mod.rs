@@ -1,6 +1,7 @@
 //! MoHA's appraisal of a unit's self-assessment, and the unit's side of it: explanations in
 //! the second round.
 
+pub mod api;
 pub mod moha;
 pub mod unit;
 
@@ -10,6 +11,7 @@ use crate::routes::RouteTable;
 /// This area's routes, each with the access rule it promises.
 pub fn routes() -> RouteTable {
     RouteTable::default()
+        .get("/api/v1/units/{unit}/appraisal", UnitReader, api::appraisal)
         .get("/admin/units/{unit}/appraisal", MohaStaff, moha::overview)
         .get(
             "/admin/units/{unit}/appraisal/leaf/{code}",

@@ -1,6 +1,7 @@
 //! The year's campaign as MoHA sets it up: the campaign and its deadlines, units and their
 //! extensions, support and focal contacts, criteria sets.
 
+pub mod api;
 pub mod campaign;
 pub mod contacts;
 pub mod criteria_sets;
@@ -14,6 +15,13 @@ use crate::routes::RouteTable;
 /// This area's routes, each with the access rule it promises.
 pub fn routes() -> RouteTable {
     RouteTable::default()
+        .get("/api/v1/campaigns", MohaStaff, api::campaigns)
+        .get(
+            "/api/v1/campaigns/{campaign}/units",
+            MohaStaff,
+            api::campaign_units,
+        )
+        .get("/api/v1/units/{unit}", UnitReader, api::unit)
         .get("/admin/campaigns", MohaStaff, campaign::list)
         .get("/admin/campaigns/new", MohaAdmin, campaign::new_form)
         .post("/admin/campaigns", MohaAdmin, campaign::create)

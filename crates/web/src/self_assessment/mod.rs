@@ -1,6 +1,7 @@
 //! A unit's self-assessment: the task list, scores with evidence, the flow from officer to
 //! leader to MoHA, the printed report, and MoHA's dashboard of all units.
 
+pub mod api;
 pub mod dashboard;
 pub mod evidence;
 pub mod report;
@@ -12,6 +13,16 @@ use crate::routes::RouteTable;
 /// This area's routes, each with the access rule it promises.
 pub fn routes() -> RouteTable {
     RouteTable::default()
+        .get(
+            "/api/v1/units/{unit}/self-assessment",
+            UnitReader,
+            api::self_assessment,
+        )
+        .post(
+            "/api/v1/units/{unit}/self-assessment/leaves/{code}",
+            UnitOfficer,
+            api::save_self_score,
+        )
         .get(
             "/admin/campaigns/{campaign}/self-assessments",
             MohaStaff,

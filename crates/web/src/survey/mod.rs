@@ -1,6 +1,7 @@
 //! The survey: the respondent's pages from an e-mail link, the unit's progress (never an
 //! answer), MoHA's national view, questionnaires and the invitation mail.
 
+pub mod api;
 pub mod mail;
 pub mod mail_delay;
 pub mod moha;
@@ -14,6 +15,11 @@ use crate::routes::RouteTable;
 /// This area's routes, each with the access rule it promises.
 pub fn routes() -> RouteTable {
     RouteTable::default()
+        .get(
+            "/api/v1/units/{unit}/survey",
+            UnitReader,
+            api::survey_progress,
+        )
         .get("/s/{token}", Public, respondent::landing)
         .post("/s/{token}/start", Public, respondent::start)
         .get("/s/{token}/page/{page}", Public, respondent::show_page)
