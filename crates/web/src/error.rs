@@ -41,8 +41,14 @@ pub enum AppError {
     /// The server lacks a setting this action needs; the key names the message for the user.
     #[error("not configured: {0}")]
     NotConfigured(&'static str),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// A fault of the server's own: `context` says what was being done, and `source` keeps the
+    /// cause's whole chain for the log. The user sees only a generic message.
+    #[error("internal error: {context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
 }
 
 impl AppError {
@@ -60,7 +66,7 @@ impl AppError {
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -88,7 +94,7 @@ impl AppError {
             AppError::Unavailable(_) => ("error-unavailable", vec![]),
             AppError::StorageFull(_) => ("error-storage-full", vec![]),
             AppError::NotConfigured(k) => (k, vec![]),
-            AppError::Internal(_) => ("error-internal", vec![]),
+            AppError::Internal { .. } => ("error-internal", vec![]),
         }
     }
 
@@ -106,12 +112,43 @@ impl AppError {
             AppError::Unavailable(_) => "unavailable",
             AppError::StorageFull(_) => "storage_full",
             AppError::NotConfigured(_) => "not_configured",
-            AppError::Internal(_) => "internal",
+            AppError::Internal { .. } => "internal",
         }
     }
 }
 
 impl AppError {
+    /// A fault while doing `context`, keeping `e` (and its causes) as the source.
+    pub fn internal(
+        context: impl Into<String>,
+        e: impl std::error::Error + Send + Sync + 'static,
+    ) -> AppError {
+        AppError::Internal {
+            context: context.into(),
+            source: Some(Box::new(e)),
+        }
+    }
+
+    /// A fault with no underlying error: a state the server should never be in.
+    pub fn bug(context: impl Into<String>) -> AppError {
+        AppError::Internal {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// The error and each of its causes, outermost first: "internal error: database: …: …".
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            out.push_str(": ");
+            out.push_str(&c.to_string());
+            cause = c.source();
+        }
+        out
+    }
+
     /// A multipart body that could not be read: over the size limit, or malformed.
     pub fn multipart(e: axum::extract::multipart::MultipartError) -> AppError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -155,7 +192,7 @@ impl From<DbError> for AppError {
                 action_key: kind.action_key(),
                 closed_at: parindex_domain::deadline::display(day),
             },
-            other => AppError::Internal(other.to_string()),
+            other => AppError::internal("database", other),
         }
     }
 }
@@ -167,7 +204,9 @@ pub struct PendingError(pub std::sync::Arc<AppError>);
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
-            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Internal { .. } => {
+                tracing::error!(error = %self.chain(), "internal error")
+            }
             AppError::Unavailable(detail) => tracing::warn!(%detail, "a dependency is unavailable"),
             AppError::StorageFull(detail) => tracing::error!(%detail, "storage full"),
             _ => {}
@@ -180,3 +219,41 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_as_a_source_chain() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("writing the sheet")]
+        struct Sheet(#[source] std::io::Error);
+
+        let e = AppError::internal(
+            "building the report",
+            Sheet(std::io::Error::other("disk on fire")),
+        );
+        let sheet = std::error::Error::source(&e).expect("the sheet's error is the source");
+        assert_eq!(sheet.to_string(), "writing the sheet");
+        assert!(sheet.source().is_some(), "the io error is kept below it");
+        assert_eq!(
+            e.chain(),
+            "internal error: building the report: writing the sheet: disk on fire"
+        );
+        assert!(matches!(
+            AppError::from(DbError::Conflict("x".into())),
+            AppError::Internal {
+                source: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_bug_has_no_source_and_says_what_happened() {
+        let e = AppError::bug("no questionnaire for group hdnd");
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(e.chain(), "internal error: no questionnaire for group hdnd");
+    }
+}

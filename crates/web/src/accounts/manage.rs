@@ -263,7 +263,7 @@ pub async fn template(
         None => Vec::new(),
     };
     let bytes = parindex_import::accounts_template::build(&units)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("building the accounts template", e))?;
     Ok(crate::ui::download::xlsx("mau-tai-khoan.xlsx", bytes))
 }
 

@@ -65,14 +65,15 @@ pub struct CodeForm {
 }
 
 fn new_token() -> AppResult<String> {
-    parindex_domain::token::generate().map_err(|e| AppError::Internal(e.to_string()))
+    parindex_domain::token::generate().map_err(|e| AppError::internal("drawing a session token", e))
 }
 
 /// After the right password for an account that needs a second factor: a pending session, and the
 /// page that asks for the code, or the one that sets the authenticator up.
 pub async fn begin(state: &AppState, meta: &Meta, user: &User, next: &str) -> AppResult<Response> {
     let token = new_token()?;
-    let fresh = TotpSecret::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+    let fresh = TotpSecret::generate()
+        .map_err(|e| AppError::internal("drawing a second-factor secret", e))?;
     let now = state.clock.now_ms();
     let ctx = meta.ctx(Some(user.id), &user.username, now);
     let pending = second_factors::start(
@@ -323,8 +324,8 @@ pub async fn enrol_submit(
         res.headers_mut().insert(header::RETRY_AFTER, retry);
         return Ok(res);
     }
-    let codes =
-        second_factor::new_recovery_codes().map_err(|e| AppError::Internal(e.to_string()))?;
+    let codes = second_factor::new_recovery_codes()
+        .map_err(|e| AppError::internal("drawing recovery codes", e))?;
     let hashes: Vec<String> = codes
         .iter()
         .filter_map(|c| second_factor::recovery_hash(c))

@@ -9,13 +9,13 @@ pub fn hash_blocking(password: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+        .map_err(|e| AppError::internal("argon2", e))
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::internal("hashing a password", e))?
 }
 
 /// Does `password` match `phc`? A malformed stored hash never matches.
@@ -50,7 +50,7 @@ pub fn temporary() -> Result<String, AppError> {
     let mut picked = 0;
     while picked < 16 {
         let mut buf = [0u8; 32];
-        getrandom::fill(&mut buf).map_err(|e| AppError::Internal(e.to_string()))?;
+        getrandom::fill(&mut buf).map_err(|e| AppError::internal("drawing random bytes", e))?;
         for b in buf {
             if picked == 16 {
                 break;

@@ -29,7 +29,7 @@ pub async fn template(State(state): State<AppState>, r: UnitReader) -> AppResult
     let l = Loaded::load(&state, r.unit_id).await?;
     let title = format!("{} — {}", l.cx.unit.name, l.cx.campaign.name_vi);
     let bytes = respondents_template::build(&title, &l.groups, &l.cx.unit.email_domains)
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+        .map_err(|e| AppError::internal("template", e))?;
     Ok(crate::ui::download::xlsx(
         &format!(
             "mau-danh-sach-{}-{}.xlsx",
@@ -177,7 +177,7 @@ pub async fn errors_file(
     let bytes = got
         .bytes()
         .await
-        .map_err(|e| AppError::Internal(format!("reading errors file: {e}")))?;
+        .map_err(|e| AppError::internal("reading errors file", e))?;
     Ok(crate::ui::download::xlsx(
         "danh-sach-kem-loi.xlsx",
         bytes.to_vec(),
@@ -194,7 +194,7 @@ pub async fn export(State(state): State<AppState>, r: UnitReader) -> AppResult<R
             .then_with(|| parindex_domain::text::compare_names(&a.full_name, &b.full_name))
     });
     let bytes = parindex_import::respondents_export::list(&l.groups, &people)
-        .map_err(|e| AppError::Internal(format!("export: {e}")))?;
+        .map_err(|e| AppError::internal("export", e))?;
     Ok(crate::ui::download::xlsx(
         &format!(
             "danh-sach-{}-{}.xlsx",

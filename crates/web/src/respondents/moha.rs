@@ -164,7 +164,7 @@ pub async fn summary(
         }
     }
     let bytes = respondents_export::summary(&groups, &rows)
-        .map_err(|e| AppError::Internal(format!("summary: {e}")))?;
+        .map_err(|e| AppError::internal("summary", e))?;
     Ok(crate::ui::download::xlsx(
         &format!("tong-hop-danh-sach-{}.xlsx", campaign.year),
         bytes,

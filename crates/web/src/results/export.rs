@@ -93,12 +93,12 @@ pub fn csv(shown: &Shown, lang: Lang) -> AppResult<Response> {
             r.iter()
                 .map(|c| parindex_import::csv_cell::inert(c).into_owned()),
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("writing the ranking .csv", e))?;
     }
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend(
         w.into_inner()
-            .map_err(|e| AppError::Internal(e.to_string()))?,
+            .map_err(|e| AppError::internal("writing the ranking .csv", e))?,
     );
     Ok(attachment(
         "text/csv; charset=utf-8",
@@ -127,7 +127,7 @@ pub fn xlsx(shown: &Shown, lang: Lang) -> AppResult<Response> {
         })
         .collect();
     let bytes = sheet::table(&lang.t("res-sheet"), &head, &cells)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("building the ranking .xlsx", e))?;
     Ok(attachment(XLSX, &file_name(shown, "xlsx"), bytes))
 }
 
@@ -190,8 +190,8 @@ pub fn json(shown: &Shown) -> Value {
 }
 
 pub fn json_download(shown: &Shown) -> AppResult<Response> {
-    let body =
-        serde_json::to_vec_pretty(&json(shown)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = serde_json::to_vec_pretty(&json(shown))
+        .map_err(|e| AppError::internal("writing the ranking JSON", e))?;
     Ok(attachment(
         "application/json",
         &file_name(shown, "json"),

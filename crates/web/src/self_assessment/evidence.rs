@@ -116,11 +116,11 @@ pub async fn download(
         .files
         .get(&object_store::path::Path::from(f.storage_key.as_str()))
         .await
-        .map_err(|e| AppError::Internal(format!("reading evidence: {e}")))?;
+        .map_err(|e| AppError::internal("reading evidence", e))?;
     let bytes = got
         .bytes()
         .await
-        .map_err(|e| AppError::Internal(format!("reading evidence: {e}")))?;
+        .map_err(|e| AppError::internal("reading evidence", e))?;
     Ok(crate::ui::download::attachment(
         &f.content_type,
         &f.filename,

@@ -170,7 +170,8 @@ pub async fn download(
         total_label: t("sa-self-points"),
         difficulties_label: t("sa-difficulties"),
     };
-    let bytes = xlsx::build(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        xlsx::build(&report).map_err(|e| AppError::internal("building the report .xlsx", e))?;
     let name = format!(
         "bao-cao-tu-danh-gia-{}-{}.xlsx",
         l.cx.unit.code.to_lowercase(),

@@ -43,6 +43,7 @@ const LIMITS: table::Limits = table::Limits {
 };
 
 /// One account from the form; every wrong field is reported at once.
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor))]
 pub(crate) async fn issue(
     state: &AppState,
     ctx: &Ctx,
@@ -86,6 +87,7 @@ pub(crate) async fn issue(
 }
 
 /// Every account of a list whose unit codes are those of `campaign_id`, or every problem found.
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor, campaign_id, bytes = bytes.len()))]
 pub(crate) async fn import(
     state: &AppState,
     ctx: &Ctx,

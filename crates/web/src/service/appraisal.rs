@@ -30,6 +30,7 @@ pub(crate) enum Viewer {
 }
 
 impl Appraised {
+    #[tracing::instrument(name = "appraisal::load", skip(state))]
     pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Appraised> {
         let sa = Loaded::load(state, unit_id).await?;
         let ap = appraisals::get(&state.db, unit_id).await?;

@@ -28,6 +28,7 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
+    #[tracing::instrument(name = "respondents::load", skip(state))]
     pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
         let cx = UnitContext::load(state, unit_id).await?;
         let groups = store::groups(&state.db, cx.campaign.id)
@@ -148,6 +149,7 @@ pub(crate) fn errors_file_path(unit_id: i64, key: &str) -> object_store::path::P
 /// Imports a list file into the unit's list, all or nothing: read, checked against the unit's
 /// groups, domains and people already listed, then stored in one transaction. The caller has
 /// already asked [`Loaded::ensure_editable`]; the database refuses a list that changed state since.
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor))]
 pub(crate) async fn import(
     state: &AppState,
     ctx: &Ctx,
@@ -168,7 +170,7 @@ pub(crate) async fn import(
     let checked = check(&raw, &l.groups, &l.domains(), &existing);
     if !checked.ok() {
         let annotated = respondent_rows::with_errors(&rows, &checked)
-            .map_err(|e| AppError::Internal(format!("errors file: {e}")))?;
+            .map_err(|e| AppError::internal("errors file", e))?;
         let errors_key = hex::encode(Sha256::digest(&annotated));
         state
             .files

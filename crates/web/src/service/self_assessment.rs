@@ -25,6 +25,7 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
+    #[tracing::instrument(name = "self_assessment::load", skip(state))]
     pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
         let cx = UnitContext::load(state, unit_id).await?;
         let pinned = criteria_sets::pinned(&state.db, cx.campaign.id).await?;
@@ -127,6 +128,7 @@ pub(crate) enum SaveOutcome {
 
 /// Checks and saves one leaf's score and explanation, for the page and the API alike: the leaf must be
 /// self-assessed, the deadline open, the report a draft, the score within [0, max].
+#[tracing::instrument(skip_all, fields(actor = %officer.username, unit_id = l.cx.unit.id, code))]
 pub(crate) async fn save_score(
     state: &AppState,
     meta: &Meta,
@@ -190,6 +192,7 @@ pub(crate) fn leaf_json(n: &Node, e: &LeafEntry) -> serde_json::Value {
 }
 
 /// The report as JSON for `/api/v1`: its state, whether it is open, and every leaf.
+#[tracing::instrument(skip(state))]
 pub(crate) async fn report_json(state: &AppState, unit_id: i64) -> AppResult<serde_json::Value> {
     let l = Loaded::load(state, unit_id).await?;
     let leaves: Vec<serde_json::Value> = l
@@ -226,6 +229,7 @@ fn flow_error(e: FlowError, l: &Loaded, now: time::OffsetDateTime) -> AppError {
 
 /// Takes one step of the report's flow (send, submit, approve, return) for `user`: the domain's
 /// `flow::next` decides, and the write re-checks the state and the deadline in its transaction.
+#[tracing::instrument(skip_all, fields(actor = %user.username, unit_id, action = action.as_str()))]
 pub(crate) async fn act(
     state: &AppState,
     meta: &Meta,

@@ -39,6 +39,7 @@ impl CampaignProgress {
     }
 }
 
+#[tracing::instrument(name = "self_assessment_progress::load", skip(state))]
 pub(crate) async fn load(state: &AppState, campaign_id: i64) -> AppResult<CampaignProgress> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let mut self_leaves: HashMap<Level, Vec<String>> = HashMap::new();

@@ -26,6 +26,7 @@ pub(crate) enum PasswordCheck {
 }
 
 /// `username` is already cleaned and lower-cased.
+#[tracing::instrument(skip_all, fields(username))]
 pub(crate) async fn check_password(
     state: &AppState,
     meta: &Meta,
@@ -59,9 +60,10 @@ pub(crate) async fn check_password(
 
 /// A full session for `user`, stored by the hash of its token; returns the `Set-Cookie` value that
 /// carries the token itself.
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub(crate) async fn open_session(state: &AppState, meta: &Meta, user: &User) -> AppResult<String> {
-    let token =
-        parindex_domain::token::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+    let token = parindex_domain::token::generate()
+        .map_err(|e| AppError::internal("drawing a session token", e))?;
     let now = state.clock.now_ms();
     let hours = state.config.session_hours;
     let ctx = meta.ctx(Some(user.id), &user.username, now);

@@ -230,7 +230,7 @@ pub async fn export(
         })
         .collect();
     let bytes = sheet::table(&lang.t("svn-sheet"), &headers, &cells)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("building the national sheet", e))?;
     Ok(attachment(
         XLSX,
         &format!("tien-do-khao-sat-{}.xlsx", campaign.year),

@@ -434,7 +434,7 @@ pub async fn pending_export(
         })
         .collect();
     let bytes = sheet::table(&lang.t("svp-sheet"), &headers, &rows)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("building the progress sheet", e))?;
     Ok(attachment(
         XLSX,
         &format!("chua-tra-loi-{}.xlsx", uc.unit.code),

@@ -47,12 +47,12 @@ struct Open {
 
 impl Open {
     fn questionnaire(&self) -> AppResult<&Questionnaire> {
-        self.set
-            .for_group(&self.link.group_code)
-            .ok_or(AppError::Internal(format!(
+        self.set.for_group(&self.link.group_code).ok_or_else(|| {
+            AppError::bug(format!(
                 "no questionnaire for group {} ({})",
                 self.link.group_code, self.link.unit_level
-            )))
+            ))
+        })
     }
 
     fn base(&self) -> String {
@@ -125,9 +125,7 @@ async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Op
             link.questionnaire_sha.as_deref(),
         )
         .await?
-        .ok_or(AppError::Internal(
-            "the campaign has no questionnaires".into(),
-        ))?;
+        .ok_or_else(|| AppError::bug("the campaign has no questionnaires"))?;
     let day = link
         .answer_deadline
         .as_deref()
@@ -288,8 +286,8 @@ pub async fn start(
     let mut set_cookie = None;
     let mut headers = headers;
     if cookies::get(&headers, SESSION_COOKIE).is_none() {
-        let sid =
-            parindex_domain::token::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+        let sid = parindex_domain::token::generate()
+            .map_err(|e| AppError::internal("drawing a session id", e))?;
         let c = cookies::set(
             SESSION_COOKIE,
             &sid,
