@@ -16,14 +16,15 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::results::VersionInfo;
 use parindex_db::users::User;
 use parindex_db::{campaigns, criteria_sets, publication, results, scoring_inputs, units};
 use parindex_domain::Level;
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::publish::{self, Request};
 use parindex_domain::scoring::{
-    CancelledSurvey, GroupAveraging, LeafRounding, ScoringSettings, Tier, TierBands, changes,
-    parse_percentage,
+    CampaignResult, CancelledSurvey, GroupAveraging, LeafRounding, ScoringSettings, Tier,
+    TierBands, changes, parse_percentage,
 };
 use parindex_import::figures::{self, FiguresError};
 use rust_decimal::Decimal;
@@ -145,137 +146,113 @@ async fn moha_page(
     campaign_id: i64,
     version: Option<i64>,
 ) -> AppResult<MohaPage> {
-    let lang = meta.lang;
-    let campaign = campaigns::get(&state.db, campaign_id).await?;
-    let (settings, see) = results::settings(&state.db, campaign_id).await?;
-    let stored = results::versions(&state.db, campaign_id).await?;
-    let draft_hash = stored
-        .iter()
-        .find(|v| v.version == 0)
-        .map(|v| v.input_sha256.clone());
-    let wanted = match version {
-        Some(v) => Some(v),
-        None => stored.first().map(|v| v.version),
+    let review = Review::load(state, campaign_id, version).await?;
+    Ok(MohaPage::of(review, meta, user))
+}
+
+/// What changed between `previous` and the version shown, unit by unit.
+fn change_rows(lang: Lang, shown: &Shown, previous: &CampaignResult) -> Vec<ChangeRow> {
+    let cell = |x: Option<(Decimal, Tier, Option<u32>)>| {
+        x.map(|(i, t, p)| {
+            (
+                format!("{} ({})", num(lang, i), tier_letter(t)),
+                place(lang, p),
+            )
+        })
+        .unwrap_or_else(|| ("—".into(), "—".into()))
     };
-    let shown: Option<Shown> = match wanted {
-        Some(v) => view::load(state, campaign_id, v).await?,
-        None => None,
-    };
-    if version.is_some() && shown.is_none() {
-        return Err(AppError::NotFound);
-    }
-    // What changed: against the newest published version older than the one shown.
-    let mut compared_with = String::new();
-    let mut change_rows = Vec::new();
-    if let Some(s) = &shown {
-        let older = stored
-            .iter()
-            .filter(|v| v.version > 0 && (s.is_draft() || v.version < s.info.version))
-            .map(|v| v.version)
-            .max();
-        if let Some(o) = older
-            && let Some((info, prev)) = results::result(&state.db, campaign_id, o).await?
-        {
-            compared_with = version_label(&info, lang);
-            for c in changes(&prev, &s.result) {
-                let shown = |x: Option<(Decimal, Tier, Option<u32>)>| {
-                    x.map(|(i, t, p)| {
-                        (
-                            format!("{} ({})", num(lang, i), tier_letter(t)),
-                            place(lang, p),
-                        )
-                    })
-                    .unwrap_or_else(|| ("—".into(), "—".into()))
-                };
-                let (bi, bp) = shown(c.before);
-                let (ai, ap) = shown(c.after);
-                change_rows.push(ChangeRow {
-                    name: s.name(&c.code),
-                    level: c.level.as_str(),
-                    before: bi,
-                    after: ai,
-                    place_before: bp,
-                    place_after: ap,
-                });
+    changes(previous, &shown.result)
+        .into_iter()
+        .map(|c| {
+            let (before, place_before) = cell(c.before);
+            let (after, place_after) = cell(c.after);
+            ChangeRow {
+                name: shown.name(&c.code),
+                level: c.level.as_str(),
+                before,
+                after,
+                place_before,
+                place_after,
             }
+        })
+        .collect()
+}
+
+fn version_row(lang: Lang, v: &VersionInfo, shown: Option<&Shown>) -> VersionRow {
+    VersionRow {
+        version: v.version,
+        label: if v.version == 0 {
+            lang.t("res-draft")
+        } else {
+            lang.t_args("res-version-n", &[("version", v.version.to_string())])
+        },
+        hash: v.input_sha256.chars().take(12).collect(),
+        current: shown.is_some_and(|s| s.info.version == v.version),
+    }
+}
+
+impl MohaPage {
+    fn of(r: Review, meta: &Meta, user: &User) -> MohaPage {
+        let lang = meta.lang;
+        let shown = r.shown.as_ref();
+        let (compared_with, changes) = match (shown, &r.previous) {
+            (Some(s), Some((info, prev))) => {
+                (version_label(info, lang), change_rows(lang, s, prev))
+            }
+            _ => (String::new(), Vec::new()),
+        };
+        let unit_names: HashMap<i64, &str> = r
+            .units
+            .iter()
+            .map(|u| (u.id, u.short_name.as_str()))
+            .collect();
+        let figures = r
+            .figures
+            .iter()
+            .map(|f| FigureRow {
+                unit: unit_names
+                    .get(&f.unit_id)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string(),
+                leaf: f.leaf_code.clone(),
+                value: num(lang, f.value),
+                source: f.source.clone(),
+            })
+            .collect();
+        let mut page = Page::new(meta, user, "res-title");
+        page.title = format!("{} · {}", page.t("res-title"), r.campaign.year);
+        MohaPage {
+            page,
+            campaign_id: r.campaign.id,
+            year: r.campaign.year,
+            is_admin: user.role == parindex_domain::Role::MohaAdmin,
+            settings: SettingsView::of(&r.settings, r.units_see_draft),
+            shown_label: shown
+                .map(|s| version_label(&s.info, lang))
+                .unwrap_or_default(),
+            shown_version: shown.map(|s| s.info.version),
+            shown_hash: shown
+                .map(|s| s.info.input_sha256.clone())
+                .unwrap_or_default(),
+            levels: shown.map(|s| view::levels(s, lang)).unwrap_or_default(),
+            draft_hash: r.draft_hash(),
+            compared_with,
+            changes,
+            versions: r
+                .versions
+                .iter()
+                .map(|v| version_row(lang, v, shown))
+                .collect(),
+            figures,
+            figure_items: r.figure_items,
+            figure_problems: Vec::new(),
+            can_publish: publish::offered(user.role, &r.facts),
+            undecided: r.named(&r.facts.undecided),
+            cancelled: r.named(&r.facts.cancelled),
+            publish_form: PublishForm::default(),
         }
     }
-    let all_units = units::list(&state.db, campaign_id).await?;
-    let facts = publication::facts(&state.db, campaign_id).await?;
-    let named = |codes: &[String]| -> Vec<String> {
-        codes
-            .iter()
-            .map(|c| match all_units.iter().find(|u| &u.code == c) {
-                Some(u) => format!("{} ({c})", u.short_name),
-                None => c.clone(),
-            })
-            .collect()
-    };
-    let (undecided, cancelled) = (named(&facts.undecided), named(&facts.cancelled));
-    let figure_items: usize = items_by_unit(state, campaign_id, &all_units)
-        .await?
-        .values()
-        .map(HashSet::len)
-        .sum();
-    let unit_names: HashMap<i64, String> = all_units
-        .into_iter()
-        .map(|u| (u.id, u.short_name))
-        .collect();
-    let figures = results::imported_figures(&state.db, campaign_id)
-        .await?
-        .into_iter()
-        .map(|f| FigureRow {
-            unit: unit_names.get(&f.unit_id).cloned().unwrap_or_default(),
-            leaf: f.leaf_code,
-            value: num(lang, f.value),
-            source: f.source,
-        })
-        .collect();
-    let mut page = Page::new(meta, user, "res-title");
-    page.title = format!("{} · {}", page.t("res-title"), campaign.year);
-    Ok(MohaPage {
-        page,
-        campaign_id,
-        year: campaign.year,
-        is_admin: user.role == parindex_domain::Role::MohaAdmin,
-        settings: SettingsView::of(&settings, see),
-        shown_label: shown
-            .as_ref()
-            .map(|s| version_label(&s.info, lang))
-            .unwrap_or_default(),
-        shown_version: shown.as_ref().map(|s| s.info.version),
-        shown_hash: shown
-            .as_ref()
-            .map(|s| s.info.input_sha256.clone())
-            .unwrap_or_default(),
-        levels: shown
-            .as_ref()
-            .map(|s| view::levels(s, lang))
-            .unwrap_or_default(),
-        draft_hash,
-        compared_with,
-        changes: change_rows,
-        versions: stored
-            .iter()
-            .map(|v| VersionRow {
-                version: v.version,
-                label: if v.version == 0 {
-                    lang.t("res-draft")
-                } else {
-                    lang.t_args("res-version-n", &[("version", v.version.to_string())])
-                },
-                hash: v.input_sha256.chars().take(12).collect(),
-                current: shown.as_ref().is_some_and(|s| s.info.version == v.version),
-            })
-            .collect(),
-        figures,
-        figure_items,
-        figure_problems: Vec::new(),
-        can_publish: publish::offered(user.role, &facts),
-        undecided,
-        cancelled,
-        publish_form: PublishForm::default(),
-    })
 }
 
 pub async fn show(
@@ -416,7 +393,8 @@ admin_export!(export_xlsx, Format::Xlsx);
 admin_export!(export_json, Format::Json);
 
 pub mod imported_figures;
+mod review;
 pub mod settings;
-use imported_figures::items_by_unit;
 pub use imported_figures::{figures_template, import_figures};
+use review::Review;
 pub use settings::save_settings;
