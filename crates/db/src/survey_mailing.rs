@@ -122,7 +122,7 @@ pub async fn remind(
         let due = policy.due(
             ReminderCandidate {
                 completed: false,
-                delivered: delivery == "sent",
+                delivered: Delivery::parse(delivery) == Some(Delivery::Sent),
                 reminders: *reminders,
                 last_mailed_at_ms: *last,
             },

@@ -4,8 +4,8 @@
 
 use crate::error::DbResult;
 use crate::pool::Db;
-use parindex_domain::survey::Delivery;
 use parindex_domain::survey::readdress::InvitationFacts;
+use parindex_domain::survey::{Delivery, ReminderCandidate};
 use serde::Serialize;
 
 /// Where respondents stand: on the list, invited, e-mail sent or failed, link opened, completed.
@@ -79,7 +79,8 @@ pub struct Pending {
     pub group_code: String,
     pub email: String,
     pub phone: String,
-    pub delivery: String,
+    #[sqlx(try_from = "String")]
+    pub delivery: Delivery,
     pub delivery_error: String,
     pub reminders: i64,
     pub last_mailed_at: i64,
@@ -93,11 +94,21 @@ impl Pending {
     /// deadline has passed.
     pub fn facts(&self, answers_open: bool) -> InvitationFacts {
         InvitationFacts {
-            delivery: Delivery::parse(&self.delivery).unwrap_or(Delivery::Queued),
+            delivery: self.delivery,
             opened: self.opened,
             started: self.started,
             completed: false,
             answers_open,
+        }
+    }
+
+    /// The respondent as the reminder policy sees them.
+    pub fn reminder(&self) -> ReminderCandidate {
+        ReminderCandidate {
+            completed: false,
+            delivered: self.delivery == Delivery::Sent,
+            reminders: self.reminders,
+            last_mailed_at_ms: self.last_mailed_at,
         }
     }
 }

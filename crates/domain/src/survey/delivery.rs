@@ -92,6 +92,8 @@ impl Delivery {
     }
 }
 
+crate::stored_name::stored_name!(Delivery, "delivery", as_str, Delivery::parse);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,7 +115,7 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.delivery == "failed")
+        .find(|p| p.delivery == parindex_domain::survey::Delivery::Failed)
         .unwrap()
         .invitation_id;
     let r = app

@@ -18,12 +18,18 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use parindex_db::survey_progress::{self, Counts, Pending};
+use parindex_db::integrity::Decision;
+use parindex_db::survey_progress::{Counts, Pending};
 use parindex_db::users::User;
-use parindex_db::{DbError, respondents, survey, survey_mailing};
+use parindex_db::{DbError, survey_mailing};
 use parindex_domain::Email;
-use parindex_domain::survey::ReminderCandidate;
+use parindex_domain::clock::from_ms;
+use parindex_domain::deadline::display_instant;
 use parindex_domain::survey::readdress::{self, Sender};
+use parindex_domain::survey::{Delivery, ReminderPolicy};
+use unit_survey::UnitSurvey;
+
+mod unit_survey;
 use parindex_import::sheet::{self, Cell};
 
 pub struct CountsRow {
@@ -45,6 +51,8 @@ pub struct PendingRow {
     pub p: Pending,
     pub group: String,
     pub delivery: String,
+    /// The e-mail could not be delivered: the address needs correcting.
+    pub failed: bool,
     /// Whether this account may send this invitation again (the resend rule says so).
     pub resend: bool,
 }
@@ -128,146 +136,109 @@ async fn progress_page(
     user: &User,
     unit_id: i64,
 ) -> AppResult<ProgressPage> {
-    let uc = UnitContext::load(state, unit_id).await?;
-    let lang = meta.lang;
-    let groups = respondents::groups(&state.db, uc.campaign.id).await?;
-    let groups = groups.for_level(uc.unit.level.as_str());
-    let name_of = |code: &str| {
-        groups
-            .iter()
-            .find(|g| g.code == code)
-            .map_or_else(|| code.to_string(), |g| lang.pick(&g.name_vi, &g.name_en))
-    };
-    let rows = survey_progress::by_group(&state.db, unit_id).await?;
-    let mut group_rows = Vec::new();
-    for g in groups {
-        let of = Counts::total(
-            rows.iter()
-                .filter(|r| r.group_code == g.code)
-                .map(|r| &r.counts),
-        );
-        group_rows.push(counts_row(lang, name_of(&g.code), String::new(), of));
-    }
-    // In the groups' own order, then by organisation the Vietnamese way.
-    let mut ordered: Vec<&survey_progress::ProgressRow> = rows.iter().collect();
-    let rank = |code: &str| {
-        groups
-            .iter()
-            .position(|g| g.code == code)
-            .unwrap_or(usize::MAX)
-    };
-    ordered.sort_by(|a, b| {
-        rank(&a.group_code)
-            .cmp(&rank(&b.group_code))
-            .then_with(|| parindex_domain::text::compare_titles(&a.organisation, &b.organisation))
-    });
-    let organisations = ordered
-        .into_iter()
-        .map(|r| {
-            counts_row(
-                lang,
-                r.organisation.clone(),
-                name_of(&r.group_code),
-                r.counts,
-            )
-        })
-        .collect();
-    let total = counts_row(
-        lang,
-        lang.t("sv-total"),
-        String::new(),
-        Counts::total(rows.iter().map(|r| &r.counts)),
-    );
-    let bars = bars(&survey_progress::completion_times(&state.db, unit_id).await?);
-    let policy = state.config.reminders;
+    let survey = UnitSurvey::load(state, unit_id).await?;
+    let mail_delay = crate::survey::mail_delay::notice(state, meta.lang, Some(unit_id)).await?;
     let now = state.clock.now_ms();
-    let pending_rows = survey_progress::pending(&state.db, unit_id).await?;
-    let due_reminders = pending_rows
-        .iter()
-        .filter(|p| {
-            policy.due(
-                ReminderCandidate {
-                    completed: false,
-                    delivered: p.delivery == "sent",
-                    reminders: p.reminders,
-                    last_mailed_at_ms: p.last_mailed_at,
-                },
-                now,
-            )
-        })
-        .count();
-    let sender = sender_for(user, unit_id);
-    let answers_open = answers_open(state, &uc);
-    let is_officer = sender == Some(Sender::UnitOfficer);
-    let resend_base = match sender {
-        Some(Sender::UnitOfficer) => format!("/unit/{unit_id}/survey/resend"),
-        Some(Sender::Moha) => format!("/admin/units/{unit_id}/survey/resend"),
-        None => String::new(),
-    };
-    let pending = pending_rows
-        .into_iter()
-        .map(|p| PendingRow {
-            group: name_of(&p.group_code),
-            delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
-            resend: readdress::may_resend(sender, &p.facts(answers_open)).is_ok(),
-            p,
-        })
-        .collect();
-    let deadline = uc
-        .day(parindex_domain::DeadlineKind::SurveyAnswers)
-        .map(parindex_domain::deadline::display)
-        .unwrap_or_default();
-    let opened = survey::opened_at(&state.db, unit_id)
-        .await?
-        .map(|ms| parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(ms)));
-    let decided = parindex_db::integrity::in_force(&state.db, uc.unit.campaign_id, unit_id).await?;
-    let decision = decided.as_ref().map(|d| {
-        lang.t_args(
-            &format!("ig-unit-notice-{}", d.outcome),
-            &[
-                (
-                    "at",
-                    parindex_domain::deadline::display_instant(parindex_domain::clock::from_ms(
-                        d.decided_at,
-                    )),
-                ),
-                ("reason", d.reason.clone()),
-            ],
-        )
-    });
-    let mut page = Page::new(meta, user, "svp-title");
-    page.title = format!("{} · {}", page.t("svp-title"), uc.unit.short_name);
-    Ok(ProgressPage {
-        page,
-        unit_id,
-        unit_name: uc.unit.name.clone(),
-        opened,
-        chart_width: (bars.len() * BAR_STEP + 8).max(120),
-        groups: group_rows,
-        organisations,
-        total,
-        bars,
-        pending,
-        is_officer,
-        resend_base,
-        due_reminders,
-        remind_note: lang.t_args(
+    Ok(ProgressPage::of(
+        survey,
+        meta,
+        user,
+        state.config.reminders,
+        now,
+        mail_delay,
+    ))
+}
+
+/// A decision's notice for the unit: what MoHA decided, when, and why (never the evidence).
+fn decision_notice(lang: Lang, d: &Decision) -> String {
+    let at = display_instant(from_ms(d.decided_at));
+    lang.t_args(
+        &format!("ig-unit-notice-{}", d.outcome),
+        &[("at", at), ("reason", d.reason.clone())],
+    )
+}
+
+impl ProgressPage {
+    fn of(
+        s: UnitSurvey,
+        meta: &Meta,
+        user: &User,
+        policy: ReminderPolicy,
+        now_ms: i64,
+        mail_delay: Option<String>,
+    ) -> ProgressPage {
+        let lang = meta.lang;
+        let unit_id = s.uc.unit.id;
+        let groups = s
+            .by_group()
+            .into_iter()
+            .map(|(g, c)| counts_row(lang, s.group_name(lang, &g.code), String::new(), c))
+            .collect();
+        let organisations = s
+            .organisations()
+            .into_iter()
+            .map(|r| {
+                let group = s.group_name(lang, &r.group_code);
+                counts_row(lang, r.organisation.clone(), group, r.counts)
+            })
+            .collect();
+        let total = counts_row(lang, lang.t("sv-total"), String::new(), s.total());
+        let bars = bars(&s.completions);
+        let due_reminders = s.due_reminders(policy, now_ms);
+        let sender = sender_for(user, unit_id);
+        let resend_base = match sender {
+            Some(Sender::UnitOfficer) => format!("/unit/{unit_id}/survey/resend"),
+            Some(Sender::Moha) => format!("/admin/units/{unit_id}/survey/resend"),
+            None => String::new(),
+        };
+        let pending = s
+            .pending
+            .iter()
+            .map(|p| PendingRow {
+                group: s.group_name(lang, &p.group_code),
+                delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
+                failed: p.delivery == Delivery::Failed,
+                resend: readdress::may_resend(sender, &p.facts(s.answers_open)).is_ok(),
+                p: p.clone(),
+            })
+            .collect();
+        let days = (policy.min_interval_ms / (24 * 3_600_000)).to_string();
+        let remind_note = lang.t_args(
             "svp-remind-note",
             &[
                 ("due", due_reminders.to_string()),
                 ("max", policy.max_reminders.to_string()),
-                (
-                    "days",
-                    (policy.min_interval_ms / (24 * 3_600_000)).to_string(),
-                ),
+                ("days", days),
             ],
-        ),
-        deadline,
-        decision,
-        decision_cancels: decided.is_some_and(|d| d.cancels()),
-        mail_delay: crate::survey::mail_delay::notice(state, lang, Some(unit_id)).await?,
-        typed: None,
-    })
+        );
+        let mut page = Page::new(meta, user, "svp-title");
+        page.title = format!("{} · {}", page.t("svp-title"), s.uc.unit.short_name);
+        ProgressPage {
+            page,
+            unit_id,
+            unit_name: s.uc.unit.name.clone(),
+            opened: s.opened_at.map(|ms| display_instant(from_ms(ms))),
+            chart_width: (bars.len() * BAR_STEP + 8).max(120),
+            groups,
+            organisations,
+            total,
+            bars,
+            pending,
+            is_officer: sender == Some(Sender::UnitOfficer),
+            resend_base,
+            due_reminders,
+            remind_note,
+            deadline: s
+                .uc
+                .day(parindex_domain::DeadlineKind::SurveyAnswers)
+                .map(parindex_domain::deadline::display)
+                .unwrap_or_default(),
+            decision: s.decision.as_ref().map(|d| decision_notice(lang, d)),
+            decision_cancels: s.decision.as_ref().is_some_and(Decision::cancels),
+            mail_delay,
+            typed: None,
+        }
+    }
 }
 
 pub async fn show(
@@ -357,15 +328,6 @@ impl ProgressPage {
     }
 }
 
-/// Whether the unit's survey still takes answers now (its deadline, with any extension).
-fn answers_open(state: &AppState, uc: &UnitContext) -> bool {
-    uc.ensure_open(
-        parindex_domain::DeadlineKind::SurveyAnswers,
-        state.clock.now(),
-    )
-    .is_ok()
-}
-
 /// How this account may act on the unit's invitations, as the resend rule sees it.
 fn sender_for(user: &User, unit_id: i64) -> Option<Sender> {
     Sender::of(user.role, user.unit_id == Some(unit_id))
@@ -396,10 +358,8 @@ pub async fn pending_export(
     meta: Meta,
     r: UnitReader,
 ) -> AppResult<Response> {
-    let uc = UnitContext::load(&state, r.unit_id).await?;
+    let s = UnitSurvey::load(&state, r.unit_id).await?;
     let lang = meta.lang;
-    let groups = respondents::groups(&state.db, uc.campaign.id).await?;
-    let groups = groups.for_level(uc.unit.level.as_str());
     let headers: Vec<String> = [
         "rl-name",
         "rl-position",
@@ -413,21 +373,17 @@ pub async fn pending_export(
     .iter()
     .map(|k| lang.t(k))
     .collect();
-    let rows: Vec<Vec<Cell>> = survey_progress::pending(&state.db, r.unit_id)
-        .await?
-        .into_iter()
+    let rows: Vec<Vec<Cell>> = s
+        .pending
+        .iter()
         .map(|p| {
-            let group = groups.iter().find(|g| g.code == p.group_code).map_or_else(
-                || p.group_code.clone(),
-                |g| lang.pick(&g.name_vi, &g.name_en),
-            );
             vec![
-                p.full_name.into(),
-                p.position.into(),
-                p.organisation.into(),
-                group.into(),
-                p.email.into(),
-                p.phone.into(),
+                p.full_name.clone().into(),
+                p.position.clone().into(),
+                p.organisation.clone().into(),
+                s.group_name(lang, &p.group_code).into(),
+                p.email.clone().into(),
+                p.phone.clone().into(),
                 lang.t(&format!("sv-delivery-{}", p.delivery)).into(),
                 p.reminders.into(),
             ]
@@ -437,7 +393,7 @@ pub async fn pending_export(
         .map_err(|e| AppError::internal("building the progress sheet", e))?;
     Ok(attachment(
         XLSX,
-        &format!("chua-tra-loi-{}.xlsx", uc.unit.code),
+        &format!("chua-tra-loi-{}.xlsx", s.uc.unit.code),
         bytes,
     ))
 }
