@@ -129,7 +129,7 @@ pub async fn questionnaire_of(
         .await
         .unwrap()
         .unwrap();
-    let set = parindex_db::questionnaires::get(db, view.campaign_id, &view.unit_level)
+    let set = parindex_db::questionnaires::get(db, view.campaign_id, view.unit_level.as_str())
         .await
         .unwrap()
         .unwrap();

@@ -159,7 +159,8 @@ pub struct LinkView {
     pub started_at: Option<i64>,
     pub completed_at: Option<i64>,
     pub unit_name: String,
-    pub unit_level: String,
+    #[sqlx(try_from = "String")]
+    pub unit_level: parindex_domain::Level,
     pub salt: String,
     /// The ISO day answers are due for this unit (its extension, else the campaign's).
     pub answer_deadline: Option<String>,

@@ -4,6 +4,7 @@
 
 use crate::error::DbResult;
 use crate::pool::Db;
+use parindex_domain::respondents::ListState;
 use parindex_domain::survey::readdress::InvitationFacts;
 use parindex_domain::survey::{Delivery, ReminderCandidate};
 use serde::Serialize;
@@ -130,11 +131,22 @@ pub struct UnitTotals {
     pub short_name: String,
     #[sqlx(try_from = "String")]
     pub level: parindex_domain::Level,
-    pub list_state: Option<String>,
+    /// The respondent list's state as stored, if the unit has a list; read it through
+    /// [`UnitTotals::list_state`].
+    #[sqlx(rename = "list_state")]
+    #[serde(rename = "list_state")]
+    list_state_name: Option<String>,
     pub opened_at: Option<i64>,
     #[sqlx(flatten)]
     #[serde(flatten)]
     pub counts: Counts,
+}
+
+impl UnitTotals {
+    /// The unit's respondent list's state; `None` if it has no list.
+    pub fn list_state(&self) -> Option<ListState> {
+        self.list_state_name.as_deref().and_then(ListState::parse)
+    }
 }
 
 pub async fn national(db: &Db, campaign_id: i64) -> DbResult<Vec<UnitTotals>> {

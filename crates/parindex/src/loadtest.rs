@@ -110,7 +110,7 @@ pub async fn prepare(db: &Db, respondents_wanted: usize, out: &Path) -> anyhow::
     }
     // Random tokens in sorted order: respondents of every unit interleave, as on a real day.
     tokens.sort();
-    let mut sets: HashMap<String, QuestionnaireSet> = HashMap::new();
+    let mut sets: HashMap<parindex_domain::Level, QuestionnaireSet> = HashMap::new();
     let mut text = String::new();
     let mut count = 0;
     for (i, token) in tokens.iter().enumerate() {
@@ -118,9 +118,10 @@ pub async fn prepare(db: &Db, respondents_wanted: usize, out: &Path) -> anyhow::
             continue;
         };
         if !sets.contains_key(&view.unit_level)
-            && let Some(set) = questionnaires::get(db, campaign.id, &view.unit_level).await?
+            && let Some(set) =
+                questionnaires::get(db, campaign.id, view.unit_level.as_str()).await?
         {
-            sets.insert(view.unit_level.clone(), set);
+            sets.insert(view.unit_level, set);
         }
         let Some(v) = sets
             .get(&view.unit_level)

@@ -19,7 +19,7 @@ use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::respondents::ListState;
 use parindex_domain::scoring::publish;
 use parindex_domain::self_assessment::State;
-use parindex_domain::{Level, Points, deadline};
+use parindex_domain::{Points, deadline};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -188,10 +188,7 @@ pub async fn run(
         let Some(view) = survey::by_token(db, &token).await? else {
             continue;
         };
-        let Some(set) = Level::parse(&view.unit_level)
-            .and_then(|l| sets.get(&l))
-            .cloned()
-        else {
+        let Some(set) = sets.get(&view.unit_level).cloned() else {
             continue;
         };
         let Some(u) = all_units.iter().find(|u| u.id == unit_id) else {

@@ -33,6 +33,8 @@ impl ListState {
     }
 }
 
+crate::stored_name::stored_name!(ListState, "list state", as_str, ListState::parse);
+
 /// A unit's request to have a group accepted as it is: pending until MoHA decides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -45,6 +45,8 @@ impl State {
     }
 }
 
+crate::stored_name::stored_name!(State, "self-assessment state", as_str, State::parse);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

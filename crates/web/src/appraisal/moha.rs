@@ -31,7 +31,9 @@ pub struct OverviewPage {
     pub unit_id: i64,
     pub campaign_id: i64,
     pub submitted: bool,
-    pub stage: String,
+    /// The appraisal's stage once submitted; `stage_key` names it for style classes.
+    pub stage: Option<Stage>,
+    pub stage_key: &'static str,
     pub stage_label: String,
     pub is_appraiser: bool,
     pub rows: Vec<HistoryRow>,
@@ -53,15 +55,6 @@ fn is_appraiser(user: &User) -> bool {
     user.role == Role::MohaAppraiser
 }
 
-fn stage_label(meta: &Meta, a: &Appraised) -> (String, String) {
-    let key = if a.submitted() {
-        a.ap.stage.as_str()
-    } else {
-        "not_submitted"
-    };
-    (key.to_string(), meta.lang.t(&format!("ap-stage-{key}")))
-}
-
 fn overview_page(
     state: &AppState,
     meta: &Meta,
@@ -73,7 +66,6 @@ fn overview_page(
     let rows = a.history(meta, Viewer::Moha, false);
     let (own, current) = a.totals(Viewer::Moha);
     let input = a.input(now);
-    let (stage, label) = stage_label(meta, a);
     let mut page = Page::new(meta, user, "ap-title");
     page.title = format!("{} · {}", page.t("ap-title"), a.sa.cx.unit.short_name);
     let suggestion = now
@@ -84,8 +76,9 @@ fn overview_page(
         unit_id: a.sa.cx.unit.id,
         campaign_id: a.sa.cx.campaign.id,
         submitted: a.submitted(),
-        stage,
-        stage_label: label,
+        stage: a.standing(),
+        stage_key: a.standing_key(),
+        stage_label: meta.lang.t(&format!("ap-stage-{}", a.standing_key())),
         is_appraiser: is_appraiser(user),
         decided: rows.iter().filter(|r| !r.round1.verdict.is_empty()).count(),
         total: rows.len(),
@@ -131,7 +124,6 @@ pub struct LeafPage {
     pub unit_name: String,
     pub code: String,
     pub guidance: String,
-    pub stage: String,
     pub row: HistoryRow,
     /// Files backing the leaf: (id, name, reference, size).
     pub files: Vec<(i64, String, String, String)>,
@@ -240,7 +232,6 @@ async fn leaf_page(
         unit_name: a.sa.cx.unit.short_name.clone(),
         code: code.to_string(),
         guidance: meta.lang.pick(&node.guidance_vi, &node.guidance_en),
-        stage: a.ap.stage.as_str().to_string(),
         row,
         files,
         round: match round {

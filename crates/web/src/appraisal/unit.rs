@@ -28,7 +28,9 @@ use parindex_domain::{deadline, text};
 pub struct UnitPage {
     pub page: Page,
     pub unit_id: i64,
-    pub stage: String,
+    /// The appraisal's stage once submitted; `stage_key` names it for messages and style classes.
+    pub stage: Option<Stage>,
+    pub stage_key: &'static str,
     pub stage_label: String,
     pub rows: Vec<HistoryRow>,
     pub explain_due: String,
@@ -38,15 +40,6 @@ pub struct UnitPage {
     pub self_points: String,
     pub points: String,
     pub explained: usize,
-}
-
-/// The stage as the unit sees it ("not_submitted" before the report reaches MoHA).
-fn stage_of(a: &Appraised) -> String {
-    if a.submitted() {
-        a.ap.stage.as_str().to_string()
-    } else {
-        "not_submitted".into()
-    }
 }
 
 fn due_text(a: &Appraised) -> String {
@@ -69,7 +62,6 @@ pub async fn show(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<UnitPage> {
     let a = Appraised::load(&state, r.unit_id).await?;
-    let stage = stage_of(&a);
     let visible = a.submitted() && a.ap.stage.round1_visible_to_unit();
     let rows = if visible {
         a.history(&meta, Viewer::Unit, a.ap.stage != Stage::Final)
@@ -82,8 +74,9 @@ pub async fn show(
     Ok(UnitPage {
         page: page.with_notice(q.done.as_deref()),
         unit_id: r.unit_id,
-        stage_label: meta.lang.t(&format!("ap-unit-stage-{stage}")),
-        stage,
+        stage_label: meta.lang.t(&format!("ap-unit-stage-{}", a.standing_key())),
+        stage: a.standing(),
+        stage_key: a.standing_key(),
         explained: rows
             .iter()
             .filter(|r| r.adjusted && !r.explanation.trim().is_empty())
@@ -103,7 +96,6 @@ pub struct UnitLeafPage {
     pub page: Page,
     pub unit_id: i64,
     pub row: HistoryRow,
-    pub stage: String,
     pub explain_due: String,
     pub editable: bool,
     pub explanation: String,
@@ -164,7 +156,6 @@ async fn unit_leaf_page(
             .map(str::to_string)
             .unwrap_or_else(|| row.explanation.clone()),
         row,
-        stage: a.ap.stage.as_str().to_string(),
         explain_due: due_text(a),
         editable,
         files,

@@ -76,7 +76,7 @@ pub struct ListQuery {
 pub struct ListPage {
     pub page: Page,
     pub unit_id: i64,
-    pub state: String,
+    pub state: ListState,
     pub state_label: String,
     pub moha_comment: String,
     pub open: bool,
@@ -171,7 +171,7 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
     let is_officer = user.role == Role::UnitOfficer;
     ListPage {
         unit_id: l.cx.unit.id,
-        state: l.list.state.as_str().to_string(),
+        state: l.list.state,
         state_label: page.t(&format!("rl-state-{}", l.list.state.as_str())),
         moha_comment: l.list.moha_comment.clone(),
         open: l.open,

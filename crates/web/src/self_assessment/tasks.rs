@@ -40,7 +40,7 @@ pub struct TaskRow {
 pub struct TaskListPage {
     pub page: Page,
     pub unit_id: i64,
-    pub state: String,
+    pub state: SaState,
     pub state_label: String,
     pub open: bool,
     pub illustrative: bool,
@@ -130,7 +130,7 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
     TaskListPage {
         page,
         unit_id: l.cx.unit.id,
-        state: l.report.state.as_str().to_string(),
+        state: l.report.state,
         state_label: meta
             .lang
             .t(&format!("sa-state-{}", l.report.state.as_str())),

@@ -43,6 +43,17 @@ impl Appraised {
         self.sa.report.state == SaState::Submitted
     }
 
+    /// The appraisal's stage, once the report has reached MoHA.
+    pub(crate) fn standing(&self) -> Option<Stage> {
+        self.submitted().then_some(self.ap.stage)
+    }
+
+    /// The stage's name for message keys and style classes: "not_submitted" before the report
+    /// reaches MoHA.
+    pub(crate) fn standing_key(&self) -> &'static str {
+        self.standing().map_or("not_submitted", Stage::as_str)
+    }
+
     /// The leaf's appraisal so far (nothing decided when it has none).
     pub(crate) fn leaf(&self, code: &str) -> &AppraisedLeaf {
         static UNDECIDED: AppraisedLeaf = AppraisedLeaf {

@@ -78,7 +78,8 @@ fn sorted(mut rows: Vec<UnitTotals>, sort: &str) -> Vec<UnitTotals> {
 }
 
 fn is_ready(t: &UnitTotals) -> bool {
-    t.opened_at.is_none() && t.list_state.as_deref() == Some("accepted")
+    t.opened_at.is_none()
+        && t.list_state() == Some(parindex_domain::respondents::ListState::Accepted)
 }
 
 async fn national_page(

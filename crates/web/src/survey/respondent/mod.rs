@@ -121,7 +121,7 @@ async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Op
     let set = state
         .questionnaire_set(
             link.campaign_id,
-            &link.unit_level,
+            link.unit_level.as_str(),
             link.questionnaire_sha.as_deref(),
         )
         .await?
