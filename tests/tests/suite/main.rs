@@ -13,6 +13,7 @@ mod browser;
 mod crafted;
 mod db;
 mod integrity;
+mod openapi;
 mod questionnaires;
 mod respondents;
 mod results;

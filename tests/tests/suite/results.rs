@@ -360,6 +360,13 @@ async fn from_answers_to_a_published_index(engine: Engine) {
         .unwrap();
     assert_eq!(api["version"], 1);
     assert_eq!(api["input_sha256"], hash.as_str());
+    let doc: serde_json::Value = app
+        .get(&anonymous, "/api/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    crate::openapi::assert_conforms(&doc, "/api/v1/results/{year}", "get", 200, &api);
     assert_eq!(
         app.get(&anonymous, "/results/2023?version=2")
             .await

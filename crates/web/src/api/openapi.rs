@@ -34,7 +34,7 @@ fn save_score_op() -> Value {
     if let Some(m) = responses.as_object_mut() {
         m.insert("200".into(), json!({ "description": "Saved; the leaf as it is now", "content": { "application/json": { "schema": { "type": "object", "properties": { "leaf": { "$ref": "#/components/schemas/Leaf" } } } } } }));
         m.insert("409".into(), json!({ "description": "The self-assessment deadline has passed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
-        m.insert("422".into(), json!({ "description": "Invalid input, by field; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
+        m.insert("422".into(), json!({ "description": "Invalid input, by field; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValidationError" } } } }));
         m.insert("413".into(), json!({ "description": "The body is over the size limit; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
         m.insert("507".into(), json!({ "description": "The server's storage is full; nothing saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
     }
@@ -126,6 +126,10 @@ pub fn spec() -> Value {
                         "failed": { "type": "integer" }, "opened": { "type": "integer" }, "completed": { "type": "integer" } } } },
                     "completions_ms": { "type": "array", "items": { "type": "integer" }, "description": "When each response was completed, oldest first" } } },
                 "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string", "description": "What went wrong, for programs; the message says it for people, in the request's language.", "enum": ["unauthenticated", "password_change_required", "forbidden", "not_found", "bad_request", "too_large", "method_not_allowed", "locked", "cross_site", "unavailable", "storage_full", "not_configured", "internal"] }, "message": { "type": "string" } } } } },
+                "ValidationError": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message", "fields"], "properties": {
+                    "code": { "type": "string", "enum": ["invalid"] },
+                    "message": { "type": "string" },
+                    "fields": { "type": "object", "description": "What is wrong with each field, by the field's name, in the request's language", "additionalProperties": { "type": "string" } } } } } },
                 "Me": { "type": "object", "required": ["id", "username", "full_name", "email", "role"], "properties": {
                     "id": { "type": "integer" }, "username": { "type": "string" }, "full_name": { "type": "string" }, "email": { "type": "string" },
                     "role": { "type": "string", "enum": ["moha_admin", "moha_appraiser", "unit_officer", "unit_leader", "unit_viewer"] },

@@ -9,6 +9,7 @@ use parindex_tests::{Engine, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 
 mod accounts;
+mod api_schema;
 mod audit_log;
 mod campaigns;
 mod contracts;
