@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod extension;
 pub mod integrity;
 pub mod level;
+pub mod message;
 pub mod password_policy;
 pub mod phone;
 pub mod points;

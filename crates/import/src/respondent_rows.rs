@@ -4,6 +4,7 @@
 
 use parindex_domain::respondents::{Checked, Column, RawRow};
 use parindex_domain::text;
+use parindex_i18n::Lang;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::collections::HashMap;
 
@@ -94,16 +95,21 @@ pub fn with_errors(rows: &[Vec<String>], checked: &Checked) -> Result<Vec<u8>, X
     for p in &checked.problems {
         let column = p
             .column
-            .map(|c| format!("{}: ", c.header_vi()))
+            .map(|c| format!("{}: ", Lang::Vi.t(c.header_key())))
             .unwrap_or_default();
-        let tag = if p.warning() { "Lưu ý — " } else { "" };
-        notes
-            .entry(p.line)
-            .or_default()
-            .push(format!("{tag}{column}{}", p.vi()));
+        let text = format!("{column}{}", Lang::Vi.say(&p.message()));
+        let note = if p.warning() {
+            Lang::Vi.t_args("rp-warning", &[("text", text)])
+        } else {
+            text
+        };
+        notes.entry(p.line).or_default().push(note);
     }
     for m in &checked.merges {
-        notes.entry(m.dropped_line).or_default().push(m.vi());
+        notes
+            .entry(m.dropped_line)
+            .or_default()
+            .push(Lang::Vi.say(&m.message()));
     }
     let (at, _) = header(rows).unwrap_or((0, HashMap::new()));
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -111,14 +117,14 @@ pub fn with_errors(rows: &[Vec<String>], checked: &Checked) -> Result<Vec<u8>, X
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let red = Format::new().set_font_color(rust_xlsxwriter::Color::Red);
-    let ws = wb.add_worksheet().set_name("Danh sách")?;
+    let ws = wb.add_worksheet().set_name(Lang::Vi.t("rp-sheet-list"))?;
     for (i, row) in rows.iter().enumerate() {
         let r = u32::try_from(i).unwrap_or(u32::MAX);
         for (j, cell) in row.iter().enumerate() {
             ws.write_string(r, u16::try_from(j).unwrap_or(0), cell)?;
         }
         if i == at {
-            ws.write_string_with_format(r, errors_col, "Lỗi", &bold)?;
+            ws.write_string_with_format(r, errors_col, Lang::Vi.t("rp-errors-column"), &bold)?;
         } else if let Some(n) = notes.get(&(i + 1)) {
             ws.write_string_with_format(r, errors_col, n.join("; "), &red)?;
         }

@@ -3,17 +3,18 @@
 
 use crate::respondents_template::columns;
 use parindex_domain::respondents::{Column, Group, Respondent};
+use parindex_i18n::Lang;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 pub fn list(groups: &[Group], people: &[&Respondent]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let cols = columns(groups);
-    let ws = wb.add_worksheet().set_name("Danh sách")?;
+    let ws = wb.add_worksheet().set_name(Lang::Vi.t("rp-sheet-list"))?;
     ws.write_string_with_format(0, 0, "STT", &bold)?;
     for (j, c) in cols.iter().enumerate() {
         let col = u16::try_from(j + 1).unwrap_or(0);
-        ws.write_string_with_format(0, col, c.header_vi(), &bold)?;
+        ws.write_string_with_format(0, col, Lang::Vi.t(c.header_key()), &bold)?;
         ws.set_column_width(col, 26)?;
     }
     for (i, p) in people.iter().enumerate() {
@@ -50,10 +51,13 @@ pub struct SummaryRow {
 pub fn summary(groups: &[(String, String)], rows: &[SummaryRow]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
-    let ws = wb.add_worksheet().set_name("Tổng hợp")?;
-    let fixed = ["Đơn vị", "Cấp", "Trạng thái", "Tổng số"];
-    for (j, h) in fixed.iter().enumerate() {
-        ws.write_string_with_format(0, u16::try_from(j).unwrap_or(0), *h, &bold)?;
+    let ws = wb
+        .add_worksheet()
+        .set_name(Lang::Vi.t("rp-sheet-summary"))?;
+    let fixed = ["unit", "unit-level", "status", "rp-col-total"];
+    for (j, key) in fixed.iter().enumerate() {
+        let h = Lang::Vi.t(key);
+        ws.write_string_with_format(0, u16::try_from(j).unwrap_or(0), h, &bold)?;
     }
     ws.set_column_width(0, 32)?;
     for (j, (_, name)) in groups.iter().enumerate() {

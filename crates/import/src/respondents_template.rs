@@ -3,6 +3,7 @@
 //! header name.
 
 use parindex_domain::respondents::{Column, Group, Rule};
+use parindex_i18n::Lang;
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, XlsxError};
 
 /// Rows of the data sheet that carry the group dropdown.
@@ -36,7 +37,7 @@ pub fn build(title: &str, groups: &[Group], domains: &str) -> Result<Vec<u8>, Xl
     ws.set_column_width(0, 6)?;
     for (i, c) in cols.iter().enumerate() {
         let col = u16::try_from(i + 1).unwrap_or(0);
-        ws.write_string_with_format(0, col, c.header_vi(), &bold)?;
+        ws.write_string_with_format(0, col, Lang::Vi.t(c.header_key()), &bold)?;
         ws.set_column_width(col, if *c == Column::Group { 44 } else { 26 })?;
     }
     ws.set_freeze_panes(1, 0)?;

@@ -44,7 +44,7 @@ impl Meta {
                         .collect()
                 })
                 .unwrap_or_default(),
-            lang: Lang::from_headers(&parts.headers),
+            lang: crate::i18n::lang_of(&parts.headers),
             path: parts.uri.path().to_string(),
             host: parts
                 .headers

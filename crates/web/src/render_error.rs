@@ -3,7 +3,6 @@
 //! axum raises itself (a malformed form, a body over the limit) are localised here too.
 
 use crate::error::{AppError, PendingError};
-use crate::i18n::Lang;
 use crate::ui::layout::{ErrorPage, Page};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -11,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub async fn render(req: Request, next: Next) -> Response {
-    let lang = Lang::from_headers(req.headers());
+    let lang = crate::i18n::lang_of(req.headers());
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let is_get = req.method() == axum::http::Method::GET;

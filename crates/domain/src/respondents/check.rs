@@ -93,34 +93,18 @@ pub struct Merge {
 }
 
 impl Merge {
-    pub fn vi(&self) -> String {
-        format!(
-            "Dòng {} gộp vào dòng {}: cùng một người ({}); giữ nhóm \"{}\" theo thứ tự ưu tiên, bỏ nhóm \"{}\".",
-            self.dropped_line,
-            self.kept_line,
-            if self.by_email {
-                "trùng email"
-            } else {
-                "trùng họ tên và số điện thoại"
-            },
-            self.kept_group,
-            self.dropped_group
-        )
-    }
-
-    pub fn en(&self) -> String {
-        format!(
-            "Row {} merged into row {}: the same person ({}); the priority group \"{}\" is kept, \"{}\" dropped.",
-            self.dropped_line,
-            self.kept_line,
-            if self.by_email {
-                "same e-mail"
-            } else {
-                "same name and phone"
-            },
-            self.kept_group,
-            self.dropped_group
-        )
+    /// What happened to the dropped row, for the user.
+    pub fn message(&self) -> crate::message::Message {
+        let key = if self.by_email {
+            "rp-merged-same-email"
+        } else {
+            "rp-merged-same-name-phone"
+        };
+        crate::message::Message::new(key)
+            .with("dropped_line", self.dropped_line)
+            .with("kept_line", self.kept_line)
+            .with("kept_group", &self.kept_group)
+            .with("dropped_group", &self.dropped_group)
     }
 }
 

@@ -1,5 +1,7 @@
-//! What can be wrong with a respondent row, in Vietnamese and English, with the row and column.
+//! What can be wrong with a respondent row, with the row and column, as a message for the user
+//! (worded in `crates/i18n/locales`).
 
+use crate::message::Message;
 use serde::{Deserialize, Serialize};
 
 /// The template's columns (after STT).
@@ -26,28 +28,16 @@ impl Column {
         Column::StandIn,
     ];
 
-    /// The header in the Vietnamese template.
-    pub fn header_vi(self) -> &'static str {
+    /// The message key of the column's header, as the template and the errors file show it.
+    pub fn header_key(self) -> &'static str {
         match self {
-            Column::FullName => "Họ và tên",
-            Column::Position => "Chức vụ",
-            Column::Organisation => "Cơ quan/đơn vị",
-            Column::Group => "Nhóm đối tượng",
-            Column::Email => "Email công vụ",
-            Column::Phone => "Số điện thoại",
-            Column::StandIn => "Người thay thế",
-        }
-    }
-
-    pub fn header_en(self) -> &'static str {
-        match self {
-            Column::FullName => "Full name",
-            Column::Position => "Position",
-            Column::Organisation => "Organisation",
-            Column::Group => "Respondent group",
-            Column::Email => "Official e-mail",
-            Column::Phone => "Phone",
-            Column::StandIn => "Stand-in",
+            Column::FullName => "rp-col-full-name",
+            Column::Position => "rp-col-position",
+            Column::Organisation => "rp-col-organisation",
+            Column::Group => "rp-col-group",
+            Column::Email => "rp-col-email",
+            Column::Phone => "rp-col-phone",
+            Column::StandIn => "rp-col-stand-in",
         }
     }
 
@@ -129,80 +119,45 @@ impl Problem {
         )
     }
 
-    pub fn vi(&self) -> String {
+    /// What is wrong, for the user.
+    pub fn message(&self) -> Message {
         match &self.kind {
-            ProblemKind::Missing => "Ô bắt buộc còn trống.".into(),
-            ProblemKind::TooLong => "Nội dung quá dài.".into(),
-            ProblemKind::InvalidEmail => "Email không hợp lệ.".into(),
-            ProblemKind::InvalidPhone => "Số điện thoại không hợp lệ.".into(),
-            ProblemKind::UnknownGroup => {
-                "Nhóm đối tượng không có trong danh mục của cấp này.".into()
-            }
-            ProblemKind::StandInNotAllowed => "Nhóm này không được cử người thay thế.".into(),
+            ProblemKind::Missing => Message::new("rp-missing"),
+            ProblemKind::TooLong => Message::new("rp-too-long"),
+            ProblemKind::InvalidEmail => Message::new("rp-invalid-email"),
+            ProblemKind::InvalidPhone => Message::new("rp-invalid-phone"),
+            ProblemKind::UnknownGroup => Message::new("rp-unknown-group"),
+            ProblemKind::StandInNotAllowed => Message::new("rp-stand-in-not-allowed"),
             ProblemKind::Duplicate { first_line } => {
-                format!("Trùng người ở dòng {first_line} trong cùng nhóm.")
+                Message::new("rp-duplicate").with("first_line", first_line)
             }
-            ProblemKind::SeveralGroups { other_line } => format!(
-                "Cùng một người ở dòng {other_line} thuộc nhóm khác; mỗi người chỉ có trong một nhóm."
-            ),
+            ProblemKind::SeveralGroups { other_line } => {
+                Message::new("rp-several-groups").with("other_line", other_line)
+            }
             ProblemKind::AlreadyListed { group } => {
-                format!("Người này đã có trong danh sách (nhóm {group}).")
+                Message::new("rp-already-listed").with("group", group)
             }
             ProblemKind::OverQuota {
                 organisation,
                 exactly,
                 got,
-            } => format!(
-                "{organisation}: nhóm này cần đúng {exactly} người mỗi đơn vị, tệp có {got}."
-            ),
+            } => Message::new("rp-over-quota")
+                .with("organisation", organisation)
+                .with("exactly", exactly)
+                .with("got", got),
             ProblemKind::UnderQuota {
                 organisation,
                 exactly,
                 got,
-            } => format!("{organisation}: mới có {got}/{exactly} người của nhóm này."),
+            } => Message::new("rp-under-quota")
+                .with("organisation", organisation)
+                .with("exactly", exactly)
+                .with("got", got),
             ProblemKind::TooManyOrganisations { max } => {
-                format!("Nhóm này chỉ lấy ý kiến tối đa {max} hội, hiệp hội.")
+                Message::new("rp-too-many-organisations").with("max", max)
             }
             ProblemKind::OutsideDomains { domains } => {
-                format!("Email không thuộc tên miền công vụ của đơn vị ({domains}).")
-            }
-        }
-    }
-
-    pub fn en(&self) -> String {
-        match &self.kind {
-            ProblemKind::Missing => "A required cell is empty.".into(),
-            ProblemKind::TooLong => "The text is too long.".into(),
-            ProblemKind::InvalidEmail => "Not a valid e-mail address.".into(),
-            ProblemKind::InvalidPhone => "Not a valid phone number.".into(),
-            ProblemKind::UnknownGroup => "Not a respondent group of this level.".into(),
-            ProblemKind::StandInNotAllowed => "This group takes no stand-ins.".into(),
-            ProblemKind::Duplicate { first_line } => {
-                format!("The same person as row {first_line}, in the same group.")
-            }
-            ProblemKind::SeveralGroups { other_line } => format!(
-                "The same person as row {other_line}, in another group; each person is listed once."
-            ),
-            ProblemKind::AlreadyListed { group } => {
-                format!("This person is already in the list (group {group}).")
-            }
-            ProblemKind::OverQuota {
-                organisation,
-                exactly,
-                got,
-            } => format!(
-                "{organisation}: this group needs exactly {exactly} per organisation; the file has {got}."
-            ),
-            ProblemKind::UnderQuota {
-                organisation,
-                exactly,
-                got,
-            } => format!("{organisation}: {got} of {exactly} listed for this group so far."),
-            ProblemKind::TooManyOrganisations { max } => {
-                format!("This group takes at most {max} associations.")
-            }
-            ProblemKind::OutsideDomains { domains } => {
-                format!("The e-mail is outside the unit's official domains ({domains}).")
+                Message::new("rp-outside-domains").with("domains", domains)
             }
         }
     }

@@ -110,7 +110,7 @@ fn every_bad_cell_is_reported_with_its_row_and_column() {
     assert!(
         c.problems
             .iter()
-            .all(|p| !p.vi().is_empty() && !p.en().is_empty())
+            .all(|p| p.message().key.starts_with("rp-"))
     );
 }
 
@@ -160,7 +160,13 @@ fn the_peoples_council_wins_and_each_merge_is_reported() {
     assert_eq!((c.merges[0].kept_line, c.merges[0].dropped_line), (4, 2));
     assert!(c.merges[0].by_email);
     assert!(!c.merges[1].by_email);
-    assert!(c.merges[0].vi().contains("Đại biểu Hội đồng nhân dân tỉnh"));
+    let m = c.merges[0].message();
+    assert_eq!(m.key, "rp-merged-same-email");
+    assert!(
+        m.args
+            .iter()
+            .any(|(k, v)| *k == "kept_group" && v.contains("Đại biểu Hội đồng nhân dân tỉnh"))
+    );
 }
 
 #[test]
@@ -298,7 +304,9 @@ fn an_outside_mailbox_only_warns() {
     assert!(c.ok());
     assert_eq!(c.rows.len(), 1);
     assert!(c.problems[0].warning());
-    assert!(c.problems[0].vi().contains("quangninh.gov.vn"));
+    let m = c.problems[0].message();
+    assert_eq!(m.key, "rp-outside-domains");
+    assert!(m.args[0].1.contains("quangninh.gov.vn"));
 }
 
 fn any_cell() -> impl Strategy<Value = String> {

@@ -106,7 +106,7 @@ impl ReportPage {
                     .into_iter()
                     .map(|c| ReportRow {
                         line: 1,
-                        column: c.header_vi().to_string(),
+                        column: body.page.t(c.header_key()),
                         message: message.clone(),
                         warning: false,
                     })
@@ -138,7 +138,6 @@ impl ReportPage {
 
     /// The check's problems (by row and column) and merges, in the user's language.
     fn read(&mut self, meta: &Meta, checked: &Checked) {
-        let en = meta.lang == crate::i18n::Lang::En;
         self.problems = checked
             .problems
             .iter()
@@ -146,7 +145,7 @@ impl ReportPage {
                 line: p.line,
                 column: p
                     .column
-                    .map(|c| if en { c.header_en() } else { c.header_vi() }.to_string())
+                    .map(|c| meta.lang.t(c.header_key()))
                     .unwrap_or_default(),
                 message: problem_text(meta, p),
                 warning: p.warning(),
@@ -155,7 +154,7 @@ impl ReportPage {
         self.merges = checked
             .merges
             .iter()
-            .map(|m| if en { m.en() } else { m.vi() })
+            .map(|m| meta.lang.say(&m.message()))
             .collect();
         self.errors = self.problems.iter().filter(|p| !p.warning).count();
     }

@@ -331,11 +331,7 @@ async fn save(
 
 /// A problem in the user's language.
 pub(crate) fn problem_text(meta: &Meta, p: &parindex_domain::respondents::Problem) -> String {
-    if meta.lang == crate::i18n::Lang::En {
-        p.en()
-    } else {
-        p.vi()
-    }
+    meta.lang.say(&p.message())
 }
 
 pub async fn add(

@@ -1,5 +1,6 @@
-//! Contracts checked without a server: the OpenAPI document against the routes, and both
-//! languages against every message key the code and templates use.
+//! Contracts checked without a server: the OpenAPI document against the routes, both languages
+//! against every message key the code and templates use, and no Vietnamese text in Rust outside
+//! the Fluent files beyond a list that only shrinks.
 
 #[test]
 fn the_openapi_document_describes_exactly_the_api_routes() {
@@ -20,9 +21,12 @@ fn both_languages_have_every_message_the_code_and_templates_use() {
     use parindex_web::i18n::Lang;
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/web");
     let mut keys = std::collections::BTreeSet::new();
+    let crates = std::path::PathBuf::from(root).join("..");
     let mut stack = vec![
         std::path::PathBuf::from(root).join("src"),
         std::path::PathBuf::from(root).join("templates"),
+        crates.join("domain/src"),
+        crates.join("import/src"),
     ];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -51,8 +55,8 @@ fn both_languages_have_every_message_the_code_and_templates_use() {
         assert!(Lang::Vi.has(k), "missing in vi: {k}");
         assert!(Lang::En.has(k), "missing in en: {k}");
     }
-    let vi = include_str!("../../../../crates/web/locales/vi/main.ftl");
-    let en = include_str!("../../../../crates/web/locales/en/main.ftl");
+    let vi = include_str!("../../../../crates/i18n/locales/vi/main.ftl");
+    let en = include_str!("../../../../crates/i18n/locales/en/main.ftl");
     let ids = |s: &str| {
         s.lines()
             .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string()))
@@ -66,4 +70,192 @@ fn both_languages_have_every_message_the_code_and_templates_use() {
             "vi messages are NFC: {line}"
         );
     }
+}
+
+/// Vietnamese string literals in a Rust file's production code (before its `#[cfg(test)]` part,
+/// comments left out).
+fn vietnamese_literals(source: &str) -> usize {
+    let code: String = source
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("'\"'", "");
+    let mut count = 0;
+    let mut literal: Option<String> = None;
+    let mut escaped = false;
+    for c in code.chars() {
+        match &mut literal {
+            None if c == '"' => literal = Some(String::new()),
+            None => {}
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(text) if c == '"' => {
+                if text.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
+                    count += 1;
+                }
+                literal = None;
+            }
+            Some(text) => text.push(c),
+        }
+    }
+    count
+}
+
+/// Files that still hold Vietnamese text in Rust, with how many literals each may hold at most.
+/// Demo data (real unit names, illustrative people) belongs here for good; the rest is text that
+/// should move to the Fluent files, and each ceiling only goes down.
+const VIETNAMESE_ALLOWED: &[(&str, usize, &str)] = &[
+    ("crates/parindex/src/demo/mod.rs", 44, "demo data"),
+    ("crates/parindex/src/demo/respondents.rs", 28, "demo data"),
+    (
+        "crates/parindex/src/demo/self_assessments.rs",
+        4,
+        "demo data",
+    ),
+    ("crates/parindex/src/simulate.rs", 3, "demo data"),
+    (
+        "crates/domain/src/scoring/reference_tests.rs",
+        1,
+        "test data",
+    ),
+    ("crates/parindex/src/main.rs", 1, "the programme's name"),
+    ("crates/web/src/api/openapi.rs", 1, "the programme's name"),
+    (
+        "crates/import/src/respondents_template.rs",
+        22,
+        "to move: the list template",
+    ),
+    (
+        "crates/import/src/accounts_template.rs",
+        17,
+        "to move: the accounts template",
+    ),
+    (
+        "crates/import/src/accounts.rs",
+        4,
+        "header names the importer accepts",
+    ),
+    (
+        "crates/import/src/criteria_rows.rs",
+        7,
+        "header names the importer accepts",
+    ),
+    (
+        "crates/import/src/figures.rs",
+        1,
+        "to move: the figures template",
+    ),
+    (
+        "crates/import/src/self_assessment_report.rs",
+        1,
+        "to move: the report file",
+    ),
+    (
+        "crates/domain/src/criteria/problems.rs",
+        17,
+        "to move: criteria-set problems",
+    ),
+    (
+        "crates/domain/src/survey/questionnaire.rs",
+        12,
+        "to move: questionnaire problems",
+    ),
+    (
+        "crates/mail/src/message.rs",
+        2,
+        "to move: the invitation's subject",
+    ),
+    (
+        "crates/parindex/src/integrity_report.rs",
+        20,
+        "to move: a command-line report",
+    ),
+    (
+        "crates/parindex/src/compute_report.rs",
+        18,
+        "to move: a command-line report",
+    ),
+    (
+        "crates/parindex/src/framework_report.rs",
+        14,
+        "to move: a command-line report",
+    ),
+    (
+        "crates/parindex/src/recheck_report.rs",
+        15,
+        "to move: a command-line report",
+    ),
+    (
+        "crates/parindex/src/questionnaire_report.rs",
+        6,
+        "to move: a command-line report",
+    ),
+    (
+        "crates/parindex/src/settings.rs",
+        1,
+        "to move: a command-line message",
+    ),
+];
+
+#[test]
+fn no_vietnamese_text_is_left_in_rust_outside_the_fluent_files() {
+    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let mut found = std::collections::BTreeMap::new();
+    let mut stack = vec![root.join("crates")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if p.is_dir() {
+                if !["tests", "benches", "target", "locales", "templates"].contains(&name.as_str())
+                {
+                    stack.push(p);
+                }
+                continue;
+            }
+            if !name.ends_with(".rs") || name == "tests.rs" {
+                continue;
+            }
+            let n = vietnamese_literals(&std::fs::read_to_string(&p).unwrap());
+            if n > 0 {
+                let rel = p
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                found.insert(rel, n);
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    for (file, n) in &found {
+        match VIETNAMESE_ALLOWED.iter().find(|(f, ..)| f == file) {
+            None => wrong.push(format!(
+                "{file}: {n} Vietnamese literals; put the text in crates/i18n/locales"
+            )),
+            Some((_, max, _)) if n > max => {
+                wrong.push(format!("{file}: {n} Vietnamese literals, at most {max}"))
+            }
+            Some(_) => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // The list only shrinks: a file that no longer holds any, or holds fewer, is taken off or lowered.
+    for (file, max, _) in VIETNAMESE_ALLOWED {
+        assert_eq!(
+            found.get(*file),
+            Some(max),
+            "lower the ceiling of {file} to what it holds"
+        );
+    }
+}
+
+#[test]
+fn the_literal_counter_sees_strings_and_skips_comments_and_tests() {
+    let src = "// \"Bình luận\"\nlet a = \"Xin chào\";\nlet b = \"hello \\\"Việt\\\"\";\nlet q = '\"';\nlet c = \"x\";\n#[cfg(test)]\nmod t { const T: &str = \"Thử\"; }";
+    assert_eq!(vietnamese_literals(src), 2);
 }
