@@ -22,3 +22,27 @@ impl Message {
         self
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    const VI: &str = include_str!("../../i18n/locales/vi/main.ftl");
+    const EN: &str = include_str!("../../i18n/locales/en/main.ftl");
+
+    /// Whether both message files define `key`: the domain's tests check every key it can return.
+    pub(crate) fn worded_in_both_languages(key: &str) -> bool {
+        let defines = |file: &str| {
+            file.lines()
+                .filter_map(|l| l.split_once(" = "))
+                .any(|(id, _)| id == key)
+        };
+        defines(VI) && defines(EN)
+    }
+
+    #[test]
+    fn a_message_carries_its_arguments_in_order() {
+        let m = super::Message::new("rp-duplicate").with("first_line", 3);
+        assert_eq!(m.args, vec![("first_line", "3".to_string())]);
+        assert!(worded_in_both_languages(m.key));
+        assert!(!worded_in_both_languages("rp-no-such-message"));
+    }
+}

@@ -69,7 +69,16 @@ pub fn report(text: &str, en: bool) -> (String, bool) {
                 if en { "problem(s) found" } else { "lỗi" }
             );
             for p in problems {
-                let _ = writeln!(out, "  - {}", if en { p.en() } else { p.vi() });
+                let _ = writeln!(
+                    out,
+                    "  - {}",
+                    (if en {
+                        parindex_i18n::Lang::En
+                    } else {
+                        parindex_i18n::Lang::Vi
+                    })
+                    .say(&p.message())
+                );
             }
             (out, false)
         }

@@ -13,8 +13,12 @@ use std::time::Instant;
 pub fn shipped_shapes() -> anyhow::Result<BTreeMap<String, Shape>> {
     let mut out = BTreeMap::new();
     for (level, text) in crate::shipped::QUESTIONNAIRES {
-        let q = parindex_domain::survey::parse(text)
-            .map_err(|p| anyhow::anyhow!("shipped questionnaires are invalid: {}", p.en()))?;
+        let q = parindex_domain::survey::parse(text).map_err(|p| {
+            anyhow::anyhow!(
+                "shipped questionnaires are invalid: {}",
+                parindex_i18n::Lang::En.say(&p.message())
+            )
+        })?;
         out.insert(level.to_string(), Shape::from_set(&q));
     }
     Ok(out)

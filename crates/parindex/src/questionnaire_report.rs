@@ -43,7 +43,16 @@ pub fn report(
     let q = match parse(text) {
         Ok(q) => q,
         Err(p) => {
-            let _ = writeln!(out, "{}", if en { p.en() } else { p.vi() });
+            let _ = writeln!(
+                out,
+                "{}",
+                (if en {
+                    parindex_i18n::Lang::En
+                } else {
+                    parindex_i18n::Lang::Vi
+                })
+                .say(&p.message())
+            );
             return (out, false);
         }
     };
@@ -56,7 +65,16 @@ pub fn report(
             if en { "problems" } else { "lỗi" }
         );
         for p in &problems {
-            let _ = writeln!(out, "- {}", if en { p.en() } else { p.vi() });
+            let _ = writeln!(
+                out,
+                "- {}",
+                (if en {
+                    parindex_i18n::Lang::En
+                } else {
+                    parindex_i18n::Lang::Vi
+                })
+                .say(&p.message())
+            );
         }
         return (out, false);
     }

@@ -1,6 +1,8 @@
-//! What can be wrong with a criteria set, said precisely, in Vietnamese and in English.
+//! What can be wrong with a criteria set, said precisely as a message (worded in
+//! `crates/i18n/locales`).
 
 use crate::Points;
+use crate::message::Message;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -48,99 +50,49 @@ pub enum Problem {
 }
 
 impl Problem {
-    pub fn vi(&self) -> String {
+    /// What is wrong, for the user.
+    pub fn message(&self) -> Message {
         match self {
-            Problem::Syntax(e) => format!("Tệp không đúng định dạng: {e}"),
-            Problem::UnknownLevel(l) => {
-                format!("Cấp \"{l}\" không hợp lệ; dùng \"ministry\" hoặc \"province\".")
-            }
-            Problem::DuplicateCode(c) => format!("Mã {c} xuất hiện nhiều lần."),
-            Problem::CodeOutsideParent { code, parent } => {
-                format!("Mã {code} phải bắt đầu bằng mã của mục cha {parent} và dấu chấm.")
-            }
-            Problem::EmptyCode => "Có mục không có mã.".into(),
-            Problem::EmptyName(c) => format!("Mục {c} chưa có tên tiếng Việt."),
-            Problem::BadPoints { code, value } => {
-                format!(
-                    "Mục {code}: điểm tối đa \"{value}\" phải là số không âm, tối đa 2 chữ số thập phân."
-                )
-            }
+            Problem::Syntax(e) => Message::new("csp-syntax").with("error", e),
+            Problem::UnknownLevel(l) => Message::new("csp-unknown-level").with("level", l),
+            Problem::DuplicateCode(c) => Message::new("csp-duplicate-code").with("code", c),
+            Problem::CodeOutsideParent { code, parent } => Message::new("csp-code-outside-parent")
+                .with("code", code)
+                .with("parent", parent),
+            Problem::EmptyCode => Message::new("csp-empty-code"),
+            Problem::EmptyName(c) => Message::new("csp-empty-name").with("code", c),
+            Problem::BadPoints { code, value } => Message::new("csp-bad-points")
+                .with("code", code)
+                .with("value", value),
             Problem::ChildrenDoNotAddUp {
                 code,
                 children,
                 max,
-            } => {
-                format!(
-                    "Mục {code}: tổng điểm các mục con là {children} nhưng điểm tối đa là {max}."
-                )
-            }
+            } => Message::new("csp-children-do-not-add-up")
+                .with("code", code)
+                .with("children", children)
+                .with("max", max),
             Problem::FieldsDoNotAddUpToTotal { fields, total } => {
-                format!("Tổng điểm các lĩnh vực là {fields} nhưng tổng điểm khai báo là {total}.")
-            }
-            Problem::LeafWithoutMethod(c) => format!(
-                "Mục {c} không có mục con nên phải có phương pháp đánh giá (self, survey hoặc imported)."
-            ),
-            Problem::MethodOnBranch(c) => {
-                format!("Mục {c} có mục con nên không được khai báo phương pháp đánh giá.")
-            }
-            Problem::UnknownMethod { code, value } => {
-                format!(
-                    "Mục {code}: phương pháp \"{value}\" không hợp lệ; dùng self, survey hoặc imported."
-                )
-            }
-            Problem::FieldWithoutCriteria(c) => format!("Lĩnh vực {c} chưa có tiêu chí nào."),
-            Problem::TooDeep(c) => format!("Tiêu chí thành phần {c} không được có mục con."),
-            Problem::NoFields => "Bộ tiêu chí chưa có lĩnh vực nào.".into(),
-            Problem::NoParent { code, parent } => {
-                format!("Mục {code} không có mục cha {parent} ở dòng trước.")
-            }
-            Problem::MissingColumn(c) => format!("Thiếu cột \"{c}\"."),
-        }
-    }
-
-    pub fn en(&self) -> String {
-        match self {
-            Problem::Syntax(e) => format!("The file does not have the documented format: {e}"),
-            Problem::UnknownLevel(l) => {
-                format!("Level \"{l}\" is not valid; use \"ministry\" or \"province\".")
-            }
-            Problem::DuplicateCode(c) => format!("Code {c} appears more than once."),
-            Problem::CodeOutsideParent { code, parent } => {
-                format!("Code {code} must start with its parent's code {parent} and a dot.")
-            }
-            Problem::EmptyCode => "An entry has no code.".into(),
-            Problem::EmptyName(c) => format!("{c} has no Vietnamese name."),
-            Problem::BadPoints { code, value } => {
-                format!(
-                    "{code}: max points \"{value}\" must be a non-negative number with at most 2 decimals."
-                )
-            }
-            Problem::ChildrenDoNotAddUp {
-                code,
-                children,
-                max,
-            } => {
-                format!("{code}: its children add up to {children} but its max is {max}.")
-            }
-            Problem::FieldsDoNotAddUpToTotal { fields, total } => {
-                format!("The fields add up to {fields} but the declared total is {total}.")
+                Message::new("csp-fields-do-not-add-up")
+                    .with("fields", fields)
+                    .with("total", total)
             }
             Problem::LeafWithoutMethod(c) => {
-                format!("{c} has no children, so it needs a method (self, survey or imported).")
+                Message::new("csp-leaf-without-method").with("code", c)
             }
-            Problem::MethodOnBranch(c) => {
-                format!("{c} has children, so it must not declare a method.")
+            Problem::MethodOnBranch(c) => Message::new("csp-method-on-branch").with("code", c),
+            Problem::UnknownMethod { code, value } => Message::new("csp-unknown-method")
+                .with("code", code)
+                .with("value", value),
+            Problem::FieldWithoutCriteria(c) => {
+                Message::new("csp-field-without-criteria").with("code", c)
             }
-            Problem::UnknownMethod { code, value } => {
-                format!("{code}: method \"{value}\" is not valid; use self, survey or imported.")
-            }
-            Problem::FieldWithoutCriteria(c) => format!("Field {c} has no criteria."),
-            Problem::TooDeep(c) => format!("Sub-criterion {c} must not have children."),
-            Problem::NoFields => "The set has no fields.".into(),
-            Problem::NoParent { code, parent } => {
-                format!("{code} has no parent {parent} on an earlier row.")
-            }
-            Problem::MissingColumn(c) => format!("The column \"{c}\" is missing."),
+            Problem::TooDeep(c) => Message::new("csp-too-deep").with("code", c),
+            Problem::NoFields => Message::new("csp-no-fields"),
+            Problem::NoParent { code, parent } => Message::new("csp-no-parent")
+                .with("code", code)
+                .with("parent", parent),
+            Problem::MissingColumn(c) => Message::new("csp-missing-column").with("column", c),
         }
     }
 }

@@ -109,9 +109,14 @@ fn sums_must_match_at_every_level() {
             total: Points::parse("100").expect("p")
         }]
     );
-    assert!(
-        p[0].vi()
-            .contains("Tổng điểm các lĩnh vực là 10.00 nhưng tổng điểm khai báo là 100.00")
+    let m = p[0].message();
+    assert_eq!(m.key, "csp-fields-do-not-add-up");
+    assert_eq!(
+        m.args,
+        vec![
+            ("fields", "10.00".to_string()),
+            ("total", "100.00".to_string())
+        ]
     );
 }
 
@@ -200,10 +205,12 @@ fn every_problem_has_both_languages() {
         },
         Problem::MissingColumn("Mã".into()),
     ];
-    for p in all {
+    let keys: std::collections::BTreeSet<_> = all.iter().map(|p| p.message().key).collect();
+    assert_eq!(keys.len(), all.len(), "each problem has its own message");
+    for key in keys {
         assert!(
-            !p.vi().is_empty() && !p.en().is_empty() && p.vi() != p.en(),
-            "{p:?}"
+            crate::message::tests::worded_in_both_languages(key),
+            "{key}"
         );
     }
 }

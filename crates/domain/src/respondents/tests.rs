@@ -110,7 +110,7 @@ fn every_bad_cell_is_reported_with_its_row_and_column() {
     assert!(
         c.problems
             .iter()
-            .all(|p| p.message().key.starts_with("rp-"))
+            .all(|p| crate::message::tests::worded_in_both_languages(p.message().key))
     );
 }
 

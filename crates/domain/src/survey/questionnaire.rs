@@ -27,6 +27,7 @@
 //! ```
 
 use crate::criteria::{CriteriaSet, Method};
+use crate::message::Message;
 use crate::respondents::Group;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -162,73 +163,36 @@ pub enum QuestionnaireProblem {
 }
 
 impl QuestionnaireProblem {
-    pub fn vi(&self) -> String {
+    /// What is wrong, for the user.
+    pub fn message(&self) -> Message {
         use QuestionnaireProblem::*;
         match self {
-            Syntax { message } => format!("Tệp không đúng định dạng: {message}"),
-            WrongLevel { found, expected } => {
-                format!("Phiếu dành cho cấp \"{found}\", bộ tiêu chí của cấp \"{expected}\".")
-            }
-            WrongCriteriaSet { found, expected } => {
-                format!("Phiếu gắn với bộ tiêu chí \"{found}\", kỳ đánh giá dùng \"{expected}\".")
-            }
-            UnknownGroup { group } => {
-                format!("Nhóm đối tượng \"{group}\" không có trong kỳ đánh giá.")
-            }
-            RepeatedGroup { group } => format!("Nhóm \"{group}\" có hơn một phiếu."),
-            MissingGroup { group } => format!("Nhóm \"{group}\" chưa có phiếu khảo sát."),
-            EmptyText { at } => format!("{at}: thiếu nội dung tiếng Việt."),
-            RepeatedQuestion { group, code } => format!("Phiếu \"{group}\": câu {code} lặp lại."),
-            UnknownLeaf { group, code, leaf } => {
-                format!(
-                    "Phiếu \"{group}\", câu {code}: tiêu chí {leaf} không có trong bộ tiêu chí."
-                )
-            }
-            NotSurveyLeaf { group, code, leaf } => format!(
-                "Phiếu \"{group}\", câu {code}: tiêu chí {leaf} không chấm bằng điều tra xã hội học."
-            ),
-            BadOptions { at, reason } => {
-                format!("{at}: phương án trả lời không hợp lệ ({reason}).")
-            }
-            UncoveredLeaf { leaf } => {
-                format!(
-                    "Tiêu chí {leaf} chấm bằng điều tra nhưng không câu hỏi nào tính điểm cho nó."
-                )
-            }
-        }
-    }
-
-    pub fn en(&self) -> String {
-        use QuestionnaireProblem::*;
-        match self {
-            Syntax { message } => format!("The file is not valid: {message}"),
-            WrongLevel { found, expected } => {
-                format!(
-                    "The questionnaires are for level \"{found}\", the criteria set for \"{expected}\"."
-                )
-            }
-            WrongCriteriaSet { found, expected } => format!(
-                "The questionnaires feed criteria set \"{found}\"; the campaign uses \"{expected}\"."
-            ),
-            UnknownGroup { group } => format!("Group \"{group}\" is not a group of the campaign."),
-            RepeatedGroup { group } => {
-                format!("Group \"{group}\" has more than one questionnaire.")
-            }
-            MissingGroup { group } => format!("Group \"{group}\" has no questionnaire."),
-            EmptyText { at } => format!("{at}: the Vietnamese text is missing."),
-            RepeatedQuestion { group, code } => {
-                format!("Questionnaire \"{group}\": question {code} repeats.")
-            }
-            UnknownLeaf { group, code, leaf } => format!(
-                "Questionnaire \"{group}\", question {code}: sub-criterion {leaf} is not in the criteria set."
-            ),
-            NotSurveyLeaf { group, code, leaf } => format!(
-                "Questionnaire \"{group}\", question {code}: sub-criterion {leaf} is not assessed by survey."
-            ),
-            BadOptions { at, reason } => format!("{at}: invalid answer options ({reason})."),
-            UncoveredLeaf { leaf } => {
-                format!("Sub-criterion {leaf} is assessed by survey but no question feeds it.")
-            }
+            Syntax { message } => Message::new("qp-syntax").with("error", message),
+            WrongLevel { found, expected } => Message::new("qp-wrong-level")
+                .with("found", found)
+                .with("expected", expected),
+            WrongCriteriaSet { found, expected } => Message::new("qp-wrong-criteria-set")
+                .with("found", found)
+                .with("expected", expected),
+            UnknownGroup { group } => Message::new("qp-unknown-group").with("group", group),
+            RepeatedGroup { group } => Message::new("qp-repeated-group").with("group", group),
+            MissingGroup { group } => Message::new("qp-missing-group").with("group", group),
+            EmptyText { at } => Message::new("qp-empty-text").with("at", at),
+            RepeatedQuestion { group, code } => Message::new("qp-repeated-question")
+                .with("group", group)
+                .with("code", code),
+            UnknownLeaf { group, code, leaf } => Message::new("qp-unknown-leaf")
+                .with("group", group)
+                .with("code", code)
+                .with("leaf", leaf),
+            NotSurveyLeaf { group, code, leaf } => Message::new("qp-not-survey-leaf")
+                .with("group", group)
+                .with("code", code)
+                .with("leaf", leaf),
+            BadOptions { at, reason } => Message::new("qp-bad-options")
+                .with("at", at)
+                .with("reason", reason),
+            UncoveredLeaf { leaf } => Message::new("qp-uncovered-leaf").with("leaf", leaf),
         }
     }
 }
@@ -487,7 +451,7 @@ title_vi = "Phiếu"
         assert!(
             problems
                 .iter()
-                .all(|p| !p.vi().is_empty() && !p.en().is_empty())
+                .all(|p| crate::message::tests::worded_in_both_languages(p.message().key))
         );
         assert!(matches!(parse("[set]\nlevel = 1"), Err(Syntax { .. })));
     }

@@ -892,3 +892,36 @@ rp-sheet-summary = Summary
 rp-col-total = Total
 rp-errors-column = Errors
 rp-warning = Note — { $text }
+
+## Criteria sets: what can be wrong with one
+csp-syntax = The file does not have the documented format: { $error }
+csp-unknown-level = Level "{ $level }" is not valid; use "ministry" or "province".
+csp-duplicate-code = Code { $code } appears more than once.
+csp-code-outside-parent = Code { $code } must start with its parent's code { $parent } and a dot.
+csp-empty-code = An entry has no code.
+csp-empty-name = { $code } has no Vietnamese name.
+csp-bad-points = { $code }: max points "{ $value }" must be a non-negative number with at most 2 decimals.
+csp-children-do-not-add-up = { $code }: its children add up to { $children } but its max is { $max }.
+csp-fields-do-not-add-up = The fields add up to { $fields } but the declared total is { $total }.
+csp-leaf-without-method = { $code } has no children, so it needs a method (self, survey or imported).
+csp-method-on-branch = { $code } has children, so it must not declare a method.
+csp-unknown-method = { $code }: method "{ $value }" is not valid; use self, survey or imported.
+csp-field-without-criteria = Field { $code } has no criteria.
+csp-too-deep = Sub-criterion { $code } must not have children.
+csp-no-fields = The set has no fields.
+csp-no-parent = { $code } has no parent { $parent } on an earlier row.
+csp-missing-column = The column "{ $column }" is missing.
+
+## Questionnaires: what can be wrong with a file
+qp-syntax = The file is not valid: { $error }
+qp-wrong-level = The questionnaires are for level "{ $found }", the criteria set for "{ $expected }".
+qp-wrong-criteria-set = The questionnaires feed criteria set "{ $found }"; the campaign uses "{ $expected }".
+qp-unknown-group = Group "{ $group }" is not a group of the campaign.
+qp-repeated-group = Group "{ $group }" has more than one questionnaire.
+qp-missing-group = Group "{ $group }" has no questionnaire.
+qp-empty-text = { $at }: the Vietnamese text is missing.
+qp-repeated-question = Questionnaire "{ $group }": question { $code } repeats.
+qp-unknown-leaf = Questionnaire "{ $group }", question { $code }: sub-criterion { $leaf } is not in the criteria set.
+qp-not-survey-leaf = Questionnaire "{ $group }", question { $code }: sub-criterion { $leaf } is not assessed by survey.
+qp-bad-options = { $at }: invalid answer options ({ $reason }).
+qp-uncovered-leaf = Sub-criterion { $leaf } is assessed by survey but no question feeds it.

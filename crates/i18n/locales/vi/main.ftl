@@ -892,3 +892,36 @@ rp-sheet-summary = Tổng hợp
 rp-col-total = Tổng số
 rp-errors-column = Lỗi
 rp-warning = Lưu ý — { $text }
+
+## Criteria sets: what can be wrong with one
+csp-syntax = Tệp không đúng định dạng: { $error }
+csp-unknown-level = Cấp "{ $level }" không hợp lệ; dùng "ministry" hoặc "province".
+csp-duplicate-code = Mã { $code } xuất hiện nhiều lần.
+csp-code-outside-parent = Mã { $code } phải bắt đầu bằng mã của mục cha { $parent } và dấu chấm.
+csp-empty-code = Có mục không có mã.
+csp-empty-name = Mục { $code } chưa có tên tiếng Việt.
+csp-bad-points = Mục { $code }: điểm tối đa "{ $value }" phải là số không âm, tối đa 2 chữ số thập phân.
+csp-children-do-not-add-up = Mục { $code }: tổng điểm các mục con là { $children } nhưng điểm tối đa là { $max }.
+csp-fields-do-not-add-up = Tổng điểm các lĩnh vực là { $fields } nhưng tổng điểm khai báo là { $total }.
+csp-leaf-without-method = Mục { $code } không có mục con nên phải có phương pháp đánh giá (self, survey hoặc imported).
+csp-method-on-branch = Mục { $code } có mục con nên không được khai báo phương pháp đánh giá.
+csp-unknown-method = Mục { $code }: phương pháp "{ $value }" không hợp lệ; dùng self, survey hoặc imported.
+csp-field-without-criteria = Lĩnh vực { $code } chưa có tiêu chí nào.
+csp-too-deep = Tiêu chí thành phần { $code } không được có mục con.
+csp-no-fields = Bộ tiêu chí chưa có lĩnh vực nào.
+csp-no-parent = Mục { $code } không có mục cha { $parent } ở dòng trước.
+csp-missing-column = Thiếu cột "{ $column }".
+
+## Questionnaires: what can be wrong with a file
+qp-syntax = Tệp không đúng định dạng: { $error }
+qp-wrong-level = Phiếu dành cho cấp "{ $found }", bộ tiêu chí của cấp "{ $expected }".
+qp-wrong-criteria-set = Phiếu gắn với bộ tiêu chí "{ $found }", kỳ đánh giá dùng "{ $expected }".
+qp-unknown-group = Nhóm đối tượng "{ $group }" không có trong kỳ đánh giá.
+qp-repeated-group = Nhóm "{ $group }" có hơn một phiếu.
+qp-missing-group = Nhóm "{ $group }" chưa có phiếu khảo sát.
+qp-empty-text = { $at }: thiếu nội dung tiếng Việt.
+qp-repeated-question = Phiếu "{ $group }": câu { $code } lặp lại.
+qp-unknown-leaf = Phiếu "{ $group }", câu { $code }: tiêu chí { $leaf } không có trong bộ tiêu chí.
+qp-not-survey-leaf = Phiếu "{ $group }", câu { $code }: tiêu chí { $leaf } không chấm bằng điều tra xã hội học.
+qp-bad-options = { $at }: phương án trả lời không hợp lệ ({ $reason }).
+qp-uncovered-leaf = Tiêu chí { $leaf } chấm bằng điều tra nhưng không câu hỏi nào tính điểm cho nó.

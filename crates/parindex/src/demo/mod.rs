@@ -239,8 +239,12 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     }
     // The illustrative 2023 questionnaires, one file per level.
     for (_, text) in crate::shipped::QUESTIONNAIRES {
-        let q = parindex_domain::survey::parse(text)
-            .map_err(|p| anyhow::anyhow!("shipped questionnaires are invalid: {}", p.en()))?;
+        let q = parindex_domain::survey::parse(text).map_err(|p| {
+            anyhow::anyhow!(
+                "shipped questionnaires are invalid: {}",
+                parindex_i18n::Lang::En.say(&p.message())
+            )
+        })?;
         parindex_db::questionnaires::set(db, &ctx, campaign.id, &q).await?;
     }
     let mut ids = std::collections::HashMap::new();

@@ -165,9 +165,8 @@ pub async fn load(
     mp: Multipart,
 ) -> AppResult<Response> {
     let (header, bytes) = read_upload(mp).await?;
-    let en = meta.lang == crate::i18n::Lang::En;
     let page = Page::new(&meta, &admin, "criteria-set-errors-title");
-    let say = |p: &parindex_domain::criteria::problems::Problem| if en { p.en() } else { p.vi() };
+    let say = |p: &parindex_domain::criteria::problems::Problem| meta.lang.say(&p.message());
     let parsed: Result<CriteriaSet, Vec<(String, String)>> = if bytes.starts_with(b"PK\x03\x04") {
         let limits = table::Limits {
             max_bytes: 2 * 1024 * 1024,

@@ -181,8 +181,7 @@ pub async fn load(
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
     let text = crate::ui::upload::text_field(mp, "file").await?;
-    let en = meta.lang == crate::i18n::Lang::En;
-    let say = |p: &survey::QuestionnaireProblem| if en { p.en() } else { p.vi() };
+    let say = |p: &survey::QuestionnaireProblem| meta.lang.say(&p.message());
     let set = match survey::parse(&text) {
         Ok(s) => s,
         Err(p) => {
