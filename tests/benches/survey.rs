@@ -22,6 +22,7 @@ use parindex_db::survey::{self, Trace};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::{Ctx, questionnaires};
 use parindex_domain::respondents::{ListState, Respondent};
+use parindex_domain::{CampaignId, UnitId};
 use parindex_mail::{Transport, UnitMail};
 use parindex_tests::measure::{ms, percentile};
 use parindex_tests::smtp::SmtpServer;
@@ -65,14 +66,21 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
             stand_in: false,
         })
         .collect();
-    store::import(&app.db, &ctx, cid, u.id, &people, "bench")
-        .await
-        .unwrap();
+    store::import(
+        &app.db,
+        &ctx,
+        CampaignId(cid),
+        UnitId(u.id),
+        &people,
+        "bench",
+    )
+    .await
+    .unwrap();
     store::transition(
         &app.db,
         &ctx,
-        cid,
-        u.id,
+        CampaignId(cid),
+        UnitId(u.id),
         ListState::Draft,
         ListState::Sent,
         "",
@@ -82,8 +90,8 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
     store::transition(
         &app.db,
         &ctx,
-        cid,
-        u.id,
+        CampaignId(cid),
+        UnitId(u.id),
         ListState::Sent,
         ListState::Accepted,
         "",
@@ -99,7 +107,7 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
     };
     let tokens = Arc::new(Mutex::new(Vec::new()));
     let t2 = tokens.clone();
-    survey::open_unit(&app.db, &ctx, cid, u.id, &move |m| {
+    survey::open_unit(&app.db, &ctx, CampaignId(cid), UnitId(u.id), &move |m| {
         t2.lock().unwrap().push(m.token.to_string());
         mail.compose(m)
     })

@@ -8,6 +8,7 @@ use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
 use parindex_domain::Points;
 use parindex_domain::appraisal::{Decision, Round, Stage, Verdict};
+use parindex_domain::ids::{CampaignId, UnitId};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -171,12 +172,13 @@ async fn ensure_submitted(tx: &mut Tx, unit_id: i64) -> DbResult<()> {
 pub async fn decide(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     code: &str,
     round: Round,
     d: &Decision,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     ensure_submitted(&mut tx, unit_id).await?;
     let current = get_tx(&mut tx, unit_id).await?;
@@ -251,11 +253,12 @@ pub async fn decide(
 pub async fn explain(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     code: &str,
     text: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     if get_tx(&mut tx, unit_id).await?.stage != Stage::Explaining {
         return Err(DbError::Stale);
@@ -303,10 +306,11 @@ pub struct Move<'a> {
 pub async fn advance(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     m: &Move<'_>,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     ensure_submitted(&mut tx, unit_id).await?;
     let current = get_tx(&mut tx, unit_id).await?;

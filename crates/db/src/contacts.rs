@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::DbResult;
 use crate::pool::Db;
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::{DeadlineKind, Level};
 use serde::Serialize;
 
@@ -81,10 +82,11 @@ pub async fn focal_for(db: &Db, unit_id: i64) -> DbResult<Option<FocalRecord>> {
 pub async fn set_focal(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     f: &FocalContacts,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::FocalRegistration).await?;
     let before: Option<FocalContacts> = on_tx!(&mut tx, x => sqlx::query_as(

@@ -6,6 +6,7 @@ use crate::error::DbError;
 use crate::error::DbResult;
 use crate::pool::{Db, Tx};
 use parindex_domain::deadline::{self, DeadlineKind};
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::{clock, extension};
 use serde::Serialize;
 use time::Date;
@@ -110,12 +111,13 @@ pub async fn extensions_for_unit(db: &Db, unit_id: i64) -> DbResult<Vec<Extensio
 pub async fn grant_extension(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     kind: &str,
     due_date: &str,
     reason: &str,
 ) -> DbResult<Result<(), Vec<extension::Problem>>> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     let campaign = for_campaign_tx(&mut tx, campaign_id).await?;
     let campaign_day = |k: DeadlineKind| {

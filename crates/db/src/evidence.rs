@@ -7,6 +7,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::storage_quota::{Quota, Usage};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -46,10 +47,11 @@ pub struct NewFile<'a> {
 pub async fn add_file(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     f: &NewFile<'_>,
 ) -> DbResult<EvidenceFile> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     if let Some(existing) = by_hash(db, unit_id, f.sha256).await? {
         return Ok(existing);
     }
@@ -175,12 +177,13 @@ async fn window(tx: &mut crate::pool::Tx, unit_id: i64, code: &str) -> DbResult<
 pub async fn link(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     code: &str,
     file_id: i64,
     reference: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     // A submitted link stays as it was submitted; while explaining, only new links are added.
     let sql = match window(&mut tx, unit_id, code).await? {
@@ -216,11 +219,12 @@ pub async fn link(
 pub async fn unlink(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     code: &str,
     file_id: i64,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     let since = match window(&mut tx, unit_id, code).await? {
         Window::Draft => i64::MIN,

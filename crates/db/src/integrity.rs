@@ -11,6 +11,7 @@ use crate::outbox::{self, OutMail};
 use crate::pool::Db;
 use crate::{criteria_sets, deadlines, questionnaires};
 use futures_util::TryStreamExt;
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::integrity::decision::{Checked, Outcome};
 use parindex_domain::integrity::model::Shape;
 use parindex_domain::integrity::schedule::{self, RunKind};
@@ -334,9 +335,10 @@ pub async fn findings(db: &Db, campaign_id: i64) -> DbResult<Vec<UnitAssessment>
 /// The newest findings of one unit, with the run they came from.
 pub async fn finding(
     db: &Db,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
 ) -> DbResult<Option<(i64, UnitAssessment)>> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let row: Option<(i64, String)> = on_pool!(db, p => sqlx::query_as(
         "SELECT run_id, assessment_json FROM integrity_findings WHERE campaign_id = $1 AND unit_id = $2"
     ).bind(campaign_id).bind(unit_id).fetch_optional(p).await)?;
@@ -376,12 +378,13 @@ const DECISION_COLS: &str = "id, unit_id, outcome, reason, responsible, reviewer
 pub async fn decide(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     d: &Checked,
     notice: Option<&OutMail>,
 ) -> DbResult<i64> {
-    let current = finding(db, campaign_id, unit_id).await?;
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let current = finding(db, CampaignId(campaign_id), UnitId(unit_id)).await?;
     let run_id = current.as_ref().map(|c| c.0);
     let evidence = serde_json::to_string(&current.map(|c| c.1)).map_err(json_err)?;
     let sha = hex::encode(Sha256::digest(evidence.as_bytes()));

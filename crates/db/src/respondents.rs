@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::respondents::{ExceptionState, GroupSet, ListState, Respondent};
 use parindex_domain::{DeadlineKind, text};
 use serde::Serialize;
@@ -168,11 +169,12 @@ fn chunk_rows(db: &Db) -> usize {
 pub async fn import(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     rows: &[Respondent],
     source: &str,
 ) -> DbResult<usize> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
@@ -227,11 +229,12 @@ pub async fn import(
 pub async fn save_person(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     id: Option<i64>,
     r: &Respondent,
 ) -> DbResult<i64> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
@@ -283,10 +286,11 @@ pub async fn save_person(
 pub async fn remove_person(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     id: i64,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     let before: Option<PersonRow> = on_tx!(&mut tx, c => sqlx::query_as(
@@ -318,12 +322,13 @@ pub async fn remove_person(
 pub async fn transition(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     from: ListState,
     to: ListState,
     comment: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     if from.editable() {
         // Sending is the unit's change, closed by its deadline; MoHA's review of a sent list is not.
@@ -378,11 +383,12 @@ pub async fn exceptions(db: &Db, unit_id: i64) -> DbResult<Vec<Exception>> {
 pub async fn request_exception(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     group: &str,
     reason: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     on_tx!(&mut tx, c => sqlx::query(
@@ -411,12 +417,13 @@ pub async fn request_exception(
 pub async fn decide_exception(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     group: &str,
     accept: bool,
     comment: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     let state = ExceptionState::decided(accept).as_str();
     let n = on_tx!(&mut tx, c => sqlx::query(

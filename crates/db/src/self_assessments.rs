@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::self_assessment::State;
 use parindex_domain::{DeadlineKind, Points};
 use serde::Serialize;
@@ -91,12 +92,13 @@ async fn ensure_draft(tx: &mut Tx, unit_id: i64) -> DbResult<Report> {
 pub async fn save_leaf(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     code: &str,
     score: Option<Points>,
     explanation: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     ensure_draft(&mut tx, unit_id).await?;
@@ -142,10 +144,11 @@ async fn touch(tx: &mut Tx, unit_id: i64, now_ms: i64) -> DbResult<()> {
 pub async fn save_difficulties(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     text: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     let before = ensure_draft(&mut tx, unit_id).await?;
@@ -174,12 +177,13 @@ pub async fn save_difficulties(
 pub async fn transition(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     from: State,
     to: State,
     comment: &str,
 ) -> DbResult<()> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     let current = report_tx(&mut tx, unit_id).await?;

@@ -9,6 +9,7 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
+use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::respondents::ListState;
 use parindex_domain::token;
 use std::collections::HashMap;
@@ -93,10 +94,11 @@ type PersonRow = (i64, String, String, String);
 pub async fn open_unit(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign: CampaignId,
+    unit: UnitId,
     compose: &Compose<'_>,
 ) -> DbResult<usize> {
+    let (campaign_id, unit_id) = (campaign.get(), unit.get());
     let mut tx = db.begin().await?;
     let state: Option<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT state FROM respondent_lists WHERE unit_id = $1"

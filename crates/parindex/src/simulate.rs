@@ -19,6 +19,7 @@ use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::respondents::ListState;
 use parindex_domain::scoring::publish;
 use parindex_domain::self_assessment::State;
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Points, deadline};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -134,15 +135,23 @@ pub async fn run(
             seed_list(db, &ctx, c, u.id, &u.code, 6, ListState::Accepted).await?;
         } else {
             if list.state == ListState::Draft {
-                respondents::transition(db, &ctx, c, u.id, ListState::Draft, ListState::Sent, "")
-                    .await?;
+                respondents::transition(
+                    db,
+                    &ctx,
+                    CampaignId(c),
+                    UnitId(u.id),
+                    ListState::Draft,
+                    ListState::Sent,
+                    "",
+                )
+                .await?;
             }
             if list.state != ListState::Accepted {
                 respondents::transition(
                     db,
                     &ctx,
-                    c,
-                    u.id,
+                    CampaignId(c),
+                    UnitId(u.id),
                     ListState::Sent,
                     ListState::Accepted,
                     "",
@@ -298,8 +307,8 @@ async fn complete_self_assessment(
             self_assessments::save_leaf(
                 db,
                 ctx,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 &leaf.code,
                 Some(score),
                 "Đã thực hiện (mô phỏng).",
@@ -317,7 +326,16 @@ async fn complete_self_assessment(
         .position(|(f, _)| *f == report.state)
         .unwrap_or(0);
     for (f, t) in &path[from..] {
-        self_assessments::transition(db, ctx, campaign_id, unit_id, *f, *t, "").await?;
+        self_assessments::transition(
+            db,
+            ctx,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
+            *f,
+            *t,
+            "",
+        )
+        .await?;
     }
     Ok(())
 }

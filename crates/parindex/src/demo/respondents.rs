@@ -1,6 +1,7 @@
 //! The demo units' respondent lists at every stage.
 
 use super::*;
+use parindex_domain::{CampaignId, UnitId};
 
 /// Respondent lists at every stage: Bộ Công Thương and Hà Nội are compiling (Hà Nội with an exception
 /// for its People's Council delegates), Hải Phòng has sent its list, An Giang's was accepted. Bộ Tư
@@ -106,13 +107,21 @@ pub async fn seed_list(
                 });
             }
         }
-        store::import(db, ctx, campaign_id, unit_id, &people, "demo").await?;
+        store::import(
+            db,
+            ctx,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
+            &people,
+            "demo",
+        )
+        .await?;
         if code == "HNI" {
             store::request_exception(
                 db,
                 ctx,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 "hdnd",
                 "Kỳ họp chuyên đề của HĐND thành phố trùng thời gian khảo sát; đề nghị lấy ý kiến sau (minh họa).",
             )
@@ -122,8 +131,8 @@ pub async fn seed_list(
             store::transition(
                 db,
                 ctx,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 ListState::Draft,
                 ListState::Sent,
                 "",
@@ -134,8 +143,8 @@ pub async fn seed_list(
             store::transition(
                 db,
                 ctx,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 ListState::Sent,
                 ListState::Accepted,
                 "",

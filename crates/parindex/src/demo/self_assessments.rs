@@ -1,6 +1,7 @@
 //! The demo units' self-assessments at every stage, and MoHA's appraisals of those that reached it.
 
 use super::*;
+use parindex_domain::{CampaignId, UnitId};
 
 /// How far each demo unit has got with its self-assessment: (unit, share of leaves scored, stage).
 const SELF_ASSESSMENT_STAGES: [(&str, usize, SelfAssessmentStage); 8] = [
@@ -63,8 +64,8 @@ pub(super) async fn seed_self_assessments(
             parindex_db::self_assessments::save_leaf(
                 db,
                 ctx,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 &leaf.code,
                 Some(score),
                 explanation,
@@ -88,8 +89,8 @@ pub(super) async fn seed_self_assessments(
             parindex_db::self_assessments::transition(
                 db,
                 ctx,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 *from,
                 *to,
                 "",
@@ -173,8 +174,8 @@ pub(super) async fn seed_appraisals(
             appraisals::decide(
                 db,
                 &as_appraiser,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 &leaf.code,
                 Round::First,
                 &d,
@@ -195,8 +196,8 @@ pub(super) async fn seed_appraisals(
         appraisals::advance(
             db,
             &as_appraiser,
-            campaign_id,
-            unit_id,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
             &Move {
                 from: Stage::Round1,
                 to: Stage::Explaining,
@@ -220,8 +221,8 @@ pub(super) async fn seed_appraisals(
             appraisals::explain(
                 db,
                 &as_officer,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 leaf,
                 "Đơn vị đã ban hành đủ văn bản trong năm; đề nghị giữ điểm tự chấm (minh họa).",
             )
@@ -233,8 +234,8 @@ pub(super) async fn seed_appraisals(
         appraisals::advance(
             db,
             &as_officer,
-            campaign_id,
-            unit_id,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
             &Move {
                 from: Stage::Explaining,
                 to: Stage::Round2,
@@ -269,8 +270,8 @@ pub(super) async fn seed_appraisals(
             appraisals::decide(
                 db,
                 &as_appraiser,
-                campaign_id,
-                unit_id,
+                CampaignId(campaign_id),
+                UnitId(unit_id),
                 leaf,
                 Round::Second,
                 &d,
@@ -280,8 +281,8 @@ pub(super) async fn seed_appraisals(
         appraisals::advance(
             db,
             &as_appraiser,
-            campaign_id,
-            unit_id,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
             &Move {
                 from: Stage::Round2,
                 to: Stage::Final,

@@ -22,6 +22,7 @@ use parindex_db::appraisals::{self, Move};
 use parindex_db::users::User;
 use parindex_domain::appraisal::{self, Round, Stage, Step, StepError, Verdict};
 use parindex_domain::criteria::Method;
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Role, deadline, text};
 
 #[derive(Template, WebTemplate)]
@@ -319,8 +320,8 @@ pub async fn decide(
     appraisals::decide(
         &state.db,
         &ctx,
-        a.sa.cx.campaign.id,
-        unit_id,
+        CampaignId(a.sa.cx.campaign.id),
+        UnitId(unit_id),
         &code,
         round,
         &decision,
@@ -378,8 +379,8 @@ pub(crate) async fn take_step(
     appraisals::advance(
         &state.db,
         &ctx,
-        a.sa.cx.campaign.id,
-        unit_id,
+        CampaignId(a.sa.cx.campaign.id),
+        UnitId(unit_id),
         &Move {
             from,
             to,

@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::appraisals;
 use parindex_db::users::User;
 use parindex_domain::appraisal::{Stage, Step};
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{deadline, text};
 
 #[derive(Template, WebTemplate)]
@@ -208,8 +209,8 @@ pub async fn explain(
     appraisals::explain(
         &state.db,
         &ctx,
-        a.sa.cx.campaign.id,
-        o.unit_id,
+        CampaignId(a.sa.cx.campaign.id),
+        UnitId(o.unit_id),
         &code,
         &explanation,
     )

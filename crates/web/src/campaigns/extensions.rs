@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::{deadlines, units};
+use parindex_domain::{CampaignId, UnitId};
 
 pub async fn grant(
     State(state): State<AppState>,
@@ -23,8 +24,8 @@ pub async fn grant(
     let granted = deadlines::grant_extension(
         &state.db,
         &ctx,
-        unit.campaign_id,
-        unit_id,
+        CampaignId(unit.campaign_id),
+        UnitId(unit_id),
         &f.kind,
         &f.due_date,
         &f.reason,

@@ -22,6 +22,7 @@ use parindex_db::{campaigns, contacts, units};
 use parindex_domain::integrity::decision::{self, Outcome};
 use parindex_domain::integrity::schedule::RunKind;
 use parindex_domain::integrity::{Finding, IntegritySettings, Signal, UnitAssessment};
+use parindex_domain::{CampaignId, UnitId};
 use std::collections::HashMap;
 
 fn num(lang: Lang, x: f64) -> String {
@@ -333,7 +334,7 @@ async fn unit_page(
         return Err(AppError::NotFound);
     }
     let lang = meta.lang;
-    let assessment = integrity::finding(&state.db, campaign_id, unit_id)
+    let assessment = integrity::finding(&state.db, CampaignId(campaign_id), UnitId(unit_id))
         .await?
         .map(|f| f.1);
     let people = integrity::example_people(&state.db, unit_id).await?;
@@ -490,8 +491,8 @@ pub async fn decide(
     integrity::decide(
         &state.db,
         &ctx,
-        campaign_id,
-        unit_id,
+        CampaignId(campaign_id),
+        UnitId(unit_id),
         &checked,
         mail.as_ref(),
     )

@@ -20,6 +20,7 @@ use parindex_db::users::User;
 use parindex_domain::respondents::{
     ListState, RawRow, Respondent, Rule, check, may_decide_exception, may_review,
 };
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Role, text};
 
 pub(crate) fn rule_text(page: &Page, rule: Rule) -> String {
@@ -319,9 +320,16 @@ async fn save(
         .map(|(_, r)| r)
         .ok_or(AppError::BadRequest("error-bad-input"))?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    let saved = store::save_person(&state.db, &ctx, l.cx.campaign.id, o.unit_id, id, &person)
-        .await
-        .map_err(stale)?;
+    let saved = store::save_person(
+        &state.db,
+        &ctx,
+        CampaignId(l.cx.campaign.id),
+        UnitId(o.unit_id),
+        id,
+        &person,
+    )
+    .await
+    .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{}/respondents?done=saved#person-{saved}",
         o.unit_id
@@ -362,9 +370,15 @@ pub async fn remove(
     let l = Loaded::load(&state, o.unit_id).await?;
     l.ensure_editable(&state, &o.user)?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    store::remove_person(&state.db, &ctx, l.cx.campaign.id, o.unit_id, id)
-        .await
-        .map_err(stale)?;
+    store::remove_person(
+        &state.db,
+        &ctx,
+        CampaignId(l.cx.campaign.id),
+        UnitId(o.unit_id),
+        id,
+    )
+    .await
+    .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{}/respondents?done=removed",
         o.unit_id
@@ -395,8 +409,8 @@ pub async fn send(
     store::transition(
         &state.db,
         &ctx,
-        l.cx.campaign.id,
-        o.unit_id,
+        CampaignId(l.cx.campaign.id),
+        UnitId(o.unit_id),
         ListState::Draft,
         ListState::Sent,
         "",
@@ -437,8 +451,8 @@ pub async fn exception(
     store::request_exception(
         &state.db,
         &ctx,
-        l.cx.campaign.id,
-        o.unit_id,
+        CampaignId(l.cx.campaign.id),
+        UnitId(o.unit_id),
         &f.group,
         &reason,
     )

@@ -20,6 +20,7 @@ use parindex_domain::respondents::{
     Group, ListRefusal, ListState, Review, ReviewError, may_decide_exception, may_review, review,
 };
 use parindex_domain::text;
+use parindex_domain::{CampaignId, UnitId};
 use parindex_import::respondents_export::{self, SummaryRow};
 use std::collections::HashMap;
 
@@ -208,8 +209,8 @@ pub async fn review_list(
     store::transition(
         &state.db,
         &ctx,
-        unit.campaign_id,
-        unit_id,
+        CampaignId(unit.campaign_id),
+        UnitId(unit_id),
         ListState::Sent,
         to,
         &comment,
@@ -253,8 +254,8 @@ pub async fn decide_exception(
     store::decide_exception(
         &state.db,
         &ctx,
-        unit.campaign_id,
-        unit_id,
+        CampaignId(unit.campaign_id),
+        UnitId(unit_id),
         &f.group,
         accept,
         &comment,

@@ -16,6 +16,7 @@ use axum::response::{Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence;
 use parindex_domain::text;
+use parindex_domain::{CampaignId, UnitId};
 
 async fn read(mut mp: Multipart) -> AppResult<Upload> {
     let mut up = Upload {
@@ -94,8 +95,8 @@ pub async fn detach(
     evidence::unlink(
         &state.db,
         &ctx,
-        a.sa.cx.campaign.id,
-        o.unit_id,
+        CampaignId(a.sa.cx.campaign.id),
+        UnitId(o.unit_id),
         &code,
         file_id,
     )

@@ -20,6 +20,7 @@ use parindex_db::users::User;
 use parindex_domain::criteria::{Depth, Method, Node};
 use parindex_domain::self_assessment::{self as sa, Action, LeafStatus, State as SaState};
 use parindex_domain::text;
+use parindex_domain::{CampaignId, UnitId};
 use std::collections::HashMap;
 
 pub struct TaskRow {
@@ -315,9 +316,15 @@ pub async fn save_difficulties(
         return Err(AppError::BadRequest("field-too-long"));
     }
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    self_assessments::save_difficulties(&state.db, &ctx, l.cx.campaign.id, o.unit_id, &text)
-        .await
-        .map_err(stale)?;
+    self_assessments::save_difficulties(
+        &state.db,
+        &ctx,
+        CampaignId(l.cx.campaign.id),
+        UnitId(o.unit_id),
+        &text,
+    )
+    .await
+    .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{}/self-assessment?done=saved#difficulties",
         o.unit_id

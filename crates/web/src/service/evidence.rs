@@ -12,6 +12,7 @@ use parindex_db::evidence::{self, NewFile};
 use parindex_db::users::User;
 use parindex_domain::criteria::Method;
 use parindex_domain::evidence as kinds;
+use parindex_domain::{CampaignId, UnitId};
 use sha2::{Digest, Sha256};
 
 /// The longest page or section reference, in characters.
@@ -74,8 +75,8 @@ pub(crate) async fn attach(
     evidence::link(
         &state.db,
         ctx,
-        campaign_id,
-        unit_id,
+        CampaignId(campaign_id),
+        UnitId(unit_id),
         code,
         file_id,
         &up.reference,
@@ -116,6 +117,13 @@ async fn store(
         size_bytes: size,
         storage_key: &key,
     };
-    let f = evidence::add_file(&state.db, ctx, campaign_id, unit_id, &file).await?;
+    let f = evidence::add_file(
+        &state.db,
+        ctx,
+        CampaignId(campaign_id),
+        UnitId(unit_id),
+        &file,
+    )
+    .await?;
     Ok(f.id)
 }

@@ -14,6 +14,7 @@ use parindex_domain::respondents::{
     Checked, Column, Coverage, ExceptionState, Group, ListRefusal, Respondent, Status, check,
     coverage, may_ask_exception, may_edit,
 };
+use parindex_domain::{CampaignId, UnitId};
 use parindex_import::{respondent_rows, table};
 use sha2::{Digest, Sha256};
 
@@ -190,8 +191,8 @@ pub(crate) async fn import(
     let added = store::import(
         &state.db,
         ctx,
-        l.cx.campaign.id,
-        l.cx.unit.id,
+        CampaignId(l.cx.campaign.id),
+        UnitId(l.cx.unit.id),
         &people,
         &source,
     )

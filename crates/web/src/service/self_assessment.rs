@@ -11,6 +11,7 @@ use parindex_db::{DbError, criteria_sets, self_assessments};
 use parindex_domain::criteria::{CriteriaSet, Method, Node};
 use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::self_assessment::{self as sa, Action, FlowError, LeafEntry, LeafStatus};
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Role, text};
 use std::collections::HashMap;
 
@@ -164,8 +165,8 @@ pub(crate) async fn save_score(
     self_assessments::save_leaf(
         &state.db,
         &ctx,
-        l.cx.campaign.id,
-        l.cx.unit.id,
+        CampaignId(l.cx.campaign.id),
+        UnitId(l.cx.unit.id),
         code,
         score,
         &explanation,
@@ -252,8 +253,8 @@ pub(crate) async fn act(
     self_assessments::transition(
         &state.db,
         &ctx,
-        l.cx.campaign.id,
-        unit_id,
+        CampaignId(l.cx.campaign.id),
+        UnitId(unit_id),
         from,
         to,
         &comment,

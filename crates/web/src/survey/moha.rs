@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::survey_progress::{self, Counts, UnitTotals};
 use parindex_db::users::User;
 use parindex_db::{DbError, campaigns, survey};
+use parindex_domain::{CampaignId, UnitId};
 use parindex_import::sheet::{self, Cell};
 
 /// Completed as a share of invited, e.g. "86,9%" (Vietnamese) or "86.9%".
@@ -175,7 +176,15 @@ pub async fn open(
             continue;
         }
         let mail = unit_mail(&state, &uc)?;
-        match survey::open_unit(&state.db, &ctx, campaign_id, unit_id, &|m| mail.compose(m)).await {
+        match survey::open_unit(
+            &state.db,
+            &ctx,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
+            &|m| mail.compose(m),
+        )
+        .await
+        {
             Ok(_) | Err(DbError::Stale) | Err(DbError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),
         }
