@@ -49,6 +49,11 @@ impl Lang {
         }
     }
 
+    /// English when `en`, else Vietnamese (the command line's `--lang`).
+    pub fn english(en: bool) -> Lang {
+        if en { Lang::En } else { Lang::Vi }
+    }
+
     /// The other language, for the switch in the header.
     pub fn other(self) -> Lang {
         match self {

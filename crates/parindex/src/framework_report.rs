@@ -2,6 +2,7 @@
 
 use parindex_domain::criteria::summary::summarize;
 use parindex_domain::criteria::{Method, file};
+use parindex_i18n::Lang;
 use std::fmt::Write;
 
 /// (report, whether the set is valid). `en` selects English; Vietnamese otherwise.
@@ -69,16 +70,7 @@ pub fn report(text: &str, en: bool) -> (String, bool) {
                 if en { "problem(s) found" } else { "lỗi" }
             );
             for p in problems {
-                let _ = writeln!(
-                    out,
-                    "  - {}",
-                    (if en {
-                        parindex_i18n::Lang::En
-                    } else {
-                        parindex_i18n::Lang::Vi
-                    })
-                    .say(&p.message())
-                );
+                let _ = writeln!(out, "  - {}", Lang::english(en).say(&p.message()));
             }
             (out, false)
         }

@@ -4,6 +4,7 @@
 use parindex_domain::criteria::{Method, file as criteria_file};
 use parindex_domain::respondents::{GroupSet, groups};
 use parindex_domain::survey::{check, parse};
+use parindex_i18n::Lang;
 use std::fmt::Write;
 
 /// (report, whether the file is valid). `groups_text` is a groups file, or None for the 2023 defaults.
@@ -43,16 +44,7 @@ pub fn report(
     let q = match parse(text) {
         Ok(q) => q,
         Err(p) => {
-            let _ = writeln!(
-                out,
-                "{}",
-                (if en {
-                    parindex_i18n::Lang::En
-                } else {
-                    parindex_i18n::Lang::Vi
-                })
-                .say(&p.message())
-            );
+            let _ = writeln!(out, "{}", Lang::english(en).say(&p.message()));
             return (out, false);
         }
     };
@@ -65,16 +57,7 @@ pub fn report(
             if en { "problems" } else { "lỗi" }
         );
         for p in &problems {
-            let _ = writeln!(
-                out,
-                "- {}",
-                (if en {
-                    parindex_i18n::Lang::En
-                } else {
-                    parindex_i18n::Lang::Vi
-                })
-                .say(&p.message())
-            );
+            let _ = writeln!(out, "- {}", Lang::english(en).say(&p.message()));
         }
         return (out, false);
     }
