@@ -87,7 +87,7 @@ pub(crate) async fn issue(
 }
 
 /// Every account of a list whose unit codes are those of `campaign_id`, or every problem found.
-#[tracing::instrument(skip_all, fields(actor = %ctx.actor, campaign_id, bytes = bytes.len()))]
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor, campaign_id = campaign_id, bytes = bytes.len()))]
 pub(crate) async fn import(
     state: &AppState,
     ctx: &Ctx,

@@ -54,7 +54,7 @@ pub(crate) fn may_change(
 }
 
 /// Links the uploaded or chosen file to the leaf. The caller has checked [`may_change`].
-#[tracing::instrument(skip_all, fields(actor = %ctx.actor, unit_id = a.sa.cx.unit.id, code))]
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor, unit_id = a.sa.cx.unit.id, code = %code))]
 pub(crate) async fn attach(
     state: &AppState,
     ctx: &Ctx,

@@ -129,7 +129,7 @@ pub(crate) enum SaveOutcome {
 
 /// Checks and saves one leaf's score and explanation, for the page and the API alike: the leaf must be
 /// self-assessed, the deadline open, the report a draft, the score within [0, max].
-#[tracing::instrument(skip_all, fields(actor = %officer.username, unit_id = l.cx.unit.id, code))]
+#[tracing::instrument(skip_all, fields(actor = %officer.username, unit_id = l.cx.unit.id, code = %code))]
 pub(crate) async fn save_score(
     state: &AppState,
     meta: &Meta,
@@ -230,7 +230,7 @@ fn flow_error(e: FlowError, l: &Loaded, now: time::OffsetDateTime) -> AppError {
 
 /// Takes one step of the report's flow (send, submit, approve, return) for `user`: the domain's
 /// `flow::next` decides, and the write re-checks the state and the deadline in its transaction.
-#[tracing::instrument(skip_all, fields(actor = %user.username, unit_id, action = action.as_str()))]
+#[tracing::instrument(skip_all, fields(actor = %user.username, unit_id = unit_id, action = action.as_str()))]
 pub(crate) async fn act(
     state: &AppState,
     meta: &Meta,

@@ -26,7 +26,7 @@ pub(crate) enum PasswordCheck {
 }
 
 /// `username` is already cleaned and lower-cased.
-#[tracing::instrument(skip_all, fields(username))]
+#[tracing::instrument(skip_all, fields(username = %username))]
 pub(crate) async fn check_password(
     state: &AppState,
     meta: &Meta,
