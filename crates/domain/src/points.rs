@@ -85,6 +85,16 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_number_too_large_for_two_decimals_is_refused_by_its_bound_not_a_panic() {
+        // Found by fuzzing the figures file: 9.9 × 10^26 overflowed the rounding step.
+        let huge = "988888888888888888888888881.4";
+        let p = Points::parse(huge).expect("parses");
+        assert_eq!(p.decimal(), Decimal::MAX);
+        assert_eq!(crate::scoring::parse_percentage(huge), None);
+        assert!(crate::self_assessment::check_score(huge, Points::parse("2").expect("2")).is_err());
+    }
+
+    #[test]
     fn parsing_accepts_both_decimal_marks_and_refuses_the_rest() {
         assert_eq!(
             Points::parse("8.5").map(Points::to_fixed),

@@ -141,6 +141,16 @@ mod tests {
     }
 
     #[test]
+    fn a_value_beyond_a_decimals_range_is_a_bad_value_not_a_panic() {
+        // The input the fuzzer found (figure_rows): 9.9 × 10^26 overflowed the rounding step.
+        let file = "Mã đơn vị,Mã tiêu chí,Giá trị\nQNI,8.4.3,988888888888888888888888881.4,SIPAS\n";
+        match parse(file.as_bytes(), &items()) {
+            Err(FiguresError::Rows(p)) => assert_eq!(p[0].key, "fig-bad-value"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn good_rows_are_read_with_either_decimal_mark() {
         let csv = "Mã đơn vị,Mã tiêu chí,Giá trị (%),Nguồn\nQNI,8.4.3,\"90,61\",SIPAS 2023\nHPG,8.4.3,88.5,\n";
         let f = parse(csv.as_bytes(), &items()).expect("ok");

@@ -65,7 +65,17 @@ pub fn half_up(x: &Exact) -> Decimal {
     let (n, d) = (x.numer().abs(), x.denom().abs());
     let rounded = (BigInt::from(200) * n + &d) / (BigInt::from(2) * d);
     let signed = if x.is_negative() { -rounded } else { rounded };
-    Decimal::from_i128_with_scale(signed.to_i128().unwrap_or(i128::MAX), 2)
+    // Beyond a decimal's 96 bits (about 7.9 × 10^26 at two decimals) the result saturates rather
+    // than panicking: no score or figure comes near, and every caller bounds it far lower.
+    let saturated = if x.is_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    };
+    signed
+        .to_i128()
+        .and_then(|v| Decimal::try_from_i128_with_scale(v, 2).ok())
+        .unwrap_or(saturated)
 }
 
 /// [`half_up`] of a decimal (for callers that hold one, like the demo's generated scores).
@@ -92,6 +102,13 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().expect("decimal")
+    }
+
+    #[test]
+    fn rounding_beyond_a_decimals_range_saturates() {
+        let huge = Exact::from_integer(BigInt::from(10).pow(29));
+        assert_eq!(half_up(&huge), Decimal::MAX);
+        assert_eq!(half_up(&-huge), Decimal::MIN);
     }
 
     #[test]
