@@ -118,6 +118,46 @@ impl AppError {
 }
 
 impl AppError {
+    /// One error of each kind: the API document lists their codes. A new kind does not compile
+    /// until it is added here too.
+    pub fn one_of_each() -> [AppError; 13] {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::PasswordChangeRequired,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::BadRequest("error-bad-input"),
+            AppError::TooLarge,
+            AppError::MethodNotAllowed,
+            AppError::Locked {
+                action_key: "",
+                closed_at: String::new(),
+            },
+            AppError::CrossSite,
+            AppError::Unavailable(String::new()),
+            AppError::StorageFull(String::new()),
+            AppError::NotConfigured(""),
+            AppError::bug(""),
+        ];
+        // No wildcard: a kind missing above is a compile error here.
+        let _every_kind_is_above = |e: &AppError| match e {
+            AppError::Unauthenticated
+            | AppError::PasswordChangeRequired
+            | AppError::Forbidden
+            | AppError::NotFound
+            | AppError::BadRequest(_)
+            | AppError::TooLarge
+            | AppError::MethodNotAllowed
+            | AppError::Locked { .. }
+            | AppError::CrossSite
+            | AppError::Unavailable(_)
+            | AppError::StorageFull(_)
+            | AppError::NotConfigured(_)
+            | AppError::Internal { .. } => (),
+        };
+        all
+    }
+
     /// A fault while doing `context`, keeping `e` (and its causes) as the source.
     pub fn internal(
         context: impl Into<String>,

@@ -56,7 +56,7 @@ pub async fn render(req: Request, next: Next) -> Response {
     let message = lang.t_args(key, &args);
     let status = err.status();
     let res = if is_api {
-        let body = serde_json::json!({ "error": { "code": err.code(), "message": message } });
+        let body = crate::api::error_body::ErrorBody::new(err.code(), message);
         (status, axum::Json(body)).into_response()
     } else {
         let page = ErrorPage {

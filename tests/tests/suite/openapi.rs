@@ -1,6 +1,7 @@
 //! Real API responses checked against the OpenAPI document the server publishes: a small validator
 //! for the part of JSON Schema the document uses (`type`, with `null` in a list; `enum`;
-//! `required`; `properties`; `additionalProperties`; `items`; `$ref`). It is strict where drift
+//! `required`; `properties`; `additionalProperties`; `items`; `$ref`; `oneOf`, `anyOf` and
+//! `allOf`, as the generator writes an optional object). It is strict where drift
 //! hides: an object whose schema lists its properties may not carry one that is not listed.
 
 use serde_json::Value;
@@ -74,6 +75,38 @@ fn type_allows(declared: &Value, actual: &str) -> bool {
 fn check(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
     let schema = resolve(doc, schema);
     let here = if at.is_empty() { "/" } else { at };
+    for s in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        check(doc, s, value, at, out);
+    }
+    for (keyword, exactly_one) in [("oneOf", true), ("anyOf", false)] {
+        let Some(alternatives) = schema.get(keyword).and_then(Value::as_array) else {
+            continue;
+        };
+        let found: Vec<Vec<String>> = alternatives
+            .iter()
+            .map(|s| {
+                let mut v = Vec::new();
+                check(doc, s, value, at, &mut v);
+                v
+            })
+            .collect();
+        let matching = found.iter().filter(|v| v.is_empty()).count();
+        if matching == 0 {
+            out.push(format!(
+                "{here}: matches none of the {keyword} alternatives: {}",
+                found.concat().join("; ")
+            ));
+        } else if exactly_one && matching > 1 {
+            out.push(format!(
+                "{here}: matches {matching} of the oneOf alternatives"
+            ));
+        }
+    }
     if let Some(t) = schema.get("type")
         && !type_allows(t, type_of(value))
     {
@@ -144,6 +177,7 @@ mod tests {
                 "score": { "type": ["string", "null"] },
                 "status": { "type": "string", "enum": ["complete", "in_progress"] } } },
             "Map": { "type": "object", "additionalProperties": { "type": "integer" } },
+            "MaybeLeaf": { "oneOf": [{ "$ref": "#/components/schemas/Leaf" }, { "type": "null" }] },
             "Free": { "type": "object" }
         } } })
     }
@@ -194,5 +228,25 @@ mod tests {
         let map = json!({ "$ref": "#/components/schemas/Map" });
         let found = violations(&d, &map, &json!({ "a": 1, "b": "x" }));
         assert_eq!(found, vec!["/b: is string, the document says \"integer\""]);
+    }
+
+    #[test]
+    fn an_optional_object_is_either_null_or_the_object() {
+        let d = doc();
+        let maybe = json!({ "$ref": "#/components/schemas/MaybeLeaf" });
+        assert!(violations(&d, &maybe, &Value::Null).is_empty());
+        assert!(violations(&d, &maybe, &json!({ "code": "1.1" })).is_empty());
+        let found = violations(&d, &maybe, &json!({ "code": 7 }));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("/: matches none of the oneOf alternatives")
+                && found[0].contains("/code: is integer"),
+            "{found:?}"
+        );
+        let both = json!({ "oneOf": [{ "type": "string" }, { "type": ["string", "null"] }] });
+        assert_eq!(
+            violations(&d, &both, &json!("x")),
+            vec!["/: matches 2 of the oneOf alternatives"]
+        );
     }
 }

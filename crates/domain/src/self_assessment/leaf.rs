@@ -22,6 +22,13 @@ pub enum LeafStatus {
 }
 
 impl LeafStatus {
+    pub const ALL: [LeafStatus; 4] = [
+        LeafStatus::NotStarted,
+        LeafStatus::InProgress,
+        LeafStatus::Complete,
+        LeafStatus::NeedsExplanation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             LeafStatus::NotStarted => "not_started",

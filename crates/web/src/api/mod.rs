@@ -2,7 +2,9 @@
 //! routes beside its pages; this module holds the document that describes them all. Errors are JSON
 //! too: `{"error": {"code": "...", "message": "..."}}`, localised like the pages.
 
+pub mod error_body;
 pub mod openapi;
+pub(crate) mod schema;
 
 use crate::routes::Access::Public;
 use crate::routes::RouteTable;

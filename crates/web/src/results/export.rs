@@ -3,12 +3,12 @@
 
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::results::json::Results;
 use crate::results::view::{Shown, tier_letter};
 use crate::ui::download::{XLSX, attachment};
 use axum::response::Response;
 use parindex_domain::criteria::Depth;
 use parindex_import::sheet::{self, Cell};
-use serde_json::{Value, json};
 
 fn headers(lang: Lang) -> Vec<String> {
     [
@@ -131,66 +131,8 @@ pub fn xlsx(shown: &Shown, lang: Lang) -> AppResult<Response> {
     Ok(attachment(XLSX, &file_name(shown, "xlsx"), bytes))
 }
 
-/// The JSON body of a version: every unit with its fields and criteria.
-pub fn json(shown: &Shown) -> Value {
-    let levels: Vec<Value> = shown
-        .result
-        .levels
-        .iter()
-        .map(|l| {
-            let units: Vec<Value> = l
-                .units
-                .iter()
-                .map(|u| {
-                    let nodes = |d: Depth| -> Vec<Value> {
-                        u.nodes
-                            .iter()
-                            .filter(|n| n.depth == d)
-                            .map(|n| {
-                                json!({
-                                    "code": n.code, "points": format!("{:.2}", n.points),
-                                    "max": format!("{:.2}", n.max), "index": format!("{:.2}", n.index),
-                                })
-                            })
-                            .collect()
-                    };
-                    let official = shown.names.get(&u.code);
-                    json!({
-                        "code": u.code,
-                        "name": official.map(|n| n.name.clone()).unwrap_or_default(),
-                        "short_name": shown.name(&u.code),
-                        "place": u.place,
-                        "not_ranked": u.not_ranked,
-                        "index": format!("{:.2}", u.index),
-                        "tier": tier_letter(u.tier),
-                        "total": format!("{:.2}", u.total),
-                        "max": format!("{:.2}", u.max),
-                        "survey_cancelled": u.survey_cancelled,
-                        "missing": u.missing,
-                        "methods": u.methods.iter().map(|m| json!({
-                            "method": m.method.as_str(), "points": format!("{:.2}", m.points), "max": format!("{:.2}", m.max)
-                        })).collect::<Vec<_>>(),
-                        "fields": nodes(Depth::Field),
-                        "criteria": nodes(Depth::Criterion),
-                    })
-                })
-                .collect();
-            json!({ "level": l.level.as_str(), "criteria_set": l.criteria_set, "units": units })
-        })
-        .collect();
-    json!({
-        "year": shown.campaign.year,
-        "version": shown.info.version,
-        "draft": shown.is_draft(),
-        "computed_at_ms": shown.info.computed_at,
-        "published_at_ms": shown.info.published_at,
-        "input_sha256": shown.info.input_sha256,
-        "levels": levels,
-    })
-}
-
 pub fn json_download(shown: &Shown) -> AppResult<Response> {
-    let body = serde_json::to_vec_pretty(&json(shown))
+    let body = serde_json::to_vec_pretty(&Results::of(shown))
         .map_err(|e| AppError::internal("writing the ranking JSON", e))?;
     Ok(attachment(
         "application/json",

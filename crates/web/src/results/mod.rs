@@ -1,6 +1,7 @@
 //! The index: MoHA computes and publishes it; the public ranking, report cards and exports.
 
 pub mod export;
+pub mod json;
 pub mod moha;
 pub mod public;
 pub mod report_card;

@@ -5,7 +5,8 @@
 use crate::auth::UnitReader;
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::results::export::{Format, export, json};
+use crate::results::export::{Format, export};
+use crate::results::json::Results;
 use crate::results::report_card::{Card, card};
 use crate::results::view::{self, LevelView, Shown};
 use crate::state::AppState;
@@ -16,7 +17,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use parindex_db::{results, units};
-use serde_json::Value;
 
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(default)]
@@ -229,11 +229,22 @@ public_export!(export_xlsx, Format::Xlsx);
 public_export!(export_json, Format::Json);
 
 /// `GET /api/v1/results/{year}`: the newest published version (or `?version=`), as JSON.
+#[utoipa::path(get, path = "/api/v1/results/{year}", tag = "results", operation_id = "results",
+    summary = "A year's published PAR Index results: every unit's index, tier, place, points by method, fields and criteria. The newest published version, or `version`. Public.",
+    params(
+        ("year" = i64, Path, example = 2023),
+        ("version" = Option<i64>, Query, minimum = 1, description = "A published version; the newest when absent"),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Results),
+        (status = 404, description = "No published result for that year or version", body = crate::api::error_body::ErrorBody),
+    ),
+    security(()))]
 pub async fn api(
     State(state): State<AppState>,
     Path(year): Path<String>,
     Query(q): Query<VersionQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Results>> {
     let shown = view::load_published(&state, parse_year(&year)?, q.version).await?;
-    Ok(Json(json(&shown)))
+    Ok(Json(Results::of(&shown)))
 }

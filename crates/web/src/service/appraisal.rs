@@ -133,7 +133,8 @@ impl Appraised {
         )
     }
 
-    fn visible<'a>(
+    /// The decisions of a leaf's two rounds that `viewer` may see now.
+    pub(crate) fn visible<'a>(
         &self,
         l: &'a AppraisedLeaf,
         viewer: Viewer,
@@ -152,7 +153,7 @@ impl Appraised {
     }
 
     /// MoHA sees an explanation once the unit sent it (round 2 on); the unit always sees its own.
-    fn explanation_visible(&self, viewer: Viewer) -> bool {
+    pub(crate) fn explanation_visible(&self, viewer: Viewer) -> bool {
         viewer == Viewer::Unit || matches!(self.ap.stage, Stage::Round2 | Stage::Final)
     }
 
@@ -244,45 +245,6 @@ impl Appraised {
             .filter_map(|n| self.current(&n.code, viewer))
             .sum();
         (own, now)
-    }
-
-    /// The appraisal as `/api/v1` shows it to `viewer`.
-    pub(crate) fn json(&self, viewer: Viewer) -> serde_json::Value {
-        let leaves: Vec<serde_json::Value> = self
-            .sa
-            .self_leaves()
-            .into_iter()
-            .map(|n| {
-                let l = self.leaf(&n.code);
-                let (r1, r2) = self.visible(l, viewer);
-                let d = |d: Option<&Decided>| {
-                    d.map(|d| {
-                        serde_json::json!({
-                            "verdict": d.verdict.as_str(), "score": d.score, "comment": d.comment,
-                        })
-                    })
-                };
-                serde_json::json!({
-                    "code": n.code,
-                    "max": n.max,
-                    "self_score": self.self_score(&n.code),
-                    "round1": d(r1),
-                    "explanation": self.explanation_visible(viewer).then_some(l.explanation.as_str()),
-                    "round2": d(r2),
-                    "score": self.current(&n.code, viewer),
-                })
-            })
-            .collect();
-        let (own, now) = self.totals(viewer);
-        serde_json::json!({
-            "unit_id": self.sa.cx.unit.id,
-            "submitted": self.submitted(),
-            "stage": self.submitted().then_some(self.ap.stage.as_str()),
-            "explain_due": self.ap.explain_due,
-            "self_points": own,
-            "points": now,
-            "leaves": leaves,
-        })
     }
 }
 

@@ -122,8 +122,8 @@ pub(crate) fn stale(e: DbError) -> AppError {
 
 /// The outcome of a score save: saved, or the input's problems by field (nothing saved).
 pub(crate) enum SaveOutcome {
-    /// Saved; the leaf as it is now, in the API's JSON form.
-    Saved(serde_json::Value),
+    /// Saved; the leaf as it is now.
+    Saved(LeafEntry),
     Invalid(Vec<(&'static str, String)>),
 }
 
@@ -178,40 +178,7 @@ pub(crate) async fn save_score(
         explanation,
         evidence_count: l.entry(code).evidence_count,
     };
-    Ok(SaveOutcome::Saved(leaf_json(node, &entry)))
-}
-
-/// One leaf as `/api/v1` shows it.
-pub(crate) fn leaf_json(n: &Node, e: &LeafEntry) -> serde_json::Value {
-    let is_self = n.method == Some(Method::SelfAssessed);
-    serde_json::json!({
-        "code": n.code, "name_vi": n.name_vi, "name_en": n.name_en, "max": n.max,
-        "method": n.method.map(|m| m.as_str()),
-        "score": e.score, "explanation": e.explanation, "evidence_count": e.evidence_count,
-        "status": is_self.then(|| sa::leaf_status(e).as_str()),
-    })
-}
-
-/// The report as JSON for `/api/v1`: its state, whether it is open, and every leaf.
-#[tracing::instrument(skip(state))]
-pub(crate) async fn report_json(state: &AppState, unit_id: i64) -> AppResult<serde_json::Value> {
-    let l = Loaded::load(state, unit_id).await?;
-    let leaves: Vec<serde_json::Value> = l
-        .set
-        .leaves()
-        .into_iter()
-        .map(|n| leaf_json(n, &l.entry(&n.code)))
-        .collect();
-    Ok(serde_json::json!({
-        "unit_id": unit_id,
-        "state": l.report.state.as_str(),
-        "open": l.open,
-        "editable": l.editable(),
-        "complete": l.complete(),
-        "leader_comment": l.report.leader_comment,
-        "difficulties": l.report.difficulties,
-        "leaves": leaves,
-    }))
+    Ok(SaveOutcome::Saved(entry))
 }
 
 /// The refusal of a flow error as the user reads it; a lock names the deadline.

@@ -12,10 +12,13 @@ use parindex_domain::deadline::{self, DeadlineKind};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
-#[derive(Debug, Clone, Serialize)]
+/// A deadline as it applies to one unit: the campaign's day, or the unit's extension.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitDeadline {
+    #[schema(schema_with = crate::api::schema::deadline_kind)]
     pub kind: DeadlineKind,
     /// ISO day that applies to this unit, if any.
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     pub extended: bool,
     pub extension_reason: Option<String>,
