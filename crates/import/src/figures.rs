@@ -108,8 +108,10 @@ pub fn parse(
     Ok(out)
 }
 
-/// The template: a row for every (unit, imported item), with the current value if any.
+/// The template: a row for every (unit, imported item), with the current value if any, on a sheet
+/// named `sheet`.
 pub fn template(
+    sheet: &str,
     headers: &[String],
     rows: &[(String, String, String, Option<Decimal>, String)],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -125,7 +127,7 @@ pub fn template(
             ]
         })
         .collect();
-    sheet::table("Số liệu", headers, &cells)
+    sheet::table(sheet, headers, &cells)
 }
 
 #[cfg(test)]

@@ -19,10 +19,13 @@ pub fn columns(groups: &[Group]) -> Vec<Column> {
 
 fn rule_vi(rule: Rule) -> String {
     match rule {
-        Rule::All => "Tất cả".into(),
-        Rule::PerOrganisation { exactly } => format!("Đúng {exactly} người mỗi cơ quan, đơn vị"),
+        Rule::All => Lang::Vi.t("tpl-rule-all"),
+        Rule::PerOrganisation { exactly } => Lang::Vi.t_args(
+            "tpl-rule-per-organisation",
+            &[("count", exactly.to_string())],
+        ),
         Rule::MaxOrganisations { max } => {
-            format!("Toàn bộ lãnh đạo của tối đa {max} hội, hiệp hội")
+            Lang::Vi.t_args("tpl-rule-max-organisations", &[("max", max.to_string())])
         }
     }
 }
@@ -32,7 +35,9 @@ pub fn build(title: &str, groups: &[Group], domains: &str) -> Result<Vec<u8>, Xl
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
     let cols = columns(groups);
-    let ws = wb.add_worksheet().set_name("Danh sách")?;
+    let t = |key: &str| Lang::Vi.t(key);
+    let groups_sheet = t("tpl-respondents-groups-sheet");
+    let ws = wb.add_worksheet().set_name(t("tpl-respondents-sheet"))?;
     ws.write_string_with_format(0, 0, "STT", &bold)?;
     ws.set_column_width(0, 6)?;
     for (i, c) in cols.iter().enumerate() {
@@ -49,18 +54,18 @@ pub fn build(title: &str, groups: &[Group], domains: &str) -> Result<Vec<u8>, Xl
     let last = groups.len().max(1);
     let list = DataValidation::new()
         .allow_list_formula(Formula::new(format!(
-            "='Nhóm đối tượng'!$A$2:$A${}",
+            "='{groups_sheet}'!$A$2:$A${}",
             last + 1
         )))
-        .set_input_title("Nhóm đối tượng")?
-        .set_input_message("Chọn nhóm trong danh sách")?
-        .set_error_message("Nhóm đối tượng phải là một giá trị trong danh sách")?;
+        .set_input_title(t("tpl-respondents-group"))?
+        .set_input_message(t("tpl-respondents-group-pick"))?
+        .set_error_message(t("tpl-respondents-group-invalid"))?;
     ws.add_data_validation(1, group_col, ROWS, group_col, &list)?;
 
-    let gs = wb.add_worksheet().set_name("Nhóm đối tượng")?;
-    gs.write_string_with_format(0, 0, "Nhóm đối tượng", &bold)?;
-    gs.write_string_with_format(0, 1, "Quy định", &bold)?;
-    gs.write_string_with_format(0, 2, "Mã", &bold)?;
+    let gs = wb.add_worksheet().set_name(&groups_sheet)?;
+    gs.write_string_with_format(0, 0, t("tpl-respondents-group"), &bold)?;
+    gs.write_string_with_format(0, 1, t("tpl-respondents-rule"), &bold)?;
+    gs.write_string_with_format(0, 2, t("tpl-respondents-code"), &bold)?;
     gs.set_column_width(0, 56)?;
     gs.set_column_width(1, 48)?;
     for (i, g) in groups.iter().enumerate() {
@@ -70,23 +75,26 @@ pub fn build(title: &str, groups: &[Group], domains: &str) -> Result<Vec<u8>, Xl
         gs.write_string(r, 2, &g.code)?;
     }
 
-    let help = wb.add_worksheet().set_name("Hướng dẫn")?;
+    let help = wb.add_worksheet().set_name(t("tpl-help-sheet"))?;
     help.set_column_width(0, 110)?;
     let mut lines = vec![
-        format!("Danh sách đối tượng khảo sát: {title}"),
+        Lang::Vi.t_args("tpl-respondents-title", &[("title", title.to_string())]),
         String::new(),
-        "Mỗi dòng của trang \"Danh sách\" là một người. Không đổi tên các cột; có thể thêm dòng tiêu đề phía trên.".into(),
-        "Bắt buộc: Họ và tên, Chức vụ, Cơ quan/đơn vị, Nhóm đối tượng, Email công vụ. Số điện thoại không bắt buộc nhưng giúp phát hiện trùng người.".into(),
-        format!("Email công vụ nên thuộc tên miền của đơn vị ({domains}); email khác vẫn nhận nhưng được nhắc."),
-        "Số điện thoại ghi dạng nào cũng được (0912 345 678, +84 912 345 678, hoặc dạng số đã mất số 0 đầu).".into(),
-        "Mỗi người chỉ có trong một nhóm. Người là đại biểu HĐND và thuộc nhóm khác được giữ ở nhóm đại biểu HĐND; hệ thống báo từng trường hợp đã gộp.".into(),
-        "Nếu tệp có lỗi, không dòng nào được nhập; hệ thống liệt kê từng lỗi theo dòng và cột, và cho tải lại chính tệp này kèm cột \"Lỗi\".".into(),
+        t("tpl-respondents-help-rows"),
+        t("tpl-respondents-help-required"),
+        Lang::Vi.t_args(
+            "tpl-respondents-help-email",
+            &[("domains", domains.to_string())],
+        ),
+        t("tpl-respondents-help-phone"),
+        t("tpl-respondents-help-one-group"),
+        t("tpl-respondents-help-errors"),
     ];
     if groups.iter().any(|g| g.stand_ins) {
-        lines.push("Người thay thế: ghi \"x\" cho lãnh đạo văn phòng hoặc phòng, ban được cử thay lãnh đạo hội, hiệp hội.".into());
+        lines.push(t("tpl-respondents-help-stand-in"));
     }
     lines.push(String::new());
-    lines.push("Nhóm đối tượng và quy định:".into());
+    lines.push(t("tpl-respondents-help-groups"));
     for g in groups {
         lines.push(format!("• {} — {}", g.name_vi, rule_vi(g.rule)));
     }

@@ -17,6 +17,8 @@ pub struct ReportRow {
 }
 
 pub struct Report {
+    /// The sheet's name, in the reader's language.
+    pub sheet: String,
     pub title: String,
     pub subtitle: String,
     pub state: String,
@@ -44,7 +46,7 @@ pub fn build(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let field = Format::new()
         .set_bold()
         .set_background_color(rust_xlsxwriter::Color::RGB(0xEEF1F4));
-    let ws = wb.add_worksheet().set_name("Báo cáo")?;
+    let ws = wb.add_worksheet().set_name(&r.sheet)?;
     for (c, w) in [10.0, 60.0, 10.0, 16.0, 10.0, 50.0, 40.0]
         .iter()
         .enumerate()
@@ -92,6 +94,7 @@ mod tests {
     #[test]
     fn the_report_reads_back_with_numbers_as_numbers() {
         let report = Report {
+            sheet: "Báo cáo".into(),
             title: "Báo cáo tự đánh giá · Bộ Tư pháp".into(),
             subtitle: "Chỉ số CCHC năm 2023".into(),
             state: "Đã gửi Bộ Nội vụ".into(),

@@ -4,6 +4,7 @@
 use askama::Template;
 use parindex_db::outbox::OutMail;
 use parindex_db::survey::{MailFor, MailKind};
+use parindex_i18n::Lang;
 
 /// What every e-mail about one unit shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,14 +50,18 @@ impl UnitMail {
         format!("{}/s/{token}", self.link_base.trim_end_matches('/'))
     }
 
+    /// The subject, in Vietnamese: respondents are the country's officials.
     pub fn subject(&self, kind: MailKind) -> String {
-        let prefix = match kind {
-            MailKind::Invitation => "",
-            MailKind::Reminder => "[Nhắc lại] ",
+        let key = match kind {
+            MailKind::Invitation => "mail-subject-invitation",
+            MailKind::Reminder => "mail-subject-reminder",
         };
-        format!(
-            "{prefix}Khảo sát Chỉ số CCHC {}: đánh giá {}",
-            self.year, self.unit_name
+        Lang::Vi.t_args(
+            key,
+            &[
+                ("year", self.year.to_string()),
+                ("unit", self.unit_name.clone()),
+            ],
         )
     }
 

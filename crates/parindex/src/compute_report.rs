@@ -2,10 +2,10 @@
 //! publishes it with `--publish`), and prints the ranking of each level.
 
 use parindex_db::{Ctx, Db, campaigns, publication, scoring_inputs, units};
-use parindex_domain::Level;
 use parindex_domain::Role;
 use parindex_domain::scoring::publish::{Problem, Request};
 use parindex_domain::scoring::{CampaignResult, LevelResult};
+use parindex_i18n::Lang;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -32,26 +32,15 @@ pub enum Publish {
 }
 
 /// The refusal of `p`, as the operator reads it.
-fn problem_text(p: Problem, undecided: &[String], en: bool) -> String {
-    match (p, en) {
-        (Problem::Unacknowledged, true) => format!(
-            "units flagged for interference have no decision yet: {}. Decide on them first, or publish anyway with --acknowledge-flags (recorded in the audit log).",
-            undecided.join(", ")
+fn problem_text(p: Problem, undecided: &[String], lang: Lang) -> String {
+    match p {
+        Problem::Unacknowledged => lang.t_args(
+            "cli-publish-unacknowledged",
+            &[("units", undecided.join(", "))],
         ),
-        (Problem::Unacknowledged, false) => format!(
-            "các đơn vị bị đánh dấu nghi can thiệp chưa có quyết định: {}. Hãy quyết định trước, hoặc vẫn công bố với --acknowledge-flags (được ghi vào nhật ký).",
-            undecided.join(", ")
-        ),
-        (Problem::Stale, true) => {
-            "the draft changed while it was being published; run the command again".into()
-        }
-        (Problem::Stale, false) => {
-            "bản nháp đã thay đổi trong lúc công bố; hãy chạy lại lệnh".into()
-        }
-        (Problem::NoDraft, true) => "there is no draft to publish".into(),
-        (Problem::NoDraft, false) => "chưa có bản nháp để công bố".into(),
-        (Problem::NotConfirmed | Problem::WrongRole, true) => "publishing was refused".into(),
-        (Problem::NotConfirmed | Problem::WrongRole, false) => "việc công bố bị từ chối".into(),
+        Problem::Stale => lang.t("cli-publish-stale"),
+        Problem::NoDraft => lang.t("cli-publish-no-draft"),
+        Problem::NotConfirmed | Problem::WrongRole => lang.t("cli-publish-refused"),
     }
 }
 
@@ -70,30 +59,19 @@ pub async fn run(
         .into_iter()
         .map(|u| (u.code, u.short_name))
         .collect();
+    let lang = Lang::english(en);
     let mut text = ranking(&result, &names, en);
     let _ = writeln!(
         text,
         "{}: {} · {}: {}{}",
-        if en {
-            "responses counted"
-        } else {
-            "phiếu đã tính"
-        },
+        lang.t("cli-responses-counted"),
         loaded.responses,
-        if en {
-            "input hash"
-        } else {
-            "mã băm dữ liệu đầu vào"
-        },
+        lang.t("cli-input-hash"),
         result.input_hash,
         if loaded.unmatched_answers > 0 {
             format!(
                 " · {}: {}",
-                if en {
-                    "answers left out (no matching question)"
-                } else {
-                    "câu trả lời bị bỏ qua"
-                },
+                lang.t("cli-answers-left-out"),
                 loaded.unmatched_answers
             )
         } else {
@@ -112,45 +90,21 @@ pub async fn run(
         let note = "parindex compute --publish";
         match publication::publish(db, &ctx, campaign.id, &req, note).await? {
             Ok(v) => {
-                let _ = writeln!(
-                    text,
-                    "{} {v}",
-                    if en {
-                        "published as version"
-                    } else {
-                        "đã công bố, phiên bản"
-                    }
-                );
+                let _ = writeln!(text, "{} {v}", lang.t("cli-published-as-version"));
                 Some(v)
             }
             Err(problems) => {
                 refused = true;
                 let undecided = publication::facts(db, campaign.id).await?.undecided;
-                let _ = writeln!(
-                    text,
-                    "{}",
-                    if en {
-                        "stored as the draft; NOT published:"
-                    } else {
-                        "đã lưu bản nháp; CHƯA công bố:"
-                    }
-                );
+                let _ = writeln!(text, "{}", lang.t("cli-draft-not-published"));
                 for p in problems {
-                    let _ = writeln!(text, "  - {}", problem_text(p, &undecided, en));
+                    let _ = writeln!(text, "  - {}", problem_text(p, &undecided, lang));
                 }
                 None
             }
         }
     } else {
-        let _ = writeln!(
-            text,
-            "{}",
-            if en {
-                "stored as the draft (not published; add --publish)"
-            } else {
-                "đã lưu bản nháp (chưa công bố; thêm --publish để công bố)"
-            }
-        );
+        let _ = writeln!(text, "{}", lang.t("cli-draft-stored"));
         None
     };
     Ok(Outcome {
@@ -176,22 +130,16 @@ pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<Tall
         .into_iter()
         .map(|u| (u.id, u.code))
         .collect();
+    let lang = Lang::english(en);
     let mut text = String::new();
     if check.holds() {
         let _ = writeln!(
             text,
             "{}",
-            if en {
-                format!(
-                    "survey tallies verified: they equal a recount of the {} submitted responses' raw answers",
-                    check.recounted
-                )
-            } else {
-                format!(
-                    "đã kiểm tra số liệu tổng hợp khảo sát: khớp với việc đếm lại câu trả lời gốc của {} phiếu đã nộp",
-                    check.recounted
-                )
-            }
+            lang.t_args(
+                "cli-tallies-verified",
+                &[("responses", check.recounted.to_string())]
+            )
         );
     } else {
         let (responses, unmatched) = (check.responses, check.unmatched);
@@ -200,15 +148,7 @@ pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<Tall
         let _ = writeln!(
             text,
             "{}",
-            if en {
-                format!(
-                    "survey tallies differ from a recount of the raw answers in {places} places (stored / recounted):"
-                )
-            } else {
-                format!(
-                    "số liệu tổng hợp khảo sát khác với việc đếm lại câu trả lời gốc ở {places} chỗ (đang lưu / đếm lại):"
-                )
-            }
+            lang.t_args("cli-tallies-differ", &[("places", places.to_string())])
         );
         let show = |t: &Option<parindex_domain::scoring::GroupTally>| match t {
             Some(t) => format!("{} × {:?}", t.respondents, t.cents),
@@ -218,18 +158,10 @@ pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<Tall
             let _ = writeln!(
                 text,
                 "  {} {} / {}, {} {} / {}",
-                if en {
-                    "responses tallied"
-                } else {
-                    "phiếu đã tổng hợp"
-                },
+                lang.t("cli-responses-tallied"),
                 responses.0,
                 responses.1,
-                if en {
-                    "answers matching no question"
-                } else {
-                    "câu trả lời không khớp câu hỏi nào"
-                },
+                lang.t("cli-answers-matching-no-question"),
                 unmatched.0,
                 unmatched.1
             );
@@ -253,41 +185,28 @@ pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<Tall
 }
 
 fn number(d: rust_decimal::Decimal, en: bool) -> String {
-    let s = format!("{:.2}", d);
-    if en { s } else { s.replace('.', ",") }
+    Lang::english(en).decimal(&format!("{d:.2}"))
 }
 
 fn level_ranking(out: &mut String, level: &LevelResult, names: &HashMap<String, String>, en: bool) {
-    let title = match (level.level, en) {
-        (Level::Ministry, false) => "Xếp hạng cấp bộ",
-        (Level::Province, false) => "Xếp hạng cấp tỉnh",
-        (Level::Ministry, true) => "Ministry ranking",
-        (Level::Province, true) => "Province ranking",
-    };
+    let lang = Lang::english(en);
+    let title = lang.t(&format!("cli-ranking-{}", level.level.as_str()));
     let _ = writeln!(out, "{title} ({})", level.criteria_set);
     for u in &level.units {
         let place = match u.place {
             Some(p) => p.to_string(),
-            None => if en { "n/r" } else { "KXH" }.to_string(),
+            None => lang.t("cli-not-ranked-short"),
         };
         let name = names.get(&u.code).map(String::as_str).unwrap_or(&u.code);
         let mut notes = Vec::new();
         if u.survey_cancelled {
-            notes.push(
-                if en {
-                    "survey cancelled"
-                } else {
-                    "hủy kết quả khảo sát"
-                }
-                .to_string(),
-            );
+            notes.push(lang.t("cli-survey-cancelled"));
         }
         if u.missing > 0 {
-            notes.push(if en {
-                format!("{} items without a score", u.missing)
-            } else {
-                format!("{} tiêu chí chưa có điểm", u.missing)
-            });
+            notes.push(lang.t_args(
+                "cli-items-without-score",
+                &[("count", u.missing.to_string())],
+            ));
         }
         let _ = writeln!(
             out,

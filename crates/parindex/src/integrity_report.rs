@@ -5,6 +5,7 @@
 use parindex_domain::integrity::evaluate::{Scenario, Score};
 use parindex_domain::integrity::model::{Interference, Shape};
 use parindex_domain::integrity::{IntegritySettings, detect, model};
+use parindex_i18n::Lang;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Instant;
@@ -45,7 +46,8 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
     let shapes = shipped_shapes()?;
     let settings = IntegritySettings::default();
     let mut out = String::new();
-    let t = |vi: &'static str, en: &'static str| if o.en { en } else { vi };
+    let lang = Lang::english(o.en);
+    let t = |key: &str| lang.t(key);
     // The national campaign: the figure the detection pass is timed on.
     let national = Scenario::national(1);
     let plan = model::plan(&national.specs(&shapes), &shapes, 0, national.days, 1);
@@ -57,36 +59,29 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
     writeln!(
         out,
         "{} {} {}, {} {}: {:.0} ms",
-        t("Một lượt phát hiện trên", "One detection pass over"),
+        t("cli-integrity-one-pass"),
         d.responses,
-        t("phiếu", "responses"),
+        t("cli-integrity-responses"),
         d.units.len(),
-        t("đơn vị", "units"),
+        t("cli-integrity-units"),
         took.as_secs_f64() * 1000.0
     )?;
     writeln!(
         out,
         "{}: recall {}, precision {}, {} {}\n",
-        t("Chiến dịch quốc gia", "National campaign"),
+        t("cli-integrity-national"),
         pct(s.recall()),
         pct(s.precision()),
-        t("tỷ lệ gắn cờ nhầm", "false-flag rate"),
+        t("cli-integrity-false-flag-rate"),
         pct(s.false_flag_rate())
     )?;
-    writeln!(
-        out,
-        "{}",
-        t(
-            "Theo quy mô đơn vị và tỷ lệ phiếu bị can thiệp (83 đơn vị, 10 đơn vị can thiệp theo 5 cách, 8 đơn vị trung thực hài lòng với mọi thứ):",
-            "By unit size and share of interfered links (83 units, 10 interfering in 5 ways, 8 honest units satisfied with everything):"
-        )
-    )?;
-    write!(out, "{:>8}", t("quy mô", "size"))?;
+    writeln!(out, "{}", t("cli-integrity-by-size"))?;
+    write!(out, "{:>8}", t("cli-integrity-size"))?;
     for share in &o.shares {
         write!(
             out,
             " | {:>20}",
-            format!("{} {}", pct(*share), t("phiếu", "links"))
+            format!("{} {}", pct(*share), t("cli-integrity-links"))
         )?;
     }
     writeln!(out)?;
@@ -106,20 +101,13 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
         }
         writeln!(out)?;
     }
-    writeln!(
-        out,
-        "\n{}",
-        t(
-            "Theo cách can thiệp, quy mô đơn vị và tỷ lệ phiếu bị can thiệp (mỗi đơn vị can thiệp đều dùng cùng một cách):",
-            "By way of interfering, unit size and share of interfered links (every interfering unit uses that one way):"
-        )
-    )?;
+    writeln!(out, "\n{}", t("cli-integrity-by-way"))?;
     let way_sizes: Vec<usize> = o.sizes.iter().copied().filter(|&s| s <= 300).collect();
     let way_shares: Vec<f64> = o.shares.iter().copied().filter(|&s| s < 1.0).collect();
     let mut honest = Score::default();
     for kind in Interference::ALL {
         writeln!(out, "  {}", kind.code())?;
-        write!(out, "{:>8}", t("quy mô", "size"))?;
+        write!(out, "{:>8}", t("cli-integrity-size"))?;
         for share in &way_shares {
             write!(out, " | {:>16}", pct(*share))?;
         }
@@ -146,27 +134,21 @@ pub fn evaluate(o: &Options) -> anyhow::Result<String> {
     writeln!(
         out,
         "\n{}: {} / {} ({}); {}: {} / {}",
-        t("Đơn vị trung thực bị gắn cờ nhầm", "Honest units flagged"),
+        t("cli-integrity-honest-flagged"),
         honest.false_flags,
         honest.units - honest.interfering,
         pct(honest.false_flag_rate()),
-        t(
-            "trong đó đơn vị mà mọi người đều hài lòng với mọi thứ",
-            "of them units whose officials are satisfied with everything"
-        ),
+        t("cli-integrity-of-them-satisfied"),
         honest.satisfied_flags,
         honest.satisfied
     )?;
     writeln!(
         out,
         "\nR = recall; FF = {}. {} {} {}.",
-        t(
-            "tỷ lệ đơn vị trung thực bị gắn cờ",
-            "share of honest units flagged"
-        ),
-        t("Mỗi ô:", "Each cell:"),
+        t("cli-integrity-ff"),
+        t("cli-integrity-each-cell"),
         o.seeds,
-        t("lần mô phỏng", "simulated campaigns")
+        t("cli-integrity-simulated-campaigns")
     )?;
     Ok(out)
 }
@@ -180,33 +162,26 @@ pub async fn run(db: &parindex_db::Db, year: i64, en: bool, now_ms: i64) -> anyh
     let campaign = crate::compute_report::campaign(db, year).await?;
     let ctx = Ctx::system(now_ms);
     let (info, d) = integrity::run(db, &ctx, campaign.id, RunKind::Manual).await?;
-    let lang = if en {
-        parindex_web::i18n::Lang::En
-    } else {
-        parindex_web::i18n::Lang::Vi
-    };
+    let lang = Lang::english(en);
     let names: std::collections::HashMap<i64, String> = units::list(db, campaign.id)
         .await?
         .into_iter()
         .map(|u| (u.id, format!("{} {}", u.code, u.name)))
         .collect();
     let decisions = integrity::in_force_all(db, campaign.id).await?;
-    let t = |vi: &'static str, en_text: &'static str| if en { en_text } else { vi };
+    let t = |key: &str| lang.t(key);
     let mut out = String::new();
     writeln!(
         out,
         "{} {}: {} {}, {} {}, {} {} ({} ms)",
-        t(
-            "Phát hiện can thiệp, kỳ đánh giá",
-            "Interference detection, campaign"
-        ),
+        t("cli-integrity-run-title"),
         year,
         info.responses,
-        t("phiếu", "responses"),
+        t("cli-integrity-responses"),
         info.units,
-        t("đơn vị", "units"),
+        t("cli-integrity-units"),
         info.flagged,
-        t("đơn vị bị gắn cờ", "flagged"),
+        t("cli-integrity-flagged"),
         info.duration_ms
     )?;
     for u in &d.units {
@@ -228,7 +203,7 @@ pub async fn run(db: &parindex_db::Db, year: i64, en: bool, now_ms: i64) -> anyh
             if u.flagged { "!" } else { "" },
             names.get(&u.unit_id).map_or("", String::as_str),
             u.responses,
-            t("phiếu", "responses"),
+            t("cli-integrity-responses"),
             risk,
             signals.join("; "),
             if decision.is_empty() { "" } else { " · " },

@@ -14,19 +14,12 @@ pub fn report(
     groups_text: Option<&str>,
     en: bool,
 ) -> (String, bool) {
+    let lang = Lang::english(en);
     let mut out = String::new();
     let criteria = match criteria_file::parse(criteria_text) {
         Ok(c) => c,
         Err(_) => {
-            let _ = writeln!(
-                out,
-                "{}",
-                if en {
-                    "The criteria set is not valid; check it with `parindex framework check` first."
-                } else {
-                    "Bộ tiêu chí không hợp lệ; hãy kiểm tra bằng `parindex framework check` trước."
-                }
-            );
+            let _ = writeln!(out, "{}", lang.t("cli-questionnaire-bad-criteria"));
             return (out, false);
         }
     };
@@ -44,7 +37,7 @@ pub fn report(
     let q = match parse(text) {
         Ok(q) => q,
         Err(p) => {
-            let _ = writeln!(out, "{}", Lang::english(en).say(&p.message()));
+            let _ = writeln!(out, "{}", lang.say(&p.message()));
             return (out, false);
         }
     };
@@ -54,23 +47,15 @@ pub fn report(
             out,
             "{} {}:",
             problems.len(),
-            if en { "problems" } else { "lỗi" }
+            lang.t("cli-questionnaire-problems")
         );
         for p in &problems {
-            let _ = writeln!(out, "- {}", Lang::english(en).say(&p.message()));
+            let _ = writeln!(out, "- {}", lang.say(&p.message()));
         }
         return (out, false);
     }
     if q.set.illustrative {
-        let _ = writeln!(
-            out,
-            "{}",
-            if en {
-                "ILLUSTRATIVE: not the official questionnaires"
-            } else {
-                "MINH HỌA: không phải phiếu khảo sát chính thức"
-            }
-        );
+        let _ = writeln!(out, "{}", lang.t("cli-questionnaire-illustrative"));
     }
     let survey = criteria
         .leaves()
@@ -83,30 +68,20 @@ pub fn report(
         criteria.code,
         criteria.level.as_str(),
         q.questionnaires.len(),
-        if en { "questionnaires" } else { "phiếu" },
+        lang.t("cli-questionnaire-count"),
         survey,
-        if en {
-            "survey sub-criteria, each fed by a question"
-        } else {
-            "tiêu chí thành phần chấm bằng điều tra, đều có câu hỏi"
-        }
+        lang.t("cli-questionnaire-covered")
     );
     for qn in &q.questionnaires {
         let name = level
             .iter()
             .find(|g| g.code == qn.group)
-            .map_or(qn.group.as_str(), |g| {
-                if en && !g.name_en.is_empty() {
-                    &g.name_en
-                } else {
-                    &g.name_vi
-                }
-            });
+            .map_or(qn.group.clone(), |g| lang.pick(&g.name_vi, &g.name_en));
         let _ = writeln!(
             out,
             "  {name}: {} {}",
             qn.questions.len(),
-            if en { "questions" } else { "câu hỏi" }
+            lang.t("cli-questionnaire-questions")
         );
     }
     (out, true)

@@ -3,8 +3,8 @@
 //! why. It writes nothing: a published version stays as it was published.
 
 use parindex_db::{Db, results};
-use parindex_domain::Level;
 use parindex_domain::scoring::{Figure, FigureChange, Why, compute_campaign, recheck};
+use parindex_i18n::Lang;
 use std::fmt::Write;
 
 pub struct Outcome {
@@ -14,21 +14,14 @@ pub struct Outcome {
 }
 
 pub async fn run(db: &Db, year: i64, en: bool) -> anyhow::Result<Outcome> {
+    let lang = Lang::english(en);
     let campaign = crate::compute_report::campaign(db, year).await?;
     let mut versions = results::versions(db, campaign.id).await?;
     versions.retain(|v| v.version > 0);
     versions.reverse();
     let mut text = String::new();
     if versions.is_empty() {
-        let _ = writeln!(
-            text,
-            "{}",
-            if en {
-                "no published version to recheck"
-            } else {
-                "chưa có phiên bản nào được công bố để kiểm tra lại"
-            }
-        );
+        let _ = writeln!(text, "{}", lang.t("cli-recheck-nothing-published"));
     }
     let mut differs = false;
     for v in versions {
@@ -38,104 +31,48 @@ pub async fn run(db: &Db, year: i64, en: bool) -> anyhow::Result<Outcome> {
             continue;
         };
         let check = recheck(&stored, &compute_campaign(&inputs));
+        let args = [
+            ("version", v.version.to_string()),
+            ("changed", check.changes.len().to_string()),
+            ("compared", check.compared.to_string()),
+        ];
         if check.changes.is_empty() {
-            let _ = writeln!(
-                text,
-                "{}",
-                if en {
-                    format!(
-                        "version {}: all {} figures recompute to what was published",
-                        v.version, check.compared
-                    )
-                } else {
-                    format!(
-                        "phiên bản {}: tính lại cả {} số liệu đều khớp với bản đã công bố",
-                        v.version, check.compared
-                    )
-                }
-            );
+            let _ = writeln!(text, "{}", lang.t_args("cli-recheck-all-match", &args));
             continue;
         }
         differs = true;
-        let _ = writeln!(
-            text,
-            "{}",
-            if en {
-                format!(
-                    "version {}: {} of {} figures recompute differently (published → recomputed):",
-                    v.version,
-                    check.changes.len(),
-                    check.compared
-                )
-            } else {
-                format!(
-                    "phiên bản {}: {} trong {} số liệu khác khi tính lại (đã công bố → tính lại):",
-                    v.version,
-                    check.changes.len(),
-                    check.compared
-                )
-            }
-        );
+        let _ = writeln!(text, "{}", lang.t_args("cli-recheck-differ", &args));
         for c in &check.changes {
-            let _ = writeln!(text, "  {}", line(c, en));
+            let _ = writeln!(text, "  {}", line(c, lang));
         }
     }
     if differs {
-        let _ = writeln!(
-            text,
-            "{}",
-            if en {
-                "Nothing was changed: a published version stays as published. To correct it, \
-                 compute and publish a new version."
-            } else {
-                "Không có gì bị thay đổi: phiên bản đã công bố giữ nguyên. Muốn đính chính, hãy \
-                 tính lại và công bố phiên bản mới."
-            }
-        );
+        let _ = writeln!(text, "{}", lang.t("cli-recheck-nothing-changed"));
     }
     Ok(Outcome { text, differs })
 }
 
-fn line(c: &FigureChange, en: bool) -> String {
-    let level = match (c.level, en) {
-        (Level::Ministry, false) => "bộ",
-        (Level::Province, false) => "tỉnh",
-        (Level::Ministry, true) => "ministry",
-        (Level::Province, true) => "province",
-    };
-    let figure = match (&c.figure, en) {
-        (Figure::Points(code), false) => format!("điểm {code}"),
-        (Figure::Points(code), true) => format!("points {code}"),
-        (Figure::Index(code), false) => format!("chỉ số thành phần {code}"),
-        (Figure::Index(code), true) => format!("component index {code}"),
-        (Figure::Total, false) => "tổng điểm".into(),
-        (Figure::Total, true) => "total".into(),
-        (Figure::UnitIndex, false) => "Chỉ số CCHC".into(),
-        (Figure::UnitIndex, true) => "index".into(),
-        (Figure::Tier, false) => "xếp loại".into(),
-        (Figure::Tier, true) => "tier".into(),
-        (Figure::Place, false) => "thứ hạng".into(),
-        (Figure::Place, true) => "place".into(),
-    };
-    let why = match (c.why, en) {
-        (Why::HalfCent, false) => {
-            "điểm chính xác có phần lẻ đúng 0,005, trước bị làm tròn xuống, nay làm tròn lên"
+fn line(c: &FigureChange, lang: Lang) -> String {
+    let level = lang.t(&format!("cli-recheck-level-{}", c.level.as_str()));
+    let figure = match &c.figure {
+        Figure::Points(code) => lang.t_args("cli-recheck-points", &[("code", code.clone())]),
+        Figure::Index(code) => {
+            lang.t_args("cli-recheck-component-index", &[("code", code.clone())])
         }
-        (Why::HalfCent, true) => {
-            "the exact points end on exactly half a hundredth: rounded down then, up now"
-        }
-        (Why::FollowsFromLeaves, false) => "theo điểm các tiêu chí thành phần đã thay đổi",
-        (Why::FollowsFromLeaves, true) => "follows from the leaves that changed",
-        (Why::Other, false) => "lý do khác: hãy đối chiếu dữ liệu đầu vào của phiên bản",
-        (Why::Other, true) => "another reason: compare the version's stored inputs",
+        Figure::Total => lang.t("cli-recheck-total"),
+        Figure::UnitIndex => lang.t("cli-recheck-index"),
+        Figure::Tier => lang.t("cli-recheck-tier"),
+        Figure::Place => lang.t("cli-recheck-place"),
     };
-    let (stored, recomputed) = if en {
-        (c.stored.clone(), c.recomputed.clone())
-    } else {
-        (c.stored.replace('.', ","), c.recomputed.replace('.', ","))
-    };
+    let why = lang.t(match c.why {
+        Why::HalfCent => "cli-recheck-why-half-cent",
+        Why::FollowsFromLeaves => "cli-recheck-why-leaves",
+        Why::Other => "cli-recheck-why-other",
+    });
     format!(
-        "{level} {} · {figure}: {stored} → {recomputed} ({why})",
-        c.unit
+        "{level} {} · {figure}: {} → {} ({why})",
+        c.unit,
+        lang.decimal(&c.stored),
+        lang.decimal(&c.recomputed)
     )
 }

@@ -925,3 +925,123 @@ qp-unknown-leaf = Questionnaire "{ $group }", question { $code }: sub-criterion 
 qp-not-survey-leaf = Questionnaire "{ $group }", question { $code }: sub-criterion { $leaf } is not assessed by survey.
 qp-bad-options = { $at }: invalid answer options ({ $reason }).
 qp-uncovered-leaf = Sub-criterion { $leaf } is assessed by survey but no question feeds it.
+
+## Command line: computing and publishing the index
+cli-publish-unacknowledged = units flagged for interference have no decision yet: { $units }. Decide on them first, or publish anyway with --acknowledge-flags (recorded in the audit log).
+cli-publish-stale = the draft changed while it was being published; run the command again
+cli-publish-no-draft = there is no draft to publish
+cli-publish-refused = publishing was refused
+cli-responses-counted = responses counted
+cli-input-hash = input hash
+cli-answers-left-out = answers left out (no matching question)
+cli-published-as-version = published as version
+cli-draft-not-published = stored as the draft; NOT published:
+cli-draft-stored = stored as the draft (not published; add --publish)
+cli-tallies-verified = survey tallies verified: they equal a recount of the { $responses } submitted responses' raw answers
+cli-tallies-differ = survey tallies differ from a recount of the raw answers in { $places } places (stored / recounted):
+cli-responses-tallied = responses tallied
+cli-answers-matching-no-question = answers matching no question
+cli-ranking-ministry = Ministry ranking
+cli-ranking-province = Province ranking
+cli-not-ranked-short = n/r
+cli-survey-cancelled = survey cancelled
+cli-items-without-score = { $count } items without a score
+
+## Command line: rechecking published versions
+cli-recheck-nothing-published = no published version to recheck
+cli-recheck-all-match = version { $version }: all { $compared } figures recompute to what was published
+cli-recheck-differ = version { $version }: { $changed } of { $compared } figures recompute differently (published → recomputed):
+cli-recheck-nothing-changed = Nothing was changed: a published version stays as published. To correct it, compute and publish a new version.
+cli-recheck-level-ministry = ministry
+cli-recheck-level-province = province
+cli-recheck-points = points { $code }
+cli-recheck-component-index = component index { $code }
+cli-recheck-total = total
+cli-recheck-index = index
+cli-recheck-tier = tier
+cli-recheck-place = place
+cli-recheck-why-half-cent = the exact points end on exactly half a hundredth: rounded down then, up now
+cli-recheck-why-leaves = follows from the leaves that changed
+cli-recheck-why-other = another reason: compare the version's stored inputs
+
+## Command line: checking a criteria set or questionnaires
+cli-level-ministry = ministry
+cli-level-province = province
+cli-framework-illustrative = ILLUSTRATIVE: not the official point table
+cli-framework-fields = fields
+cli-framework-criteria = criteria
+cli-framework-sub-criteria = sub-criteria
+cli-framework-leaves = scored leaves
+cli-framework-total = total points
+cli-framework-method-self = self-assessed
+cli-framework-method-survey = survey
+cli-framework-method-imported = imported
+cli-framework-leaf-one = leaf
+cli-framework-leaf-many = leaves
+cli-framework-points = points
+cli-framework-problems = problem(s) found
+cli-questionnaire-bad-criteria = The criteria set is not valid; check it with `parindex framework check` first.
+cli-questionnaire-problems = problems
+cli-questionnaire-illustrative = ILLUSTRATIVE: not the official questionnaires
+cli-questionnaire-count = questionnaires
+cli-questionnaire-covered = survey sub-criteria, each fed by a question
+cli-questionnaire-questions = questions
+
+## Command line: interference detection
+cli-integrity-one-pass = One detection pass over
+cli-integrity-responses = responses
+cli-integrity-units = units
+cli-integrity-national = National campaign
+cli-integrity-false-flag-rate = false-flag rate
+cli-integrity-by-size = By unit size and share of interfered links (83 units, 10 interfering in 5 ways, 8 honest units satisfied with everything):
+cli-integrity-size = size
+cli-integrity-links = links
+cli-integrity-by-way = By way of interfering, unit size and share of interfered links (every interfering unit uses that one way):
+cli-integrity-honest-flagged = Honest units flagged
+cli-integrity-of-them-satisfied = of them units whose officials are satisfied with everything
+cli-integrity-ff = share of honest units flagged
+cli-integrity-each-cell = Each cell:
+cli-integrity-simulated-campaigns = simulated campaigns
+cli-integrity-run-title = Interference detection, campaign
+cli-integrity-flagged = flagged
+
+## Survey e-mails (sent in Vietnamese; the English is for reference)
+mail-subject-invitation = PAR Index survey { $year }: rating { $unit }
+mail-subject-reminder = [Reminder] PAR Index survey { $year }: rating { $unit }
+
+## Spreadsheet templates (filled in by units and MoHA in Vietnamese; the importer reads these names back)
+tpl-help-sheet = Instructions
+tpl-unit-code = Unit code
+tpl-unit = Unit
+tpl-accounts-sheet = Accounts
+tpl-accounts-role = Role
+tpl-accounts-role-pick = Pick a role from the list
+tpl-accounts-role-invalid = The role must be one of the list
+tpl-accounts-help-rows = Each row of the "Accounts" sheet is one account. Do not rename the columns.
+tpl-accounts-help-username = Username: lower-case letters without diacritics, digits, dot, underscore, hyphen or @; 3–64 characters.
+tpl-accounts-help-role = Role: pick from the list. MoHA accounts leave the unit code empty; a unit's accounts must have it.
+tpl-accounts-help-errors = If the file has errors, no account is created; every error is listed by row and column.
+tpl-accounts-help-password = The one-time passwords are shown once after the import; each user must change theirs at first sign-in.
+tpl-rule-all = All
+tpl-rule-per-organisation = Exactly { $count } per agency or office
+tpl-rule-max-organisations = All leaders of at most { $max } associations
+tpl-respondents-sheet = List
+tpl-respondents-groups-sheet = Respondent groups
+tpl-respondents-group = Respondent group
+tpl-respondents-group-pick = Pick a group from the list
+tpl-respondents-group-invalid = The respondent group must be one of the list
+tpl-respondents-rule = Rule
+tpl-respondents-code = Code
+tpl-respondents-title = Survey respondents: { $title }
+tpl-respondents-help-rows = Each row of the "List" sheet is one person. Do not rename the columns; title rows above them are fine.
+tpl-respondents-help-required = Required: full name, position, agency, respondent group, official e-mail. The phone number is optional but helps find the same person twice.
+tpl-respondents-help-email = Official e-mail addresses should be in the unit's domains ({ $domains }); others are accepted with a warning.
+tpl-respondents-help-phone = Phone numbers may be written in any form (0912 345 678, +84 912 345 678, or as a number that lost its leading 0).
+tpl-respondents-help-one-group = Each person is in one group only. A People's Council member who is in another group too stays in the council group; each merge is reported.
+tpl-respondents-help-errors = If the file has errors, no row is imported; every error is listed by row and column, and this same file can be downloaded with an "Errors" column.
+tpl-respondents-help-stand-in = Stand-in: write "x" for an office or department head sent in place of an association's leader.
+tpl-respondents-help-groups = Respondent groups and their rules:
+
+## Downloaded spreadsheets: sheet names
+fig-sheet = Figures
+sa-report-sheet = Report

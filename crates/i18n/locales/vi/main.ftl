@@ -925,3 +925,123 @@ qp-unknown-leaf = Phiếu "{ $group }", câu { $code }: tiêu chí { $leaf } kh�
 qp-not-survey-leaf = Phiếu "{ $group }", câu { $code }: tiêu chí { $leaf } không chấm bằng điều tra xã hội học.
 qp-bad-options = { $at }: phương án trả lời không hợp lệ ({ $reason }).
 qp-uncovered-leaf = Tiêu chí { $leaf } chấm bằng điều tra nhưng không câu hỏi nào tính điểm cho nó.
+
+## Command line: computing and publishing the index
+cli-publish-unacknowledged = các đơn vị bị đánh dấu nghi can thiệp chưa có quyết định: { $units }. Hãy quyết định trước, hoặc vẫn công bố với --acknowledge-flags (được ghi vào nhật ký).
+cli-publish-stale = bản nháp đã thay đổi trong lúc công bố; hãy chạy lại lệnh
+cli-publish-no-draft = chưa có bản nháp để công bố
+cli-publish-refused = việc công bố bị từ chối
+cli-responses-counted = phiếu đã tính
+cli-input-hash = mã băm dữ liệu đầu vào
+cli-answers-left-out = câu trả lời bị bỏ qua
+cli-published-as-version = đã công bố, phiên bản
+cli-draft-not-published = đã lưu bản nháp; CHƯA công bố:
+cli-draft-stored = đã lưu bản nháp (chưa công bố; thêm --publish để công bố)
+cli-tallies-verified = đã kiểm tra số liệu tổng hợp khảo sát: khớp với việc đếm lại câu trả lời gốc của { $responses } phiếu đã nộp
+cli-tallies-differ = số liệu tổng hợp khảo sát khác với việc đếm lại câu trả lời gốc ở { $places } chỗ (đang lưu / đếm lại):
+cli-responses-tallied = phiếu đã tổng hợp
+cli-answers-matching-no-question = câu trả lời không khớp câu hỏi nào
+cli-ranking-ministry = Xếp hạng cấp bộ
+cli-ranking-province = Xếp hạng cấp tỉnh
+cli-not-ranked-short = KXH
+cli-survey-cancelled = hủy kết quả khảo sát
+cli-items-without-score = { $count } tiêu chí chưa có điểm
+
+## Command line: rechecking published versions
+cli-recheck-nothing-published = chưa có phiên bản nào được công bố để kiểm tra lại
+cli-recheck-all-match = phiên bản { $version }: tính lại cả { $compared } số liệu đều khớp với bản đã công bố
+cli-recheck-differ = phiên bản { $version }: { $changed } trong { $compared } số liệu khác khi tính lại (đã công bố → tính lại):
+cli-recheck-nothing-changed = Không có gì bị thay đổi: phiên bản đã công bố giữ nguyên. Muốn đính chính, hãy tính lại và công bố phiên bản mới.
+cli-recheck-level-ministry = bộ
+cli-recheck-level-province = tỉnh
+cli-recheck-points = điểm { $code }
+cli-recheck-component-index = chỉ số thành phần { $code }
+cli-recheck-total = tổng điểm
+cli-recheck-index = Chỉ số CCHC
+cli-recheck-tier = xếp loại
+cli-recheck-place = thứ hạng
+cli-recheck-why-half-cent = điểm chính xác có phần lẻ đúng 0,005, trước bị làm tròn xuống, nay làm tròn lên
+cli-recheck-why-leaves = theo điểm các tiêu chí thành phần đã thay đổi
+cli-recheck-why-other = lý do khác: hãy đối chiếu dữ liệu đầu vào của phiên bản
+
+## Command line: checking a criteria set or questionnaires
+cli-level-ministry = cấp bộ
+cli-level-province = cấp tỉnh
+cli-framework-illustrative = MINH HỌA: không phải bảng điểm chính thức
+cli-framework-fields = lĩnh vực
+cli-framework-criteria = tiêu chí
+cli-framework-sub-criteria = tiêu chí thành phần
+cli-framework-leaves = mục chấm điểm
+cli-framework-total = tổng điểm
+cli-framework-method-self = tự đánh giá (self)
+cli-framework-method-survey = điều tra XHH (survey)
+cli-framework-method-imported = nhập ngoài (imported)
+cli-framework-leaf-one = mục
+cli-framework-leaf-many = mục
+cli-framework-points = điểm
+cli-framework-problems = lỗi
+cli-questionnaire-bad-criteria = Bộ tiêu chí không hợp lệ; hãy kiểm tra bằng `parindex framework check` trước.
+cli-questionnaire-problems = lỗi
+cli-questionnaire-illustrative = MINH HỌA: không phải phiếu khảo sát chính thức
+cli-questionnaire-count = phiếu
+cli-questionnaire-covered = tiêu chí thành phần chấm bằng điều tra, đều có câu hỏi
+cli-questionnaire-questions = câu hỏi
+
+## Command line: interference detection
+cli-integrity-one-pass = Một lượt phát hiện trên
+cli-integrity-responses = phiếu
+cli-integrity-units = đơn vị
+cli-integrity-national = Chiến dịch quốc gia
+cli-integrity-false-flag-rate = tỷ lệ gắn cờ nhầm
+cli-integrity-by-size = Theo quy mô đơn vị và tỷ lệ phiếu bị can thiệp (83 đơn vị, 10 đơn vị can thiệp theo 5 cách, 8 đơn vị trung thực hài lòng với mọi thứ):
+cli-integrity-size = quy mô
+cli-integrity-links = phiếu
+cli-integrity-by-way = Theo cách can thiệp, quy mô đơn vị và tỷ lệ phiếu bị can thiệp (mỗi đơn vị can thiệp đều dùng cùng một cách):
+cli-integrity-honest-flagged = Đơn vị trung thực bị gắn cờ nhầm
+cli-integrity-of-them-satisfied = trong đó đơn vị mà mọi người đều hài lòng với mọi thứ
+cli-integrity-ff = tỷ lệ đơn vị trung thực bị gắn cờ
+cli-integrity-each-cell = Mỗi ô:
+cli-integrity-simulated-campaigns = lần mô phỏng
+cli-integrity-run-title = Phát hiện can thiệp, kỳ đánh giá
+cli-integrity-flagged = đơn vị bị gắn cờ
+
+## Survey e-mails
+mail-subject-invitation = Khảo sát Chỉ số CCHC { $year }: đánh giá { $unit }
+mail-subject-reminder = [Nhắc lại] Khảo sát Chỉ số CCHC { $year }: đánh giá { $unit }
+
+## Spreadsheet templates (filled in by units and MoHA in Vietnamese; the importer reads these names back)
+tpl-help-sheet = Hướng dẫn
+tpl-unit-code = Mã đơn vị
+tpl-unit = Đơn vị
+tpl-accounts-sheet = Tài khoản
+tpl-accounts-role = Vai trò
+tpl-accounts-role-pick = Chọn vai trò trong danh sách
+tpl-accounts-role-invalid = Vai trò phải là một giá trị trong danh sách
+tpl-accounts-help-rows = Mỗi dòng của trang "Tài khoản" là một tài khoản. Không đổi tên các cột.
+tpl-accounts-help-username = Tên đăng nhập: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang hoặc @; 3–64 ký tự.
+tpl-accounts-help-role = Vai trò: chọn trong danh sách. Tài khoản Bộ Nội vụ để trống Mã đơn vị; tài khoản của đơn vị phải có Mã đơn vị.
+tpl-accounts-help-errors = Nếu tệp có lỗi, không tài khoản nào được tạo; hệ thống liệt kê từng lỗi theo dòng và cột.
+tpl-accounts-help-password = Mật khẩu tạm thời hiển thị một lần sau khi nhập; người dùng phải đổi ở lần đăng nhập đầu tiên.
+tpl-rule-all = Tất cả
+tpl-rule-per-organisation = Đúng { $count } người mỗi cơ quan, đơn vị
+tpl-rule-max-organisations = Toàn bộ lãnh đạo của tối đa { $max } hội, hiệp hội
+tpl-respondents-sheet = Danh sách
+tpl-respondents-groups-sheet = Nhóm đối tượng
+tpl-respondents-group = Nhóm đối tượng
+tpl-respondents-group-pick = Chọn nhóm trong danh sách
+tpl-respondents-group-invalid = Nhóm đối tượng phải là một giá trị trong danh sách
+tpl-respondents-rule = Quy định
+tpl-respondents-code = Mã
+tpl-respondents-title = Danh sách đối tượng khảo sát: { $title }
+tpl-respondents-help-rows = Mỗi dòng của trang "Danh sách" là một người. Không đổi tên các cột; có thể thêm dòng tiêu đề phía trên.
+tpl-respondents-help-required = Bắt buộc: Họ và tên, Chức vụ, Cơ quan/đơn vị, Nhóm đối tượng, Email công vụ. Số điện thoại không bắt buộc nhưng giúp phát hiện trùng người.
+tpl-respondents-help-email = Email công vụ nên thuộc tên miền của đơn vị ({ $domains }); email khác vẫn nhận nhưng được nhắc.
+tpl-respondents-help-phone = Số điện thoại ghi dạng nào cũng được (0912 345 678, +84 912 345 678, hoặc dạng số đã mất số 0 đầu).
+tpl-respondents-help-one-group = Mỗi người chỉ có trong một nhóm. Người là đại biểu HĐND và thuộc nhóm khác được giữ ở nhóm đại biểu HĐND; hệ thống báo từng trường hợp đã gộp.
+tpl-respondents-help-errors = Nếu tệp có lỗi, không dòng nào được nhập; hệ thống liệt kê từng lỗi theo dòng và cột, và cho tải lại chính tệp này kèm cột "Lỗi".
+tpl-respondents-help-stand-in = Người thay thế: ghi "x" cho lãnh đạo văn phòng hoặc phòng, ban được cử thay lãnh đạo hội, hiệp hội.
+tpl-respondents-help-groups = Nhóm đối tượng và quy định:
+
+## Downloaded spreadsheets: sheet names
+fig-sheet = Số liệu
+sa-report-sheet = Báo cáo

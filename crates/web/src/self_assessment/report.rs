@@ -168,6 +168,7 @@ pub async fn download(
             t("evidence-title"),
         ],
         total_label: t("sa-self-points"),
+        sheet: t("sa-report-sheet"),
         difficulties_label: t("sa-difficulties"),
     };
     let bytes =

@@ -105,9 +105,10 @@ fn vietnamese_literals(source: &str) -> usize {
     count
 }
 
-/// Files that still hold Vietnamese text in Rust, with how many literals each may hold at most.
-/// Demo data (real unit names, illustrative people) belongs here for good; the rest is text that
-/// should move to the Fluent files, and each ceiling only goes down.
+/// Files that may hold Vietnamese text in Rust, with how many literals each may hold at most: demo
+/// and test data (real unit names, illustrative people), the programme's name, the header names an
+/// importer accepts, and a setting's default. Every other text is in the Fluent files, and each
+/// ceiling only goes down.
 const VIETNAMESE_ALLOWED: &[(&str, usize, &str)] = &[
     ("crates/parindex/src/demo/mod.rs", 44, "demo data"),
     ("crates/parindex/src/demo/respondents.rs", 28, "demo data"),
@@ -125,16 +126,6 @@ const VIETNAMESE_ALLOWED: &[(&str, usize, &str)] = &[
     ("crates/parindex/src/main.rs", 1, "the programme's name"),
     ("crates/web/src/api/openapi.rs", 1, "the programme's name"),
     (
-        "crates/import/src/respondents_template.rs",
-        22,
-        "to move: the list template",
-    ),
-    (
-        "crates/import/src/accounts_template.rs",
-        17,
-        "to move: the accounts template",
-    ),
-    (
         "crates/import/src/accounts.rs",
         4,
         "header names the importer accepts",
@@ -145,49 +136,9 @@ const VIETNAMESE_ALLOWED: &[(&str, usize, &str)] = &[
         "header names the importer accepts",
     ),
     (
-        "crates/import/src/figures.rs",
-        1,
-        "to move: the figures template",
-    ),
-    (
-        "crates/import/src/self_assessment_report.rs",
-        1,
-        "to move: the report file",
-    ),
-    (
-        "crates/mail/src/message.rs",
-        2,
-        "to move: the invitation's subject",
-    ),
-    (
-        "crates/parindex/src/integrity_report.rs",
-        20,
-        "to move: a command-line report",
-    ),
-    (
-        "crates/parindex/src/compute_report.rs",
-        18,
-        "to move: a command-line report",
-    ),
-    (
-        "crates/parindex/src/framework_report.rs",
-        14,
-        "to move: a command-line report",
-    ),
-    (
-        "crates/parindex/src/recheck_report.rs",
-        15,
-        "to move: a command-line report",
-    ),
-    (
-        "crates/parindex/src/questionnaire_report.rs",
-        6,
-        "to move: a command-line report",
-    ),
-    (
         "crates/parindex/src/settings.rs",
         1,
-        "to move: a command-line message",
+        "the default sender's name, a setting",
     ),
 ];
 
@@ -235,13 +186,21 @@ fn no_vietnamese_text_is_left_in_rust_outside_the_fluent_files() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // The list only shrinks: a file that no longer holds any, or holds fewer, is taken off or lowered.
-    for (file, max, _) in VIETNAMESE_ALLOWED {
-        assert_eq!(
-            found.get(*file),
-            Some(max),
-            "{file}: lower its ceiling to what it holds, or take it off the list"
-        );
-    }
+    let stale: Vec<String> = VIETNAMESE_ALLOWED
+        .iter()
+        .filter(|(file, max, _)| found.get(*file) != Some(max))
+        .map(|(file, max, _)| {
+            format!(
+                "{file}: holds {} Vietnamese literals, its ceiling is {max}",
+                found.get(*file).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "lower each ceiling to what the file holds, or take the file off the list:\n{}",
+        stale.join("\n")
+    );
 }
 
 #[test]

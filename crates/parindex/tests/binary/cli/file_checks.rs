@@ -20,8 +20,8 @@ fn framework_check_prints_counts_or_every_problem() {
         "lĩnh vực               7",
         "tiêu chí               38",
         "tiêu chí thành phần    97",
-        "31.50 điểm",
-        "100.00",
+        "31,50 điểm",
+        "100,00",
     ] {
         assert!(text.contains(want), "{want}: {text}");
     }

@@ -124,7 +124,7 @@ pub async fn figures_template(
     .iter()
     .map(|k| lang.t(k))
     .collect();
-    let bytes = figures::template(&headers, &rows)
+    let bytes = figures::template(&lang.t("fig-sheet"), &headers, &rows)
         .map_err(|e| AppError::internal("building the figures template", e))?;
     Ok(xlsx(&format!("so-lieu-nhap-{}.xlsx", campaign.year), bytes))
 }
