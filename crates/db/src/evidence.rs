@@ -146,6 +146,24 @@ pub async fn counts(db: &Db, unit_id: i64) -> DbResult<HashMap<String, usize>> {
         .collect())
 }
 
+/// The evidence counts of every unit of a campaign, by unit id and leaf code, in one query.
+pub async fn counts_in(
+    db: &Db,
+    campaign: CampaignId,
+) -> DbResult<HashMap<i64, HashMap<String, usize>>> {
+    let rows: Vec<(i64, String, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT l.unit_id, l.leaf_code, COUNT(*) FROM evidence_links l \
+         JOIN units u ON u.id = l.unit_id WHERE u.campaign_id = $1 GROUP BY l.unit_id, l.leaf_code"
+    ).bind(campaign.get()).fetch_all(p).await)?;
+    let mut out: HashMap<i64, HashMap<String, usize>> = HashMap::new();
+    for (unit, code, n) in rows {
+        out.entry(unit)
+            .or_default()
+            .insert(code, usize::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
+}
+
 /// When the unit may change a leaf's evidence: while the report is a draft, or — for a leaf MoHA
 /// adjusted in round 1 — while the unit explains it; then only links made since round 1 was sent can
 /// be removed.

@@ -8,7 +8,7 @@ use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
 use parindex_domain::ids::{CampaignId, UnitId};
-use parindex_domain::self_assessment::State;
+use parindex_domain::self_assessment::{LeafEntry, State};
 use parindex_domain::{DeadlineKind, Points};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -77,6 +77,71 @@ pub async fn leaves(db: &Db, unit_id: i64) -> DbResult<HashMap<String, Leaf>> {
             )
         })
         .collect())
+}
+
+/// Every unit's report in a campaign, by unit id, in one query; a unit that has not started has
+/// none (its report is a draft, as [`report`] says).
+pub async fn reports_in(db: &Db, campaign: CampaignId) -> DbResult<HashMap<i64, Report>> {
+    let rows: Vec<(i64, String, String, String, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT s.unit_id, s.state, s.difficulties, s.leader_comment, s.updated_at \
+         FROM self_assessments s JOIN units u ON u.id = s.unit_id WHERE u.campaign_id = $1"
+    ).bind(campaign.get()).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(unit, state, difficulties, leader_comment, updated_at)| {
+            let report = to_report(Some((state, difficulties, leader_comment, updated_at)));
+            (unit, report)
+        })
+        .collect())
+}
+
+/// The report of a unit that has not started: a draft.
+pub fn not_started() -> Report {
+    to_report(None)
+}
+
+/// Every leaf every unit of a campaign has touched, by unit id and code, in one query.
+pub async fn leaves_in(
+    db: &Db,
+    campaign: CampaignId,
+) -> DbResult<HashMap<i64, HashMap<String, Leaf>>> {
+    let rows: Vec<(i64, String, Option<String>, String, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT s.unit_id, s.leaf_code, s.score, s.explanation, s.updated_at \
+         FROM self_scores s JOIN units u ON u.id = s.unit_id WHERE u.campaign_id = $1"
+    ).bind(campaign.get()).fetch_all(p).await)?;
+    let mut out: HashMap<i64, HashMap<String, Leaf>> = HashMap::new();
+    for (unit, code, score, explanation, updated_at) in rows {
+        out.entry(unit).or_default().insert(
+            code,
+            Leaf {
+                score: score.and_then(|s| Points::parse(&s).ok()),
+                explanation,
+                updated_at,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// A leaf as the domain's rules read it: what the unit saved for `code` (nothing yet, if it has not
+/// touched it) and how many evidence files it linked.
+pub fn entry(
+    saved: &HashMap<String, Leaf>,
+    evidence: &HashMap<String, usize>,
+    code: &str,
+) -> LeafEntry {
+    let evidence_count = evidence.get(code).copied().unwrap_or(0);
+    match saved.get(code) {
+        Some(l) => LeafEntry {
+            score: l.score,
+            explanation: l.explanation.clone(),
+            evidence_count,
+        },
+        None => LeafEntry {
+            evidence_count,
+            ..LeafEntry::default()
+        },
+    }
 }
 
 async fn ensure_draft(tx: &mut Tx, unit_id: i64) -> DbResult<Report> {

@@ -1,7 +1,7 @@
 //! The request's language: the `lang` cookie, Vietnamese when absent. The messages themselves live
 //! in the `parindex-i18n` crate, shared with the files and the command line.
 
-pub use parindex_i18n::{Lang, Message};
+pub use parindex_i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
 

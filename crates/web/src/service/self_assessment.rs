@@ -53,18 +53,7 @@ impl Loaded {
     }
 
     pub(crate) fn entry(&self, code: &str) -> LeafEntry {
-        let evidence_count = self.evidence.get(code).copied().unwrap_or(0);
-        self.leaves
-            .get(code)
-            .map(|l| LeafEntry {
-                score: l.score,
-                explanation: l.explanation.clone(),
-                evidence_count,
-            })
-            .unwrap_or(LeafEntry {
-                evidence_count,
-                ..LeafEntry::default()
-            })
+        self_assessments::entry(&self.leaves, &self.evidence, code)
     }
 
     /// What the unit saved for a leaf, if anything.

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use parindex_db::{appraisals, campaigns, criteria_sets, evidence, self_assessments, units};
 use parindex_domain::criteria::Method;
 use parindex_domain::self_assessment::{LeafEntry, LeafStatus, Progress, leaf_status};
-use parindex_domain::{Level, Points, text};
+use parindex_domain::{CampaignId, Level, Points, text};
 use std::collections::HashMap;
 
 /// One unit's line.
@@ -54,24 +54,24 @@ pub(crate) async fn load(state: &AppState, campaign_id: i64) -> AppResult<Campai
         self_leaves.insert(level, leaves);
     }
     let appraised = appraisals::stages(&state.db, campaign_id).await?;
+    // Three queries for the whole campaign, not three per unit.
+    let id = CampaignId(campaign_id);
+    let mut reports = self_assessments::reports_in(&state.db, id).await?;
+    let mut saved_by_unit = self_assessments::leaves_in(&state.db, id).await?;
+    let mut evidence_by_unit = evidence::counts_in(&state.db, id).await?;
     let mut out = Vec::new();
     for u in units::list(&state.db, campaign_id).await? {
-        let report = self_assessments::report(&state.db, u.id).await?;
-        let saved = self_assessments::leaves(&state.db, u.id).await?;
-        let ev = evidence::counts(&state.db, u.id).await?;
+        let report = reports
+            .remove(&u.id)
+            .unwrap_or_else(self_assessments::not_started);
+        let saved = saved_by_unit.remove(&u.id).unwrap_or_default();
+        let ev = evidence_by_unit.remove(&u.id).unwrap_or_default();
         let entries: Vec<LeafEntry> = self_leaves
             .get(&u.level)
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
-            .map(|code| LeafEntry {
-                score: saved.get(code).and_then(|s| s.score),
-                explanation: saved
-                    .get(code)
-                    .map(|s| s.explanation.clone())
-                    .unwrap_or_default(),
-                evidence_count: ev.get(code).copied().unwrap_or(0),
-            })
+            .map(|code| self_assessments::entry(&saved, &ev, code))
             .collect();
         let started = !saved.is_empty() || !ev.is_empty();
         out.push(UnitProgress {

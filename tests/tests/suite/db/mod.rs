@@ -68,6 +68,7 @@ async fn audit_actions(db: &Db) -> Vec<String> {
 }
 
 mod audit_log;
+mod campaign_reads;
 mod campaign_records;
 mod criteria_sets_suite;
 mod deadline_rules;

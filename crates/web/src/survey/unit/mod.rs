@@ -160,7 +160,7 @@ fn decision_notice(lang: Lang, d: &Decision) -> String {
 
 impl ProgressPage {
     fn of(
-        s: UnitSurvey,
+        mut s: UnitSurvey,
         meta: &Meta,
         user: &User,
         policy: ReminderPolicy,
@@ -191,15 +191,15 @@ impl ProgressPage {
             Some(Sender::Moha) => format!("/admin/units/{unit_id}/survey/resend"),
             None => String::new(),
         };
-        let pending = s
-            .pending
-            .iter()
+        // Moved out, not cloned: nothing below reads `s.pending` (the reminders were counted above).
+        let pending = std::mem::take(&mut s.pending)
+            .into_iter()
             .map(|p| PendingRow {
                 group: s.group_name(lang, &p.group_code),
                 delivery: lang.t(&format!("sv-delivery-{}", p.delivery)),
                 failed: p.delivery == Delivery::Failed,
                 resend: readdress::may_resend(sender, &p.facts(s.answers_open)).is_ok(),
-                p: p.clone(),
+                p,
             })
             .collect();
         let days = (policy.min_interval_ms / (24 * 3_600_000)).to_string();
