@@ -158,6 +158,24 @@ impl AppError {
         all
     }
 
+    /// The message for the user, in `lang`: a lock names the action and when it closed.
+    pub fn say(&self, lang: crate::i18n::Lang) -> String {
+        let (key, mut args) = self.message();
+        for (_, v) in args.iter_mut() {
+            if v.starts_with("action-") {
+                *v = lang.t(v);
+            }
+        }
+        lang.t_args(key, &args)
+    }
+
+    /// A refusal the user can act on from the form that was sent (a wrong or missing input, a
+    /// closed deadline, a state that moved on): shown on that form with the input kept, never on
+    /// a page of its own.
+    pub fn belongs_on_the_form(&self) -> bool {
+        matches!(self, AppError::BadRequest(_) | AppError::Locked { .. })
+    }
+
     /// A fault while doing `context`, keeping `e` (and its causes) as the source.
     pub fn internal(
         context: impl Into<String>,

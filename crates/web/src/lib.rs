@@ -64,7 +64,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(ui::home::not_found)
         .layer(from_fn_with_state(state.clone(), csrf::guard))
         .layer(from_fn_with_state(state.clone(), oversize::refuse))
-        .layer(from_fn(render_error::render))
+        .layer(from_fn_with_state(state.clone(), render_error::render))
         .layer(from_fn(headers::security))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(from_fn(metrics_layer::track))

@@ -3,14 +3,18 @@
 //! axum raises itself (a malformed form, a body over the limit) are localised here too.
 
 use crate::error::{AppError, PendingError};
+use crate::state::AppState;
 use crate::ui::layout::{ErrorPage, Page};
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use parindex_db::users::User;
 
-pub async fn render(req: Request, next: Next) -> Response {
+pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = crate::i18n::lang_of(req.headers());
+    let session = crate::auth::session::token(req.headers());
+    let back = came_from(req.headers());
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let is_get = req.method() == axum::http::Method::GET;
@@ -46,23 +50,21 @@ pub async fn render(req: Request, next: Next) -> Response {
             _ => {}
         }
     }
-    let (key, args) = err.message();
-    let mut args = args;
-    for (_, v) in args.iter_mut() {
-        if v.starts_with("action-") {
-            *v = lang.t(v);
-        }
-    }
-    let message = lang.t_args(key, &args);
+    let message = err.say(lang);
     let status = err.status();
     let res = if is_api {
         let body = crate::api::error_body::ErrorBody::new(err.code(), message);
         (status, axum::Json(body)).into_response()
     } else {
+        let mut page = Page::bare(lang, &path, &lang.t("error-title"));
+        if let Some(user) = signed_in(&state, session.as_deref(), &err).await {
+            page = page.for_user(&user);
+        }
         let page = ErrorPage {
-            page: Page::bare(lang, &path, &lang.t("error-title")),
+            page,
             status: status.as_u16(),
             message,
+            back: back.filter(|b| *b != path),
         };
         (status, page).into_response()
     };
@@ -76,6 +78,41 @@ pub async fn render(req: Request, next: Next) -> Response {
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
     }
     res
+}
+
+/// The account behind the session, so that an error page keeps the menu and the user's name: a
+/// refused form is not a sign-out. None when there is no session, or when the error is the
+/// database's own (then it is not asked again).
+async fn signed_in(state: &AppState, token: Option<&str>, err: &AppError) -> Option<User> {
+    let token = token?;
+    if matches!(
+        err,
+        AppError::Unavailable(_) | AppError::StorageFull(_) | AppError::Internal { .. }
+    ) {
+        return None;
+    }
+    let hash = parindex_domain::token::hash(token);
+    let user = parindex_db::sessions::user_for(
+        &state.db,
+        &hash,
+        state.clock.now_ms(),
+        state.config.session_idle_minutes * 60_000,
+    )
+    .await
+    .ok()
+    .flatten()?;
+    (!user.must_change_password).then_some(user)
+}
+
+/// The page of this site the request came from (`Referer` on the same host), as a local path.
+fn came_from(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("https://")
+        .or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host)?;
+    crate::redirect_target::local_path(path).map(str::to_string)
 }
 
 /// axum's own rejections are plain text in English; recognise them by status and content type.

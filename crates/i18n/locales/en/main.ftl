@@ -9,6 +9,7 @@ nav-password = Change password
 switch-language = Tiếng Việt
 logout = Log out
 footer = Open-source software for the Public Administration Reform Index. Times are shown in Vietnam time (UTC+7).
+back-previous = Back to the previous page
 back-home = Back to the start page
 error-title = Something went wrong
 error-summary-title = Please fix the following

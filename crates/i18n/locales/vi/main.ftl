@@ -9,6 +9,7 @@ nav-password = Đổi mật khẩu
 switch-language = English
 logout = Đăng xuất
 footer = Phần mềm mã nguồn mở theo dõi Chỉ số cải cách hành chính. Giờ hiển thị theo giờ Việt Nam (UTC+7).
+back-previous = Quay lại trang trước
 back-home = Về trang chủ
 error-title = Có lỗi
 error-summary-title = Vui lòng sửa các lỗi sau

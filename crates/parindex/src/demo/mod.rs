@@ -127,7 +127,7 @@ const UNITS: [U; 10] = [
 ];
 
 /// (username, full name, role, unit code or "")
-const PEOPLE: [(&str, &str, Role, &str); 15] = [
+const PEOPLE: [(&str, &str, Role, &str); 16] = [
     ("moha.admin", "Lê Thị Hồng Nhung", Role::MohaAdmin, ""),
     ("moha.thamdinh", "Trần Quốc Bảo", Role::MohaAppraiser, ""),
     ("btp.canbo", "Phạm Văn Hùng", Role::UnitOfficer, "BTP"),
@@ -141,6 +141,13 @@ const PEOPLE: [(&str, &str, Role, &str); 15] = [
         "nhnn.canbo",
         "Ngô Thị Thanh Hương",
         Role::UnitOfficer,
+        "NHNN",
+    ),
+    // The State Bank's report awaits its leader's approval.
+    (
+        "nhnn.lanhdao",
+        "Phan Thị Thu Trang",
+        Role::UnitLeader,
         "NHNN",
     ),
     ("hpg.canbo", "Lý Văn Cường", Role::UnitOfficer, "HPG"),

@@ -6,13 +6,14 @@
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
+use crate::self_assessment::tasks::evidence_refused;
 use crate::service::appraisal::Appraised;
 use crate::service::evidence::{self as evidence_service, Upload};
 use crate::service::self_assessment::stale;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence;
 use parindex_domain::text;
@@ -60,15 +61,28 @@ pub async fn attach(
     o: UnitOfficer,
     Path((_unit, code)): Path<(i64, String)>,
     mp: Multipart,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     let a = Appraised::load(&state, o.unit_id).await?;
-    let back = evidence_service::may_change(&state, &o.user, &a, &code)?;
     let up = read(mp).await?;
+    let reference = up.reference.clone();
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    evidence_service::attach(&state, &ctx, &a, &code, up).await?;
-    Ok(Redirect::to(&format!(
-        "{back}?done=evidence-added#evidence"
-    )))
+    let attached = match evidence_service::may_change(&state, &o.user, &a, &code) {
+        Ok(back) => evidence_service::attach(&state, &ctx, &a, &code, up)
+            .await
+            .map(|()| back),
+        Err(e) => Err(e),
+    };
+    match attached {
+        Ok(back) => {
+            Ok(Redirect::to(&format!("{back}?done=evidence-added#evidence")).into_response())
+        }
+        // While the report is being written, a refusal is shown on the leaf's page; while the
+        // unit explains an appraisal, on the error page with its way back.
+        Err(e) if !a.submitted() => {
+            evidence_refused(&state, &meta, &o.user, o.unit_id, &code, reference, e).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Debug, serde::Deserialize, Default)]

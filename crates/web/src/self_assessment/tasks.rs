@@ -57,6 +57,8 @@ pub struct TaskListPage {
     pub offered: Vec<&'static str>,
     /// Whether this user may change the report now (the difficulties form).
     pub can_edit: bool,
+    /// A leader's return comment as typed, kept when the return was refused.
+    pub return_text: String,
 }
 
 impl TaskListPage {
@@ -149,6 +151,61 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
             .map(Action::as_str)
             .collect(),
         can_edit: l.may_edit(role).is_ok(),
+        return_text: String::new(),
+    }
+}
+
+/// What a refused form on the task list had typed, to show it again.
+enum Typed {
+    Nothing,
+    Difficulties(String),
+    ReturnComment(String),
+}
+
+/// A refused step of the flow, or a refused save of the difficulties, shown on the task list itself:
+/// the error in the summary, linked to `field`, and the typed text kept. Refusals the form cannot
+/// fix (another unit, no session) go to the error page as before.
+async fn on_task_list(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    field: &str,
+    typed: Typed,
+    err: AppError,
+) -> AppResult<Response> {
+    if !err.belongs_on_the_form() {
+        return Err(err);
+    }
+    let l = Loaded::load(state, unit_id).await?;
+    let mut p = task_list(meta, user, &l);
+    p.page.error_msg(field, err.say(meta.lang));
+    match typed {
+        Typed::Nothing => {}
+        Typed::Difficulties(t) => p.difficulties = t,
+        Typed::ReturnComment(t) => p.return_text = t,
+    }
+    Ok((err.status(), p).into_response())
+}
+
+/// Where a step of the flow lands: the task list saying what was done, or the task list with the
+/// refusal on it.
+async fn step_outcome(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    action: Action,
+    comment: &str,
+) -> AppResult<Response> {
+    let (field, typed) = match action {
+        Action::Submit => ("confirm", Typed::Nothing),
+        Action::Return => ("return-comment", Typed::ReturnComment(comment.to_string())),
+        Action::SendForApproval | Action::Approve => ("report-state", Typed::Nothing),
+    };
+    match act(state, meta, user, unit_id, action, comment).await {
+        Ok(()) => Ok(done(unit_id, action).into_response()),
+        Err(e) => on_task_list(state, meta, user, unit_id, field, typed, e).await,
     }
 }
 
@@ -183,6 +240,8 @@ pub struct LeafPage {
     pub files: Vec<(i64, String, String, String)>,
     /// The unit's other library files that could back it too: (id, name).
     pub library: Vec<(i64, String)>,
+    /// The evidence form's page or section reference, kept when an upload was refused.
+    pub reference: String,
 }
 
 fn leaf_page(
@@ -222,9 +281,33 @@ fn leaf_page(
             .t(&format!("sa-status-{}", sa::leaf_status(&entry).as_str())),
         files: Vec::new(),
         library: Vec::new(),
+        reference: String::new(),
         name,
         page,
     }
+}
+
+/// A refused change of a leaf's evidence shown on the leaf's page: the error in the summary,
+/// linked to the file field, and the typed reference kept.
+pub(super) async fn evidence_refused(
+    state: &AppState,
+    meta: &Meta,
+    user: &User,
+    unit_id: i64,
+    code: &str,
+    reference: String,
+    err: AppError,
+) -> AppResult<Response> {
+    if !err.belongs_on_the_form() {
+        return Err(err);
+    }
+    let l = Loaded::load(state, unit_id).await?;
+    let node = find_leaf(&l.set, code)?;
+    let mut p = leaf_page(meta, user, &l, node, None);
+    p.page.error_msg("evidence-file", err.say(meta.lang));
+    p.reference = reference;
+    let p = with_evidence(state, unit_id, p).await?;
+    Ok((err.status(), p).into_response())
 }
 
 /// Fills in the leaf's evidence and the library to choose from.
@@ -277,22 +360,29 @@ pub async fn save_leaf(
     Form(f): Form<LeafForm>,
 ) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
-    match save_score(&state, &meta, &o.user, &l, &code, &f.score, &f.explanation).await? {
-        SaveOutcome::Saved(_) => Ok(Redirect::to(&format!(
-            "/unit/{}/self-assessment?done=saved#leaf-{}",
-            o.unit_id, code
-        ))
-        .into_response()),
-        SaveOutcome::Invalid(problems) => {
-            let node = find_leaf(&l.set, &code)?;
-            let mut body = leaf_page(&meta, &o.user, &l, node, Some((&f.score, &f.explanation)));
-            for (field, message) in problems {
-                body.page.error_msg(field, message);
+    let (status, problems) =
+        match save_score(&state, &meta, &o.user, &l, &code, &f.score, &f.explanation).await {
+            Ok(SaveOutcome::Saved(_)) => {
+                return Ok(Redirect::to(&format!(
+                    "/unit/{}/self-assessment?done=saved#leaf-{}",
+                    o.unit_id, code
+                ))
+                .into_response());
             }
-            let body = with_evidence(&state, o.unit_id, body).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-        }
+            Ok(SaveOutcome::Invalid(problems)) => (StatusCode::UNPROCESSABLE_ENTITY, problems),
+            // Too late, or the report moved on: the typed text stays on the page to copy.
+            Err(e) if e.belongs_on_the_form() => {
+                (e.status(), vec![("leaf-score", e.say(meta.lang))])
+            }
+            Err(e) => return Err(e),
+        };
+    let node = find_leaf(&l.set, &code)?;
+    let mut body = leaf_page(&meta, &o.user, &l, node, Some((&f.score, &f.explanation)));
+    for (field, message) in problems {
+        body.page.error_msg(field, message);
     }
+    let body = with_evidence(&state, o.unit_id, body).await?;
+    Ok((status, body).into_response())
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -307,28 +397,44 @@ pub async fn save_difficulties(
     meta: Meta,
     o: UnitOfficer,
     Form(f): Form<TextForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
+    let refused = |e: AppError| {
+        let typed = Typed::Difficulties(f.text.clone());
+        on_task_list(
+            &state,
+            &meta,
+            &o.user,
+            o.unit_id,
+            "difficulties-text",
+            typed,
+            e,
+        )
+    };
     let l = Loaded::load(&state, o.unit_id).await?;
-    l.may_edit(o.user.role)
-        .map_err(|e| l.refusal(e, state.clock.now()))?;
+    if let Err(e) = l.may_edit(o.user.role) {
+        return refused(l.refusal(e, state.clock.now())).await;
+    }
     let text = text::clean_paragraphs(&f.text);
     if text.chars().count() > 20_000 {
-        return Err(AppError::BadRequest("field-too-long"));
+        return refused(AppError::BadRequest("field-too-long")).await;
     }
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    self_assessments::save_difficulties(
+    let saved = self_assessments::save_difficulties(
         &state.db,
         &ctx,
         CampaignId(l.cx.campaign.id),
         UnitId(o.unit_id),
         &text,
     )
-    .await
-    .map_err(stale)?;
+    .await;
+    if let Err(e) = saved {
+        return refused(stale(e)).await;
+    }
     Ok(Redirect::to(&format!(
         "/unit/{}/self-assessment?done=saved#difficulties",
         o.unit_id
-    )))
+    ))
+    .into_response())
 }
 
 /// Where a step of the flow lands: the task list, saying what was done.
@@ -343,8 +449,8 @@ pub async fn send(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-) -> AppResult<Redirect> {
-    act(
+) -> AppResult<Response> {
+    step_outcome(
         &state,
         &meta,
         &o.user,
@@ -352,8 +458,7 @@ pub async fn send(
         Action::SendForApproval,
         "",
     )
-    .await?;
-    Ok(done(o.unit_id, Action::SendForApproval))
+    .await
 }
 
 pub async fn submit(
@@ -361,21 +466,29 @@ pub async fn submit(
     meta: Meta,
     o: UnitOfficer,
     Form(f): Form<TextForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     if f.confirm != "yes" {
-        return Err(AppError::BadRequest("sa-confirm-required"));
+        let e = AppError::BadRequest("sa-confirm-required");
+        return on_task_list(
+            &state,
+            &meta,
+            &o.user,
+            o.unit_id,
+            "confirm",
+            Typed::Nothing,
+            e,
+        )
+        .await;
     }
-    act(&state, &meta, &o.user, o.unit_id, Action::Submit, "").await?;
-    Ok(done(o.unit_id, Action::Submit))
+    step_outcome(&state, &meta, &o.user, o.unit_id, Action::Submit, "").await
 }
 
 pub async fn approve(
     State(state): State<AppState>,
     meta: Meta,
     l: UnitLeaderOf,
-) -> AppResult<Redirect> {
-    act(&state, &meta, &l.user, l.unit_id, Action::Approve, "").await?;
-    Ok(done(l.unit_id, Action::Approve))
+) -> AppResult<Response> {
+    step_outcome(&state, &meta, &l.user, l.unit_id, Action::Approve, "").await
 }
 
 pub async fn send_back(
@@ -383,9 +496,8 @@ pub async fn send_back(
     meta: Meta,
     l: UnitLeaderOf,
     Form(f): Form<TextForm>,
-) -> AppResult<Redirect> {
-    act(&state, &meta, &l.user, l.unit_id, Action::Return, &f.text).await?;
-    Ok(done(l.unit_id, Action::Return))
+) -> AppResult<Response> {
+    step_outcome(&state, &meta, &l.user, l.unit_id, Action::Return, &f.text).await
 }
 
 /// The state label for other pages (the unit's home).

@@ -48,15 +48,19 @@ impl Page {
 
     /// A page for a signed-in account; `title_key` is a message key.
     pub fn new(meta: &Meta, user: &User, title_key: &str) -> Page {
-        let mut p = Page::bare(meta.lang, &meta.path, &meta.lang.t(title_key));
-        p.user = Some(NavUser {
+        Page::bare(meta.lang, &meta.path, &meta.lang.t(title_key)).for_user(user)
+    }
+
+    /// This page with `user`'s menu and name in the header.
+    pub fn for_user(mut self, user: &User) -> Page {
+        self.user = Some(NavUser {
             full_name: user.full_name.clone(),
-            role_label: meta.lang.t(&format!("role-{}", user.role.as_str())),
+            role_label: self.lang.t(&format!("role-{}", user.role.as_str())),
             is_admin: user.role == Role::MohaAdmin,
             is_moha: user.role.is_moha(),
             unit_id: user.unit_id,
         });
-        p
+        self
     }
 
     pub fn t(&self, key: &str) -> String {
@@ -134,4 +138,6 @@ pub struct ErrorPage {
     pub page: Page,
     pub status: u16,
     pub message: String,
+    /// The page of this site the user came from (a form that was refused), to go back to it.
+    pub back: Option<String>,
 }
