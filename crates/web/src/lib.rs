@@ -36,6 +36,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use routes::Access::Public;
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -67,6 +68,8 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), render_error::render))
         .layer(from_fn(headers::security))
         .layer(DefaultBodyLimit::max(max_body))
+        // gzip or Brotli, as the browser accepts: a respondent's page on a slow phone link.
+        .layer(CompressionLayer::new())
         .layer(from_fn(metrics_layer::track))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

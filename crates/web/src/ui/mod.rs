@@ -18,6 +18,8 @@ pub fn routes() -> RouteTable {
     RouteTable::default()
         .get("/static/app.css", Public, static_files::css)
         .get("/static/autosave.js", Public, static_files::autosave_js)
+        .get("/static/favicon.svg", Public, static_files::icon)
+        .get("/favicon.ico", Public, static_files::icon)
         .get("/", Public, home::root)
         .post("/lang", Public, lang::switch)
         .get("/home", Authenticated, home::home)
