@@ -95,7 +95,8 @@ function response(status, headers, body)
       failed = failed + 1
    end
    if step >= #visit then
-      if status == 200 then
+      -- A submission that is in is sent on to its thank-you page (303).
+      if status == 303 then
          submitted = submitted + 1
       end
       v, step, cookie = v + 1, 0, nil

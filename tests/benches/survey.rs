@@ -162,7 +162,7 @@ async fn submissions(app: &TestApp, engine: Engine, tokens: Vec<String>, concurr
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status(), 200);
+                assert_eq!(r.status(), 303, "submitted");
                 let _ = r.bytes().await.unwrap();
                 lat.push(s.elapsed());
             }
@@ -257,7 +257,7 @@ async fn whole_respondents(app: &TestApp, engine: Engine, tokens: Vec<String>, c
                     lat.push(d);
                 }
                 let (st, d) = post(format!("{link}/submit"), vec![]).await;
-                assert_eq!(st, 200);
+                assert_eq!(st, 303, "submitted, and sent on to the thank-you page");
                 lat.push(d);
             }
             lat

@@ -137,7 +137,8 @@ pub async fn questionnaire_of(
 }
 
 /// [`answer_all`] against any server at `base` (a child process, a proxy), as `client`. Stops at the
-/// first request that gets no answer and returns that error; otherwise the submission's status.
+/// first request that gets no answer and returns that error; otherwise the status of the page the
+/// submission lands on (200 and the thanks once it is in, the refusal's status if not).
 pub async fn answer_at(
     db: &parindex_db::Db,
     base: &str,
@@ -172,7 +173,14 @@ pub async fn answer_questionnaire(
             .collect();
         post(format!("{link}/page/{page}"), fields).await?;
     }
-    Ok(post(format!("{link}/submit"), vec![]).await?.status())
+    let r = post(format!("{link}/submit"), vec![]).await?;
+    // A submission that is in redirects to its thank-you page (post/redirect/get).
+    match crate::app::location(&r) {
+        thanks if r.status() == reqwest::StatusCode::SEE_OTHER && thanks.ends_with("/thanks") => {
+            Ok(client.get(format!("{base}{thanks}")).send().await?.status())
+        }
+        _ => Ok(r.status()),
+    }
 }
 
 /// Runs the demo simulation (what `serve --demo --simulate` runs, four units interfering) against

@@ -26,6 +26,7 @@ pub fn routes() -> RouteTable {
         .post("/s/{token}/page/{page}", Public, respondent::save_page)
         .get("/s/{token}/check", Public, respondent::check)
         .post("/s/{token}/submit", Public, respondent::submit)
+        .get("/s/{token}/thanks", Public, respondent::thanks)
         .get(
             "/admin/campaigns/{campaign}/questionnaires",
             MohaStaff,

@@ -241,6 +241,11 @@ async fn a_respondent_answers_from_a_received_email_leaves_resumes_and_submits_o
     click_to_navigate(&b, By::Id("sv-to-check")).await;
     click_to_navigate(&b, By::Id("sv-submit")).await;
     assert!(text_of(&b, "#sv-status").await.contains("Cảm ơn"));
+    // Post/redirect/get: the thanks has an address of its own, so a reload posts nothing again.
+    let at = b.current_url().await.unwrap();
+    assert!(at.path().ends_with("/thanks"), "{at}");
+    b.refresh().await.unwrap();
+    assert!(text_of(&b, "#sv-status").await.contains("Cảm ơn"));
 
     // A second submission from the browser is refused, and one response stays.
     let completed = parindex_db::survey::by_token(&app.db, &token)

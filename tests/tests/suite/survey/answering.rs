@@ -28,6 +28,10 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
     assert!(body.contains("Bắt đầu trả lời"));
     let v = survey::by_token(&app.db, &token).await.unwrap().unwrap();
     assert!(v.opened_at.is_some() && v.started_at.is_none());
+    // No thanks before there is a response: the thank-you address leads back to the start.
+    let early = app.get(&r, &format!("{link}/thanks")).await;
+    assert_eq!(early.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&early), link);
     // Questions cannot be reached before Start.
     let r0 = app.get(&r, &format!("{link}/page/1")).await;
     assert_eq!(location(&r0), link);
@@ -164,8 +168,14 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
     )
     .await;
     let done = app.post(&again, &format!("{link}/submit"), &[]).await;
-    assert_eq!(done.status(), StatusCode::OK);
-    assert!(done.text().await.unwrap().contains("Cảm ơn"));
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "post/redirect/get");
+    assert_eq!(location(&done), format!("{link}/thanks"));
+    // The thank-you page, as often as it is reloaded: no second submission is posted.
+    for _ in 0..2 {
+        let thanks = app.get(&again, &format!("{link}/thanks")).await;
+        assert_eq!(thanks.status(), StatusCode::OK);
+        assert!(thanks.text().await.unwrap().contains("Cảm ơn"));
+    }
     let completed = survey::by_token(&app.db, &token)
         .await
         .unwrap()

@@ -321,4 +321,4 @@ pub async fn start(
 pub mod questions;
 pub mod review;
 pub use questions::{save_page, show_page};
-pub use review::{check, submit};
+pub use review::{check, submit, thanks};

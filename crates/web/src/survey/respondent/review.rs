@@ -114,13 +114,9 @@ pub async fn submit(
     let t = trace(&state, &meta, &headers, &open.link).await;
     if survey::submit(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await? {
         metrics::counter!("parindex_survey_completed_total").increment(1);
-        Ok(status_page(
-            &meta,
-            StatusCode::OK,
-            "sv-thanks",
-            &[],
-            &open.link.unit_name,
-        ))
+        // Post/redirect/get: the response is in once this answer is sent, and a refresh of the
+        // thank-you page asks for it again rather than posting the submission twice.
+        Ok(Redirect::to(&format!("{}/thanks", open.base())).into_response())
     } else {
         Ok(status_page(
             &meta,
@@ -130,4 +126,27 @@ pub async fn submit(
             &open.link.unit_name,
         ))
     }
+}
+
+/// The thank-you page a submission lands on; a link whose response is not in yet goes back to its
+/// start.
+pub async fn thanks(
+    State(state): State<AppState>,
+    meta: Meta,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let open = match admit(&state, &meta, &token, Need::Link).await? {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    if open.link.completed_at.is_none() {
+        return Ok(Redirect::to(&open.base()).into_response());
+    }
+    Ok(status_page(
+        &meta,
+        StatusCode::OK,
+        "sv-thanks",
+        &[],
+        &open.link.unit_name,
+    ))
 }
