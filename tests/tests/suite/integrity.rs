@@ -107,7 +107,7 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     )
     .await;
     assert!(
-        queue.contains("Hải Phòng") && queue.contains("Gắn cờ"),
+        queue.contains("Hải Phòng") && queue.contains("Cần xem xét"),
         "{queue}"
     );
     let unit_url = format!("/admin/campaigns/{c}/integrity/unit/{hpg}");
@@ -124,6 +124,22 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     assert!(
         !page.contains("Rất hài lòng"),
         "an answer label reached the evidence page"
+    );
+    // The examples' groups are named, never shown by their codes.
+    let groups = parindex_db::respondents::groups(&app.db, c).await.unwrap();
+    for g in groups.for_level("province") {
+        assert!(
+            !page.contains(&format!("<td>{}</td>", g.code)),
+            "{}: {page}",
+            g.code
+        );
+    }
+    assert!(
+        groups
+            .for_level("province")
+            .iter()
+            .any(|g| page.contains(&format!("<td>{}</td>", g.name_vi))),
+        "no example's group is named: {page}"
     );
 
     // A unit officer reaches none of it.

@@ -59,6 +59,11 @@ pub struct Group {
     pub stand_ins: bool,
 }
 
+/// The group whose code is `code`, among `groups`.
+pub fn by_code<'a>(groups: &'a [Group], code: &str) -> Option<&'a Group> {
+    groups.iter().find(|g| g.code == code)
+}
+
 /// The groups of both levels.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::meta::Meta;
 use crate::state::AppState;
+use crate::ui::group_name::group_name;
 use crate::ui::layout::{DoneQuery, Page};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -338,6 +339,8 @@ async fn unit_page(
         .await?
         .map(|f| f.1);
     let people = integrity::example_people(&state.db, unit_id).await?;
+    let all_groups = parindex_db::respondents::groups(&state.db, campaign_id).await?;
+    let groups = all_groups.for_level(unit.level.as_str());
     let findings = assessment
         .as_ref()
         .map(|a| {
@@ -358,7 +361,7 @@ async fn unit_page(
                         .filter_map(|id| people.get(id))
                         .map(|p| ExampleView {
                             name: p.0.clone(),
-                            group: p.1.clone(),
+                            group: group_name(lang, groups, &p.1),
                             completed: p.2,
                         })
                         .collect(),

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::service::respondents::stale;
 use crate::state::AppState;
+use crate::ui::group_name::group_name;
 use crate::ui::layout::Page;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -109,15 +110,23 @@ pub async fn national(
 ) -> AppResult<NationalPage> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let levels = tables(&state, &meta, campaign_id).await?;
-    let names: HashMap<i64, String> = units::list(&state.db, campaign_id)
+    let units: HashMap<i64, units::Unit> = units::list(&state.db, campaign_id)
         .await?
         .into_iter()
-        .map(|u| (u.id, u.short_name))
+        .map(|u| (u.id, u))
         .collect();
+    let groups = store::groups(&state.db, campaign_id).await?;
     let mut duplicates: Vec<Duplicate> = Vec::new();
     for (email, unit, person, group) in store::cross_unit_duplicates(&state.db, campaign_id).await?
     {
-        let listing = (names.get(&unit).cloned().unwrap_or_default(), person, group);
+        let (name, group) = match units.get(&unit) {
+            Some(u) => (
+                u.short_name.clone(),
+                group_name(meta.lang, groups.for_level(u.level.as_str()), &group),
+            ),
+            None => (String::new(), group),
+        };
+        let listing = (name, person, group);
         match duplicates.last_mut() {
             Some(d) if d.email == email => d.listings.push(listing),
             _ => duplicates.push(Duplicate {

@@ -111,10 +111,7 @@ impl Loaded {
     }
 
     pub(crate) fn group_name(&self, code: &str) -> String {
-        self.groups
-            .iter()
-            .find(|g| g.code == code)
-            .map_or_else(|| code.to_string(), |g| g.name_vi.clone())
+        crate::ui::group_name::group_name(crate::i18n::Lang::Vi, &self.groups, code)
     }
 }
 

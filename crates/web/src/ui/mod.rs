@@ -2,6 +2,7 @@
 //! switch, static files and the home pages.
 
 pub mod download;
+pub mod group_name;
 pub mod home;
 pub mod lang;
 pub mod layout;

@@ -66,7 +66,7 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
         .await
         .unwrap();
     click_to_navigate(&b, By::Id("go-integrity")).await;
-    assert!(text_of(&b, "#ig-queue").await.contains("Gắn cờ"));
+    assert!(text_of(&b, "#ig-queue").await.contains("Cần xem xét"));
     click_to_navigate(&b, By::Css(format!("tr[data-unit='{hpg}'] a"))).await;
     assert!(text_of(&b, "main").await.contains("Bằng chứng"));
     click_id(&b, "outcome-cancel").await;

@@ -50,6 +50,12 @@ async fn the_list_deadline_locks_and_moha_sees_every_unit(engine: Engine) {
             && visible_text(dupes).contains("Thành phố Hà Nội"),
         "{dupes}"
     );
+    // Each listing names the group as people do, not by its code.
+    assert!(
+        visible_text(dupes).contains("Lãnh đạo sở, ban, ngành cấp tỉnh")
+            && !dupes.contains("lanh_dao_so"),
+        "{dupes}"
+    );
     let r = app
         .get(
             &moha,

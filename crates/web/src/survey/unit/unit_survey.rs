@@ -56,10 +56,7 @@ impl UnitSurvey {
 
     /// A group's name in `lang`, or its code if the campaign no longer has it.
     pub(super) fn group_name(&self, lang: Lang, code: &str) -> String {
-        self.groups
-            .iter()
-            .find(|g| g.code == code)
-            .map_or_else(|| code.to_string(), |g| lang.pick(&g.name_vi, &g.name_en))
+        crate::ui::group_name::group_name(lang, &self.groups, code)
     }
 
     /// Each group's counts over its organisations, in the groups' order.
