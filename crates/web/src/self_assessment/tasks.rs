@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::service::self_assessment::{Loaded, SaveOutcome, act, find_leaf, save_score, stale};
 use crate::state::AppState;
-use crate::ui::layout::{DoneQuery, Page};
+use crate::ui::layout::Page;
 use crate::ui::upload::size_text;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,7 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::self_assessments;
 use parindex_db::users::User;
 use parindex_domain::criteria::{Depth, Method, Node};
-use parindex_domain::self_assessment::{self as sa, Action, LeafStatus, State as SaState};
+use parindex_domain::self_assessment::{
+    self as sa, Action, Filter, LeafEntry, LeafStatus, State as SaState, next_unfinished,
+};
 use parindex_domain::text;
 use parindex_domain::{CampaignId, UnitId};
 use std::collections::HashMap;
@@ -59,6 +61,8 @@ pub struct TaskListPage {
     pub can_edit: bool,
     /// A leader's return comment as typed, kept when the return was refused.
     pub return_text: String,
+    /// The filters over the self-assessed items: (name, label, how many it shows, whether it is on).
+    pub filters: Vec<(&'static str, String, usize, bool)>,
 }
 
 impl TaskListPage {
@@ -68,7 +72,36 @@ impl TaskListPage {
     }
 }
 
-fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
+/// Keeps the rows `filter` shows: self-assessed items it keeps, other items only when it shows
+/// everything, and a field or criterion only above an item that is kept.
+fn filtered(rows: Vec<(TaskRow, Option<LeafEntry>)>, filter: Filter) -> Vec<TaskRow> {
+    if filter == Filter::All {
+        return rows.into_iter().map(|(r, _)| r).collect();
+    }
+    let kept: Vec<bool> = rows
+        .iter()
+        .map(|(r, e)| r.is_leaf && e.as_ref().is_some_and(|e| filter.keeps(e)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (row, _)) in rows.iter().enumerate() {
+        let under = rows[i + 1..]
+            .iter()
+            .take_while(|(r, _)| r.depth > row.depth)
+            .count();
+        let show = if row.is_leaf {
+            kept[i]
+        } else {
+            kept[i + 1..=i + under].iter().any(|k| *k)
+        };
+        if show {
+            out.push(i);
+        }
+    }
+    let mut rows: Vec<Option<TaskRow>> = rows.into_iter().map(|(r, _)| Some(r)).collect();
+    out.into_iter().filter_map(|i| rows[i].take()).collect()
+}
+
+fn task_list(meta: &Meta, user: &User, l: &Loaded, filter: Filter) -> TaskListPage {
     let role = user.role;
     let mut page = Page::new(meta, user, "sa-title");
     page.title = format!("{} · {}", page.t("sa-title"), l.cx.unit.short_name);
@@ -85,7 +118,7 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
             if let Some(s) = status {
                 *counts.entry(s).or_default() += 1;
             }
-            TaskRow {
+            let row = TaskRow {
                 depth: match d {
                     Depth::Field => 0,
                     Depth::Criterion => 1,
@@ -108,9 +141,23 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
                 status_label: status
                     .map(|s| meta.lang.t(&format!("sa-status-{}", s.as_str())))
                     .unwrap_or_default(),
-            }
+            };
+            (row, status.map(|_| entry))
         })
         .collect();
+    let entries: Vec<LeafEntry> = l.self_leaves().iter().map(|n| l.entry(&n.code)).collect();
+    let filters = Filter::ALL
+        .into_iter()
+        .map(|f| {
+            (
+                f.as_str(),
+                meta.lang.t(&format!("sa-filter-{}", f.as_str())),
+                entries.iter().filter(|e| f.keeps(e)).count(),
+                f == filter,
+            )
+        })
+        .collect();
+    let rows = filtered(rows, filter);
     let selfs = l.self_leaves();
     let total_self: parindex_domain::Points = selfs.iter().map(|n| n.max).sum();
     let scored_self: parindex_domain::Points =
@@ -152,6 +199,7 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded) -> TaskListPage {
             .collect(),
         can_edit: l.may_edit(role).is_ok(),
         return_text: String::new(),
+        filters,
     }
 }
 
@@ -178,7 +226,7 @@ async fn on_task_list(
         return Err(err);
     }
     let l = Loaded::load(state, unit_id).await?;
-    let mut p = task_list(meta, user, &l);
+    let mut p = task_list(meta, user, &l, Filter::All);
     p.page.error_msg(field, err.say(meta.lang));
     match typed {
         Typed::Nothing => {}
@@ -209,14 +257,22 @@ async fn step_outcome(
     }
 }
 
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct TaskQuery {
+    pub done: Option<String>,
+    /// A filter's name (`unfinished`, `needs-explanation`, `without-evidence`); all when absent.
+    pub show: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     meta: Meta,
     r: UnitReader,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<TaskQuery>,
 ) -> AppResult<TaskListPage> {
     let l = Loaded::load(&state, r.unit_id).await?;
-    let mut p = task_list(&meta, &r.user, &l);
+    let mut p = task_list(&meta, &r.user, &l, Filter::parse(&q.show));
     p.page = p.page.with_notice(q.done.as_deref());
     Ok(p)
 }
@@ -242,6 +298,8 @@ pub struct LeafPage {
     pub library: Vec<(i64, String)>,
     /// The evidence form's page or section reference, kept when an upload was refused.
     pub reference: String,
+    /// The next self-assessed item not finished yet, after this one (going round).
+    pub next_unfinished: Option<String>,
 }
 
 fn leaf_page(
@@ -256,7 +314,14 @@ fn leaf_page(
     let mut page = Page::new(meta, user, "sa-title");
     page.title = format!("{} {}", node.code, name);
     let is_self = node.method == Some(Method::SelfAssessed);
+    let items: Vec<(String, LeafEntry)> = l
+        .self_leaves()
+        .iter()
+        .map(|n| (n.code.clone(), l.entry(&n.code)))
+        .collect();
+    let next_unfinished = next_unfinished(&items, &node.code).map(str::to_string);
     LeafPage {
+        next_unfinished,
         unit_id: l.cx.unit.id,
         code: node.code.clone(),
         guidance: meta.lang.pick(&node.guidance_vi, &node.guidance_en),
@@ -362,9 +427,11 @@ pub async fn save_leaf(
     let l = Loaded::load(&state, o.unit_id).await?;
     let (status, problems) =
         match save_score(&state, &meta, &o.user, &l, &code, &f.score, &f.explanation).await {
-            Ok(SaveOutcome::Saved(_)) => {
+            Ok(SaveOutcome::Saved(entry)) => {
+                // The notice says where the item stands now, and why, not only "saved".
+                let status = sa::leaf_status(&entry).as_str().replace('_', "-");
                 return Ok(Redirect::to(&format!(
-                    "/unit/{}/self-assessment?done=saved#leaf-{}",
+                    "/unit/{}/self-assessment?done=saved-{status}#leaf-{}",
                     o.unit_id, code
                 ))
                 .into_response());

@@ -90,7 +90,17 @@ async fn officer_scores_leader_approves_officer_submits_then_it_is_read_only(eng
             &[("score", "1,25"), ("explanation", "")],
         )
         .await;
-    assert_eq!(location(&r), format!("{base}?done=saved#leaf-{code}"));
+    // Saved, and the notice says the item still needs an explanation, and why.
+    let to = location(&r);
+    assert_eq!(
+        to,
+        format!("{base}?done=saved-needs-explanation#leaf-{code}")
+    );
+    let notice = visible_text(&app.get(&officer, &to).await.text().await.unwrap());
+    assert!(
+        notice.contains("Đã lưu, nhưng mục này còn cần giải trình"),
+        "{notice}"
+    );
     let leaf = visible_text(
         &app.get(&officer, &format!("{base}/leaf/{code}"))
             .await
@@ -266,4 +276,96 @@ async fn the_self_assessment_locks_at_its_deadline_unless_extended(engine: Engin
 on_both_engines!(
     officer_scores_leader_approves_officer_submits_then_it_is_read_only,
     the_self_assessment_locks_at_its_deadline_unless_extended,
+    the_officer_filters_what_is_left_and_goes_from_item_to_item,
 );
+
+/// The `/self-assessment/leaf/…` links of a task-list page, in order.
+fn leaf_links(html: &str) -> Vec<String> {
+    parindex_tests::forms::links(html)
+        .into_iter()
+        .filter_map(|l| l.split("/self-assessment/leaf/").nth(1).map(str::to_string))
+        .collect()
+}
+
+async fn the_officer_filters_what_is_left_and_goes_from_item_to_item(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let btp = app.unit_id("BTP").await;
+    let officer = app.demo_login("btp.canbo").await;
+    let base = format!("/unit/{btp}/self-assessment");
+    let leaves = self_leaves(&app).await;
+    let page = async |query: &str| {
+        app.get(&officer, &format!("{base}{query}"))
+            .await
+            .text()
+            .await
+            .unwrap()
+    };
+
+    // One item complete, one scored without explanation, the rest untouched.
+    let (first, second) = (leaves[0].0.clone(), leaves[1].0.clone());
+    app.post(
+        &officer,
+        &format!("{base}/leaf/{first}"),
+        &[("score", "1"), ("explanation", "Đã ban hành đúng hạn")],
+    )
+    .await;
+    app.post(
+        &officer,
+        &format!("{base}/leaf/{second}"),
+        &[("score", "1"), ("explanation", "")],
+    )
+    .await;
+
+    let unfinished = page("?show=unfinished").await;
+    let shown = leaf_links(&unfinished);
+    assert_eq!(
+        shown.len(),
+        leaves.len() - 1,
+        "every item but the complete one"
+    );
+    assert!(!shown.contains(&first) && shown.contains(&second));
+    assert!(
+        unfinished.contains(&format!(
+            "data-filter=\"unfinished\">Chưa xong ({})",
+            leaves.len() - 1
+        )),
+        "{unfinished}"
+    );
+    assert!(unfinished.contains("aria-current=\"page\" class=\"on\" data-filter=\"unfinished\""));
+    let needs = leaf_links(&page("?show=needs-explanation").await);
+    assert_eq!(needs, vec![second.clone()]);
+    let no_evidence = leaf_links(&page("?show=without-evidence").await);
+    assert_eq!(no_evidence.len(), leaves.len(), "no item has evidence yet");
+    // Fields and criteria stay only above an item that is shown.
+    let needs_page = page("?show=needs-explanation").await;
+    let field = second.split('.').next().unwrap();
+    assert!(
+        needs_page.contains(&format!("id=\"leaf-{field}\""))
+            && !needs_page.contains("id=\"leaf-7\""),
+        "{needs_page}"
+    );
+    // An unknown filter shows everything; the survey items too.
+    let all = leaf_links(&page("?show=%3Cscript%3E").await);
+    assert!(
+        all.len() > leaves.len(),
+        "the survey and imported items are listed too"
+    );
+
+    // From an item, the next unfinished one: the complete first item is skipped over.
+    let leaf = page(&format!("/leaf/{second}")).await;
+    let third = &leaves[2].0;
+    assert!(
+        leaf.contains(&format!(
+            "href=\"{base}/leaf/{third}\" id=\"next-unfinished\""
+        )),
+        "{leaf}"
+    );
+    let last = &leaves[leaves.len() - 1].0;
+    let from_last = page(&format!("/leaf/{last}")).await;
+    assert!(
+        from_last.contains(&format!(
+            "href=\"{base}/leaf/{second}\" id=\"next-unfinished\""
+        )),
+        "round to the first unfinished item: {from_last}"
+    );
+}
