@@ -70,6 +70,28 @@ pub fn is_open(day: Date, now: OffsetDateTime) -> bool {
     now < closes_at(day)
 }
 
+/// What is left before a deadline closes: whole days, then hours, then minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Countdown {
+    pub days: i64,
+    pub hours: i64,
+    pub minutes: i64,
+}
+
+/// How long the deadline `day` stays open after `now`; `None` once it has closed.
+pub fn countdown(day: Date, now: OffsetDateTime) -> Option<Countdown> {
+    let left = closes_at(day) - now;
+    if !left.is_positive() {
+        return None;
+    }
+    let minutes = left.whole_minutes();
+    Some(Countdown {
+        days: minutes / (24 * 60),
+        hours: minutes / 60 % 24,
+        minutes: minutes % 60,
+    })
+}
+
 /// The deadline that applies to one unit: its extension where MoHA granted one, else the campaign's.
 pub fn effective(campaign: Option<Date>, extension: Option<Date>) -> Option<Date> {
     extension.or(campaign)
@@ -140,6 +162,35 @@ mod tests {
         assert!(is_open(day, datetime!(2023-12-15 16:59:59 UTC)));
         assert!(!is_open(day, datetime!(2023-12-15 17:00:00 UTC)));
         assert_eq!(closes_at(day), datetime!(2023-12-16 00:00 +7));
+    }
+
+    #[test]
+    fn the_countdown_is_what_is_left_of_the_deadline_day_in_vietnam() {
+        let day = date!(2024 - 01 - 25);
+        // 21:30 in Hanoi two days before: 2 days, 2 hours and 30 minutes to midnight of the 25th.
+        assert_eq!(
+            countdown(day, datetime!(2024-01-23 21:30 +7)),
+            Some(Countdown {
+                days: 2,
+                hours: 2,
+                minutes: 30
+            })
+        );
+        // 23:58 on the day itself: two minutes.
+        assert_eq!(
+            countdown(day, datetime!(2024-01-25 16:58 UTC)),
+            Some(Countdown {
+                days: 0,
+                hours: 0,
+                minutes: 2
+            })
+        );
+        assert_eq!(
+            countdown(day, datetime!(2024-01-26 00:00 +7)),
+            None,
+            "closed"
+        );
+        assert_eq!(countdown(day, datetime!(2024-02-01 00:00 +7)), None);
     }
 
     #[test]

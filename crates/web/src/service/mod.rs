@@ -8,3 +8,4 @@ pub mod respondents;
 pub mod self_assessment;
 pub mod self_assessment_progress;
 pub mod sign_in;
+pub mod unit_tasks;

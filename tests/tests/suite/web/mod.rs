@@ -23,3 +23,4 @@ mod sa_report;
 mod self_assessment_api;
 mod self_assessment_flow;
 mod sessions;
+mod unit_home;
