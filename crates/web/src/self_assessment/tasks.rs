@@ -63,6 +63,50 @@ pub struct TaskListPage {
     pub return_text: String,
     /// The filters over the self-assessed items: (name, label, how many it shows, whether it is on).
     pub filters: Vec<(&'static str, String, usize, bool)>,
+    /// What a leader reviews before approving, when the page offers approval.
+    pub review: Option<LeaderReview>,
+}
+
+/// The summary a leader reads before approving: the self-assessed points of each field against
+/// its maximum, and how many items have no evidence.
+pub struct LeaderReview {
+    /// (code, name, points, maximum) of each field, over its self-assessed items.
+    pub fields: Vec<(String, String, String, String)>,
+    pub without_evidence: usize,
+}
+
+fn leader_review(meta: &Meta, l: &Loaded) -> LeaderReview {
+    let selfs = l.self_leaves();
+    let fields = l
+        .set
+        .walk()
+        .into_iter()
+        .filter(|(d, _)| *d == Depth::Field)
+        .map(|(_, f)| {
+            let prefix = format!("{}.", f.code);
+            let under: Vec<&&Node> = selfs
+                .iter()
+                .filter(|n| n.code.starts_with(&prefix))
+                .collect();
+            let max: parindex_domain::Points = under.iter().map(|n| n.max).sum();
+            let points: parindex_domain::Points =
+                under.iter().filter_map(|n| l.entry(&n.code).score).sum();
+            (
+                f.code.clone(),
+                meta.lang.pick(&f.name_vi, &f.name_en),
+                meta.lang.decimal(&points.to_fixed()),
+                meta.lang.decimal(&max.to_fixed()),
+            )
+        })
+        .collect();
+    let without_evidence = selfs
+        .iter()
+        .filter(|n| Filter::WithoutEvidence.keeps(&l.entry(&n.code)))
+        .count();
+    LeaderReview {
+        fields,
+        without_evidence,
+    }
 }
 
 impl TaskListPage {
@@ -158,6 +202,10 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded, filter: Filter) -> TaskListPa
         })
         .collect();
     let rows = filtered(rows, filter);
+    let offered: Vec<&'static str> = sa::flow::offered(l.report.state, role, l.open)
+        .into_iter()
+        .map(Action::as_str)
+        .collect();
     let selfs = l.self_leaves();
     let total_self: parindex_domain::Points = selfs.iter().map(|n| n.max).sum();
     let scored_self: parindex_domain::Points =
@@ -193,13 +241,13 @@ fn task_list(meta: &Meta, user: &User, l: &Loaded, filter: Filter) -> TaskListPa
         complete: l.complete(),
         difficulties: l.report.difficulties.clone(),
         leader_comment: l.report.leader_comment.clone(),
-        offered: sa::flow::offered(l.report.state, role, l.open)
-            .into_iter()
-            .map(Action::as_str)
-            .collect(),
         can_edit: l.may_edit(role).is_ok(),
         return_text: String::new(),
         filters,
+        review: offered
+            .contains(&Action::Approve.as_str())
+            .then(|| leader_review(meta, l)),
+        offered,
     }
 }
 
@@ -554,7 +602,13 @@ pub async fn approve(
     State(state): State<AppState>,
     meta: Meta,
     l: UnitLeaderOf,
+    Form(f): Form<TextForm>,
 ) -> AppResult<Response> {
+    if f.confirm != "yes" {
+        let e = AppError::BadRequest("sa-approve-confirm-required");
+        let field = "approve-confirm";
+        return on_task_list(&state, &meta, &l.user, l.unit_id, field, Typed::Nothing, e).await;
+    }
     step_outcome(&state, &meta, &l.user, l.unit_id, Action::Approve, "").await
 }
 

@@ -100,6 +100,12 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         .goto(app.url(&format!("/unit/{qni}/self-assessment")))
         .await
         .unwrap();
+    assert!(
+        text_of(&leader, "#leader-review")
+            .await
+            .contains("Xem xét trước khi phê duyệt")
+    );
+    click_id(&leader, "approve-confirm").await;
     click_to_navigate(
         &leader,
         By::Css("form[action$='/self-assessment/approve'] button"),

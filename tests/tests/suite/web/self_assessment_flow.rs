@@ -164,7 +164,29 @@ async fn officer_scores_leader_approves_officer_submits_then_it_is_read_only(eng
         "{list}"
     );
     app.post(&officer, &format!("{base}/send"), &[]).await;
+    // Before approving, the leader reads the summary: points by field, items without evidence.
+    let review = app.get(&leader, &base).await.text().await.unwrap();
+    let summary = visible_text(review.split("id=\"leader-review\"").nth(1).unwrap());
+    let total: parindex_domain::Points = leaves.iter().map(|(_, m)| *m).sum();
+    assert!(
+        summary.contains("Xem xét trước khi phê duyệt")
+            && summary.contains(&format!("{} mục chưa có tài liệu kiểm chứng", leaves.len())),
+        "{summary}"
+    );
+    let field_maxima = review.matches(" / ").count();
+    assert!(field_maxima >= 7, "a line per field: {summary}");
+    assert!(total > parindex_domain::Points::ZERO);
+    // Approving needs the confirmation; without it the summary comes back with the error.
     let r = app.post(&leader, &format!("{base}/approve"), &[]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let again = r.text().await.unwrap();
+    assert!(
+        again.contains("<a href=\"#approve-confirm\">") && again.contains("id=\"leader-review\""),
+        "{again}"
+    );
+    let r = app
+        .post(&leader, &format!("{base}/approve"), &[("confirm", "yes")])
+        .await;
     assert_eq!(location(&r), format!("{base}?done=sa-approve"));
     let r = app
         .post(&officer, &format!("{base}/submit"), &[("confirm", "")])
