@@ -174,6 +174,23 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice_in_a_language() {
+        // Fluent refuses a file that defines a message twice, and the loader then panics on the
+        // first page drawn: catch it here instead.
+        for (lang, file) in [("vi", VI_FILE), ("en", EN_FILE)] {
+            let mut seen = std::collections::HashSet::new();
+            for id in file
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#']))
+                .filter_map(|l| l.split_once('='))
+                .map(|(id, _)| id.trim())
+            {
+                assert!(seen.insert(id), "{lang}: {id} is defined twice");
+            }
+        }
+    }
+
+    #[test]
     fn every_respondent_problem_is_worded_in_both_languages_with_its_arguments() {
         for p in every_respondent_problem() {
             let m = p.message();

@@ -73,6 +73,42 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
             .is_empty()
     );
 
+    // "Next" with three of page 1's questions unanswered: the same page says which, keeps the two
+    // answers, and offers to go on anyway.
+    let (first, second) = (format!("q_{}", codes[0]), format!("q_{}", codes[1]));
+    let two = [
+        (first.as_str(), "A"),
+        (second.as_str(), "A"),
+        ("go", "next"),
+    ];
+    let partial = app.post(&r, &format!("{link}/page/1"), &two).await;
+    assert_eq!(
+        location(&partial),
+        format!("{link}/page/1?unanswered=1#sv-unanswered")
+    );
+    let warned = app
+        .get(&r, &format!("{link}/page/1?unanswered=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        visible_text(&warned).contains("Bạn chưa trả lời câu 3, 4, 5 ở trang này"),
+        "{warned}"
+    );
+    assert!(warned.contains(&format!("href=\"{link}/page/2\" id=\"sv-go-on\"")));
+    assert!(
+        warned.contains("value=\"A\" checked"),
+        "the two answers are kept"
+    );
+    assert_eq!(
+        survey::answers(&app.db, view.invitation_id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
     // Page 1, then stop for now.
     let fields: Vec<(String, String)> = codes[..5]
         .iter()

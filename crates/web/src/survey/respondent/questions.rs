@@ -28,6 +28,20 @@ pub struct QuestionPage {
     pub pages: usize,
     pub questions: Vec<QuestionView>,
     pub percent: usize,
+    /// The numbers of this page's questions still unanswered, when the respondent pressed "next"
+    /// without them: shown with a way to go on anyway.
+    pub unanswered: Vec<usize>,
+}
+
+impl QuestionPage {
+    /// "3, 5": the unanswered questions' numbers.
+    pub fn unanswered_list(&self) -> String {
+        self.unanswered
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 fn question_views(
@@ -92,7 +106,15 @@ fn question_page(
         pages,
         questions,
         percent: (n - 1) * 100 / pages,
+        unanswered: Vec::new(),
     }
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    /// Set when "next" was pressed with questions of this page unanswered.
+    pub unanswered: Option<String>,
 }
 
 pub async fn show_page(
@@ -100,6 +122,7 @@ pub async fn show_page(
     meta: Meta,
     headers: HeaderMap,
     Path((token, n)): Path<(String, usize)>,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let open = match admit(&state, &meta, &token, Need::Started).await? {
         Ok(o) => o,
@@ -111,7 +134,16 @@ pub async fn show_page(
     }
     record(&state, &meta, &headers, &open, event::PAGE_SHOWN, n as i64).await?;
     let chosen = survey::answers(&state.db, open.link.invitation_id).await?;
-    Ok(question_page(&meta, &open, qn, n, &chosen, &[]).into_response())
+    let mut page = question_page(&meta, &open, qn, n, &chosen, &[]);
+    if q.unanswered.is_some() {
+        page.unanswered = page
+            .questions
+            .iter()
+            .filter(|q| !chosen.contains_key(&q.code))
+            .map(|q| q.number)
+            .collect();
+    }
+    Ok(page.into_response())
 }
 
 pub async fn save_page(
@@ -159,7 +191,17 @@ pub async fn save_page(
         Err(e) => return Err(e.into()),
     }
     let pages = answering::page_count(qn);
-    let to = match form.get("go").map(String::as_str) {
+    // "Next" with questions of this page left unanswered stays on the page to say which, with a
+    // way to go on anyway, rather than letting a whole page be skipped unnoticed.
+    let go = form.get("go").map(String::as_str);
+    if go == Some("next") && n < pages && answers.len() < questions.len() {
+        let saved = survey::answers(&state.db, open.link.invitation_id).await?;
+        if questions.iter().any(|q| !saved.contains_key(&q.code)) {
+            let here = format!("{}/page/{n}?unanswered=1#sv-unanswered", open.base());
+            return Ok(Redirect::to(&here).into_response());
+        }
+    }
+    let to = match go {
         Some("prev") if n > 1 => format!("{}/page/{}", open.base(), n - 1),
         Some("stop") => format!("{}?done=survey-saved", open.base()),
         Some("check") => format!("{}/check", open.base()),
