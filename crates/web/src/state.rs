@@ -53,6 +53,8 @@ pub struct AppState {
             std::collections::HashMap<i64, Arc<parindex_domain::criteria::CriteriaSet>>,
         >,
     >,
+    /// Stored criteria sets' ids by code: a code is unique and a stored set never changes.
+    criteria_codes: Arc<std::sync::RwLock<std::collections::HashMap<String, i64>>>,
     /// Parsed questionnaire files by their hash (a replaced file has a new hash).
     questionnaires: Arc<
         std::sync::RwLock<
@@ -74,6 +76,7 @@ impl AppState {
             config: Arc::new(config),
             files,
             criteria: Arc::default(),
+            criteria_codes: Arc::default(),
             questionnaires: Arc::default(),
         }
     }
@@ -126,6 +129,32 @@ impl AppState {
             m.insert(set_id, tree.clone());
         }
         Ok(tree)
+    }
+
+    /// The tree of the stored criteria set with this code, from memory after the first read.
+    pub async fn criteria_by_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<Arc<parindex_domain::criteria::CriteriaSet>>, parindex_db::DbError> {
+        let known = self
+            .criteria_codes
+            .read()
+            .ok()
+            .and_then(|m| m.get(code).copied());
+        let id = match known {
+            Some(id) => id,
+            None => {
+                let Some(stored) = parindex_db::criteria_sets::by_code(&self.db, code).await?
+                else {
+                    return Ok(None);
+                };
+                if let Ok(mut m) = self.criteria_codes.write() {
+                    m.insert(code.to_string(), stored.id);
+                }
+                stored.id
+            }
+        };
+        self.criteria_tree(id).await.map(Some)
     }
 
     /// Files kept in an S3-compatible bucket: `s3://bucket` or `s3://bucket/prefix`. Credentials,

@@ -106,6 +106,22 @@ impl CriteriaSet {
             .collect()
     }
 
+    /// The field and the criterion a node belongs to: (field, criterion), where the criterion is
+    /// `None` for a field itself and the node itself for a criterion.
+    pub fn path_to(&self, code: &str) -> Option<(&Node, Option<&Node>)> {
+        for f in &self.fields {
+            if f.code == code {
+                return Some((f, None));
+            }
+            for c in &f.children {
+                if c.code == code || c.children.iter().any(|s| s.code == code) {
+                    return Some((f, Some(c)));
+                }
+            }
+        }
+        None
+    }
+
     pub fn find(&self, code: &str) -> Option<&Node> {
         self.walk()
             .into_iter()

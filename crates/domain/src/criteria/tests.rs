@@ -271,3 +271,24 @@ fn the_shipped_illustrative_sets_have_the_real_structure() {
         }
     }
 }
+
+#[test]
+#[allow(clippy::unwrap_used)]
+fn a_leaf_is_found_under_its_field_and_criterion() {
+    let set = file::parse(include_str!("../../../../frameworks/2023/province.toml")).unwrap();
+    let leaf = set
+        .leaves()
+        .into_iter()
+        .find(|n| n.code.matches('.').count() == 2)
+        .unwrap();
+    let (field, criterion) = set.path_to(&leaf.code).unwrap();
+    let criterion = criterion.unwrap();
+    assert!(leaf.code.starts_with(&format!("{}.", criterion.code)));
+    assert!(criterion.code.starts_with(&format!("{}.", field.code)));
+    assert_eq!(
+        set.path_to(&criterion.code).unwrap().1.unwrap().code,
+        criterion.code
+    );
+    assert!(set.path_to(&field.code).unwrap().1.is_none());
+    assert!(set.path_to("99.1").is_none());
+}

@@ -54,6 +54,27 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
         .unwrap();
     assert!(p1.contains(&format!("name=\"q_{}\"", codes[0])));
     assert!(p1.contains("<fieldset"));
+    // The questions are headed by the field and criterion they are about.
+    let leaf = &qn.questions[0].leaf;
+    let pins = parindex_db::criteria_sets::pinned(&app.db, c)
+        .await
+        .unwrap();
+    let (_, stored) = pins
+        .iter()
+        .find(|(l, _)| *l == parindex_domain::Level::Province)
+        .unwrap();
+    let criteria = parindex_db::criteria_sets::tree(&app.db, stored.id)
+        .await
+        .unwrap();
+    let (field, criterion) = criteria.path_to(leaf).unwrap();
+    let heading = format!(
+        "<h2 class=\"question-topic\">{}. {} › {}. {}</h2>",
+        field.code,
+        field.name_vi,
+        criterion.unwrap().code,
+        criterion.unwrap().name_vi
+    );
+    assert!(p1.contains(&heading), "{heading}: {p1}");
 
     // An option that is not offered is refused and nothing is saved.
     let bad_field = format!("q_{}", codes[0]);

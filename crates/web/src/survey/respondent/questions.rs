@@ -1,6 +1,7 @@
 //! The question pages: one page of questions shown with the saved answers, and a page's answers saved.
 
 use super::*;
+use parindex_domain::criteria::CriteriaSet;
 
 pub struct OptionView {
     pub key: String,
@@ -9,6 +10,8 @@ pub struct OptionView {
 }
 
 pub struct QuestionView {
+    /// The field and criterion the question is about, shown where they change on the page.
+    pub heading: Option<String>,
     pub code: String,
     pub field: String,
     pub number: usize,
@@ -44,18 +47,36 @@ impl QuestionPage {
     }
 }
 
+/// "2. Field name › 2.3. Criterion name" for the item a question feeds.
+fn heading_of(lang: Lang, criteria: &CriteriaSet, leaf: &str) -> Option<String> {
+    let (field, criterion) = criteria.path_to(leaf)?;
+    let name = |n: &parindex_domain::criteria::Node| {
+        format!("{}. {}", n.code, lang.pick(&n.name_vi, &n.name_en))
+    };
+    Some(match criterion {
+        Some(c) => format!("{} › {}", name(field), name(c)),
+        None => name(field),
+    })
+}
+
 fn question_views(
     lang: Lang,
     set: &QuestionnaireSet,
+    criteria: Option<&CriteriaSet>,
     qn: &Questionnaire,
     n: usize,
     chosen: &HashMap<String, String>,
     bad: &[String],
 ) -> Vec<QuestionView> {
+    let mut last: Option<String> = None;
     answering::page(qn, n)
         .iter()
         .enumerate()
         .map(|(i, q)| QuestionView {
+            heading: criteria
+                .and_then(|c| heading_of(lang, c, &q.leaf))
+                .filter(|h| last.as_ref() != Some(h))
+                .inspect(|h| last = Some(h.clone())),
             code: q.code.clone(),
             field: answering::field_name(&q.code),
             number: (n - 1) * PER_PAGE + i + 1,
@@ -77,6 +98,7 @@ fn question_views(
 fn question_page(
     meta: &Meta,
     open: &Open,
+    criteria: Option<&CriteriaSet>,
     qn: &Questionnaire,
     n: usize,
     chosen: &HashMap<String, String>,
@@ -84,7 +106,7 @@ fn question_page(
 ) -> QuestionPage {
     let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
     let mut page = Page::bare(meta.lang, &meta.path, &title);
-    let questions = question_views(meta.lang, &open.set, qn, n, chosen, bad);
+    let questions = question_views(meta.lang, &open.set, criteria, qn, n, chosen, bad);
     for q in questions.iter().filter(|q| q.error) {
         let msg = meta
             .lang
@@ -134,7 +156,8 @@ pub async fn show_page(
     }
     record(&state, &meta, &headers, &open, event::PAGE_SHOWN, n as i64).await?;
     let chosen = survey::answers(&state.db, open.link.invitation_id).await?;
-    let mut page = question_page(&meta, &open, qn, n, &chosen, &[]);
+    let criteria = state.criteria_by_code(&open.set.set.criteria_set).await?;
+    let mut page = question_page(&meta, &open, criteria.as_deref(), qn, n, &chosen, &[]);
     if q.unanswered.is_some() {
         page.unanswered = page
             .questions
@@ -171,7 +194,8 @@ pub async fn save_page(
                     chosen.insert(q.code.clone(), k.clone());
                 }
             }
-            let body = question_page(&meta, &open, qn, n, &chosen, &bad);
+            let criteria = state.criteria_by_code(&open.set.set.criteria_set).await?;
+            let body = question_page(&meta, &open, criteria.as_deref(), qn, n, &chosen, &bad);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
