@@ -271,6 +271,18 @@ async fn from_answers_to_a_published_index(engine: Engine) {
         StatusCode::FORBIDDEN
     );
 
+    // Until a version is public, MoHA's page offers no link to a public page that does not exist.
+    let moha_page = app
+        .get(&admin, &format!("/admin/campaigns/{c}/results"))
+        .await;
+    assert!(
+        !moha_page
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"res-public-link\"")
+    );
+
     // Publishing needs the confirmation and the draft that was reviewed.
     let hash = draft.input_hash.clone();
     let path = format!("/admin/campaigns/{c}/results/publish");
@@ -329,14 +341,31 @@ async fn from_answers_to_a_published_index(engine: Engine) {
         format!("/admin/campaigns/{c}/results?version=1&done=results-published")
     );
 
+    let moha_page = app
+        .get(&admin, &format!("/admin/campaigns/{c}/results"))
+        .await;
+    assert!(
+        moha_page
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"res-public-link\"")
+    );
+
     // Public pages, exports and the API.
     let page = app.get(&anonymous, "/results/2023").await;
     assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.unwrap();
     assert!(page.contains("Tỉnh An Giang") && page.contains("<svg"));
+    // The input hash is for MoHA and the exports, not page content for the public.
+    assert!(
+        !page.contains(&hash),
+        "the public ranking shows the input hash"
+    );
     let card = app.get(&anonymous, "/results/2023/unit/AGG").await;
     assert_eq!(card.status(), StatusCode::OK);
-    assert!(!card.text().await.unwrap().contains("card-draft"));
+    let card = card.text().await.unwrap();
+    assert!(!card.contains("card-draft") && !card.contains(&hash));
     let csv = app
         .get(&anonymous, "/results/2023/ranking.csv")
         .await

@@ -63,6 +63,12 @@ impl Page {
         self
     }
 
+    /// Whether a MoHA account is viewing: technical details (an input hash, a set's code) are
+    /// shown to MoHA and kept out of what the public reads.
+    pub fn is_moha(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_moha)
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }

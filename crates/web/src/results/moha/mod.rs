@@ -85,6 +85,13 @@ pub struct ChangeRow {
     pub place_after: String,
 }
 
+impl MohaPage {
+    /// Whether a version is public yet: the public page exists only then.
+    pub fn has_published(&self) -> bool {
+        self.versions.iter().any(|v| v.version > 0)
+    }
+}
+
 pub struct VersionRow {
     pub version: i64,
     pub label: String,
