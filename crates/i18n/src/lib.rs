@@ -153,6 +153,13 @@ mod tests {
                 organisation: org(),
                 exactly: 2,
                 got: 3,
+                listed: 0,
+            },
+            ProblemKind::OverQuota {
+                organisation: org(),
+                exactly: 2,
+                got: 3,
+                listed: 2,
             },
             ProblemKind::UnderQuota {
                 organisation: org(),

@@ -347,8 +347,8 @@ pub fn check(
 /// the organisation concerned (line 0 when only existing rows break the rule).
 fn quotas(groups: &[Group], existing: &[Existing], out: &mut Checked) {
     for g in groups {
-        // organisation key → (display name, count, first new line)
-        let mut orgs: BTreeMap<String, (String, usize, Option<usize>)> = BTreeMap::new();
+        // organisation key → (display name, count, first new line, how many were listed already)
+        let mut orgs: BTreeMap<String, (String, usize, Option<usize>, usize)> = BTreeMap::new();
         let members = existing
             .iter()
             .map(|e| (None, e))
@@ -359,14 +359,18 @@ fn quotas(groups: &[Group], existing: &[Existing], out: &mut Checked) {
                 r.organisation.clone(),
                 0,
                 None,
+                0,
             ));
             e.1 += 1;
+            if line.is_none() {
+                e.3 += 1;
+            }
             if e.2.is_none() {
                 e.2 = line;
             }
         }
         if let Rule::PerOrganisation { exactly } = g.rule {
-            for (name, got, line) in orgs.values() {
+            for (name, got, line, listed) in orgs.values() {
                 let organisation = name.clone();
                 let kind = match g.rule.organisation(*got) {
                     Ordering::Equal => continue,
@@ -374,6 +378,7 @@ fn quotas(groups: &[Group], existing: &[Existing], out: &mut Checked) {
                         organisation,
                         exactly,
                         got: *got,
+                        listed: *listed,
                     },
                     Ordering::Less => ProblemKind::UnderQuota {
                         organisation,

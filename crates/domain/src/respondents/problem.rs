@@ -80,11 +80,13 @@ pub enum ProblemKind {
     AlreadyListed {
         group: String,
     },
-    /// More than the rule allows for one organisation.
+    /// More than the rule allows for one organisation: `got` in all, of which `listed` were on
+    /// the list already (the rest come with this file or form).
     OverQuota {
         organisation: String,
         exactly: u32,
         got: usize,
+        listed: usize,
     },
     /// Fewer than the rule asks for one organisation (a warning while the list is compiled).
     UnderQuota {
@@ -141,10 +143,22 @@ impl Problem {
                 organisation,
                 exactly,
                 got,
+                listed: 0,
             } => Message::new("rp-over-quota")
                 .with("organisation", organisation)
                 .with("exactly", exactly)
                 .with("got", got),
+            ProblemKind::OverQuota {
+                organisation,
+                exactly,
+                got,
+                listed,
+            } => Message::new("rp-over-quota-listed")
+                .with("organisation", organisation)
+                .with("exactly", exactly)
+                .with("got", got)
+                .with("listed", listed)
+                .with("added", got - listed),
             ProblemKind::UnderQuota {
                 organisation,
                 exactly,

@@ -309,6 +309,68 @@ fn an_outside_mailbox_only_warns() {
     assert!(m.args[0].1.contains("quangninh.gov.vn"));
 }
 
+#[test]
+fn a_quota_counts_who_is_listed_apart_from_who_is_added() {
+    let row_of = |line: usize, name: &str| {
+        row(
+            line,
+            name,
+            "Vụ Pháp chế",
+            "cong_chuc_cchc",
+            &format!("{line}@moj.gov.vn"),
+            "",
+        )
+    };
+    // Two listed already, one more from a form or a file: three where the rule asks for two.
+    let listed = check(
+        &[row_of(2, "Người A"), row_of(3, "Người B")],
+        &ministry(),
+        &["moj.gov.vn".into()],
+        &[],
+    );
+    let existing: Vec<Respondent> = listed.rows.iter().map(|(_, r)| r.clone()).collect();
+    let c = check(
+        &[row_of(4, "Người C")],
+        &ministry(),
+        &["moj.gov.vn".into()],
+        &existing,
+    );
+    let p = c
+        .problems
+        .iter()
+        .find(|p| matches!(p.kind, ProblemKind::OverQuota { .. }))
+        .expect("over the quota");
+    assert_eq!(p.line, 4, "the row that goes over");
+    assert_eq!(
+        p.kind,
+        ProblemKind::OverQuota {
+            organisation: "Vụ Pháp chế".into(),
+            exactly: 2,
+            got: 3,
+            listed: 2
+        }
+    );
+    let m = p.message();
+    assert_eq!(m.key, "rp-over-quota-listed");
+    // From a file alone, it is the file's count.
+    let file = check(
+        &[
+            row_of(2, "Người A"),
+            row_of(3, "Người B"),
+            row_of(4, "Người C"),
+        ],
+        &ministry(),
+        &["moj.gov.vn".into()],
+        &[],
+    );
+    let p = file
+        .problems
+        .iter()
+        .find(|p| matches!(p.kind, ProblemKind::OverQuota { .. }))
+        .expect("over the quota");
+    assert_eq!(p.message().key, "rp-over-quota");
+}
+
 fn any_cell() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),

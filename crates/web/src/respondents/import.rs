@@ -41,6 +41,7 @@ pub async fn template(State(state): State<AppState>, r: UnitReader) -> AppResult
 }
 
 pub struct ReportRow {
+    /// The row of the file, or 0 for a problem of the file as a whole or of the list as it stood.
     pub line: usize,
     pub column: String,
     pub message: String,
