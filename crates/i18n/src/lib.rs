@@ -167,6 +167,7 @@ mod tests {
                 got: 1,
             },
             ProblemKind::TooManyOrganisations { max: 5 },
+            ProblemKind::OutsideOfficialDomains,
             ProblemKind::OutsideDomains {
                 domains: "quangninh.gov.vn".into(),
             },

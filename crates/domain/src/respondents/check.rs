@@ -9,7 +9,7 @@
 //!
 //! Every problem carries its row and column. Nothing here stops at the first problem.
 
-use super::groups::{self, Group, Rule};
+use super::groups::{self, EmailRule, Group, Rule};
 use super::problem::{Column, Problem, ProblemKind};
 use crate::{Email, phone, text};
 use serde::{Deserialize, Serialize};
@@ -213,16 +213,20 @@ fn one_row(
     if stand_in && group.is_some_and(|g| !g.stand_ins) {
         at(Column::StandIn, ProblemKind::StandInNotAllowed);
     }
-    if let Some(e) = &email
-        && !domains.is_empty()
-        && !e.in_domains(domains.iter().map(String::as_str))
-    {
-        at(
-            Column::Email,
-            ProblemKind::OutsideDomains {
-                domains: domains.join(", "),
-            },
-        );
+    if let Some(e) = &email {
+        let own = e.in_domains(domains.iter().map(String::as_str));
+        match group.map(|g| g.emails).unwrap_or_default() {
+            EmailRule::Unit if !domains.is_empty() && !own => at(
+                Column::Email,
+                ProblemKind::OutsideDomains {
+                    domains: domains.join(", "),
+                },
+            ),
+            EmailRule::Official if !own && !e.in_domains([groups::OFFICIAL_DOMAIN]) => {
+                at(Column::Email, ProblemKind::OutsideOfficialDomains)
+            }
+            _ => {}
+        }
     }
     let errors = problems[before..].iter().any(|p| !p.warning());
     match (errors, email, group) {

@@ -57,7 +57,27 @@ pub struct Group {
     /// Rows may be marked as stand-ins (an association's office or division leaders).
     #[serde(default)]
     pub stand_ins: bool,
+    /// Which addresses are expected of the group's members, for the note on others.
+    #[serde(default)]
+    pub emails: EmailRule,
 }
+
+/// Which e-mail addresses a group's members are expected to have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailRule {
+    /// They work for the unit itself: its own domains.
+    #[default]
+    Unit,
+    /// They work for other state bodies (a sector's provincial departments): any official
+    /// domain (`gov.vn`).
+    Official,
+    /// Associations and others with their own addresses: no note.
+    Any,
+}
+
+/// The domain every official address of the Vietnamese state ends with.
+pub const OFFICIAL_DOMAIN: &str = "gov.vn";
 
 /// The group whose code is `code`, among `groups`.
 pub fn by_code<'a>(groups: &'a [Group], code: &str) -> Option<&'a Group> {

@@ -13,7 +13,7 @@ mod tests;
 
 pub use check::{Checked, Existing, Merge, RawRow, Respondent, check};
 pub use coverage::{Coverage, Status, coverage};
-pub use groups::{Group, GroupSet, Rule};
+pub use groups::{EmailRule, Group, GroupSet, Rule};
 pub use list_state::{
     ExceptionState, ListRefusal, ListState, Review, ReviewError, may_ask_exception,
     may_decide_exception, may_edit, may_review, review,

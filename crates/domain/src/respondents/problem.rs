@@ -99,6 +99,9 @@ pub enum ProblemKind {
         max: u32,
     },
     /// The e-mail is outside the unit's official domains (a warning).
+    /// The address is not an official one (`gov.vn`), where the group's members work for state
+    /// bodies other than the unit.
+    OutsideOfficialDomains,
     OutsideDomains {
         domains: String,
     },
@@ -117,7 +120,9 @@ impl Problem {
     pub fn warning(&self) -> bool {
         matches!(
             self.kind,
-            ProblemKind::OutsideDomains { .. } | ProblemKind::UnderQuota { .. }
+            ProblemKind::OutsideDomains { .. }
+                | ProblemKind::OutsideOfficialDomains
+                | ProblemKind::UnderQuota { .. }
         )
     }
 
@@ -170,6 +175,7 @@ impl Problem {
             ProblemKind::TooManyOrganisations { max } => {
                 Message::new("rp-too-many-organisations").with("max", max)
             }
+            ProblemKind::OutsideOfficialDomains => Message::new("rp-outside-official"),
             ProblemKind::OutsideDomains { domains } => {
                 Message::new("rp-outside-domains").with("domains", domains)
             }

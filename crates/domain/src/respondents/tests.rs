@@ -310,6 +310,43 @@ fn an_outside_mailbox_only_warns() {
 }
 
 #[test]
+fn the_address_note_fits_who_the_group_works_for() {
+    let moj = ["moj.gov.vn".to_string()];
+    let notes = |group: &str, email: &str| -> Vec<ProblemKind> {
+        let c = check(
+            &[row(
+                2,
+                "Nguyễn Văn An",
+                "Sở Tư pháp Hà Nội",
+                group,
+                email,
+                "",
+            )],
+            &ministry(),
+            &moj,
+            &[],
+        );
+        c.problems.into_iter().map(|p| p.kind).collect()
+    };
+    // The ministry's own leaders: its own domains.
+    assert!(notes("lanh_dao_vu", "an@moj.gov.vn").is_empty());
+    assert!(matches!(
+        notes("lanh_dao_vu", "an@hanoi.gov.vn")[..],
+        [ProblemKind::OutsideDomains { .. }]
+    ));
+    // Provincial departments of the sector: any official address, and a private one is noted.
+    assert!(notes("lanh_dao_so", "an@stp.hanoi.gov.vn").is_empty());
+    assert!(notes("lanh_dao_phong_so", "an@moj.gov.vn").is_empty());
+    assert_eq!(
+        notes("lanh_dao_so", "an@gmail.com"),
+        vec![ProblemKind::OutsideOfficialDomains]
+    );
+    // Associations have their own addresses: no note.
+    assert!(notes("lanh_dao_hoi", "an@hoiluatgia.org.vn").is_empty());
+    assert!(notes("lanh_dao_hoi", "an@gmail.com").is_empty());
+}
+
+#[test]
 fn a_quota_counts_who_is_listed_apart_from_who_is_added() {
     let row_of = |line: usize, name: &str| {
         row(

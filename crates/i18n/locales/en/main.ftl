@@ -922,6 +922,7 @@ rp-over-quota-listed = { $organisation }: this group takes exactly { $exactly } 
 rp-under-quota = { $organisation }: { $got } of { $exactly } listed for this group so far.
 rp-too-many-organisations = This group takes at most { $max } associations.
 rp-outside-domains = The e-mail is outside the unit's official domains ({ $domains }).
+rp-outside-official = The address is not an official one (.gov.vn).
 rp-merged-same-email = Row { $dropped_line } merged into row { $kept_line }: the same person (same e-mail); the priority group "{ $kept_group }" is kept, "{ $dropped_group }" dropped.
 rp-merged-same-name-phone = Row { $dropped_line } merged into row { $kept_line }: the same person (same name and phone); the priority group "{ $kept_group }" is kept, "{ $dropped_group }" dropped.
 rp-sheet-list = List

@@ -922,6 +922,7 @@ rp-over-quota-listed = { $organisation }: nhóm này cần đúng { $exactly } n
 rp-under-quota = { $organisation }: mới có { $got }/{ $exactly } người của nhóm này.
 rp-too-many-organisations = Nhóm này chỉ lấy ý kiến tối đa { $max } hội, hiệp hội.
 rp-outside-domains = Email không thuộc tên miền công vụ của đơn vị ({ $domains }).
+rp-outside-official = Email không thuộc tên miền công vụ (.gov.vn).
 rp-merged-same-email = Dòng { $dropped_line } gộp vào dòng { $kept_line }: cùng một người (trùng email); giữ nhóm "{ $kept_group }" theo thứ tự ưu tiên, bỏ nhóm "{ $dropped_group }".
 rp-merged-same-name-phone = Dòng { $dropped_line } gộp vào dòng { $kept_line }: cùng một người (trùng họ tên và số điện thoại); giữ nhóm "{ $kept_group }" theo thứ tự ưu tiên, bỏ nhóm "{ $dropped_group }".
 rp-sheet-list = Danh sách
