@@ -1,4 +1,5 @@
 app-name = PAR Index
+app-owner = Ministry of Home Affairs
 skip-to-content = Skip to main content
 nav-label = Main navigation
 nav-campaigns = Campaigns

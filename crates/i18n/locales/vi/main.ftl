@@ -1,4 +1,5 @@
 app-name = Chỉ số CCHC
+app-owner = Bộ Nội vụ
 skip-to-content = Bỏ qua, đến nội dung chính
 nav-label = Điều hướng chính
 nav-campaigns = Kỳ đánh giá

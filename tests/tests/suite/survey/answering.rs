@@ -26,6 +26,11 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
     let body = landing.text().await.unwrap();
     assert!(body.contains("Ủy ban nhân dân tỉnh An Giang"));
     assert!(body.contains("Bắt đầu trả lời"));
+    // The header says who asks: a personal link from the Ministry, not an unnamed site.
+    assert!(
+        body.contains("<span class=\"owner\">Bộ Nội vụ</span>"),
+        "{body}"
+    );
     let v = survey::by_token(&app.db, &token).await.unwrap().unwrap();
     assert!(v.opened_at.is_some() && v.started_at.is_none());
     // No thanks before there is a response: the thank-you address leads back to the start.
