@@ -618,7 +618,67 @@ async fn the_engine_reads_final_scores_of_submitted_reports(engine: Engine) {
     assert!(ministry.unit("TTCP").unwrap().place.is_none());
 }
 
+/// Group weights are typed one per group, by the group's name, not as a line of codes.
+async fn group_weights_are_typed_against_each_named_group(engine: Engine) {
+    use parindex_domain::scoring::GroupAveraging;
+    let app = spawn_app(engine).await;
+    let c = app.campaign_id().await;
+    let admin = app.demo_login("moha.admin").await;
+    let page = format!("/admin/campaigns/{c}/results");
+    let html = app.get(&admin, &page).await.text().await.unwrap();
+    assert!(
+        html.contains("<label for=\"weight_hdnd\">Đại biểu Hội đồng nhân dân tỉnh</label>"),
+        "{html}"
+    );
+    assert!(!html.contains("hdnd=2"), "no codes to type");
+    let post = async |weights: &[(&str, &str)]| {
+        let mut form = vec![
+            ("averaging", "weighted"),
+            ("cancelled", "zero"),
+            ("rounding", "half_up"),
+            ("tier_a", "90"),
+            ("tier_b", "80"),
+            ("tier_c", "70"),
+        ];
+        form.extend_from_slice(weights);
+        app.post(&admin, &format!("{page}/settings"), &form).await
+    };
+    let r = post(&[
+        ("weight_hdnd", "2"),
+        ("weight_lanh_dao_so", "1,5"),
+        ("weight_lanh_dao_huyen", ""),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (settings, _) = results::settings(&app.db, c).await.unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(
+        settings.averaging,
+        GroupAveraging::Weighted(BTreeMap::from([
+            ("hdnd".to_string(), d("2")),
+            ("lanh_dao_so".to_string(), d("1.5")),
+        ]))
+    );
+    let html = app.get(&admin, &page).await.text().await.unwrap();
+    assert!(
+        html.contains("name=\"weight_lanh_dao_so\" value=\"1,5\""),
+        "{html}"
+    );
+    // A weight that is not a number: refused, what was typed kept, the stored weights unchanged.
+    let r = post(&[("weight_hdnd", "hai")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<a href=\"#weights\">") && html.contains("value=\"hai\""),
+        "{html}"
+    );
+    assert_eq!(results::settings(&app.db, c).await.unwrap().0, settings);
+    let r = post(&[("weight_hdnd", "0")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "all zero");
+}
+
 on_both_engines!(
     from_answers_to_a_published_index,
     the_engine_reads_final_scores_of_submitted_reports,
+    group_weights_are_typed_against_each_named_group,
 );

@@ -758,8 +758,9 @@ res-averaging = Survey points across respondent groups
 res-averaging-equal = Mean of the groups, each counting the same
 res-averaging-weighted = Weighted mean of the groups
 res-averaging-pooled = Mean over all respondents
-res-weights = Group weights (code=weight; …)
-res-weights-invalid = Weights must read "group code=number", separated by semicolons, not negative and not all 0.
+res-weights = Weights of the respondent groups
+res-weights-hint = Used only with the weighted average. Leave a group blank to leave it out; weights are not negative, and not all zero.
+res-weights-invalid = Each weight must be a number that is not negative, and not all of them zero.
 res-cancelled-setting = When a unit's survey results are cancelled
 res-cancelled-zero = Survey items score 0 points
 res-cancelled-exclude = Survey items leave the maximum

@@ -758,8 +758,9 @@ res-averaging = Điểm khảo sát giữa các nhóm đối tượng
 res-averaging-equal = Trung bình các nhóm, mỗi nhóm như nhau
 res-averaging-weighted = Trung bình có trọng số theo nhóm
 res-averaging-pooled = Trung bình chung mọi người trả lời
-res-weights = Trọng số các nhóm (mã=trọng số; …)
-res-weights-invalid = Trọng số phải có dạng "mã nhóm=số", cách nhau bằng dấu chấm phẩy, không âm và không phải tất cả bằng 0.
+res-weights = Trọng số các nhóm đối tượng
+res-weights-hint = Chỉ dùng khi chọn tính bình quân theo trọng số. Để trống nhóm không tính; trọng số không âm, không phải tất cả bằng 0.
+res-weights-invalid = Mỗi trọng số phải là một số không âm, và không phải tất cả bằng 0.
 res-cancelled-setting = Khi hủy kết quả khảo sát của đơn vị
 res-cancelled-zero = Các tiêu chí khảo sát được 0 điểm
 res-cancelled-exclude = Bỏ các tiêu chí khảo sát khỏi điểm tối đa

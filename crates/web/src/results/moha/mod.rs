@@ -30,10 +30,48 @@ use parindex_import::figures::{self, FiguresError};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// One respondent group's weight input: its field name, the group's name, the weight as typed.
+#[derive(Debug, Clone, Default)]
+pub struct GroupWeight {
+    pub field: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// The campaign's groups as weight inputs, one per code (a code both levels use is one weight),
+/// each holding what `value` gives for its code.
+fn group_weights(
+    groups: &parindex_domain::respondents::GroupSet,
+    lang: Lang,
+    value: impl Fn(&str) -> String,
+) -> Vec<GroupWeight> {
+    let mut out: Vec<GroupWeight> = Vec::new();
+    for g in groups.all() {
+        let name = lang.pick(&g.name_vi, &g.name_en);
+        let field = format!("{WEIGHT_PREFIX}{}", g.code);
+        match out.iter_mut().find(|w| w.field == field) {
+            Some(w) => {
+                w.name = format!("{} / {name}", w.name);
+            }
+            None => out.push(GroupWeight {
+                value: value(&g.code),
+                field,
+                name,
+            }),
+        }
+    }
+    out
+}
+
+/// The form field of a group's weight: `weight_<code>`.
+pub const WEIGHT_PREFIX: &str = "weight_";
+
 #[derive(Debug, Clone, Default)]
 pub struct SettingsView {
     pub averaging: String,
     pub weights: String,
+    /// A weight input per respondent group.
+    pub group_weights: Vec<GroupWeight>,
     pub cancelled: String,
     pub rounding: String,
     pub tier_a: String,
@@ -43,7 +81,19 @@ pub struct SettingsView {
 }
 
 impl SettingsView {
-    fn of(s: &ScoringSettings, see: bool) -> SettingsView {
+    fn of(
+        s: &ScoringSettings,
+        see: bool,
+        groups: &parindex_domain::respondents::GroupSet,
+        lang: Lang,
+    ) -> SettingsView {
+        let group_weights = group_weights(groups, lang, |code| {
+            match &s.averaging {
+                GroupAveraging::Weighted(w) => w.get(code).map(|v| lang.decimal(&v.to_string())),
+                _ => None,
+            }
+            .unwrap_or_default()
+        });
         let (averaging, weights) = match &s.averaging {
             GroupAveraging::Equal => ("equal", String::new()),
             GroupAveraging::Pooled => ("pooled", String::new()),
@@ -58,6 +108,7 @@ impl SettingsView {
         SettingsView {
             averaging: averaging.into(),
             weights,
+            group_weights,
             cancelled: match s.cancelled_survey {
                 CancelledSurvey::Zero => "zero",
                 CancelledSurvey::Exclude => "exclude",
@@ -234,7 +285,7 @@ impl MohaPage {
             campaign_id: r.campaign.id,
             year: r.campaign.year,
             is_admin: user.role == parindex_domain::Role::MohaAdmin,
-            settings: SettingsView::of(&r.settings, r.units_see_draft),
+            settings: SettingsView::of(&r.settings, r.units_see_draft, &r.groups, lang),
             shown_label: shown
                 .map(|s| version_label(&s.info, lang))
                 .unwrap_or_default(),

@@ -28,6 +28,8 @@ pub(super) struct Review {
     /// How many imported-figure leaves the campaign's criteria sets have, over all units.
     pub(super) figure_items: usize,
     pub(super) figures: Vec<ImportedFigure>,
+    /// The campaign's respondent groups, for the weights form.
+    pub(super) groups: parindex_domain::respondents::GroupSet,
 }
 
 impl Review {
@@ -65,6 +67,7 @@ impl Review {
             .map(HashSet::len)
             .sum();
         Ok(Review {
+            groups: parindex_db::respondents::groups(&state.db, campaign_id).await?,
             settings,
             units_see_draft,
             shown,

@@ -13,6 +13,33 @@ pub struct SettingsForm {
     pub tier_b: String,
     pub tier_c: String,
     pub units_see_draft: Option<String>,
+    /// Everything else: each group's weight, `weight_<code>`.
+    #[serde(flatten)]
+    pub per_group: HashMap<String, String>,
+}
+
+/// The weights typed one per group (`weight_<code>`), blank ones left out; `None` if none was
+/// typed, `Some(Err)` if one is not a number.
+fn group_weights_typed(f: &SettingsForm) -> Option<Result<String, ()>> {
+    let mut pairs: Vec<(String, String)> = f
+        .per_group
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(WEIGHT_PREFIX)?.to_string(), v.trim())))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.to_string()))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort();
+    if pairs.iter().any(|(_, v)| v.contains(['=', ';'])) {
+        return Some(Err(()));
+    }
+    Some(Ok(pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")))
 }
 
 /// "hdnd=2; so=1" (or with commas between pairs and a decimal comma in values).
@@ -38,7 +65,11 @@ fn parse_settings(f: &SettingsForm) -> Result<ScoringSettings, Vec<(&'static str
     let mut errors = Vec::new();
     let averaging = match f.averaging.as_str() {
         "pooled" => GroupAveraging::Pooled,
-        "weighted" => match parse_weights(&f.weights) {
+        "weighted" => match match group_weights_typed(f) {
+            Some(Ok(text)) => parse_weights(&text),
+            Some(Err(())) => None,
+            None => parse_weights(&f.weights),
+        } {
             Some(w) => GroupAveraging::Weighted(w),
             None => {
                 errors.push(("weights", "res-weights-invalid"));
@@ -97,9 +128,17 @@ pub async fn save_settings(
         }
         Err(errors) => {
             let mut p = moha_page(&state, &meta, &admin, campaign_id, None).await?;
+            let groups = parindex_db::respondents::groups(&state.db, campaign_id).await?;
+            let typed = |code: &str| {
+                f.per_group
+                    .get(&format!("{WEIGHT_PREFIX}{code}"))
+                    .cloned()
+                    .unwrap_or_default()
+            };
             p.settings = SettingsView {
                 averaging: f.averaging.clone(),
                 weights: f.weights.clone(),
+                group_weights: group_weights(&groups, meta.lang, typed),
                 cancelled: f.cancelled.clone(),
                 rounding: f.rounding.clone(),
                 tier_a: f.tier_a.clone(),
