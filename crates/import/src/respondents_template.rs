@@ -87,7 +87,13 @@ pub fn build(title: &str, groups: &[Group], domains: &str) -> Result<Vec<u8>, Xl
             &[("domains", domains.to_string())],
         ),
         t("tpl-respondents-help-phone"),
-        t("tpl-respondents-help-one-group"),
+        // The People's Council's priority is a provincial rule: a ministry's template does not
+        // mention it.
+        t(if groups.iter().any(|g| g.priority) {
+            "tpl-respondents-help-one-group"
+        } else {
+            "tpl-respondents-help-one-group-plain"
+        }),
         t("tpl-respondents-help-errors"),
     ];
     if groups.iter().any(|g| g.stand_ins) {
@@ -109,6 +115,34 @@ mod tests {
     use super::*;
     use crate::{respondent_rows, table};
     use parindex_domain::respondents::{GroupSet, check};
+
+    /// The text of the template's instructions sheet.
+    fn help_text(bytes: Vec<u8>) -> String {
+        use calamine::{Reader, Xlsx, open_workbook_from_rs};
+        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        let range = wb
+            .worksheet_range("Hướng dẫn")
+            .expect("the instructions sheet");
+        range
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn only_the_province_template_speaks_of_the_peoples_council() {
+        let set = GroupSet::defaults_2023();
+        let ministry = help_text(build("Bộ Tư pháp", &set.ministry, "moj.gov.vn").expect("xlsx"));
+        let province =
+            help_text(build("Tỉnh Quảng Ninh", &set.province, "quangninh.gov.vn").expect("xlsx"));
+        assert!(!ministry.contains("HĐND"), "{ministry}");
+        assert!(
+            ministry.contains("Mỗi người chỉ có trong một nhóm"),
+            "{ministry}"
+        );
+        assert!(province.contains("đại biểu HĐND"), "{province}");
+    }
 
     #[test]
     fn a_filled_template_reads_back_through_the_import() {
