@@ -171,6 +171,19 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     .await;
     assert!(text_of(&moha, "#ap-stage").await.contains("vòng 1"));
     click_to_navigate(&moha, By::Css("#appraisal-state a.button")).await;
+    // Each verdict's radio button sits on its label's line, not apart from it.
+    let apart: f64 = moha
+        .execute(
+            "const r = document.getElementById('verdict-adjust').getBoundingClientRect(); \
+             const l = document.querySelector(\"label[for='verdict-adjust']\").getBoundingClientRect(); \
+             return Math.abs((r.top + r.bottom) / 2 - (l.top + l.bottom) / 2);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert!(apart < 12.0, "the radio is {apart}px off its label's line");
     click_id(&moha, "verdict-adjust").await;
     type_into(&moha, "score", "0,5").await;
     type_into(&moha, "comment", "Tài liệu kiểm chứng chưa có chữ ký").await;
