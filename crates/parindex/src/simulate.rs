@@ -8,7 +8,7 @@
 //! and submitted; provinces get a SIPAS figure; the index is computed and published as version 1.
 //! Every change goes through the same repositories, and so into the audit log, as the product's own.
 
-use crate::demo::seed_list;
+use crate::demo::{TO_SUBMITTED, seed_list, take_steps};
 use crate::respondent_sim::LinkRef;
 use parindex_db::{Ctx, Db, campaigns, criteria_sets, questionnaires, respondents, results};
 use parindex_db::{integrity, publication, scoring_inputs, self_assessments, survey, units};
@@ -316,26 +316,10 @@ async fn complete_self_assessment(
             .await?;
         }
     }
-    let path = [
-        (State::Draft, State::AwaitingApproval),
-        (State::AwaitingApproval, State::Approved),
-        (State::Approved, State::Submitted),
-    ];
-    let from = path
+    let from = TO_SUBMITTED
         .iter()
         .position(|(f, _)| *f == report.state)
         .unwrap_or(0);
-    for (f, t) in &path[from..] {
-        self_assessments::transition(
-            db,
-            ctx,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
-            *f,
-            *t,
-            "",
-        )
-        .await?;
-    }
+    take_steps(db, ctx, campaign_id, unit_id, &TO_SUBMITTED[from..]).await?;
     Ok(())
 }

@@ -337,4 +337,5 @@ mod self_assessments;
 
 pub use respondents::seed_list;
 use respondents::seed_respondents;
+pub(crate) use self_assessments::{TO_SUBMITTED, take_steps};
 use self_assessments::{seed_appraisals, seed_self_assessments};

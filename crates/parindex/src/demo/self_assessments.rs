@@ -1,6 +1,7 @@
 //! The demo units' self-assessments at every stage, and MoHA's appraisals of those that reached it.
 
 use super::*;
+use parindex_domain::self_assessment::State;
 use parindex_domain::{CampaignId, UnitId};
 
 /// How far each demo unit has got with its self-assessment: (unit, share of leaves scored, stage).
@@ -33,7 +34,6 @@ pub(super) async fn seed_self_assessments(
     ids: &std::collections::HashMap<&str, i64>,
 ) -> anyhow::Result<()> {
     use parindex_domain::criteria::Method;
-    use parindex_domain::self_assessment::State;
     use rust_decimal::Decimal;
     let mut sets = std::collections::HashMap::new();
     for (level, stored) in criteria_sets::pinned(db, campaign_id).await? {
@@ -72,31 +72,13 @@ pub(super) async fn seed_self_assessments(
             )
             .await?;
         }
-        let path: &[(State, State)] = match stage {
-            SelfAssessmentStage::Draft => &[],
-            SelfAssessmentStage::AwaitingApproval => &[(State::Draft, State::AwaitingApproval)],
-            SelfAssessmentStage::Approved => &[
-                (State::Draft, State::AwaitingApproval),
-                (State::AwaitingApproval, State::Approved),
-            ],
-            SelfAssessmentStage::Submitted => &[
-                (State::Draft, State::AwaitingApproval),
-                (State::AwaitingApproval, State::Approved),
-                (State::Approved, State::Submitted),
-            ],
+        let steps = match stage {
+            SelfAssessmentStage::Draft => 0,
+            SelfAssessmentStage::AwaitingApproval => 1,
+            SelfAssessmentStage::Approved => 2,
+            SelfAssessmentStage::Submitted => 3,
         };
-        for (from, to) in path {
-            parindex_db::self_assessments::transition(
-                db,
-                ctx,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
-                *from,
-                *to,
-                "",
-            )
-            .await?;
-        }
+        take_steps(db, ctx, campaign_id, unit_id, &TO_SUBMITTED[..steps]).await?;
     }
     Ok(())
 }
@@ -289,6 +271,36 @@ pub(super) async fn seed_appraisals(
                 adjusted: None,
                 explain_due: None,
             },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A report's way from draft to submitted, one step of the flow at a time.
+pub(crate) const TO_SUBMITTED: [(State, State); 3] = [
+    (State::Draft, State::AwaitingApproval),
+    (State::AwaitingApproval, State::Approved),
+    (State::Approved, State::Submitted),
+];
+
+/// Takes `steps` of a unit's report flow in order, as the demo and the simulation need them.
+pub(crate) async fn take_steps(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: i64,
+    unit_id: i64,
+    steps: &[(State, State)],
+) -> anyhow::Result<()> {
+    for (from, to) in steps {
+        parindex_db::self_assessments::transition(
+            db,
+            ctx,
+            CampaignId(campaign_id),
+            UnitId(unit_id),
+            *from,
+            *to,
+            "",
         )
         .await?;
     }

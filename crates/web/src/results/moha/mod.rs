@@ -69,7 +69,6 @@ pub const WEIGHT_PREFIX: &str = "weight_";
 #[derive(Debug, Clone, Default)]
 pub struct SettingsView {
     pub averaging: String,
-    pub weights: String,
     /// A weight input per respondent group.
     pub group_weights: Vec<GroupWeight>,
     pub cancelled: String,
@@ -94,20 +93,13 @@ impl SettingsView {
             }
             .unwrap_or_default()
         });
-        let (averaging, weights) = match &s.averaging {
-            GroupAveraging::Equal => ("equal", String::new()),
-            GroupAveraging::Pooled => ("pooled", String::new()),
-            GroupAveraging::Weighted(w) => (
-                "weighted",
-                w.iter()
-                    .map(|(g, v)| format!("{g}={v}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+        let averaging = match &s.averaging {
+            GroupAveraging::Equal => "equal",
+            GroupAveraging::Pooled => "pooled",
+            GroupAveraging::Weighted(_) => "weighted",
         };
         SettingsView {
             averaging: averaging.into(),
-            weights,
             group_weights,
             cancelled: match s.cancelled_survey {
                 CancelledSurvey::Zero => "zero",

@@ -137,7 +137,6 @@ pub async fn save_settings(
             };
             p.settings = SettingsView {
                 averaging: f.averaging.clone(),
-                weights: f.weights.clone(),
                 group_weights: group_weights(&groups, meta.lang, typed),
                 cancelled: f.cancelled.clone(),
                 rounding: f.rounding.clone(),
