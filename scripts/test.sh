@@ -6,7 +6,7 @@
 #   app servers behind nginx; then a short run of every fuzz target (PARINDEX_FUZZ_SECONDS each,
 #   default 20; cargo-fuzz is installed from crates.io when missing).
 # It installs what it needs (Debian packages: postgresql, chromium, chromium-driver, nginx-light,
-# openssl; moto's S3 server from PyPI into a virtualenv), starts a throwaway PostgreSQL on a Unix
+# openssl; moto's S3 server from PyPI into a virtualenv; axe-core from the npm registry), starts a throwaway PostgreSQL on a Unix
 # socket, and stops it at the end. Nothing is
 # skipped: a part that cannot run fails and says why.
 set -euo pipefail
@@ -22,6 +22,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -38,6 +39,14 @@ if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
   "$MOTO_VENV/bin/pip" install -q 'moto[server]>=5,<6'
 fi
 export PARINDEX_TEST_MOTO_SERVER="$MOTO_VENV/bin/moto_server"
+
+# axe-core, the accessibility checker the browser suite runs on every page it visits: from the npm
+# registry, at the version tests/axe/package-lock.json pins.
+if [ ! -f tests/axe/node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null 2>&1 || { echo "FAIL: npm not found after install" >&2; exit 1; }
+  log "installing axe-core from the npm registry into tests/axe"
+  npm ci --prefix tests/axe --no-audit --no-fund --silent
+fi
 
 PGBIN="$(pg_bin)"
 [ -x "$PGBIN/initdb" ] || { echo "FAIL: PostgreSQL server binaries not found after install" >&2; exit 1; }
@@ -93,7 +102,7 @@ if cargo run -q -p parindex -- loadtest --help >/dev/null 2>&1; then
 fi
 
 log "tests (unit, property, database on SQLite and PostgreSQL, HTTP, authorization, browser, crash and faults)"
-rm -f target/tmp/action-matrix-*.txt
+rm -f target/tmp/action-matrix-*.txt target/tmp/axe-pages.txt
 set +e
 cargo test --workspace --no-fail-fast -- --test-threads="${PARINDEX_TEST_THREADS:-4}" 2>&1 | tee /tmp/parindex-test.log
 status=${PIPESTATUS[0]}
@@ -112,6 +121,11 @@ on_pg=$(grep -Ec '^test (.*::)?postgres::.* \.\.\. ok$' /tmp/parindex-test.log |
 echo
 echo "database suite: $on_sqlite passed on SQLite, $on_pg passed on PostgreSQL"
 cat target/tmp/action-matrix-*.txt 2>/dev/null || echo "action matrix: no report (tests/tests/suite/actions.rs did not finish)"
+if [ -f target/tmp/axe-pages.txt ]; then
+  echo "accessibility: axe-core checked $(wc -l < target/tmp/axe-pages.txt) page views ($(sort -u target/tmp/axe-pages.txt | wc -l) distinct pages and widths): 0 serious or critical WCAG 2.1 A/AA violations unless a browser test failed above"
+else
+  echo "accessibility: no report (the browser suite did not run)"
+fi
 echo "suite: $passed passed, $failed failed"
 [ "$fuzz_status" -eq 0 ] || echo "FAIL: a fuzz target crashed (see above and fuzz/artifacts/)"
 [ "$status" -ne 0 ] && exit "$status"

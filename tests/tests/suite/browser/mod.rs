@@ -104,7 +104,8 @@ async fn text_of(b: &WebDriver, css: &str) -> String {
         .unwrap()
 }
 
-/// Clicks something that loads a new page and waits until the old page is gone.
+/// Clicks something that loads a new page, waits until the old page is gone, and checks the new one
+/// with axe.
 async fn click_to_navigate(b: &WebDriver, by: By) {
     let old = b.find(By::Css("html")).await.unwrap();
     b.find(by.clone())
@@ -114,11 +115,18 @@ async fn click_to_navigate(b: &WebDriver, by: By) {
         .await
         .unwrap();
     old.wait_until().stale().await.unwrap();
+    axe::check(b).await;
+}
+
+/// Opens a page and checks it with axe.
+async fn visit(b: &WebDriver, url: impl Into<String>) {
+    b.goto(url.into()).await.unwrap();
+    axe::check(b).await;
 }
 
 /// Opens `path` and checks that the page is no wider than the window.
 async fn assert_fits(b: &WebDriver, app: &TestApp, path: &str) {
-    b.goto(app.url(path)).await.unwrap();
+    visit(b, app.url(path)).await;
     let ret = b
         .execute(
             "return [document.documentElement.scrollWidth, window.innerWidth];",
@@ -136,7 +144,7 @@ async fn assert_fits(b: &WebDriver, app: &TestApp, path: &str) {
 }
 
 async fn log_in(b: &WebDriver, app: &TestApp, username: &str) {
-    b.goto(app.url("/login")).await.unwrap();
+    visit(b, app.url("/login")).await;
     type_into(b, "username", username).await;
     type_into(b, "password", parindex::demo::DEMO_PASSWORD).await;
     click_to_navigate(b, By::Css("form.card button[type=submit]")).await;
@@ -169,6 +177,7 @@ async fn has_link(b: &WebDriver, href: &str) -> bool {
         .is_empty()
 }
 
+mod axe;
 mod homes_and_forms;
 mod respondents;
 mod results_and_integrity;

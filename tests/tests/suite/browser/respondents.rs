@@ -158,7 +158,7 @@ async fn a_respondent_answers_from_a_received_email_leaves_resumes_and_submits_o
 
     // On a phone: open the link, start, answer the first page, and stop for now.
     let b = browser(&d, 390, 844).await;
-    b.goto(&url).await.unwrap();
+    visit(&b, &url).await;
     assert!(
         text_of(&b, "#sv-unit")
             .await
@@ -198,7 +198,7 @@ async fn a_respondent_answers_from_a_received_email_leaves_resumes_and_submits_o
 
     // Later, another browser: the same link resumes where the respondent left.
     let b = browser(&d, 1280, 900).await;
-    b.goto(&url).await.unwrap();
+    visit(&b, &url).await;
     assert_eq!(text_of(&b, "#sv-start").await, "Trả lời tiếp");
     click_to_navigate(&b, By::Id("sv-start")).await;
     assert!(

@@ -12,9 +12,7 @@ async fn moha_publishes_the_index_and_the_public_reads_it_on_a_phone() {
     let d = start_driver().await;
     let b = browser(&d, 390, 844).await;
     log_in(&b, &app, "moha.admin").await;
-    b.goto(app.url(&format!("/admin/campaigns/{cid}")))
-        .await
-        .unwrap();
+    visit(&b, app.url(&format!("/admin/campaigns/{cid}"))).await;
     click_to_navigate(&b, By::Id("go-results")).await;
     click_to_navigate(&b, By::Css("#res-compute button")).await;
     assert!(text_of(&b, "#res-shown").await.contains("Bản nháp"));
@@ -62,9 +60,7 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
     let d = start_driver().await;
     let b = browser(&d, 390, 844).await;
     log_in(&b, &app, "moha.admin").await;
-    b.goto(app.url(&format!("/admin/campaigns/{cid}")))
-        .await
-        .unwrap();
+    visit(&b, app.url(&format!("/admin/campaigns/{cid}"))).await;
     click_to_navigate(&b, By::Id("go-integrity")).await;
     assert!(text_of(&b, "#ig-queue").await.contains("Cần xem xét"));
     click_to_navigate(&b, By::Css(format!("tr[data-unit='{hpg}'] a"))).await;

@@ -16,10 +16,11 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     log_in(&officer, &app, "qni.canbo").await;
     click_to_navigate(&officer, By::Id("go-self-assessment")).await;
     assert!(text_of(&officer, "#sa-state").await.contains("Đang soạn"));
-    officer
-        .goto(app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")))
-        .await
-        .unwrap();
+    visit(
+        &officer,
+        app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")),
+    )
+    .await;
     type_into(&officer, "score", "1").await;
     officer
         .query(By::XPath(
@@ -78,10 +79,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         .await
         .unwrap();
     }
-    officer
-        .goto(app.url(&format!("/unit/{qni}/self-assessment")))
-        .await
-        .unwrap();
+    visit(&officer, app.url(&format!("/unit/{qni}/self-assessment"))).await;
     click_to_navigate(
         &officer,
         By::Css("form[action$='/self-assessment/send'] button"),
@@ -96,10 +94,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     // The leader approves in another browser.
     let leader = browser(&d, 1280, 900).await;
     log_in(&leader, &app, "qni.lanhdao").await;
-    leader
-        .goto(app.url(&format!("/unit/{qni}/self-assessment")))
-        .await
-        .unwrap();
+    visit(&leader, app.url(&format!("/unit/{qni}/self-assessment"))).await;
     assert!(
         text_of(&leader, "#leader-review")
             .await
@@ -119,10 +114,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     leader.quit().await.unwrap();
 
     // The officer confirms and submits; the leaf is read-only afterwards.
-    officer
-        .goto(app.url(&format!("/unit/{qni}/self-assessment")))
-        .await
-        .unwrap();
+    visit(&officer, app.url(&format!("/unit/{qni}/self-assessment"))).await;
     click_id(&officer, "confirm").await;
     click_to_navigate(
         &officer,
@@ -134,10 +126,11 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
             .await
             .contains("Đã gửi Bộ Nội vụ")
     );
-    officer
-        .goto(app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")))
-        .await
-        .unwrap();
+    visit(
+        &officer,
+        app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")),
+    )
+    .await;
     assert!(
         officer.find_all(By::Id("score")).await.unwrap().is_empty(),
         "no score input after submission"
@@ -147,9 +140,11 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     // MoHA sees it submitted.
     let moha = browser(&d, 1280, 900).await;
     log_in(&moha, &app, "moha.thamdinh").await;
-    moha.goto(app.url(&format!("/admin/campaigns/{cid}/self-assessments")))
-        .await
-        .unwrap();
+    visit(
+        &moha,
+        app.url(&format!("/admin/campaigns/{cid}/self-assessments")),
+    )
+    .await;
     let row = text_of(&moha, &format!("tr[data-unit='{qni}']")).await;
     assert!(row.contains("Đã gửi Bộ Nội vụ"), "{row}");
     moha.quit().await.unwrap();
@@ -161,9 +156,11 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     // MoHA adjusts 1.1.1 with a reason and accepts the rest.
     let moha = browser(&d, 1280, 900).await;
     log_in(&moha, &app, "moha.thamdinh").await;
-    moha.goto(app.url(&format!("/admin/campaigns/{cid}/self-assessments")))
-        .await
-        .unwrap();
+    visit(
+        &moha,
+        app.url(&format!("/admin/campaigns/{cid}/self-assessments")),
+    )
+    .await;
     click_to_navigate(
         &moha,
         By::Css(format!("tr[data-unit='{qni}'] a[href$='/appraisal']")),
@@ -214,9 +211,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         .await
         .unwrap();
     }
-    moha.goto(app.url(&format!("/admin/units/{qni}/appraisal")))
-        .await
-        .unwrap();
+    visit(&moha, app.url(&format!("/admin/units/{qni}/appraisal"))).await;
     click_id(&moha, "confirm").await;
     click_to_navigate(&moha, By::Css("form[action$='/appraisal/send'] button")).await;
     assert!(
@@ -252,9 +247,11 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     );
 
     // Round 2: MoHA accepts the explanation and makes the scores final.
-    moha.goto(app.url(&format!("/admin/units/{qni}/appraisal/leaf/1.1.1")))
-        .await
-        .unwrap();
+    visit(
+        &moha,
+        app.url(&format!("/admin/units/{qni}/appraisal/leaf/1.1.1")),
+    )
+    .await;
     assert!(
         text_of(&moha, "#history-explanation")
             .await
@@ -272,10 +269,7 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
     moha.quit().await.unwrap();
 
     // The unit sees the final scores with the leaf's whole history.
-    officer
-        .goto(app.url(&format!("/unit/{qni}/appraisal")))
-        .await
-        .unwrap();
+    visit(&officer, app.url(&format!("/unit/{qni}/appraisal"))).await;
     assert_eq!(
         text_of(&officer, "#ap-points").await,
         text_of(&officer, "#ap-self-points").await,
