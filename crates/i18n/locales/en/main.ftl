@@ -205,6 +205,8 @@ focal-deadline = Registration closes at 23:59 on {$date}.
 focal-closed = Focal registration closed at 23:59 on {$date}. Contact the Ministry of Home Affairs if you need an extension.
 back-to-unit = ← Back to the unit
 accounts-title = Accounts
+accounts-search = Search by name, username or unit
+accounts-shown = { $shown } of { $total } accounts
 account-new-title = Issue an account
 account-create = Issue account
 account-unit-hint = Required for unit accounts; leave empty for MoHA accounts.
@@ -1086,3 +1088,11 @@ tpl-respondents-help-groups = Respondent groups and their rules:
 ## Downloaded spreadsheets: sheet names
 fig-sheet = Figures
 sa-report-sheet = Report
+
+## Long lists, a page at a time
+pager-label = Pages of the list
+pager-status = Page { $page } of { $pages } · rows { $first }–{ $last } of { $total }
+pager-first = « First page
+pager-prev = ‹ Previous page
+pager-next = Next page ›
+pager-last = Last page »

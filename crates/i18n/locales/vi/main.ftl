@@ -205,6 +205,8 @@ focal-deadline = Hạn đăng ký: 23:59 ngày {$date}.
 focal-closed = Đã hết hạn đăng ký đầu mối (23:59 ngày {$date}). Liên hệ Bộ Nội vụ nếu cần gia hạn.
 back-to-unit = ← Về trang đơn vị
 accounts-title = Tài khoản
+accounts-search = Tìm theo họ tên, tên đăng nhập hoặc đơn vị
+accounts-shown = { $shown }/{ $total } tài khoản
 account-new-title = Cấp tài khoản
 account-create = Cấp tài khoản
 account-unit-hint = Bắt buộc với tài khoản của đơn vị; để trống với tài khoản Bộ Nội vụ.
@@ -1086,3 +1088,11 @@ tpl-respondents-help-groups = Nhóm đối tượng và quy định:
 ## Downloaded spreadsheets: sheet names
 fig-sheet = Số liệu
 sa-report-sheet = Báo cáo
+
+## Long lists, a page at a time
+pager-label = Các trang của danh sách
+pager-status = Trang { $page }/{ $pages } · dòng { $first }–{ $last } trong { $total }
+pager-first = « Trang đầu
+pager-prev = ‹ Trang trước
+pager-next = Trang sau ›
+pager-last = Trang cuối »

@@ -6,7 +6,8 @@ use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
 use crate::service::accounts::{self, Issued};
 use crate::state::AppState;
-use crate::ui::layout::{DoneQuery, Page};
+use crate::ui::layout::Page;
+use crate::ui::pager::{At, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -38,7 +39,13 @@ pub struct AccountRow {
 #[template(path = "accounts.html")]
 pub struct ListPage {
     pub page: Page,
+    /// The accounts on this page of the searched list.
     pub accounts: Vec<AccountRow>,
+    /// The search: name, username or unit, without tones.
+    pub q: String,
+    pub pager: Pager,
+    /// How many accounts there are, before the search.
+    pub all: usize,
     pub campaigns: Vec<campaigns::Campaign>,
 }
 
@@ -91,20 +98,34 @@ async fn unit_choices(state: &AppState) -> AppResult<Vec<(i64, String)>> {
     Ok(out)
 }
 
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    pub done: Option<String>,
+    /// The search over name, username and unit.
+    pub q: String,
+    /// The page of the list (`ui::pager`).
+    pub p: String,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<ListQuery>,
 ) -> AppResult<ListPage> {
     let page = Page::new(&meta, &user, "accounts-title").with_notice(q.done.as_deref());
-    list_page(&state, page, &user, None).await
+    list_page(&state, page, &user, &q.q, At::Requested(&q.p), None).await
 }
 
+/// The accounts matching `q`, a page at a time. A refused reset shows its message beside its
+/// account, on the unsearched page that holds it.
 async fn list_page(
     state: &AppState,
     page: Page,
     admin: &User,
+    q: &str,
+    at: At<'_>,
     reset_error: Option<(i64, String)>,
 ) -> AppResult<ListPage> {
     let names: HashMap<i64, String> = unit_choices(state).await?.into_iter().collect();
@@ -139,9 +160,32 @@ async fn list_page(
         })
         .collect();
     accounts.sort_by(|a, b| text::compare_names(&a.user.full_name, &b.user.full_name));
+    let all = accounts.len();
+    accounts.retain(|a| {
+        q.trim().is_empty()
+            || text::matches(&a.user.full_name, q)
+            || text::matches(&a.user.username, q)
+            || text::matches(&a.unit_name, q)
+    });
+    let at = match (at, &reset_error) {
+        (At::Holding(_), Some((id, _))) => {
+            At::Holding(accounts.iter().position(|a| a.user.id == *id))
+        }
+        (at, _) => at,
+    };
+    let pager = Pager::of(
+        "/admin/accounts",
+        &format!("q={}", crate::render_error::urlencode(q)),
+        accounts.len(),
+        at,
+        "accounts",
+    );
     Ok(ListPage {
         page,
-        accounts,
+        accounts: pager.take(accounts),
+        q: q.to_string(),
+        pager,
+        all,
         campaigns: campaigns::list(&state.db).await?,
     })
 }
@@ -316,7 +360,15 @@ pub async fn reset_second_factor(
     };
     if let Some((status, message)) = problem {
         let page = Page::new(&meta, &admin, "accounts-title");
-        let listing = list_page(&state, page, &admin, Some((user_id, message))).await?;
+        let listing = list_page(
+            &state,
+            page,
+            &admin,
+            "",
+            At::Holding(None),
+            Some((user_id, message)),
+        )
+        .await?;
         return Ok((status, listing).into_response());
     }
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
@@ -324,8 +376,15 @@ pub async fn reset_second_factor(
         Ok(()) => Ok(Redirect::to("/admin/accounts?done=second-factor-reset").into_response()),
         Err(DbError::Refused(key)) => {
             let page = Page::new(&meta, &admin, "accounts-title");
-            let listing =
-                list_page(&state, page, &admin, Some((user_id, meta.lang.t(key)))).await?;
+            let listing = list_page(
+                &state,
+                page,
+                &admin,
+                "",
+                At::Holding(None),
+                Some((user_id, meta.lang.t(key))),
+            )
+            .await?;
             Ok((StatusCode::CONFLICT, listing).into_response())
         }
         Err(e) => Err(e.into()),

@@ -9,6 +9,7 @@ use crate::meta::Meta;
 use crate::service::respondents::{Loaded, stale};
 use crate::state::AppState;
 use crate::ui::layout::Page;
+use crate::ui::pager::Pager;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -67,6 +68,8 @@ pub struct ListQuery {
     pub q: String,
     pub group: String,
     pub org: String,
+    /// The page of the list (`ui::pager`).
+    pub p: String,
     pub done: Option<String>,
     /// The person whose edit form is open.
     pub edit: Option<i64>,
@@ -90,7 +93,9 @@ pub struct ListPage {
     /// (code, name) for the selects.
     pub group_options: Vec<(String, String)>,
     pub organisations: Vec<String>,
+    /// The people on this page of the searched and filtered list.
     pub people: Vec<PersonRow>,
+    pub pager: Pager,
     pub total: usize,
     pub shown: usize,
     pub q: String,
@@ -169,6 +174,19 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
         })
         .collect();
     people.sort_by(|a, b| text::compare_names(&a.person.full_name, &b.person.full_name));
+    let enc = crate::render_error::urlencode;
+    let pager = Pager::new(
+        &format!("/unit/{}/respondents", l.cx.unit.id),
+        &format!(
+            "q={}&group={}&org={}",
+            enc(&q.q),
+            enc(&q.group),
+            enc(&q.org)
+        ),
+        people.len(),
+        &q.p,
+        "people",
+    );
     let is_officer = user.role == Role::UnitOfficer;
     ListPage {
         unit_id: l.cx.unit.id,
@@ -188,7 +206,8 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
             .collect(),
         shown: people.len(),
         total: l.people.len(),
-        people: people
+        people: pager
+            .take(people)
             .into_iter()
             .map(|s| PersonRow {
                 id: s.id,
@@ -201,6 +220,7 @@ pub(crate) fn list_page(meta: &Meta, user: &User, l: &Loaded, q: &ListQuery) -> 
                 stand_in: s.person.stand_in,
             })
             .collect(),
+        pager,
         groups,
         organisations,
         q: q.q.clone(),

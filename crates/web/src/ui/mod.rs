@@ -6,6 +6,7 @@ pub mod group_name;
 pub mod home;
 pub mod lang;
 pub mod layout;
+pub mod pager;
 pub mod static_files;
 pub mod unit_context;
 pub mod unit_home;

@@ -83,6 +83,33 @@ async fn units_follow_progress_but_never_see_an_answer(engine: Engine) {
         .unwrap();
     let listed = emails_of(&app, "AGG").await.len();
     assert_eq!(pending.len(), listed - 1);
+    // A page at a time, 100 rows each; the search (without tones) finds one person by name.
+    let rows = |html: &str| html.matches("<tr id=\"pending-").count();
+    assert_eq!(rows(&page), pending.len().min(100));
+    let one = &pending[pending.len() / 2];
+    let plain = parindex_domain::text::search_key(&one.full_name);
+    let found = app
+        .get(
+            &officer,
+            &format!("/unit/{unit}/survey?q={}", plain.replace(' ', "+")),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        found.contains(&format!("id=\"pending-{}\"", one.invitation_id)) && rows(&found) >= 1,
+        "{plain}"
+    );
+    assert!(rows(&found) < pending.len(), "the search narrows the list");
+    let last = pending.len().div_ceil(100);
+    let tail = app
+        .get(&officer, &format!("/unit/{unit}/survey?p={last}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(&tail), pending.len() - (last - 1) * 100);
     let x = app
         .get(&officer, &format!("/unit/{unit}/survey/pending.xlsx"))
         .await;

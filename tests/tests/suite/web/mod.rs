@@ -16,6 +16,7 @@ mod contracts;
 mod criteria_sets_pages;
 mod evidence_files;
 mod http;
+mod long_lists;
 mod page_weight;
 mod refusals_in_place;
 mod sa_dashboard;

@@ -11,7 +11,8 @@ use crate::state::AppState;
 use crate::survey::mail::unit_mail;
 use crate::survey::moha::percent;
 use crate::ui::download::{XLSX, attachment};
-use crate::ui::layout::{DoneQuery, Page};
+use crate::ui::layout::Page;
+use crate::ui::pager::{At, Pager};
 use crate::ui::unit_context::UnitContext;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -69,7 +70,13 @@ pub struct ProgressPage {
     pub total: CountsRow,
     pub bars: Vec<Bar>,
     pub chart_width: usize,
+    /// The pending respondents on this page of the searched list.
     pub pending: Vec<PendingRow>,
+    /// How many respondents have not answered, before the search.
+    pub pending_total: usize,
+    /// The search over the pending respondents (name, e-mail, organisation).
+    pub q: String,
+    pub pager: Pager,
     pub is_officer: bool,
     /// Where a corrected address is posted; empty when this account cannot resend.
     pub resend_base: String,
@@ -192,7 +199,7 @@ impl ProgressPage {
             None => String::new(),
         };
         // Moved out, not cloned: nothing below reads `s.pending` (the reminders were counted above).
-        let pending = std::mem::take(&mut s.pending)
+        let pending: Vec<PendingRow> = std::mem::take(&mut s.pending)
             .into_iter()
             .map(|p| PendingRow {
                 group: s.group_name(lang, &p.group_code),
@@ -223,7 +230,10 @@ impl ProgressPage {
             organisations,
             total,
             bars,
+            pending_total: pending.len(),
+            pager: Pager::new("", "", pending.len(), "", PENDING_ANCHOR),
             pending,
+            q: String::new(),
             is_officer: sender == Some(Sender::UnitOfficer),
             resend_base,
             due_reminders,
@@ -241,13 +251,62 @@ impl ProgressPage {
     }
 }
 
+const PENDING_ANCHOR: &str = "svp-pending";
+
+/// Which page of the pending respondents to show: the one asked for, or the one holding an invitation.
+enum PendingAt<'a> {
+    Requested(&'a str),
+    Holding(i64),
+}
+
+impl ProgressPage {
+    /// Keeps the pending respondents whose name, e-mail or organisation matches `q`, a page at a time.
+    /// A refused resend form shows on the page, without search, that holds its invitation.
+    fn show_pending(mut self, q: &str, at: PendingAt) -> ProgressPage {
+        let all = std::mem::take(&mut self.pending);
+        let matching: Vec<PendingRow> = all
+            .into_iter()
+            .filter(|r| {
+                q.trim().is_empty()
+                    || parindex_domain::text::matches(&r.p.full_name, q)
+                    || parindex_domain::text::matches(&r.p.email, q)
+                    || parindex_domain::text::matches(&r.p.organisation, q)
+            })
+            .collect();
+        let path = format!("/unit/{}/survey", self.unit_id);
+        let keep = format!("q={}", crate::render_error::urlencode(q));
+        let at = match at {
+            PendingAt::Requested(p) => At::Requested(p),
+            PendingAt::Holding(id) => {
+                At::Holding(matching.iter().position(|r| r.p.invitation_id == id))
+            }
+        };
+        self.pager = Pager::of(&path, &keep, matching.len(), at, PENDING_ANCHOR);
+        self.pending = self.pager.take(matching);
+        self.q = q.to_string();
+        self
+    }
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ProgressQuery {
+    pub done: Option<String>,
+    /// The search over the pending respondents.
+    pub q: String,
+    /// The page of the pending respondents (`ui::pager`).
+    pub p: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     meta: Meta,
     r: UnitReader,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<ProgressQuery>,
 ) -> AppResult<ProgressPage> {
-    let mut p = progress_page(&state, &meta, &r.user, r.unit_id).await?;
+    let mut p = progress_page(&state, &meta, &r.user, r.unit_id)
+        .await?
+        .show_pending(&q.q, PendingAt::Requested(&q.p));
     p.page = p.page.with_notice(q.done.as_deref());
     Ok(p)
 }
@@ -288,7 +347,9 @@ async fn resend_for(
 ) -> AppResult<Response> {
     let uc = UnitContext::load(state, unit_id).await?;
     let refused = async |key: &str, status: StatusCode| -> AppResult<Response> {
-        let mut p = progress_page(state, meta, user, unit_id).await?;
+        let mut p = progress_page(state, meta, user, unit_id)
+            .await?
+            .show_pending("", PendingAt::Holding(invitation_id));
         p.page.error(&format!("email-{invitation_id}"), key);
         p.typed = Some((invitation_id, f.email.clone()));
         Ok((status, p).into_response())
