@@ -3,7 +3,7 @@
 
 use parindex_domain::criteria::{Method, file as criteria_file};
 use parindex_domain::respondents::{GroupSet, groups};
-use parindex_domain::survey::{check, parse};
+use parindex_domain::survey::{check, parse, same_texts};
 use parindex_i18n::Lang;
 use std::fmt::Write;
 
@@ -84,6 +84,15 @@ pub fn report(
             lang.t("cli-questionnaire-questions")
         );
     }
+    // Warnings do not make the file invalid: it loads, but a person would notice.
+    for w in same_texts(&q) {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            lang.t("cli-questionnaire-warning"),
+            lang.say(&w.message())
+        );
+    }
     (out, true)
 }
 
@@ -110,5 +119,30 @@ mod tests {
         );
         assert!(!ok);
         assert!(r.contains("the criteria set for \"ministry\""), "{r}");
+        // The shipped questions are told apart; a copy of one is a warning, and the file still checks.
+        assert!(!r.contains("Warning") && !r.contains("Cảnh báo"));
+        let shipped = include_str!("../../../frameworks/2023/questionnaires/province.toml");
+        let second = shipped.split("code = \"A2\"").nth(1).unwrap_or_default();
+        let text_a2 = second
+            .lines()
+            .find(|l| l.contains("text_vi"))
+            .unwrap_or_default();
+        let first = shipped.split("code = \"A1\"").nth(1).unwrap_or_default();
+        let text_a1 = first
+            .lines()
+            .find(|l| l.contains("text_vi"))
+            .unwrap_or_default();
+        let copied = shipped.replacen(text_a2, text_a1, 1);
+        let (r, ok) = report(
+            &copied,
+            include_str!("../../../frameworks/2023/province.toml"),
+            None,
+            false,
+        );
+        assert!(ok, "{r}");
+        assert!(
+            r.contains("Cảnh báo: Phiếu \"hdnd\": câu A2 có cùng nội dung với câu A1"),
+            "{r}"
+        );
     }
 }

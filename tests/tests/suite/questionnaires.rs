@@ -42,6 +42,21 @@ async fn moha_previews_and_loads_checked_questionnaires(engine: Engine) {
         .next()
         .unwrap();
     assert!(!preview.contains("type=\"submit\"") && !preview.contains("<form"));
+    // Every question reads differently, so there is nothing to warn about.
+    assert!(!html.contains("id=\"qn-warnings\""));
+    let texts: std::collections::HashSet<&str> = html
+        .split("<legend>")
+        .skip(1)
+        .map(|l| {
+            l.split("</legend>")
+                .next()
+                .unwrap()
+                .split_once(". ")
+                .unwrap()
+                .1
+        })
+        .collect();
+    assert_eq!(texts.len(), 17);
     assert_eq!(
         app.get(&appraiser, &format!("{base}/province/nhom-la"))
             .await
@@ -84,6 +99,32 @@ async fn moha_previews_and_loads_checked_questionnaires(engine: Engine) {
         .await
         .unwrap();
     assert!(html.contains("(bản sửa)"));
+    // A file where two questions read the same loads, and MoHA is told which.
+    let a1 = PROVINCE
+        .split("code = \"A1\"")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("text_vi"))
+        .unwrap();
+    let a2 = PROVINCE
+        .split("code = \"A2\"")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("text_vi"))
+        .unwrap();
+    let r = post(PROVINCE.replacen(a2, a1, 1)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for page in [base.clone(), format!("{base}/province/hdnd")] {
+        let text = visible_text(&app.get(&appraiser, &page).await.text().await.unwrap());
+        assert!(
+            text.contains("Cần xem lại")
+                && text.contains("hdnd")
+                && text.contains("câu A2 có cùng nội dung với câu A1"),
+            "{page}: {text}"
+        );
+    }
     let log = parindex_db::audit::list(&app.db, &parindex_db::audit::Filter::default(), 100)
         .await
         .unwrap();

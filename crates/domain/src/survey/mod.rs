@@ -12,6 +12,7 @@ pub mod reminders;
 
 pub use delivery::{Attempt, Delivery, Next, RetryPolicy};
 pub use questionnaire::{
-    AnswerOption, Question, Questionnaire, QuestionnaireProblem, QuestionnaireSet, check, parse,
+    AnswerOption, Question, Questionnaire, QuestionnaireProblem, QuestionnaireSet, SameText, check,
+    parse, same_texts,
 };
 pub use reminders::{ReminderCandidate, ReminderPolicy};

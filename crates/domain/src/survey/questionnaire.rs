@@ -197,6 +197,52 @@ impl QuestionnaireProblem {
     }
 }
 
+/// Two questions of one questionnaire that read the same, in Vietnamese or in English: a respondent
+/// cannot tell them apart. A warning, not a problem: the file still loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SameText {
+    pub group: String,
+    /// The earlier question with this text.
+    pub first: String,
+    pub second: String,
+}
+
+impl SameText {
+    pub fn message(&self) -> Message {
+        Message::new("qw-same-text")
+            .with("group", &self.group)
+            .with("first", &self.first)
+            .with("second", &self.second)
+    }
+}
+
+/// The text as a reader compares it: case and spacing aside (tones count: "bàn" is not "bán").
+fn as_read(text: &str) -> String {
+    crate::text::clean(text).to_lowercase()
+}
+
+/// Every question that reads the same as an earlier one of its questionnaire.
+pub fn same_texts(q: &QuestionnaireSet) -> Vec<SameText> {
+    let mut out = Vec::new();
+    for qn in &q.questionnaires {
+        for (i, later) in qn.questions.iter().enumerate() {
+            let earlier = qn.questions[..i].iter().find(|e| {
+                as_read(&e.text_vi) == as_read(&later.text_vi)
+                    || (!later.text_en.trim().is_empty()
+                        && as_read(&e.text_en) == as_read(&later.text_en))
+            });
+            if let Some(e) = earlier {
+                out.push(SameText {
+                    group: qn.group.clone(),
+                    first: e.code.clone(),
+                    second: later.code.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 pub fn parse(input: &str) -> Result<QuestionnaireSet, QuestionnaireProblem> {
     toml::from_str(input).map_err(|e| QuestionnaireProblem::Syntax {
         message: e.message().to_string(),
@@ -386,6 +432,62 @@ mod tests {
             let e = q.scale.iter().find(|o| o.dont_know).map(|o| o.key.as_str());
             assert_eq!(e, Some("E"));
         }
+    }
+
+    #[test]
+    fn questions_that_read_the_same_are_found_and_the_shipped_ones_have_none() {
+        for text in [
+            include_str!("../../../../frameworks/2023/questionnaires/province.toml"),
+            include_str!("../../../../frameworks/2023/questionnaires/ministry.toml"),
+        ] {
+            let q = parse(text).unwrap_or_else(|p| panic!("{p:?}"));
+            assert_eq!(same_texts(&q), vec![]);
+        }
+        let text = r#"
+[set]
+level = "province"
+criteria_set = "x"
+
+[[questionnaire]]
+group = "hdnd"
+title_vi = "Phiếu"
+  [[questionnaire.question]]
+  code = "A1"
+  leaf = "1.6.1"
+  text_vi = "Ông/Bà đánh giá thế nào về tính kịp thời?"
+  [[questionnaire.question]]
+  code = "A2"
+  leaf = "1.6.2"
+  text_vi = "ông/bà đánh giá thế nào về  tính kịp thời? "
+  [[questionnaire.question]]
+  code = "A3"
+  leaf = "2.4.1"
+  text_vi = "Ông/Bà đánh giá thế nào về tính kịp thơi?"
+  text_en = "Timeliness?"
+  [[questionnaire.question]]
+  code = "A4"
+  leaf = "2.4.2"
+  text_vi = "Một câu khác hẳn"
+  text_en = "timeliness?"
+
+[[questionnaire]]
+group = "so"
+title_vi = "Phiếu khác"
+  [[questionnaire.question]]
+  code = "B1"
+  leaf = "1.6.1"
+  text_vi = "Ông/Bà đánh giá thế nào về tính kịp thời?"
+"#;
+        let q = parse(text).unwrap_or_else(|p| panic!("{p:?}"));
+        let found = same_texts(&q);
+        // Case and spacing aside; a different tone is a different word; English counts too; another
+        // group's questionnaire may repeat a question.
+        let pairs: Vec<(&str, &str)> = found
+            .iter()
+            .map(|s| (s.first.as_str(), s.second.as_str()))
+            .collect();
+        assert_eq!(pairs, vec![("A1", "A2"), ("A3", "A4")]);
+        assert_eq!(found[0].message().key, "qw-same-text");
     }
 
     #[test]

@@ -576,6 +576,7 @@ rl-groups-save = Replace the groups
 qn-title = Questionnaires
 qn-preview = Questionnaire preview
 qn-invalid = The questionnaire file has problems; nothing was changed
+qn-warnings = Worth a second look
 qn-none = no questionnaires
 qn-questions = Questions
 qn-load = Load a level's questionnaires
@@ -967,6 +968,7 @@ qp-unknown-leaf = Questionnaire "{ $group }", question { $code }: sub-criterion 
 qp-not-survey-leaf = Questionnaire "{ $group }", question { $code }: sub-criterion { $leaf } is not assessed by survey.
 qp-bad-options = { $at }: invalid answer options ({ $reason }).
 qp-uncovered-leaf = Sub-criterion { $leaf } is assessed by survey but no question feeds it.
+qw-same-text = Questionnaire "{ $group }": question { $second } reads the same as question { $first }; respondents cannot tell the two apart.
 
 ## Command line: computing and publishing the index
 cli-publish-unacknowledged = units flagged for interference have no decision yet: { $units }. Decide on them first, or publish anyway with --acknowledge-flags (recorded in the audit log).
@@ -1028,6 +1030,7 @@ cli-questionnaire-illustrative = ILLUSTRATIVE: not the official questionnaires
 cli-questionnaire-count = questionnaires
 cli-questionnaire-covered = survey sub-criteria, each fed by a question
 cli-questionnaire-questions = questions
+cli-questionnaire-warning = Warning
 
 ## Command line: interference detection
 cli-integrity-one-pass = One detection pass over

@@ -576,6 +576,7 @@ rl-groups-save = Thay nhóm đối tượng
 qn-title = Phiếu khảo sát
 qn-preview = Xem trước phiếu khảo sát
 qn-invalid = Tệp phiếu khảo sát có lỗi, chưa thay đổi gì
+qn-warnings = Cần xem lại
 qn-none = chưa có phiếu
 qn-questions = Số câu hỏi
 qn-load = Nạp phiếu khảo sát của một cấp
@@ -967,6 +968,7 @@ qp-unknown-leaf = Phiếu "{ $group }", câu { $code }: tiêu chí { $leaf } kh�
 qp-not-survey-leaf = Phiếu "{ $group }", câu { $code }: tiêu chí { $leaf } không chấm bằng điều tra xã hội học.
 qp-bad-options = { $at }: phương án trả lời không hợp lệ ({ $reason }).
 qp-uncovered-leaf = Tiêu chí { $leaf } chấm bằng điều tra nhưng không câu hỏi nào tính điểm cho nó.
+qw-same-text = Phiếu "{ $group }": câu { $second } có cùng nội dung với câu { $first }; người trả lời sẽ không phân biệt được hai câu.
 
 ## Command line: computing and publishing the index
 cli-publish-unacknowledged = các đơn vị bị đánh dấu nghi can thiệp chưa có quyết định: { $units }. Hãy quyết định trước, hoặc vẫn công bố với --acknowledge-flags (được ghi vào nhật ký).
@@ -1028,6 +1030,7 @@ cli-questionnaire-illustrative = MINH HỌA: không phải phiếu khảo sát c
 cli-questionnaire-count = phiếu
 cli-questionnaire-covered = tiêu chí thành phần chấm bằng điều tra, đều có câu hỏi
 cli-questionnaire-questions = câu hỏi
+cli-questionnaire-warning = Cảnh báo
 
 ## Command line: interference detection
 cli-integrity-one-pass = Một lượt phát hiện trên

@@ -40,6 +40,8 @@ pub struct OverviewPage {
     pub levels: Vec<LevelRow>,
     pub is_admin: bool,
     pub problems: Vec<String>,
+    /// What a person would notice in the loaded questionnaires (questions that read the same).
+    pub warnings: Vec<String>,
 }
 
 async fn overview_page(
@@ -52,8 +54,16 @@ async fn overview_page(
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let groups = respondents::groups(&state.db, campaign_id).await?;
     let mut levels = Vec::new();
+    let mut warnings = Vec::new();
     for level in ["ministry", "province"] {
         let q = questionnaires::get(&state.db, campaign_id, level).await?;
+        if let Some(q) = &q {
+            warnings.extend(
+                survey::same_texts(q)
+                    .iter()
+                    .map(|w| meta.lang.say(&w.message())),
+            );
+        }
         let rows = groups
             .for_level(level)
             .iter()
@@ -82,6 +92,7 @@ async fn overview_page(
         levels,
         is_admin: user.role == parindex_domain::Role::MohaAdmin,
         problems,
+        warnings,
     })
 }
 
@@ -117,6 +128,8 @@ pub struct PreviewPage {
     pub title: String,
     pub intro: String,
     pub questions: Vec<PreviewQuestion>,
+    /// This questionnaire's questions that read the same as an earlier one.
+    pub warnings: Vec<String>,
 }
 
 pub async fn preview(
@@ -147,6 +160,11 @@ pub async fn preview(
                 .collect(),
         })
         .collect();
+    let warnings = survey::same_texts(&set)
+        .iter()
+        .filter(|w| w.group == group)
+        .map(|w| meta.lang.say(&w.message()))
+        .collect();
     let title = pick(&qn.title_vi, &qn.title_en);
     let mut page = Page::new(&meta, &user, "qn-preview");
     page.title = title.clone();
@@ -157,6 +175,7 @@ pub async fn preview(
         intro: pick(&qn.intro_vi, &qn.intro_en),
         title,
         questions,
+        warnings,
     })
 }
 
