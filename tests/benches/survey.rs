@@ -104,6 +104,7 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
         deadline: "10/01/2024".into(),
         support: String::new(),
         link_base: app.base.clone(),
+        organiser: "Bộ Nội vụ".into(),
     };
     let tokens = Arc::new(Mutex::new(Vec::new()));
     let t2 = tokens.clone();

@@ -14,6 +14,8 @@ pub struct Campaign {
     pub name_vi: String,
     pub name_en: String,
     pub legal_basis: String,
+    /// Who organises the survey and signs its e-mails, e.g. "Bộ Nội vụ".
+    pub organiser: String,
 }
 
 /// The editable fields, already validated and cleaned by the caller.
@@ -23,11 +25,12 @@ pub struct CampaignInput {
     pub name_vi: String,
     pub name_en: String,
     pub legal_basis: String,
+    pub organiser: String,
     /// (deadline kind, ISO day); kinds left out have no deadline.
     pub deadlines: Vec<(String, String)>,
 }
 
-const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis";
+const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis, organiser";
 
 pub async fn list(db: &Db) -> DbResult<Vec<Campaign>> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns ORDER BY year DESC");
@@ -62,8 +65,8 @@ fn snapshot(c: &Campaign, deadlines: &[(String, String)]) -> serde_json::Value {
 pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campaign> {
     let mut tx = db.begin().await?;
     let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
-        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"
-    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(ctx.now_ms)
+        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, organiser, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(ctx.now_ms)
     .fetch_one(c).await)
     .map_err(|e| match DbError::from(e) {
         DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),
@@ -93,8 +96,8 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, input: &CampaignInput) -> DbRes
     let before = get_tx(&mut tx, id).await?;
     let before_deadlines = deadlines::for_campaign_tx(&mut tx, id).await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4 WHERE id = $5"
-    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(id)
+        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4, organiser = $5 WHERE id = $6"
+    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(id)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(|e| match DbError::from(e) {
         DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),

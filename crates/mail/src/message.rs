@@ -18,6 +18,8 @@ pub struct UnitMail {
     pub support: String,
     /// Where links point, e.g. `https://cchc.example.gov.vn` (no trailing slash).
     pub link_base: String,
+    /// Who invites and signs, from the campaign's settings, e.g. "Bộ Nội vụ".
+    pub organiser: String,
 }
 
 /// What both parts of an e-mail say.
@@ -28,6 +30,7 @@ struct Fields<'a> {
     deadline: &'a str,
     support: &'a str,
     link: &'a str,
+    organiser: &'a str,
     reminder: bool,
 }
 
@@ -76,6 +79,7 @@ impl UnitMail {
             deadline: &self.deadline,
             support: &self.support,
             link: &link,
+            organiser: &self.organiser,
             reminder: m.kind == MailKind::Reminder,
         };
         let text = TextBody { m: &fields }
@@ -107,6 +111,7 @@ mod tests {
             deadline: "10/01/2024".into(),
             support: "Nguyễn Văn Hỗ Trợ, 0912 345 678, hotro@moha.gov.vn".into(),
             link_base: "https://cchc.example.gov.vn/".into(),
+            organiser: "Sở Nội vụ tỉnh Quảng Ninh".into(),
         }
     }
 
@@ -128,6 +133,13 @@ mod tests {
             assert!(body.contains("10/01/2024"));
             assert!(body.contains("hotro@moha.gov.vn"));
             assert!(body.contains("Quảng Ninh"));
+            // Invited and signed by the campaign's organiser.
+            assert!(
+                body.contains("Sở Nội vụ tỉnh Quảng Ninh trân trọng mời"),
+                "{body}"
+            );
+            assert!(body.contains("Trân trọng,"));
+            assert!(!body.contains("Bộ Nội vụ"), "{body}");
         }
         assert!(m.text.contains("Trần Thị <Bích>"));
         assert!(

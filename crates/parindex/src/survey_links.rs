@@ -24,6 +24,7 @@ pub async fn open_keeping_links(
         deadline: deadline.into(),
         support: String::new(),
         link_base: link_base.into(),
+        organiser: campaign.organiser.clone(),
     };
     let kept = Mutex::new(Vec::new());
     let compose = |m: &survey::MailFor<'_>| {

@@ -465,6 +465,7 @@ async fn from_answers_to_a_published_index(engine: Engine) {
             name_vi: "Chỉ số CCHC năm 2022".into(),
             name_en: "PAR Index 2022".into(),
             legal_basis: String::new(),
+            organiser: "Bộ Nội vụ".into(),
             deadlines: Default::default(),
         },
     )

@@ -166,6 +166,7 @@ async fn sqlite_moves_to_postgres_checked_row_by_row() {
             name_vi: "Kỳ đánh giá thử".into(),
             name_en: String::new(),
             legal_basis: String::new(),
+            organiser: "Bộ Nội vụ".into(),
             deadlines: Vec::new(),
         },
     )

@@ -21,6 +21,8 @@ pub struct Campaign {
     pub name_vi: String,
     pub name_en: String,
     pub legal_basis: String,
+    /// Who organises the survey and signs its e-mails, e.g. "Bộ Nội vụ".
+    pub organiser: String,
     /// Deadline kind → ISO day (respondent_list, survey_answers, self_assessment,
     /// focal_registration); each closes at 23:59:59 Vietnam time.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,6 +37,7 @@ impl Campaign {
             name_vi: c.name_vi,
             name_en: c.name_en,
             legal_basis: c.legal_basis,
+            organiser: c.organiser,
             deadlines,
         }
     }

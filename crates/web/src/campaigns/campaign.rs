@@ -114,6 +114,8 @@ pub struct CampaignForm {
     pub name_vi: String,
     pub name_en: String,
     pub legal_basis: String,
+    /// Who signs the survey e-mails; empty for the Ministry of Home Affairs.
+    pub organiser: String,
     pub dl_respondent_list: String,
     pub dl_survey_answers: String,
     pub dl_self_assessment: String,
@@ -143,6 +145,7 @@ impl CampaignForm {
             name_vi: c.name_vi.clone(),
             name_en: c.name_en.clone(),
             legal_basis: c.legal_basis.clone(),
+            organiser: c.organiser.clone(),
             dl_respondent_list: get(DeadlineKind::RespondentList),
             dl_survey_answers: get(DeadlineKind::SurveyAnswers),
             dl_self_assessment: get(DeadlineKind::SelfAssessment),
@@ -174,6 +177,13 @@ impl CampaignForm {
         if legal_basis.chars().count() > 1000 {
             page.error("legal_basis", "field-too-long");
         }
+        let organiser = match text::clean(&self.organiser) {
+            o if o.is_empty() => parindex_i18n::Lang::Vi.t("app-owner"),
+            o => o,
+        };
+        if organiser.chars().count() > 200 {
+            page.error("organiser", "field-too-long");
+        }
         let mut dls = Vec::new();
         for k in DeadlineKind::ALL {
             let raw = self.deadline(k).trim();
@@ -193,6 +203,7 @@ impl CampaignForm {
             name_vi,
             name_en,
             legal_basis,
+            organiser,
             deadlines: dls,
         })
     }

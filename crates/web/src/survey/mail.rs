@@ -1,5 +1,6 @@
 //! What the survey e-mails about one unit share: its official name, its answer deadline, the support
-//! contact of its level (all from the unit's context, already loaded), and the address links point to:
+//! contact of its level, the campaign's organiser who signs (all from the unit's context, already
+//! loaded), and the address links point to:
 //! always the configured public origin, never the Host a request names (which anyone can forge).
 //! Without one, nothing is sent and the user is told why.
 
@@ -35,5 +36,6 @@ pub fn unit_mail(state: &AppState, uc: &UnitContext) -> AppResult<UnitMail> {
         deadline: day,
         support,
         link_base,
+        organiser: uc.campaign.organiser.clone(),
     })
 }

@@ -25,6 +25,7 @@ fn campaign_input(year: i64) -> CampaignInput {
         name_vi: format!("Chỉ số CCHC năm {year}"),
         name_en: format!("PAR Index {year}"),
         legal_basis: "876/QĐ-BNV".into(),
+        organiser: "Bộ Nội vụ".into(),
         deadlines: vec![("respondent_list".into(), format!("{year}-12-15"))],
     }
 }

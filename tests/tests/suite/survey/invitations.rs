@@ -77,6 +77,26 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
     let (rejected, flaky) = (listed[1].clone(), listed[2].clone());
     server.reject(&rejected);
     server.temp_fail(&flaky, 1);
+    // The campaign's organiser invites and signs.
+    let cid = app.campaign_id().await;
+    let c = parindex_db::campaigns::get(&app.db, cid).await.unwrap();
+    parindex_db::campaigns::update(
+        &app.db,
+        &parindex_db::Ctx::system(0),
+        cid,
+        &parindex_db::campaigns::CampaignInput {
+            year: c.year,
+            name_vi: c.name_vi,
+            name_en: c.name_en,
+            legal_basis: c.legal_basis,
+            organiser: "Ban Chỉ đạo cải cách hành chính".into(),
+            deadlines: parindex_db::deadlines::for_campaign(&app.db, cid)
+                .await
+                .unwrap(),
+        },
+    )
+    .await
+    .unwrap();
     let n = open_survey(&app).await as usize;
     let w = worker(&app, smtp(&server), "test-1", 50);
     let first = w.drain().await.unwrap();
@@ -104,6 +124,13 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
     assert!(survey_path(&m.raw).is_some());
     let html = parindex_tests::email::html_part(&m.raw);
     assert!(html.contains("Mở phiếu khảo sát"));
+    for body in [&text, &html] {
+        assert!(
+            body.contains("Ban Chỉ đạo cải cách hành chính trân trọng mời")
+                && !body.contains("Bộ Nội vụ"),
+            "{body}"
+        );
+    }
     assert!(parindex_tests::email::subject(&m.raw).contains("Khảo sát Chỉ số CCHC 2023"));
     // Bodies with links are not kept once sent.
     let c = parindex_db::outbox::counts(&app.db).await.unwrap();

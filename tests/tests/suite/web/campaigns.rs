@@ -262,6 +262,14 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
         .trim_end_matches("?done=saved")
         .parse()
         .unwrap();
+    // Left empty, the organiser who signs the survey e-mails is the Ministry of Home Affairs.
+    assert_eq!(
+        parindex_db::campaigns::get(&app.db, id)
+            .await
+            .unwrap()
+            .organiser,
+        "Bộ Nội vụ"
+    );
     let dup = app
         .post(
             &admin,
