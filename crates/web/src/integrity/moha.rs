@@ -467,23 +467,27 @@ pub async fn decide(
         return Err(AppError::NotFound);
     }
     let confirmed = f.confirm.as_deref() == Some("yes");
-    let checked = match decision::check(&f.outcome, &f.reason, &f.responsible, confirmed) {
-        Ok(c) => c,
-        Err(problems) => {
+    // Every problem at once: the form's, and for a cancellation the password's, so that one
+    // round trip shows them all.
+    let password_problem = if Outcome::parse(&f.outcome) == Some(Outcome::Cancel) {
+        reauth::refusal(&state, &meta, &user, &password, "reauth-wrong").await?
+    } else {
+        None
+    };
+    let checked = decision::check(&f.outcome, &f.reason, &f.responsible, confirmed);
+    let checked = match (checked, password_problem) {
+        (Ok(c), None) => c,
+        (checked, password_problem) => {
             let mut p = unit_page(&state, &meta, &user, campaign_id, unit_id, f).await?;
-            for problem in problems {
+            for problem in checked.err().unwrap_or_default() {
                 p.page.error(problem.field(), problem.key());
+            }
+            if let Some(m) = password_problem {
+                p.page.error_msg("password", m);
             }
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
     };
-    if checked.outcome == Outcome::Cancel
-        && let Some(m) = reauth::refusal(&state, &meta, &user, &password, "reauth-wrong").await?
-    {
-        let mut p = unit_page(&state, &meta, &user, campaign_id, unit_id, f).await?;
-        p.page.error_msg("password", m);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
-    }
     let to = contacts::focal_for(&state.db, unit_id)
         .await?
         .map(|c| c.contacts.par_email);
