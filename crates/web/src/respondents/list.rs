@@ -416,14 +416,21 @@ pub async fn send(
     meta: Meta,
     o: UnitOfficer,
     Form(f): Form<SendForm>,
-) -> AppResult<Redirect> {
-    if f.confirm != "yes" {
-        return Err(AppError::BadRequest("sa-confirm-required"));
-    }
+) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
     l.ensure_editable(&state, &o.user)?;
     if !l.coverage().iter().all(|c| c.status.sendable()) {
         return Err(AppError::BadRequest("rl-rules-not-met"));
+    }
+    if f.confirm != "yes" {
+        return Ok(refused_in_place(
+            &meta,
+            &o.user,
+            &l,
+            "confirm",
+            "sa-confirm-required",
+            Vec::new(),
+        ));
     }
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
     store::transition(
@@ -437,10 +444,23 @@ pub async fn send(
     )
     .await
     .map_err(stale)?;
-    Ok(Redirect::to(&format!(
-        "/unit/{}/respondents?done=rl-sent",
-        o.unit_id
-    )))
+    Ok(Redirect::to(&format!("/unit/{}/respondents?done=rl-sent", o.unit_id)).into_response())
+}
+
+/// The list again, with `key` said at `field` and what was typed kept, for a form refused before
+/// anything changed.
+fn refused_in_place(
+    meta: &Meta,
+    user: &User,
+    l: &Loaded,
+    field: &str,
+    key: &str,
+    typed: Vec<(String, String)>,
+) -> Response {
+    let mut body = list_page(meta, user, l, &ListQuery::default());
+    body.page.error(field, key);
+    body.typed = typed;
+    (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -455,7 +475,7 @@ pub async fn exception(
     meta: Meta,
     o: UnitOfficer,
     Form(f): Form<ExceptionForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;
     l.ensure_editable(&state, &o.user)?;
     if !l.groups.iter().any(|g| g.code == f.group) {
@@ -465,7 +485,15 @@ pub async fn exception(
         .map_err(|e| AppError::BadRequest(e.message_key()))?;
     let reason = text::clean(&f.reason);
     if reason.chars().count() < 10 || reason.chars().count() > 2000 {
-        return Err(AppError::BadRequest("rl-reason-required"));
+        let field = format!("reason-{}", f.group);
+        return Ok(refused_in_place(
+            &meta,
+            &o.user,
+            &l,
+            &field,
+            "rl-reason-required",
+            vec![(field.clone(), f.reason)],
+        ));
     }
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
     store::request_exception(
@@ -481,5 +509,6 @@ pub async fn exception(
     Ok(Redirect::to(&format!(
         "/unit/{}/respondents?done=rl-exception#groups",
         o.unit_id
-    )))
+    ))
+    .into_response())
 }

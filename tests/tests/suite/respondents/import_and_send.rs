@@ -159,6 +159,23 @@ async fn a_list_is_imported_checked_fixed_sent_and_reviewed(engine: Engine) {
         .post(&officer, &format!("{list}/send"), &[("confirm", "yes")])
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // A reason too short comes back in its open form, as typed, with the error beside it.
+    let r = app
+        .post(
+            &officer,
+            &format!("{list}/exceptions"),
+            &[("group", "lanh_dao_huyen"), ("reason", "Không có")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(">Không có</textarea>")
+            && html.contains("id=\"reason-lanh_dao_huyen-error\"")
+            && html.contains("href=\"#reason-lanh_dao_huyen\"")
+            && html.contains("<details open>"),
+        "{html}"
+    );
     let r = app
         .post(
             &officer,
@@ -170,11 +187,17 @@ async fn a_list_is_imported_checked_fixed_sent_and_reviewed(engine: Engine) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Without the confirmation, the list comes back with the error at the box.
     let r = app.post(&officer, &format!("{list}/send"), &[]).await;
     assert_eq!(
         r.status(),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a confirmation is required"
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"confirm-error\"") && html.contains("href=\"#confirm\""),
+        "{html}"
     );
     let r = app
         .post(&officer, &format!("{list}/send"), &[("confirm", "yes")])
