@@ -90,6 +90,16 @@ async fn browser(d: &Driver, width: u32, height: u32) -> WebDriver {
     ] {
         caps.add_arg(arg).unwrap();
     }
+    // Headless Chromium's window is at least 500 px wide: a narrower screen is a phone's, emulated.
+    if width < 500 {
+        caps.add_experimental_option(
+            "mobileEmulation",
+            serde_json::json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 3.0, "touch": true, "mobile": true }
+            }),
+        )
+        .unwrap();
+    }
     WebDriver::new(format!("http://127.0.0.1:{}", d.port), caps)
         .await
         .expect("a Chromium session")
@@ -127,6 +137,12 @@ async fn visit(b: &WebDriver, url: impl Into<String>) {
 /// Opens `path` and checks that the page is no wider than the window.
 async fn assert_fits(b: &WebDriver, app: &TestApp, path: &str) {
     visit(b, app.url(path)).await;
+    fits(b).await;
+}
+
+/// Checks that the page the browser shows is no wider than the window.
+async fn fits(b: &WebDriver) {
+    let path = b.current_url().await.unwrap().path().to_string();
     let ret = b
         .execute(
             "return [document.documentElement.scrollWidth, window.innerWidth];",
@@ -178,6 +194,7 @@ async fn has_link(b: &WebDriver, href: &str) -> bool {
 }
 
 mod axe;
+mod deadline_night;
 mod homes_and_forms;
 mod respondents;
 mod results_and_integrity;

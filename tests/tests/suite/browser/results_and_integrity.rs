@@ -46,7 +46,8 @@ async fn moha_publishes_the_index_and_the_public_reads_it_on_a_phone() {
     public.quit().await.unwrap();
 }
 
-/// After a simulated campaign with interfering units, MoHA opens the review queue on a phone, reads
+/// After a simulated campaign with interfering units, MoHA is warned of the undecided flags when
+/// about to publish (on a phone and at desktop width), then opens the review queue on a phone, reads
 /// a flagged unit's evidence, is stopped by the missing confirmation, and cancels the unit's survey
 /// results; the unit's officer sees the decision and its reason on the survey page. Every page fits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,6 +61,40 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
     let d = start_driver().await;
     let b = browser(&d, 390, 844).await;
     log_in(&b, &app, "moha.admin").await;
+    // Publishing first lists the flagged units without a decision above the button, and refuses
+    // without the acknowledgement, on the page itself; the same list shows at desktop width.
+    visit(&b, app.url(&format!("/admin/campaigns/{cid}/results"))).await;
+    click_to_navigate(&b, By::Css("#res-compute button")).await;
+    assert!(
+        text_of(&b, "#res-undecided")
+            .await
+            .contains("Thành phố Hải Phòng")
+    );
+    let published = || async {
+        parindex_db::results::latest_published(&app.db, cid)
+            .await
+            .unwrap()
+            .map(|v| v.version)
+    };
+    let before = published().await;
+    click_id(&b, "confirm").await;
+    type_into(&b, "password", parindex::demo::DEMO_PASSWORD).await;
+    click_to_navigate(&b, By::Css("#res-publish button")).await;
+    assert!(
+        text_of(&b, "#error-summary")
+            .await
+            .contains("chưa có quyết định xử lý")
+    );
+    assert_eq!(published().await, before, "nothing more is published");
+    let desk = browser(&d, 1280, 900).await;
+    log_in(&desk, &app, "moha.admin").await;
+    assert_fits(&desk, &app, &format!("/admin/campaigns/{cid}/results")).await;
+    assert!(
+        text_of(&desk, "#res-integrity")
+            .await
+            .contains("Thành phố Hải Phòng")
+    );
+    desk.quit().await.unwrap();
     visit(&b, app.url(&format!("/admin/campaigns/{cid}"))).await;
     click_to_navigate(&b, By::Id("go-integrity")).await;
     assert!(text_of(&b, "#ig-queue").await.contains("Cần xem xét"));
