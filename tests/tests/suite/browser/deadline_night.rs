@@ -1,7 +1,8 @@
 //! The deadline-night walk, at desktop width and on a phone: the officer's countdown and what is
 //! left, the task list's filters and the "next unfinished item" link, a refused upload that comes
-//! back with its input, the leader's summary and the approval that needs its confirmation, and a
-//! respondent warned on the same page about a skipped question. Every page is checked with axe and
+//! back with its input, the leader's summary with the approval that needs its confirmation and the
+//! return that needs a comment, a respondent warned on the same page about a skipped question, and
+//! a save refused after the deadline that keeps what was typed. Every page is checked with axe and
 //! must fit the window.
 
 use super::*;
@@ -91,6 +92,19 @@ async fn walk(width: u32, height: u32) {
             .contains("ô xác nhận"),
         "{width}"
     );
+    // Returning needs a comment: an empty one is refused on the page, which keeps its summary.
+    click_to_navigate(&leader, By::Css("#return-form button")).await;
+    fits(&leader).await;
+    assert!(
+        !text_of(&leader, "#error-summary").await.is_empty(),
+        "{width}"
+    );
+    assert!(
+        text_of(&leader, "#leader-review")
+            .await
+            .contains("Xem xét trước khi phê duyệt"),
+        "{width}"
+    );
     assert!(
         text_of(&leader, "#sa-state")
             .await
@@ -130,6 +144,55 @@ async fn walk(width: u32, height: u32) {
     click_to_navigate(&r, By::Id("sv-go-on")).await;
     assert!(text_of(&r, "#sv-progress").await.contains("2/"), "{width}");
     r.quit().await.unwrap();
+
+    // The deadline passes while an officer is writing: saving is refused on the item's page, and
+    // what was typed is still there to copy.
+    let late = browser(&d, width, height).await;
+    log_in(&late, &app, "qni.canbo").await;
+    visit(
+        &late,
+        app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")),
+    )
+    .await;
+    let cid = app.campaign_id().await;
+    let c = parindex_db::campaigns::get(&app.db, cid).await.unwrap();
+    let mut deadlines = parindex_db::deadlines::for_campaign(&app.db, cid)
+        .await
+        .unwrap();
+    for (kind, day) in &mut deadlines {
+        if kind == "self_assessment" {
+            *day = "2023-12-09".into();
+        }
+    }
+    parindex_db::campaigns::update(
+        &app.db,
+        &parindex_db::Ctx::system(0),
+        cid,
+        &parindex_db::campaigns::CampaignInput {
+            year: c.year,
+            name_vi: c.name_vi,
+            name_en: c.name_en,
+            legal_basis: c.legal_basis,
+            organiser: c.organiser,
+            deadlines,
+        },
+    )
+    .await
+    .unwrap();
+    type_into(&late, "explanation", "Giải trình soạn lúc nửa đêm").await;
+    click_to_navigate(&late, By::Css("form[data-autosave] button[type=submit]")).await;
+    fits(&late).await;
+    assert!(
+        !text_of(&late, "#error-summary").await.is_empty(),
+        "{width}"
+    );
+    assert!(
+        text_of(&late, "main")
+            .await
+            .contains("Giải trình soạn lúc nửa đêm"),
+        "{width}"
+    );
+    late.quit().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
