@@ -241,6 +241,7 @@ import-failed = The file has problems; no account was created
 import-problem-count = {$count} problems found. Fix the file and import it again.
 import-campaign-required = Choose a campaign.
 import-empty = The file is empty.
+import-no-file = No file was chosen, or the file is empty.
 import-too-large = The file is too large.
 import-too-many-rows = The file has too many rows.
 import-too-many-columns = The file has too many columns.

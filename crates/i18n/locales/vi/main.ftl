@@ -241,6 +241,7 @@ import-failed = Tệp có lỗi, chưa tài khoản nào được tạo
 import-problem-count = Có {$count} lỗi. Sửa tệp rồi nhập lại.
 import-campaign-required = Chọn kỳ đánh giá.
 import-empty = Tệp trống.
+import-no-file = Chưa chọn tệp, hoặc tệp không có nội dung.
 import-too-large = Tệp quá lớn.
 import-too-many-rows = Tệp có quá nhiều dòng.
 import-too-many-columns = Tệp có quá nhiều cột.

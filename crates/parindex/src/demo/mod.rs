@@ -196,7 +196,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
                 "Quyết định 876/QĐ-BNV ngày 10/11/2022; Quyết định 757/QĐ-BNV ngày 25/9/2023; \
                       Quyết định 29/QĐ-BNV ngày 19/01/2023; Công văn 7156/BNV-CCHC ngày 06/12/2023"
                     .into(),
-            organiser: "Bộ Nội vụ".into(),
+            organiser: parindex_i18n::Lang::Vi.t("app-owner"),
             deadlines: vec![
                 ("respondent_list".into(), "2023-12-15".into()),
                 ("survey_answers".into(), "2024-01-10".into()),

@@ -238,8 +238,12 @@ fn issued_page(meta: &Meta, admin: &User, issued: Vec<Issued>) -> Response {
     IssuedPage { page, issued }.into_response()
 }
 
-/// Reads the multipart upload: the campaign whose unit codes apply, and the file.
-async fn read_upload(mut mp: Multipart) -> AppResult<(i64, Vec<u8>)> {
+/// What an import form lacked: (field, message key), said beside that field.
+type Missing = (&'static str, &'static str);
+
+/// Reads the multipart upload: the campaign whose unit codes apply, and the file. A malformed
+/// request is an error; a form without its campaign or its file is `Missing`.
+async fn read_upload(mut mp: Multipart) -> AppResult<Result<(i64, Vec<u8>), Missing>> {
     let mut campaign = None;
     let mut file = None;
     while let Some(field) = mp
@@ -262,11 +266,11 @@ async fn read_upload(mut mp: Multipart) -> AppResult<(i64, Vec<u8>)> {
             _ => {}
         }
     }
-    match (campaign, file) {
+    Ok(match (campaign, file) {
         (Some(c), Some(f)) if !f.is_empty() => Ok((c, f)),
-        (None, _) => Err(AppError::BadRequest("import-campaign-required")),
-        _ => Err(AppError::BadRequest("import-empty")),
-    }
+        (None, _) => Err(("import-campaign", "import-campaign-required")),
+        _ => Err(("file", "import-no-file")),
+    })
 }
 
 pub async fn import(
@@ -275,7 +279,16 @@ pub async fn import(
     MohaAdmin(admin): MohaAdmin,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let (campaign_id, bytes) = read_upload(mp).await?;
+    let (campaign_id, bytes) = match read_upload(mp).await? {
+        Ok(upload) => upload,
+        Err((field, key)) => {
+            // The accounts page again, with the problem beside the import form's field.
+            let mut page = Page::new(&meta, &admin, "accounts-title");
+            page.error(field, key);
+            let listing = list_page(&state, page, &admin, "", At::Requested(""), None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, listing).into_response());
+        }
+    };
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
     let problems = match accounts::import(&state, &ctx, campaign_id, &bytes).await? {
         Ok(issued) => return Ok(issued_page(&meta, &admin, issued)),

@@ -15,7 +15,7 @@ pub(crate) async fn file_field(mut mp: Multipart, name: &str) -> AppResult<Vec<u
             return Ok(bytes.to_vec());
         }
     }
-    Err(AppError::BadRequest("import-empty"))
+    Err(AppError::BadRequest("import-no-file"))
 }
 
 /// The same, as UTF-8 text (data files such as groups and questionnaires).

@@ -15,6 +15,21 @@ async fn accounts_import_from_csv_and_xlsx_all_or_nothing(engine: Engine) {
             )
     };
     let bad = "Tên đăng nhập,Họ và tên,Email,Vai trò,Mã đơn vị\nqni.moi1,Trần Văn Một,mot@quangninh.gov.vn,Cán bộ đầu mối,QNI\nqni.canbo,Trùng Tên,x@quangninh.gov.vn,unit_viewer,QNI\nqni.moi3,Ba,not-an-email,unit_viewer,ZZZ\n";
+    // Importing without choosing a file comes back to the accounts page, the error beside the field.
+    let r = admin
+        .post(app.url("/admin/accounts/import"))
+        .multipart(upload(Vec::new(), "ds.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"file-error\"")
+            && html.contains("href=\"#file\"")
+            && html.contains("<tr id=\"account-"),
+        "{html}"
+    );
     let r = admin
         .post(app.url("/admin/accounts/import"))
         .multipart(upload(bad.as_bytes().to_vec(), "ds.csv"))
