@@ -456,10 +456,14 @@ pub async fn finalize(
     MohaAppraiser(user): MohaAppraiser,
     Path(unit_id): Path<i64>,
     Form(f): Form<StepForm>,
-) -> AppResult<Redirect> {
-    if f.confirm != "yes" {
-        return Err(AppError::BadRequest("sa-confirm-required"));
-    }
+) -> AppResult<Response> {
     let a = Appraised::load(&state, unit_id).await?;
-    take_step(&state, &meta, &user, &a, Step::Finalize, None).await
+    if f.confirm != "yes" {
+        let mut body = overview_page(&state, &meta, &user, &a, None);
+        body.page.error("confirm", "sa-confirm-required");
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    Ok(take_step(&state, &meta, &user, &a, Step::Finalize, None)
+        .await?
+        .into_response())
 }

@@ -63,18 +63,25 @@ pub async fn show(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<UnitPage> {
     let a = Appraised::load(&state, r.unit_id).await?;
+    let mut p = unit_page(&state, &meta, &r.user, &a);
+    p.page = p.page.with_notice(q.done.as_deref());
+    Ok(p)
+}
+
+/// The unit's view of its appraisal: round 1's results once sent, its explanations, the totals.
+fn unit_page(state: &AppState, meta: &Meta, user: &User, a: &Appraised) -> UnitPage {
     let visible = a.submitted() && a.ap.stage.round1_visible_to_unit();
     let rows = if visible {
-        a.history(&meta, Viewer::Unit, a.ap.stage != Stage::Final)
+        a.history(meta, Viewer::Unit, a.ap.stage != Stage::Final)
     } else {
         Vec::new()
     };
     let (own, now) = a.totals(Viewer::Unit);
-    let mut page = Page::new(&meta, &r.user, "ap-unit-title");
+    let mut page = Page::new(meta, user, "ap-unit-title");
     page.title = format!("{} · {}", page.t("ap-unit-title"), a.sa.cx.unit.short_name);
-    Ok(UnitPage {
-        page: page.with_notice(q.done.as_deref()),
-        unit_id: r.unit_id,
+    UnitPage {
+        page,
+        unit_id: a.sa.cx.unit.id,
         stage_label: meta.lang.t(&format!("ap-unit-stage-{}", a.standing_key())),
         stage: a.standing(),
         stage_key: a.standing_key(),
@@ -83,12 +90,12 @@ pub async fn show(
             .filter(|r| r.adjusted && !r.explanation.trim().is_empty())
             .count(),
         rows,
-        explain_due: due_text(&a),
+        explain_due: due_text(a),
         window_open: a.window_open(state.clock.now()),
-        may_explain: may_explain(&state, &r.user, &a),
+        may_explain: may_explain(state, user, a),
         self_points: meta.lang.decimal(&own.to_fixed()),
         points: meta.lang.decimal(&now.to_fixed()),
-    })
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -228,11 +235,17 @@ pub async fn send(
     meta: Meta,
     o: UnitOfficer,
     Form(f): Form<ExplainForm>,
-) -> AppResult<Redirect> {
-    if f.confirm != "yes" {
-        return Err(AppError::BadRequest("sa-confirm-required"));
-    }
+) -> AppResult<Response> {
     let a = Appraised::load(&state, o.unit_id).await?;
     ensure_explaining(&state, &o.user, &a)?;
-    take_step(&state, &meta, &o.user, &a, Step::SendExplanations, None).await
+    if f.confirm != "yes" {
+        let mut body = unit_page(&state, &meta, &o.user, &a);
+        body.page.error("confirm", "sa-confirm-required");
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
+    }
+    Ok(
+        take_step(&state, &meta, &o.user, &a, Step::SendExplanations, None)
+            .await?
+            .into_response(),
+    )
 }

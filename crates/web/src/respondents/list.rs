@@ -449,7 +449,7 @@ pub async fn send(
 
 /// The list again, with `key` said at `field` and what was typed kept, for a form refused before
 /// anything changed.
-fn refused_in_place(
+pub(crate) fn refused_in_place(
     meta: &Meta,
     user: &User,
     l: &Loaded,

@@ -5,7 +5,8 @@
 use crate::auth::MohaStaff;
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::service::respondents::stale;
+use crate::respondents::list::refused_in_place;
+use crate::service::respondents::{Loaded, stale};
 use crate::state::AppState;
 use crate::ui::group_name::group_name;
 use crate::ui::layout::Page;
@@ -13,7 +14,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::respondents as store;
 use parindex_db::{campaigns, units};
 use parindex_domain::Level;
@@ -195,7 +196,7 @@ pub async fn review_list(
     MohaStaff(user): MohaStaff,
     Path(unit_id): Path<i64>,
     Form(f): Form<ReviewForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     // Only the unit's campaign and its list's state matter here.
     let unit = units::get(&state.db, unit_id).await?;
     let list = store::list(&state.db, unit_id).await?;
@@ -210,10 +211,21 @@ pub async fn review_list(
         other => AppError::BadRequest(other.message_key()),
     })?;
     let comment = text::clean(&f.comment);
-    let to = review(list.state, decision, &comment).map_err(|e| match e {
-        ReviewError::WrongState => AppError::BadRequest("rl-wrong-state"),
-        ReviewError::CommentRequired => AppError::BadRequest("sa-comment-required"),
-    })?;
+    let to = match review(list.state, decision, &comment) {
+        Ok(to) => to,
+        Err(ReviewError::WrongState) => return Err(AppError::BadRequest("rl-wrong-state")),
+        Err(ReviewError::CommentRequired) => {
+            let l = Loaded::load(&state, unit_id).await?;
+            return Ok(refused_in_place(
+                &meta,
+                &user,
+                &l,
+                "review-comment",
+                "sa-comment-required",
+                vec![("review-comment".into(), f.comment)],
+            ));
+        }
+    };
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
     store::transition(
         &state.db,
@@ -229,7 +241,8 @@ pub async fn review_list(
     Ok(Redirect::to(&format!(
         "/unit/{unit_id}/respondents?done=rl-{}",
         to.as_str()
-    )))
+    ))
+    .into_response())
 }
 
 pub async fn decide_exception(
@@ -238,7 +251,7 @@ pub async fn decide_exception(
     MohaStaff(user): MohaStaff,
     Path(unit_id): Path<i64>,
     Form(f): Form<ReviewForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     let unit = units::get(&state.db, unit_id).await?;
     let accept = match f.decision.as_str() {
         "accept" => true,
@@ -257,7 +270,16 @@ pub async fn decide_exception(
     })?;
     let comment = text::clean(&f.comment);
     if !accept && comment.chars().count() < 5 {
-        return Err(AppError::BadRequest("sa-comment-required"));
+        let l = Loaded::load(&state, unit_id).await?;
+        let field = format!("decide-comment-{}", f.group);
+        return Ok(refused_in_place(
+            &meta,
+            &user,
+            &l,
+            &field,
+            "sa-comment-required",
+            vec![(field.clone(), f.comment)],
+        ));
     }
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
     store::decide_exception(
@@ -273,5 +295,6 @@ pub async fn decide_exception(
     .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{unit_id}/respondents?done=rl-exception-decided#groups"
-    )))
+    ))
+    .into_response())
 }

@@ -188,7 +188,12 @@ async fn two_rounds_from_submission_to_final_scores(engine: Engine) {
     let r = app
         .post(&officer, &format!("/unit/{hpg}/appraisal/send"), &[])
         .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"confirm-error\"") && html.contains("id=\"appraisal-state\""),
+        "the unit's appraisal page comes back with the error at the box"
+    );
     let r = app
         .post(
             &officer,
@@ -264,6 +269,16 @@ async fn two_rounds_from_submission_to_final_scores(engine: Engine) {
     .await;
     // Before it is final, the unit still sees round 1's score, not round 2's.
     assert_eq!(leaf(&api(&app, &officer, hpg).await, &a)["score"], "0.50");
+    // Without the confirmation, the appraisal page comes back with the error at the box.
+    let r = app
+        .post(&appraiser, &format!("{base}/finalize"), &[("confirm", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"confirm-error\"") && html.contains("href=\"#confirm\""),
+        "{html}"
+    );
     let r = app
         .post(
             &appraiser,

@@ -222,11 +222,18 @@ async fn a_list_is_imported_checked_fixed_sent_and_reviewed(engine: Engine) {
     // MoHA returns it with a comment (unlocking it), the unit adds a person, sends, MoHA accepts.
     let moha = app.demo_login("moha.thamdinh").await;
     let review = format!("/admin/units/{qni}/respondents/review");
-    let r = app.post(&moha, &review, &[("decision", "return")]).await;
+    let r = app
+        .post(&moha, &review, &[("decision", "return"), ("comment", "  ")])
+        .await;
     assert_eq!(
         r.status(),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a return needs a comment"
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"review-comment-error\"") && html.contains("href=\"#review-comment\""),
+        "the list comes back with the error at the comment"
     );
     let r = app
         .post(
@@ -259,6 +266,25 @@ async fn a_list_is_imported_checked_fixed_sent_and_reviewed(engine: Engine) {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(asked().await, before);
     let decide = format!("/admin/units/{qni}/respondents/exceptions");
+    // Rejecting needs a reason: a short one comes back as typed, beside its field.
+    let r = app
+        .post(
+            &moha,
+            &decide,
+            &[
+                ("group", "lanh_dao_huyen"),
+                ("decision", "reject"),
+                ("comment", "Sai"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"decide-comment-lanh_dao_huyen-error\"")
+            && html.contains("value=\"Sai\""),
+        "{html}"
+    );
     let form = [("group", "lanh_dao_huyen"), ("decision", "accept")];
     let r = app.post(&moha, &decide, &form).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
