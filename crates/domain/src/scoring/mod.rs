@@ -16,6 +16,7 @@ pub mod rounding;
 pub mod settings;
 pub mod survey_leaf;
 pub mod tally;
+pub mod uncertainty;
 
 pub use answer_key::{AnswerKey, Response, Tallies};
 pub use campaign::{CampaignInput, CampaignResult, UnitChange, changes, compute_campaign};
