@@ -51,6 +51,11 @@ impl AnswerKey {
         }
         AnswerKey { leaves, questions }
     }
+
+    /// The survey leaves the key's questions feed, in the order first met.
+    pub fn leaves(&self) -> &[String] {
+        &self.leaves
+    }
 }
 
 /// What one response adds to its group's tallies.

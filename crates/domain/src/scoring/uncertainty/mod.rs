@@ -11,6 +11,7 @@
 //! [`Settings::min_per_group`] respondents, or with none at all, gets no interval rather than a
 //! misleading one.
 
+pub mod collect;
 pub mod rng;
 
 use super::survey_leaf::GroupAveraging;
@@ -195,6 +196,19 @@ fn survey_points(
         .zip(s.weighted.iter().zip(&s.weight))
         .map(|(max, (t, w))| if *w > 0.0 { max * t / w } else { 0.0 })
         .sum()
+}
+
+/// The unit's survey points from its respondents as they are: the estimate the intervals are around.
+pub fn point(u: &UnitSample, averaging: &GroupAveraging) -> f64 {
+    let w = weights(u, averaging);
+    let mut s = Scratch::new(u.leaf_max.len());
+    survey_points(
+        u,
+        &w,
+        matches!(averaging, GroupAveraging::Pooled),
+        None,
+        &mut s,
+    )
 }
 
 fn index_of(u: &UnitSample, survey: f64) -> f64 {
