@@ -11,6 +11,8 @@ use futures_util::TryStreamExt;
 use parindex_domain::Level;
 use parindex_domain::Points;
 use parindex_domain::appraisal::final_score;
+use parindex_domain::scoring::uncertainty::GroupSample;
+use parindex_domain::scoring::uncertainty::collect::Collector;
 use parindex_domain::scoring::{AnswerKey, CampaignInput, LevelInput, Tallies, UnitInput};
 use rust_decimal::Decimal;
 use sqlx::Row;
@@ -185,13 +187,31 @@ async fn survey_part(
     campaign_id: i64,
     level: &str,
     key: &AnswerKey,
-    (from, to): (i64, i64),
+    range: (i64, i64),
 ) -> DbResult<Tallies> {
+    let mut tallies = Tallies::default();
+    for_each_response(db, campaign_id, level, range, |unit, group, pairs| {
+        tallies.add_response(key, unit, group, pairs);
+    })
+    .await?;
+    Ok(tallies)
+}
+
+/// Calls `add` with each submitted response of the level's units whose invitation id lies in
+/// `[from, to)`, in invitation order: its unit, its group and its (question, option) answers. The
+/// database concatenates each response's answers into one row.
+async fn for_each_response(
+    db: &Db,
+    campaign_id: i64,
+    level: &str,
+    (from, to): (i64, i64),
+    mut add: impl for<'a> FnMut(i64, &'a str, &mut dyn Iterator<Item = (&'a str, &'a str)>),
+) -> DbResult<()> {
     const FROM: &str = "FROM survey_invitations i \
          JOIN units u ON u.id = i.unit_id AND u.level = $2 \
          JOIN survey_answers a ON a.invitation_id = i.id \
          WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL AND i.id >= $3 AND i.id < $4 \
-         GROUP BY i.id, i.unit_id, i.group_code";
+         GROUP BY i.id, i.unit_id, i.group_code ORDER BY i.id";
     let sql = match db {
         Db::Sqlite(..) => format!(
             "SELECT i.unit_id, i.group_code, \
@@ -202,14 +222,13 @@ async fn survey_part(
              string_agg(a.question_code || chr(31) || a.option_key, chr(30)) {FROM}"
         ),
     };
-    let mut tallies = Tallies::default();
-    let mut add = |row: &dyn RowView| -> DbResult<()> {
+    let mut one = |row: &dyn RowView| -> DbResult<()> {
         let unit = row.unit()?;
         let (group, answers) = row.texts()?;
-        let pairs = answers
+        let mut pairs = answers
             .split(RECORD_SEP)
             .filter_map(|a| a.split_once(UNIT_SEP));
-        tallies.add_response(key, unit, group, pairs);
+        add(unit, group, &mut pairs);
         Ok(())
     };
     match db {
@@ -221,7 +240,7 @@ async fn survey_part(
                 .bind(to)
                 .fetch(p);
             while let Some(r) = rows.try_next().await? {
-                add(&r)?;
+                one(&r)?;
             }
         }
         Db::Postgres(p) => {
@@ -232,11 +251,36 @@ async fn survey_part(
                 .bind(to)
                 .fetch(p);
             while let Some(r) = rows.try_next().await? {
-                add(&r)?;
+                one(&r)?;
             }
         }
     }
-    Ok(tallies)
+    Ok(())
+}
+
+/// The bootstrap's samples of one level: every submitted response as one respondent's values per
+/// survey leaf, by unit and group, in invitation order (so that the intervals are reproducible).
+/// Returns the leaves of each row, in order, and each unit's groups.
+pub async fn samples(
+    db: &Db,
+    campaign_id: i64,
+    level: Level,
+) -> DbResult<(Vec<String>, BTreeMap<i64, Vec<GroupSample>>)> {
+    let Some(q) = questionnaires::get(db, campaign_id, level.as_str()).await? else {
+        return Ok((Vec::new(), BTreeMap::new()));
+    };
+    let key = AnswerKey::new(&q);
+    let mut collector = Collector::new(&key);
+    for_each_response(
+        db,
+        campaign_id,
+        level.as_str(),
+        (i64::MIN, i64::MAX),
+        |unit, group, pairs| collector.add_response(unit, group, pairs),
+    )
+    .await?;
+    let leaves = collector.leaves().to_vec();
+    Ok((leaves, collector.into_groups()))
 }
 
 /// The two engines' rows, read the same way without copying the text.

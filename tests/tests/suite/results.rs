@@ -678,7 +678,58 @@ async fn group_weights_are_typed_against_each_named_group(engine: Engine) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "all zero");
 }
 
+/// The bootstrap's samples, read from the stored answers of a simulated campaign in invitation order,
+/// estimate every unit's survey leaves as the engine's exact tallies of the same answers do, and read
+/// the same twice.
+async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
+    use parindex_domain::scoring::uncertainty::{self, UnitSample};
+    use parindex_domain::scoring::{GroupAveraging, fraction, half_up};
+    use rust_decimal::prelude::FromPrimitive;
+    let app = spawn_app(engine).await;
+    parindex_tests::survey::simulate_demo(&app).await;
+    let c = app.campaign_id().await;
+    let tallies = scoring_inputs::recount(&app.db, c).await.unwrap();
+    let mut checked = 0;
+    for level in parindex_domain::Level::ALL {
+        let (leaves, units) = scoring_inputs::samples(&app.db, c, level).await.unwrap();
+        for (unit, groups) in &units {
+            for (i, leaf) in leaves.iter().enumerate() {
+                let Some(t) = tallies.by_unit.get(unit).and_then(|l| l.get(leaf)) else {
+                    continue;
+                };
+                let Some(exact) = fraction(t, &GroupAveraging::Equal) else {
+                    continue;
+                };
+                let mut only = vec![0.0; leaves.len()];
+                only[i] = 1.0;
+                let u = UnitSample {
+                    code: unit.to_string(),
+                    ranked: true,
+                    fixed_points: 0.0,
+                    max: 1.0,
+                    leaf_max: only,
+                    groups: groups.clone(),
+                };
+                let point = uncertainty::point(&u, &GroupAveraging::Equal);
+                assert_eq!(
+                    Decimal::from_f64(point).unwrap().round_dp_with_strategy(
+                        2,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                    ),
+                    half_up(&exact),
+                    "unit {unit}, leaf {leaf}"
+                );
+                checked += 1;
+            }
+        }
+        let again = scoring_inputs::samples(&app.db, c, level).await.unwrap();
+        assert_eq!(again, (leaves, units), "{level:?}: read the same twice");
+    }
+    assert!(checked > 100, "{checked}");
+}
+
 on_both_engines!(
+    the_bootstrap_samples_agree_with_the_tallies,
     from_answers_to_a_published_index,
     the_engine_reads_final_scores_of_submitted_reports,
     group_weights_are_typed_against_each_named_group,
