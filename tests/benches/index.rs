@@ -386,7 +386,7 @@ async fn run(engine: Engine) {
     let result = result.unwrap();
 
     let t = Instant::now();
-    results::save_draft(&db, &Ctx::system(0), c, &loaded.input, &result)
+    results::save_draft(&db, &Ctx::system(0), c, &loaded.input, &result, &[])
         .await
         .unwrap();
     let store = t.elapsed();

@@ -97,8 +97,8 @@ pub async fn publish(
     ).bind(campaign_id).fetch_one(c).await)?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO result_versions (campaign_id, version, input_sha256, inputs_json, result_json, \
-         computed_at, computed_by, published_at, published_by, note) \
-         SELECT campaign_id, $2, input_sha256, inputs_json, result_json, computed_at, computed_by, $3, $4, $5 \
+         intervals_json, computed_at, computed_by, published_at, published_by, note) \
+         SELECT campaign_id, $2, input_sha256, inputs_json, result_json, intervals_json, computed_at, computed_by, $3, $4, $5 \
          FROM result_versions WHERE campaign_id = $1 AND version = 0"
     ).bind(campaign_id).bind(next).bind(ctx.now_ms).bind(ctx.actor_id).bind(note)
     .execute(c).await.map(|r| r.rows_affected()))?;

@@ -6,6 +6,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::scoring::uncertainty::UnitInterval;
 use parindex_domain::scoring::{CampaignInput, CampaignResult, ScoringSettings};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -191,6 +192,18 @@ pub async fn result(
     )))
 }
 
+/// A stored version's 95% intervals, one per unit with respondents (empty for a version computed
+/// before intervals were).
+pub async fn intervals(db: &Db, campaign_id: i64, version: i64) -> DbResult<Vec<UnitInterval>> {
+    let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT intervals_json FROM result_versions WHERE campaign_id = $1 AND version = $2"
+    ).bind(campaign_id).bind(version).fetch_optional(p).await)?;
+    match row {
+        Some((json,)) => serde_json::from_str(&json).map_err(json_err),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// A stored version's inputs, checked against their recorded hash.
 pub async fn inputs(db: &Db, campaign_id: i64, version: i64) -> DbResult<Option<CampaignInput>> {
     let row: Option<(String, String)> = on_pool!(db, p => sqlx::query_as(
@@ -208,23 +221,26 @@ pub async fn inputs(db: &Db, campaign_id: i64, version: i64) -> DbResult<Option<
     Ok(Some(input))
 }
 
-/// Replaces the campaign's draft with a new computation.
+/// Replaces the campaign's draft with a new computation and its intervals, in one transaction.
 pub async fn save_draft(
     db: &Db,
     ctx: &Ctx,
     campaign_id: i64,
     input: &CampaignInput,
     result: &CampaignResult,
+    intervals: &[UnitInterval],
 ) -> DbResult<()> {
     let inputs_json = serde_json::to_string(&input.canonical()).map_err(json_err)?;
     let result_json = serde_json::to_string(result).map_err(json_err)?;
+    let intervals_json = serde_json::to_string(intervals).map_err(json_err)?;
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO result_versions (campaign_id, version, input_sha256, inputs_json, result_json, computed_at, computed_by) \
-         VALUES ($1, 0, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, version) DO UPDATE SET \
+        "INSERT INTO result_versions (campaign_id, version, input_sha256, inputs_json, result_json, intervals_json, computed_at, computed_by) \
+         VALUES ($1, 0, $2, $3, $4, $5, $6, $7) ON CONFLICT (campaign_id, version) DO UPDATE SET \
          input_sha256 = excluded.input_sha256, inputs_json = excluded.inputs_json, \
-         result_json = excluded.result_json, computed_at = excluded.computed_at, computed_by = excluded.computed_by"
-    ).bind(campaign_id).bind(&result.input_hash).bind(&inputs_json).bind(&result_json)
+         result_json = excluded.result_json, intervals_json = excluded.intervals_json, \
+         computed_at = excluded.computed_at, computed_by = excluded.computed_by"
+    ).bind(campaign_id).bind(&result.input_hash).bind(&inputs_json).bind(&result_json).bind(&intervals_json)
     .bind(ctx.now_ms).bind(ctx.actor_id).execute(c).await.map(|r| r.rows_affected()))?;
     let units: usize = result.levels.iter().map(|l| l.units.len()).sum();
     audit::append(

@@ -11,8 +11,8 @@ use futures_util::TryStreamExt;
 use parindex_domain::Level;
 use parindex_domain::Points;
 use parindex_domain::appraisal::final_score;
-use parindex_domain::scoring::uncertainty::GroupSample;
 use parindex_domain::scoring::uncertainty::collect::Collector;
+use parindex_domain::scoring::uncertainty::{self, GroupSample, UnitInterval};
 use parindex_domain::scoring::{AnswerKey, CampaignInput, LevelInput, Tallies, UnitInput};
 use rust_decimal::Decimal;
 use sqlx::Row;
@@ -304,7 +304,8 @@ macro_rules! row_view {
 row_view!(sqlx::sqlite::SqliteRow);
 row_view!(sqlx::postgres::PgRow);
 
-/// Loads the campaign's inputs, computes every level and stores the result as the draft.
+/// Loads the campaign's inputs, computes every level and its 95% intervals, and stores both as the
+/// draft.
 pub async fn compute_draft(
     db: &Db,
     ctx: &crate::Ctx,
@@ -312,6 +313,43 @@ pub async fn compute_draft(
 ) -> DbResult<(Loaded, parindex_domain::scoring::CampaignResult)> {
     let loaded = load(db, campaign_id).await?;
     let result = parindex_domain::scoring::compute_campaign(&loaded.input);
-    results::save_draft(db, ctx, campaign_id, &loaded.input, &result).await?;
+    let intervals = intervals(db, campaign_id, &loaded, &result).await?;
+    results::save_draft(db, ctx, campaign_id, &loaded.input, &result, &intervals).await?;
     Ok((loaded, result))
+}
+
+/// Every level's 95% intervals: the bootstrap over the level's respondents, seeded from the
+/// result's input hash, with the campaign's group averaging.
+async fn intervals(
+    db: &Db,
+    campaign_id: i64,
+    loaded: &Loaded,
+    result: &parindex_domain::scoring::CampaignResult,
+) -> DbResult<Vec<UnitInterval>> {
+    let code_of: HashMap<i64, &str> = loaded
+        .unit_ids
+        .iter()
+        .map(|(code, id)| (*id, code.as_str()))
+        .collect();
+    let seed = uncertainty::rng::seed_of(&result.input_hash);
+    let mut out = Vec::new();
+    for level in &result.levels {
+        let Some(input) = loaded.input.levels.iter().find(|l| l.level == level.level) else {
+            continue;
+        };
+        let (leaves, by_unit) = samples(db, campaign_id, level.level).await?;
+        let by_code = by_unit
+            .into_iter()
+            .filter_map(|(id, g)| code_of.get(&id).map(|c| (c.to_string(), g)))
+            .collect();
+        let units =
+            uncertainty::assemble::unit_samples(level, &input.criteria_set, &leaves, by_code);
+        out.extend(uncertainty::intervals(
+            &units,
+            &input.settings.averaging,
+            &uncertainty::Settings::default(),
+            seed,
+        ));
+    }
+    Ok(out)
 }

@@ -481,7 +481,7 @@ async fn from_answers_to_a_published_index(engine: Engine) {
     }
     let earlier_result = compute_campaign(&earlier);
     let ctx = Ctx::system(0);
-    results::save_draft(&app.db, &ctx, c2022, &earlier, &earlier_result)
+    results::save_draft(&app.db, &ctx, c2022, &earlier, &earlier_result, &[])
         .await
         .unwrap();
     publish_as_admin(&app, c2022, &earlier_result.input_hash).await;
@@ -512,7 +512,7 @@ async fn from_answers_to_a_published_index(engine: Engine) {
         u.total -= cent;
         (u.code.clone(), code)
     };
-    results::save_draft(&app.db, &ctx, c2022, &earlier, &lower)
+    results::save_draft(&app.db, &ctx, c2022, &earlier, &lower, &[])
         .await
         .unwrap();
     publish_as_admin(&app, c2022, &lower.input_hash).await;
@@ -726,6 +726,78 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         assert_eq!(again, (leaves, units), "{level:?}: read the same twice");
     }
     assert!(checked > 100, "{checked}");
+
+    // The draft is stored with its intervals, the same on every computation of the same inputs.
+    let (_, result) = scoring_inputs::compute_draft(&app.db, &Ctx::system(0), c)
+        .await
+        .unwrap();
+    let intervals = results::intervals(&app.db, c, 0).await.unwrap();
+    scoring_inputs::compute_draft(&app.db, &Ctx::system(0), c)
+        .await
+        .unwrap();
+    assert_eq!(results::intervals(&app.db, c, 0).await.unwrap(), intervals);
+    let units: Vec<&parindex_domain::scoring::UnitResult> =
+        result.levels.iter().flat_map(|l| &l.units).collect();
+    assert_eq!(intervals.len(), units.len());
+    let mut inside = 0;
+    let mut with = 0;
+    for (i, u) in intervals.iter().zip(&units) {
+        assert_eq!(i.code, u.code);
+        let Some(x) = i.index else { continue };
+        with += 1;
+        assert!(x.low <= x.high, "{}", u.code);
+        if x.low <= u.index && u.index <= x.high {
+            inside += 1;
+        }
+        if let Some(p) = i.place {
+            assert!(p.best <= p.worst, "{}", u.code);
+        }
+    }
+    assert!(with > 5 && inside * 10 >= with * 9, "{inside} of {with}");
+
+    // Published, the intervals travel with the version: the report card and the API show them.
+    let req = parindex_domain::scoring::publish::Request {
+        role: parindex_domain::Role::MohaAdmin,
+        reviewed_hash: &result.input_hash,
+        confirmed: true,
+        acknowledged: true,
+    };
+    let v = parindex_db::publication::publish(&app.db, &Ctx::system(0), c, &req, "")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(results::intervals(&app.db, c, v).await.unwrap(), intervals);
+    let shown = intervals
+        .iter()
+        .find(|i| i.place.is_some())
+        .expect("a ranked unit with an interval");
+    let public = app.client();
+    let card = app
+        .page_text(&public, &format!("/results/2023/unit/{}", shown.code))
+        .await;
+    let low = shown.index.unwrap().low.to_string().replace('.', ",");
+    assert!(
+        card.contains("Độ tin cậy của kết quả") && card.contains(&format!("({low} – ")),
+        "{card}"
+    );
+    let api: serde_json::Value = app
+        .get(&public, "/api/v1/results/2023")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let unit = api["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["units"].as_array().unwrap())
+        .find(|u| u["code"] == shown.code.as_str())
+        .unwrap();
+    assert_eq!(
+        unit["index_low"],
+        format!("{:.2}", shown.index.unwrap().low)
+    );
+    assert_eq!(unit["place_best"], shown.place.unwrap().best);
 }
 
 on_both_engines!(

@@ -43,6 +43,13 @@ pub struct UnitResult {
     pub not_ranked: bool,
     /// Points ÷ maximum × 100, two decimals, e.g. "92.18".
     pub index: String,
+    /// The index's 95% interval, by a bootstrap over respondents; null when the unit has too few
+    /// respondents for one.
+    pub index_low: Option<String>,
+    pub index_high: Option<String>,
+    /// The best and worst places within the 95% interval; null when not ranked or without an interval.
+    pub place_best: Option<u32>,
+    pub place_worst: Option<u32>,
     #[schema(schema_with = tier)]
     pub tier: &'static str,
     pub total: String,
@@ -108,6 +115,7 @@ impl Results {
 
 impl UnitResult {
     fn of(shown: &Shown, u: &scoring::UnitResult) -> UnitResult {
+        let interval = shown.interval(&u.code);
         let nodes = |d: Depth| -> Vec<NodeResult> {
             u.nodes
                 .iter()
@@ -131,6 +139,10 @@ impl UnitResult {
             place: u.place,
             not_ranked: u.not_ranked,
             index: fixed(u.index),
+            index_low: interval.and_then(|i| i.index).map(|b| fixed(b.low)),
+            index_high: interval.and_then(|i| i.index).map(|b| fixed(b.high)),
+            place_best: interval.and_then(|i| i.place).map(|p| p.best),
+            place_worst: interval.and_then(|i| i.place).map(|p| p.worst),
             tier: tier_letter(u.tier),
             total: fixed(u.total),
             max: fixed(u.max),

@@ -8,7 +8,7 @@ use crate::results::view::{Shown, num, tier_letter, whole};
 use crate::state::AppState;
 use parindex_db::{campaigns, results};
 use parindex_domain::criteria::{Depth, Node};
-use parindex_domain::scoring::{LeafStatus, NodeResult, UnitResult};
+use parindex_domain::scoring::{LeafStatus, LevelResult, NodeResult, UnitResult};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -74,6 +74,75 @@ pub struct Card {
     pub draft: bool,
     pub input_hash: String,
     pub illustrative: bool,
+    pub sureness: Sureness,
+}
+
+/// How sure the unit's figures are: its 95% intervals, or why there are none.
+#[derive(Debug, Clone, Default)]
+pub struct Sureness {
+    /// "(82,35 – 85,60)" beside the index.
+    pub index: Option<String>,
+    /// "(hạng 9 – 15)" beside the place.
+    pub place: Option<String>,
+    /// The paragraph that says what the intervals mean, or that there are none.
+    pub explanation: String,
+    /// "Không khác biệt có ý nghĩa thống kê với: …", when some unit's place range overlaps.
+    pub ties: Option<String>,
+}
+
+/// The unit's intervals in words, with the units of its level it is not told apart from.
+fn sureness(shown: &Shown, level: &LevelResult, code: &str, lang: Lang) -> Sureness {
+    let Some(i) = shown.interval(code) else {
+        return Sureness::default();
+    };
+    let Some(index) = i.index else {
+        return Sureness {
+            explanation: lang.t("card-no-interval"),
+            ..Sureness::default()
+        };
+    };
+    let (low, high) = (num(lang, index.low), num(lang, index.high));
+    let ties = i.place.and_then(|p| {
+        let with: Vec<String> = level
+            .units
+            .iter()
+            .filter(|u| u.code != code)
+            .filter(|u| {
+                shown
+                    .interval(&u.code)
+                    .and_then(|o| o.place)
+                    .is_some_and(|q| q.overlaps(&p))
+            })
+            .map(|u| shown.name(&u.code))
+            .collect();
+        (!with.is_empty()).then(|| lang.t_args("card-ties", &[("units", with.join(", "))]))
+    });
+    let explanation = match i.place {
+        Some(p) => lang.t_args(
+            "card-interval-help",
+            &[
+                ("low", low.clone()),
+                ("high", high.clone()),
+                ("best", p.best.to_string()),
+                ("worst", p.worst.to_string()),
+            ],
+        ),
+        None => lang.t_args(
+            "card-interval-help-unranked",
+            &[("low", low.clone()), ("high", high.clone())],
+        ),
+    };
+    Sureness {
+        index: Some(lang.t_args("card-interval-index", &[("low", low), ("high", high)])),
+        place: i.place.map(|p| {
+            lang.t_args(
+                "card-interval-place",
+                &[("best", p.best.to_string()), ("worst", p.worst.to_string())],
+            )
+        }),
+        explanation,
+        ties,
+    }
 }
 
 fn names(nodes: &[Node], lang: Lang, out: &mut HashMap<String, String>) {
@@ -200,6 +269,7 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
         draft: shown.is_draft(),
         input_hash: shown.result.input_hash.clone(),
         illustrative: set.is_some_and(|s| s.illustrative),
+        sureness: sureness(shown, level, code, lang),
     })
 }
 

@@ -10,6 +10,7 @@ use parindex_db::results::{self, VersionInfo};
 use parindex_db::{criteria_sets, units};
 use parindex_domain::Level;
 use parindex_domain::criteria::CriteriaSet;
+use parindex_domain::scoring::uncertainty::UnitInterval;
 use parindex_domain::scoring::{CampaignResult, LevelResult, Tier, TierBands, UnitResult};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -31,9 +32,16 @@ pub struct Shown {
     pub names: HashMap<String, UnitName>,
     pub sets: HashMap<Level, Arc<CriteriaSet>>,
     pub tiers: TierBands,
+    /// The version's 95% intervals by unit code (units without respondents enough have none).
+    pub intervals: HashMap<String, UnitInterval>,
 }
 
 impl Shown {
+    /// The unit's intervals, when it has them.
+    pub fn interval(&self, code: &str) -> Option<&UnitInterval> {
+        self.intervals.get(code)
+    }
+
     pub fn name(&self, code: &str) -> String {
         self.names
             .get(code)
@@ -90,6 +98,11 @@ pub async fn load(state: &AppState, campaign_id: i64, version: i64) -> AppResult
         }
     }
     let tiers = results::settings(&state.db, campaign_id).await?.0.tiers;
+    let intervals = results::intervals(&state.db, campaign_id, version)
+        .await?
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
     Ok(Some(Shown {
         campaign,
         info,
@@ -97,6 +110,7 @@ pub async fn load(state: &AppState, campaign_id: i64, version: i64) -> AppResult
         names,
         sets,
         tiers,
+        intervals,
     }))
 }
 

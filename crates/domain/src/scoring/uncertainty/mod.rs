@@ -11,6 +11,7 @@
 //! [`Settings::min_per_group`] respondents, or with none at all, gets no interval rather than a
 //! misleading one.
 
+pub mod assemble;
 pub mod collect;
 pub mod rng;
 
