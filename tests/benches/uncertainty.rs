@@ -9,8 +9,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use parindex_domain::rng::Rng;
 use parindex_domain::scoring::GroupAveraging;
-use parindex_domain::scoring::uncertainty::rng::SplitMix64;
 use parindex_domain::scoring::uncertainty::{GroupSample, Settings, UnitSample, intervals_with};
 use parindex_tests::measure::{median, ms};
 use std::time::Instant;
@@ -22,7 +22,7 @@ const LEAVES: usize = 17;
 const SCALE: [f64; 5] = [1.0, 0.6, 0.2, 0.0, f64::NAN];
 
 fn campaign() -> Vec<UnitSample> {
-    let mut r = SplitMix64::new(2023);
+    let mut r = Rng(2023);
     let per_unit = RESPONDENTS / UNITS;
     (0..UNITS)
         .map(|u| UnitSample {

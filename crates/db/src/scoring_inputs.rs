@@ -331,7 +331,7 @@ async fn intervals(
         .iter()
         .map(|(code, id)| (*id, code.as_str()))
         .collect();
-    let seed = uncertainty::rng::seed_of(&result.input_hash);
+    let seed = uncertainty::seed_of(&result.input_hash);
     let mut out = Vec::new();
     for level in &result.levels {
         let Some(input) = loaded.input.levels.iter().find(|l| l.level == level.level) else {

@@ -18,6 +18,7 @@ pub mod password_policy;
 pub mod phone;
 pub mod points;
 pub mod respondents;
+pub mod rng;
 pub mod role;
 pub mod scoring;
 pub mod second_factor;

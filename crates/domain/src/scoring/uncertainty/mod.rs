@@ -13,10 +13,9 @@
 
 pub mod assemble;
 pub mod collect;
-pub mod rng;
 
 use super::survey_leaf::GroupAveraging;
-use rng::SplitMix64;
+use crate::rng::Rng;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -158,7 +157,7 @@ fn survey_points(
     u: &UnitSample,
     weights: &[Option<f64>],
     pooled: bool,
-    mut rng: Option<&mut SplitMix64>,
+    mut rng: Option<&mut Rng>,
     s: &mut Scratch,
 ) -> f64 {
     let leaves = u.leaf_max.len();
@@ -244,12 +243,21 @@ fn replicates(
                 .clone()
                 .map(|r| {
                     let stream = ((i as u64) << 32) | u64::from(r);
-                    let mut rng = SplitMix64::for_replicate(seed, stream);
+                    let mut rng = Rng::for_stream(seed, stream);
                     survey_points(u, &w, pooled, Some(&mut rng), &mut s)
                 })
                 .collect()
         })
         .collect()
+}
+
+/// A seed from a result's input hash (hex): its first 16 hex digits, or a fixed seed for anything
+/// else.
+pub fn seed_of(input_hash: &str) -> u64 {
+    input_hash
+        .get(..16)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0x5EED_CCC2_0230_0001)
 }
 
 /// The value at percentile `p` (0–1) of sorted `xs`, by nearest rank.

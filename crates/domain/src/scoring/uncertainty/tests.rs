@@ -1,12 +1,12 @@
-use super::rng::SplitMix64;
 use super::*;
+use crate::rng::Rng;
 use std::collections::BTreeMap;
 
 /// The answer scale's values and a population's chances of each (A, B, C, D).
 const SCALE: [f64; 4] = [1.0, 0.6, 0.2, 0.0];
 
-fn draw(r: &mut SplitMix64, chances: [f64; 4]) -> f64 {
-    let u = (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+fn draw(r: &mut Rng, chances: [f64; 4]) -> f64 {
+    let u = r.unit();
     let mut acc = 0.0;
     for (v, p) in SCALE.iter().zip(chances) {
         acc += p;
@@ -29,7 +29,7 @@ fn unit(
     n: usize,
     leaves: usize,
     chances: [f64; 4],
-    r: &mut SplitMix64,
+    r: &mut Rng,
 ) -> UnitSample {
     UnitSample {
         code: code.into(),
@@ -60,7 +60,7 @@ const FAIR: [f64; 4] = [0.3, 0.4, 0.2, 0.1];
 
 #[test]
 fn identical_answers_everywhere_give_a_zero_width_survey_interval() {
-    let mut r = SplitMix64::new(1);
+    let mut r = Rng(1);
     let u = unit("A", 3, 20, 4, [0.0, 1.0, 0.0, 0.0], &mut r);
     let out = intervals(&[u], &GroupAveraging::Equal, &Settings::default(), 9);
     let s = out[0].survey.expect("an interval");
@@ -75,7 +75,7 @@ fn identical_answers_everywhere_give_a_zero_width_survey_interval() {
 
 #[test]
 fn the_interval_narrows_as_respondents_grow() {
-    let mut r = SplitMix64::new(2);
+    let mut r = Rng(2);
     let settings = Settings {
         resamples: 500,
         ..Settings::default()
@@ -94,7 +94,7 @@ fn the_interval_narrows_as_respondents_grow() {
 
 #[test]
 fn the_same_inputs_and_seed_give_the_same_intervals_on_any_number_of_threads() {
-    let mut r = SplitMix64::new(3);
+    let mut r = Rng(3);
     let units: Vec<UnitSample> = (0..6)
         .map(|i| unit(&format!("U{i}"), 2, 15, 3, FAIR, &mut r))
         .collect();
@@ -128,7 +128,7 @@ fn about_95_percent_of_intervals_contain_the_true_value() {
     let truth = 2.0 * expectation(FAIR);
     let mut covered = 0;
     for seed in 0..runs {
-        let mut r = SplitMix64::new(1_000 + seed);
+        let mut r = Rng(1_000 + seed);
         let u = unit("A", 3, 40, 2, FAIR, &mut r);
         let s = intervals_with(&[u], &GroupAveraging::Equal, &settings, seed, 1)[0]
             .survey
@@ -145,7 +145,7 @@ fn about_95_percent_of_intervals_contain_the_true_value() {
 
 #[test]
 fn too_few_respondents_give_no_interval_rather_than_a_false_one() {
-    let mut r = SplitMix64::new(4);
+    let mut r = Rng(4);
     let mut thin = unit("THIN", 2, 10, 2, FAIR, &mut r);
     thin.groups.push({
         let mut g = GroupSample::new("lone", 2);
@@ -176,7 +176,7 @@ fn too_few_respondents_give_no_interval_rather_than_a_false_one() {
 
 #[test]
 fn clearly_apart_units_hold_their_places_and_alike_ones_tie() {
-    let mut r = SplitMix64::new(5);
+    let mut r = Rng(5);
     let high = unit("HIGH", 3, 60, 5, [0.9, 0.1, 0.0, 0.0], &mut r);
     let low = unit("LOW", 3, 60, 5, [0.0, 0.1, 0.2, 0.7], &mut r);
     let a = unit("A", 3, 8, 5, FAIR, &mut r);
@@ -255,4 +255,10 @@ fn a_leaf_without_a_value_is_left_out_of_that_leaf_only() {
         (s.low, s.high),
         (Decimal::new(200, 2), Decimal::new(200, 2))
     );
+}
+
+#[test]
+fn the_seed_comes_from_the_hash() {
+    assert_eq!(seed_of("00000000000000ff9999"), 255);
+    assert_eq!(seed_of("xyz"), seed_of(""));
 }
