@@ -371,7 +371,8 @@ pub async fn reset_second_factor(
             .await?
             .map(|m| (StatusCode::UNPROCESSABLE_ENTITY, m)),
     };
-    if let Some((status, message)) = problem {
+    // The accounts again, the message beside the account's reset form, on the page that holds it.
+    let refused = async |status: StatusCode, message: String| -> AppResult<Response> {
         let page = Page::new(&meta, &admin, "accounts-title");
         let listing = list_page(
             &state,
@@ -382,24 +383,15 @@ pub async fn reset_second_factor(
             Some((user_id, message)),
         )
         .await?;
-        return Ok((status, listing).into_response());
+        Ok((status, listing).into_response())
+    };
+    if let Some((status, message)) = problem {
+        return refused(status, message).await;
     }
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
     match second_factors::reset(&state.db, &ctx, user_id).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts?done=second-factor-reset").into_response()),
-        Err(DbError::Refused(key)) => {
-            let page = Page::new(&meta, &admin, "accounts-title");
-            let listing = list_page(
-                &state,
-                page,
-                &admin,
-                "",
-                At::Holding(None),
-                Some((user_id, meta.lang.t(key))),
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, listing).into_response())
-        }
+        Err(DbError::Refused(key)) => refused(StatusCode::CONFLICT, meta.lang.t(key)).await,
         Err(e) => Err(e.into()),
     }
 }
