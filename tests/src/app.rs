@@ -144,6 +144,30 @@ impl TestApp {
         crate::demo_unit_id(&self.db, code).await
     }
 
+    /// Changes the demo campaign's settings as MoHA's form would store them (`change` edits the
+    /// current ones, deadlines included).
+    pub async fn change_campaign(
+        &self,
+        change: impl FnOnce(&mut parindex_db::campaigns::CampaignInput),
+    ) {
+        let id = self.campaign_id().await;
+        let c = parindex_db::campaigns::get(&self.db, id).await.unwrap();
+        let mut input = parindex_db::campaigns::CampaignInput {
+            year: c.year,
+            name_vi: c.name_vi,
+            name_en: c.name_en,
+            legal_basis: c.legal_basis,
+            organiser: c.organiser,
+            deadlines: parindex_db::deadlines::for_campaign(&self.db, id)
+                .await
+                .unwrap(),
+        };
+        change(&mut input);
+        parindex_db::campaigns::update(&self.db, &parindex_db::Ctx::system(0), id, &input)
+            .await
+            .unwrap();
+    }
+
     pub async fn campaign_id(&self) -> i64 {
         parindex_db::campaigns::by_year(&self.db, parindex::demo::DEMO_YEAR)
             .await

@@ -108,6 +108,21 @@ pub async fn delivered_links(app: &TestApp) -> (EmlFolder, Vec<String>) {
     (folder, links)
 }
 
+/// Opens the demo's survey, delivers every invitation through a real SMTP server, and returns the
+/// personal link of the first message that arrived, as a full URL.
+pub async fn first_link_by_smtp(app: &TestApp, owner: &str) -> String {
+    let server = crate::smtp::SmtpServer::start().await;
+    open_survey(app).await;
+    let transport = Transport::smtp(&server.url(), 2, std::time::Duration::from_secs(10)).unwrap();
+    worker(app, transport, owner, 100).drain().await.unwrap();
+    let mail = server
+        .received()
+        .into_iter()
+        .next()
+        .expect("an invitation arrived");
+    crate::email::survey_url(&mail.raw).expect("a link in the e-mail")
+}
+
 /// A respondent answers the whole questionnaire behind `link` (`/s/{token}`) through the real pages,
 /// choosing `option(question)` for each question, and submits; returns the submission's status.
 pub async fn answer_all(

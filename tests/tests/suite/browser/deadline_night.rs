@@ -10,7 +10,6 @@ use super::*;
 async fn walk(width: u32, height: u32) {
     let _one = SERIAL.lock().await;
     let app = spawn_app(Engine::Sqlite).await;
-    let server = parindex_tests::smtp::SmtpServer::start().await;
     let qni = app.unit_id("QNI").await;
     let nhnn = app.unit_id("NHNN").await;
     let d = start_driver().await;
@@ -114,19 +113,7 @@ async fn walk(width: u32, height: u32) {
     leader.quit().await.unwrap();
 
     // A respondent who moves on without answering is warned on the same page, and may go on.
-    parindex_tests::survey::open_survey(&app).await;
-    let transport =
-        parindex_mail::Transport::smtp(&server.url(), 2, Duration::from_secs(10)).unwrap();
-    parindex_tests::survey::worker(&app, transport, "walk", 100)
-        .drain()
-        .await
-        .unwrap();
-    let mail = server
-        .received()
-        .into_iter()
-        .next()
-        .expect("an invitation arrived");
-    let url = parindex_tests::email::survey_url(&mail.raw).expect("a link in the e-mail");
+    let url = parindex_tests::survey::first_link_by_smtp(&app, "walk").await;
     let r = browser(&d, width, height).await;
     visit(&r, &url).await;
     click_to_navigate(&r, By::Id("sv-start")).await;
@@ -154,31 +141,14 @@ async fn walk(width: u32, height: u32) {
         app.url(&format!("/unit/{qni}/self-assessment/leaf/1.1.1")),
     )
     .await;
-    let cid = app.campaign_id().await;
-    let c = parindex_db::campaigns::get(&app.db, cid).await.unwrap();
-    let mut deadlines = parindex_db::deadlines::for_campaign(&app.db, cid)
-        .await
-        .unwrap();
-    for (kind, day) in &mut deadlines {
-        if kind == "self_assessment" {
-            *day = "2023-12-09".into();
+    app.change_campaign(|c| {
+        for (kind, day) in &mut c.deadlines {
+            if kind == "self_assessment" {
+                *day = "2023-12-09".into();
+            }
         }
-    }
-    parindex_db::campaigns::update(
-        &app.db,
-        &parindex_db::Ctx::system(0),
-        cid,
-        &parindex_db::campaigns::CampaignInput {
-            year: c.year,
-            name_vi: c.name_vi,
-            name_en: c.name_en,
-            legal_basis: c.legal_basis,
-            organiser: c.organiser,
-            deadlines,
-        },
-    )
-    .await
-    .unwrap();
+    })
+    .await;
     type_into(&late, "explanation", "Giải trình soạn lúc nửa đêm").await;
     click_to_navigate(&late, By::Css("form[data-autosave] button[type=submit]")).await;
     fits(&late).await;

@@ -122,20 +122,7 @@ async fn an_officer_fixes_a_respondent_file_and_sends_the_list() {
 async fn a_respondent_answers_from_a_received_email_leaves_resumes_and_submits_once() {
     let _one = SERIAL.lock().await;
     let app = spawn_app(Engine::Sqlite).await;
-    let server = parindex_tests::smtp::SmtpServer::start().await;
-    parindex_tests::survey::open_survey(&app).await;
-    let transport =
-        parindex_mail::Transport::smtp(&server.url(), 2, Duration::from_secs(10)).unwrap();
-    parindex_tests::survey::worker(&app, transport, "browser", 100)
-        .drain()
-        .await
-        .unwrap();
-    let mail = server
-        .received()
-        .into_iter()
-        .next()
-        .expect("an invitation arrived");
-    let url = parindex_tests::email::survey_url(&mail.raw).expect("a link in the e-mail");
+    let url = parindex_tests::survey::first_link_by_smtp(&app, "browser").await;
     assert!(url.starts_with(&app.base), "{url}");
     let token = url.rsplit('/').next().unwrap().to_string();
     let view = parindex_db::survey::by_token(&app.db, &token)

@@ -78,25 +78,8 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
     server.reject(&rejected);
     server.temp_fail(&flaky, 1);
     // The campaign's organiser invites and signs.
-    let cid = app.campaign_id().await;
-    let c = parindex_db::campaigns::get(&app.db, cid).await.unwrap();
-    parindex_db::campaigns::update(
-        &app.db,
-        &parindex_db::Ctx::system(0),
-        cid,
-        &parindex_db::campaigns::CampaignInput {
-            year: c.year,
-            name_vi: c.name_vi,
-            name_en: c.name_en,
-            legal_basis: c.legal_basis,
-            organiser: "Ban Chỉ đạo cải cách hành chính".into(),
-            deadlines: parindex_db::deadlines::for_campaign(&app.db, cid)
-                .await
-                .unwrap(),
-        },
-    )
-    .await
-    .unwrap();
+    app.change_campaign(|c| c.organiser = "Ban Chỉ đạo cải cách hành chính".into())
+        .await;
     let n = open_survey(&app).await as usize;
     let w = worker(&app, smtp(&server), "test-1", 50);
     let first = w.drain().await.unwrap();
