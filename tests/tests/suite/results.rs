@@ -798,6 +798,40 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         format!("{:.2}", shown.index.unwrap().low)
     );
     assert_eq!(unit["place_best"], shown.place.unwrap().best);
+    // The ranking shows each unit's interval and place range, and says what they mean.
+    let ranking = app.page_text(&public, "/results/2023").await;
+    let (b, p) = (shown.index.unwrap(), shown.place.unwrap());
+    let comma = |d: Decimal| format!("{d:.2}").replace('.', ",");
+    assert!(
+        ranking.contains(&format!("{} – {}", comma(b.low), comma(b.high)))
+            && ranking.contains(&format!("{} – {}", p.best, p.worst))
+            && ranking.contains("không khác biệt có ý nghĩa thống kê"),
+        "{ranking}"
+    );
+    // The downloads carry them too.
+    let csv = app
+        .get(&public, "/results/2023/ranking.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains("Chỉ số, cận dưới (khoảng tin cậy 95%)")
+    );
+    let line = csv
+        .lines()
+        .find(|l| l.contains(&format!(",{},", shown.code)))
+        .unwrap();
+    assert!(
+        line.contains(&format!(
+            "{:.2},{:.2},{},{}",
+            b.low, b.high, p.best, p.worst
+        )),
+        "{line}"
+    );
 }
 
 on_both_engines!(

@@ -17,6 +17,10 @@ fn headers(lang: Lang) -> Vec<String> {
         "res-col-code",
         "res-col-unit",
         "res-col-index",
+        "res-col-index-low",
+        "res-col-index-high",
+        "res-col-place-best",
+        "res-col-place-worst",
         "res-col-tier",
         "res-col-total",
         "res-col-max",
@@ -28,7 +32,8 @@ fn headers(lang: Lang) -> Vec<String> {
     .collect()
 }
 
-/// One row per unit: the columns of [`headers`], then each field's index.
+/// One row per unit: the columns of [`headers`] (the 95% interval's bounds empty where the unit has
+/// none), then each field's index.
 fn rows(shown: &Shown, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
     let mut head = headers(lang);
     let mut fields: Vec<String> = Vec::new();
@@ -49,12 +54,19 @@ fn rows(shown: &Shown, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
     let mut out = Vec::new();
     for l in &shown.result.levels {
         for u in &l.units {
+            let i = shown.interval(&u.code);
+            let index = i.and_then(|i| i.index);
+            let place = i.and_then(|i| i.place);
             let mut r = vec![
                 l.level.as_str().to_string(),
                 u.place.map(|p| p.to_string()).unwrap_or_default(),
                 u.code.clone(),
                 shown.name(&u.code),
                 format!("{:.2}", u.index),
+                index.map(|b| format!("{:.2}", b.low)).unwrap_or_default(),
+                index.map(|b| format!("{:.2}", b.high)).unwrap_or_default(),
+                place.map(|p| p.best.to_string()).unwrap_or_default(),
+                place.map(|p| p.worst.to_string()).unwrap_or_default(),
                 tier_letter(u.tier).to_string(),
                 format!("{:.2}", u.total),
                 format!("{:.2}", u.max),

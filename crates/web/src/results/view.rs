@@ -154,6 +154,10 @@ pub struct RankRow {
     pub tier: &'static str,
     pub cancelled: bool,
     pub missing: u32,
+    /// The index's 95% interval, "82,35 – 85,60"; empty without one.
+    pub interval: String,
+    /// The place's 95% interval, "9 – 15"; empty without one.
+    pub places: String,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +167,10 @@ pub struct Bar {
     pub label: String,
     pub value: String,
     pub tier: &'static str,
+    /// The 95% interval drawn across the bar's end: (from x, to x) in the chart's units.
+    pub whisker: Option<(i64, i64)>,
+    /// Where the value is written: after the bar, or after the interval when it reaches further.
+    pub value_x: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +194,8 @@ pub struct LevelView {
     pub chart_width: i64,
     pub chart_height: i64,
     pub average: String,
+    /// Whether some unit has a 95% interval (the chart's explanation shows only then).
+    pub has_intervals: bool,
 }
 
 fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
@@ -203,6 +213,16 @@ fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
         tier: tier_letter(u.tier),
         cancelled: u.survey_cancelled,
         missing: u.missing,
+        interval: shown
+            .interval(&u.code)
+            .and_then(|i| i.index)
+            .map(|b| format!("{} – {}", num(lang, b.low), num(lang, b.high)))
+            .unwrap_or_default(),
+        places: shown
+            .interval(&u.code)
+            .and_then(|i| i.place)
+            .map(|p| format!("{} – {}", p.best, p.worst))
+            .unwrap_or_default(),
     }
 }
 
@@ -223,16 +243,25 @@ pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
         .units
         .iter()
         .enumerate()
-        .map(|(i, u)| Bar {
-            y: 8 + i as i64 * ROW,
-            width: width(u.index),
-            label: format!(
-                "{}{}",
-                shown.name(&u.code),
-                if u.place.is_none() { " *" } else { "" }
-            ),
-            value: num(lang, u.index),
-            tier: tier_letter(u.tier),
+        .map(|(i, u)| {
+            let whisker = shown
+                .interval(&u.code)
+                .and_then(|i| i.index)
+                .map(|b| (CHART_LABEL + width(b.low), CHART_LABEL + width(b.high)));
+            let end = CHART_LABEL + width(u.index);
+            Bar {
+                y: 8 + i as i64 * ROW,
+                width: width(u.index),
+                label: format!(
+                    "{}{}",
+                    shown.name(&u.code),
+                    if u.place.is_none() { " *" } else { "" }
+                ),
+                value: num(lang, u.index),
+                tier: tier_letter(u.tier),
+                value_x: whisker.map_or(end, |(_, x2)| x2.max(end)) + 4,
+                whisker,
+            }
         })
         .collect::<Vec<_>>();
     let t = &shown.tiers;
@@ -267,6 +296,7 @@ pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
             .collect(),
         chart_height: 8 + bars.len() as i64 * ROW + 24,
         chart_width: CHART_LABEL + 100 * CHART_SCALE + 60,
+        has_intervals: bars.iter().any(|b| b.whisker.is_some()),
         bars,
         bands,
         average,
