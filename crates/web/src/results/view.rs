@@ -221,7 +221,13 @@ fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
         places: shown
             .interval(&u.code)
             .and_then(|i| i.place)
-            .map(|p| format!("{} – {}", p.best, p.worst))
+            .map(|p| {
+                if p.best == p.worst {
+                    p.best.to_string()
+                } else {
+                    format!("{} – {}", p.best, p.worst)
+                }
+            })
             .unwrap_or_default(),
     }
 }
