@@ -798,6 +798,24 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         format!("{:.2}", shown.index.unwrap().low)
     );
     assert_eq!(unit["place_best"], shown.place.unwrap().best);
+    // The what-if plan: the unit's biggest loss first, with its index and place at the maximum.
+    let level = result
+        .levels
+        .iter()
+        .find(|l| l.unit(&shown.code).is_some())
+        .unwrap();
+    let first = &parindex_domain::scoring::what_if::plan(level, None, &shown.code, 1)[0];
+    let now = level.unit(&shown.code).unwrap().place.unwrap();
+    let effect = format!(
+        "+{} điểm → chỉ số {} → hạng {} (hiện {now})",
+        format!("{:.2}", first.lost).replace('.', ","),
+        format!("{:.2}", first.index).replace('.', ","),
+        first.place.unwrap()
+    );
+    assert!(
+        card.contains("Cải thiện ở đâu được nhiều điểm nhất") && card.contains(&effect),
+        "{effect}: {card}"
+    );
     // The ranking shows each unit's interval and place range, and says what they mean.
     let ranking = app.page_text(&public, "/results/2023").await;
     let (b, p) = (shown.index.unwrap(), shown.place.unwrap());

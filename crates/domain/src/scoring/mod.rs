@@ -17,6 +17,7 @@ pub mod settings;
 pub mod survey_leaf;
 pub mod tally;
 pub mod uncertainty;
+pub mod what_if;
 
 pub use answer_key::{AnswerKey, Response, Tallies};
 pub use campaign::{CampaignInput, CampaignResult, UnitChange, changes, compute_campaign};

@@ -75,6 +75,92 @@ pub struct Card {
     pub input_hash: String,
     pub illustrative: bool,
     pub sureness: Sureness,
+    /// Where the unit gains the most: its biggest losses, each with what recovering it would make of
+    /// the index and the place.
+    pub plan: Vec<PlanRow>,
+}
+
+/// One line of the what-if plan.
+#[derive(Debug, Clone)]
+pub struct PlanRow {
+    pub code: String,
+    pub name: String,
+    pub method: String,
+    /// "+1,25 điểm → chỉ số 84,10 → hạng 9 (hiện 12)".
+    pub effect: String,
+    /// Survey items: the group that rated it lowest, and how low.
+    pub note: String,
+}
+
+/// How many items the plan lists.
+const PLAN_ITEMS: usize = 5;
+
+/// The what-if plan: the unit's biggest losses against the result as it stands.
+async fn plan(
+    state: &AppState,
+    shown: &Shown,
+    level: &LevelResult,
+    u: &UnitResult,
+    name_of: &(dyn Fn(&str) -> String + Sync),
+    lang: Lang,
+) -> Vec<PlanRow> {
+    // The inputs give each survey item's groups; without them the plan still stands.
+    let inputs = results::inputs(&state.db, shown.campaign.id, shown.info.version)
+        .await
+        .ok()
+        .flatten();
+    let input = inputs.as_ref().and_then(|i| {
+        i.levels
+            .iter()
+            .find(|l| l.level == level.level)
+            .and_then(|l| l.units.iter().find(|x| x.code == u.code))
+    });
+    let groups = parindex_db::respondents::groups(&state.db, shown.campaign.id)
+        .await
+        .map(|g| g.for_level(level.level.as_str()).to_vec())
+        .unwrap_or_default();
+    parindex_domain::scoring::what_if::plan(level, input, &u.code, PLAN_ITEMS)
+        .into_iter()
+        .map(|g| {
+            let effect = match (g.place, u.place) {
+                (Some(to), Some(now)) => lang.t_args(
+                    "card-plan-effect",
+                    &[
+                        ("points", num(lang, g.lost)),
+                        ("index", num(lang, g.index)),
+                        ("place", to.to_string()),
+                        ("now", now.to_string()),
+                    ],
+                ),
+                _ => lang.t_args(
+                    "card-plan-effect-unranked",
+                    &[("points", num(lang, g.lost)), ("index", num(lang, g.index))],
+                ),
+            };
+            let note = g
+                .lowest_group
+                .map(|(group, mean)| {
+                    lang.t_args(
+                        "card-plan-lowest-group",
+                        &[
+                            (
+                                "group",
+                                crate::ui::group_name::group_name(lang, &groups, &group),
+                            ),
+                            ("percent", num(lang, mean)),
+                        ],
+                    )
+                })
+                .unwrap_or_default();
+            PlanRow {
+                name: name_of(&g.code),
+                method: lang.t(&format!("method-{}", g.method.as_str())),
+                code: g.code,
+                effect,
+                note,
+            }
+        })
+        .collect()
 }
 
 /// How sure the unit's figures are: its 95% intervals, or why there are none.
@@ -270,6 +356,7 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
         input_hash: shown.result.input_hash.clone(),
         illustrative: set.is_some_and(|s| s.illustrative),
         sureness: sureness(shown, level, code, lang),
+        plan: plan(state, shown, level, u, &name_of, lang).await,
     })
 }
 

@@ -1,0 +1,87 @@
+//! Where a unit gains the most next time: its sub-criteria ranked by the points it lost, each with
+//! what recovering it alone would make of the unit's index and place, against the other units' result
+//! as it stands. For a survey sub-criterion, the group that rated it lowest. Exact, like the result:
+//! the index is recomputed with the one rounding rule, the place with the ranking's own rule.
+
+use super::input::UnitInput;
+use super::result::LevelResult;
+use super::rounding::index;
+use crate::criteria::Method;
+use rust_decimal::Decimal;
+
+/// One sub-criterion worth working on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gain {
+    pub code: String,
+    pub method: Method,
+    /// The points lost: the maximum less the points earned.
+    pub lost: Decimal,
+    /// The unit's index with this sub-criterion at its maximum.
+    pub index: Decimal,
+    /// The place that index would take among the other ranked units (ties share a place); `None`
+    /// for a unit that is not ranked.
+    pub place: Option<u32>,
+    /// Survey sub-criteria: the group with the lowest mean, and that mean as a percentage (0–100).
+    pub lowest_group: Option<(String, Decimal)>,
+}
+
+/// The `top` sub-criteria where unit `code` lost the most points, most first (ties by code); empty if
+/// the unit is not in the level.
+pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usize) -> Vec<Gain> {
+    let Some(unit) = level.unit(code) else {
+        return Vec::new();
+    };
+    let ranked = unit.place.is_some();
+    let mut gains: Vec<Gain> = unit
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let method = n.method?;
+            let lost = n.max - n.points;
+            (lost > Decimal::ZERO).then(|| {
+                let new_index = index(unit.total + lost, unit.max);
+                Gain {
+                    code: n.code.clone(),
+                    method,
+                    lost,
+                    index: new_index,
+                    place: ranked.then(|| {
+                        1 + level
+                            .units
+                            .iter()
+                            .filter(|o| o.code != unit.code && o.place.is_some())
+                            .filter(|o| o.index > new_index)
+                            .count() as u32
+                    }),
+                    lowest_group: (method == Method::Survey)
+                        .then(|| lowest_group(input?, &n.code))
+                        .flatten(),
+                }
+            })
+        })
+        .collect();
+    gains.sort_by(|a, b| b.lost.cmp(&a.lost).then_with(|| a.code.cmp(&b.code)));
+    gains.truncate(top);
+    gains
+}
+
+/// The group whose respondents rated the leaf lowest: (group code, mean as a percentage, two
+/// decimals, half up).
+fn lowest_group(input: &UnitInput, leaf: &str) -> Option<(String, Decimal)> {
+    input
+        .survey
+        .get(leaf)?
+        .iter()
+        .filter_map(|(g, t)| {
+            t.mean().map(|m| {
+                (
+                    g.clone(),
+                    super::half_up(&(m * super::exact::from_int(100))),
+                )
+            })
+        })
+        .min_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)))
+}
+
+#[cfg(test)]
+mod tests;

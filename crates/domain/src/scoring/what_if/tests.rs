@@ -1,0 +1,150 @@
+use super::*;
+use crate::criteria::{CriteriaSet, Node};
+use crate::scoring::input::LevelInput;
+use crate::scoring::{ScoringSettings, SurveyAnswer, compute, tally};
+use crate::{Level, Points};
+use std::collections::BTreeMap;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap_or_default()
+}
+
+fn leaf(code: &str, max: &str, method: Method) -> Node {
+    Node {
+        code: code.into(),
+        name_vi: format!("Tiêu chí {code}"),
+        name_en: format!("Criterion {code}"),
+        max: Points::parse(max).unwrap_or_else(|e| panic!("{e:?}")),
+        method: Some(method),
+        guidance_vi: String::new(),
+        guidance_en: String::new(),
+        children: Vec::new(),
+    }
+}
+
+/// 10.00 points: 1.1 self 2.00, 1.2 self 1.50, 1.3 survey 2.50, 2.1 survey 4.00.
+fn set() -> CriteriaSet {
+    let field = |code: &str, max: &str, children: Vec<Node>| Node {
+        method: None,
+        children,
+        ..leaf(code, max, Method::SelfAssessed)
+    };
+    CriteriaSet {
+        code: "what-if".into(),
+        level: Level::Ministry,
+        name_vi: "Bộ thử".into(),
+        name_en: "Test set".into(),
+        legal_basis: String::new(),
+        illustrative: true,
+        total: Points::parse("10.00").unwrap_or_else(|e| panic!("{e:?}")),
+        fields: vec![
+            field(
+                "1",
+                "6.00",
+                vec![
+                    leaf("1.1", "2.00", Method::SelfAssessed),
+                    leaf("1.2", "1.50", Method::SelfAssessed),
+                    leaf("1.3", "2.50", Method::Survey),
+                ],
+            ),
+            field("2", "4.00", vec![leaf("2.1", "4.00", Method::Survey)]),
+        ],
+    }
+}
+
+/// A unit with self scores for 1.1 and 1.2, and per survey leaf the values of group g1's and g2's
+/// one respondent each.
+fn unit(code: &str, s11: &str, s12: &str, s13: (&str, &str), s21: (&str, &str)) -> UnitInput {
+    let survey = |(g1, g2): (&str, &str)| {
+        tally([
+            SurveyAnswer {
+                group: "g1",
+                respondent: 1,
+                fraction: Some(d(g1)),
+            },
+            SurveyAnswer {
+                group: "g2",
+                respondent: 2,
+                fraction: Some(d(g2)),
+            },
+        ])
+    };
+    UnitInput {
+        code: code.into(),
+        not_ranked: false,
+        survey_cancelled: false,
+        scores: [("1.1", s11), ("1.2", s12)]
+            .into_iter()
+            .map(|(l, s)| {
+                (
+                    l.to_string(),
+                    Points::parse(s).unwrap_or_else(|e| panic!("{e:?}")),
+                )
+            })
+            .collect(),
+        survey: [
+            ("1.3".to_string(), survey(s13)),
+            ("2.1".to_string(), survey(s21)),
+        ]
+        .into(),
+        imported: BTreeMap::new(),
+    }
+}
+
+/// A: 2 + 1.5 + 2.5 + 4 = 10 → 100.00. B: 2 + 1.5 + 1.25 + 4 = 8.75 → 87.50.
+/// C: 1 + 1.5 + (1.00 and 0.00 → 0.50 × 2.50 = 1.25) + 4 = 7.75 → 77.50, third.
+fn level() -> (LevelResult, Vec<UnitInput>) {
+    let units = vec![
+        unit("A", "2.00", "1.50", ("1.00", "1.00"), ("1.00", "1.00")),
+        unit("B", "2.00", "1.50", ("0.60", "0.40"), ("1.00", "1.00")),
+        unit("C", "1.00", "1.50", ("1.00", "0.00"), ("1.00", "1.00")),
+    ];
+    let input = LevelInput {
+        level: Level::Ministry,
+        criteria_set: set(),
+        settings: ScoringSettings::default(),
+        units: units.clone(),
+    };
+    (compute(&input), units)
+}
+
+#[test]
+fn the_biggest_losses_come_first_with_their_index_and_place_by_hand() {
+    let (level, inputs) = level();
+    let c = level.unit("C").map(|u| (u.index, u.place));
+    assert_eq!(c, Some((d("77.50"), Some(3))));
+    let plan = plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5);
+    // 1.3 lost 1.25 → 9.00 of 10 → 90.00, second behind A; 1.1 lost 1.00 → 8.75 → 87.50, tied
+    // with B for second (ties share a place).
+    assert_eq!(
+        plan,
+        vec![
+            Gain {
+                code: "1.3".into(),
+                method: Method::Survey,
+                lost: d("1.25"),
+                index: d("90.00"),
+                place: Some(2),
+                lowest_group: Some(("g2".into(), d("0.00"))),
+            },
+            Gain {
+                code: "1.1".into(),
+                method: Method::SelfAssessed,
+                lost: d("1.00"),
+                index: d("87.50"),
+                place: Some(2),
+                lowest_group: None,
+            },
+        ]
+    );
+}
+
+#[test]
+fn nothing_lost_nothing_to_plan_and_the_list_is_cut_to_its_length() {
+    let (level, inputs) = level();
+    assert!(plan(&level, inputs.first(), "A", 5).is_empty());
+    assert_eq!(plan(&level, None, "C", 1).len(), 1);
+    assert!(plan(&level, None, "ZZZ", 5).is_empty());
+    // Without the inputs, a survey leaf still shows its loss, without a group.
+    assert_eq!(plan(&level, None, "C", 1)[0].lowest_group, None);
+}
