@@ -304,16 +304,26 @@ macro_rules! row_view {
 row_view!(sqlx::sqlite::SqliteRow);
 row_view!(sqlx::postgres::PgRow);
 
-/// Loads the campaign's inputs, computes every level and its 95% intervals, and stores both as the
-/// draft.
+/// Loads the campaign's inputs, computes every level and its 95% intervals (the default bootstrap),
+/// and stores both as the draft.
 pub async fn compute_draft(
     db: &Db,
     ctx: &crate::Ctx,
     campaign_id: i64,
 ) -> DbResult<(Loaded, parindex_domain::scoring::CampaignResult)> {
+    compute_draft_with(db, ctx, campaign_id, &uncertainty::Settings::default()).await
+}
+
+/// [`compute_draft`] with the bootstrap's settings (the number of resamples is a server setting).
+pub async fn compute_draft_with(
+    db: &Db,
+    ctx: &crate::Ctx,
+    campaign_id: i64,
+    bootstrap: &uncertainty::Settings,
+) -> DbResult<(Loaded, parindex_domain::scoring::CampaignResult)> {
     let loaded = load(db, campaign_id).await?;
     let result = parindex_domain::scoring::compute_campaign(&loaded.input);
-    let intervals = intervals(db, campaign_id, &loaded, &result).await?;
+    let intervals = intervals(db, campaign_id, &loaded, &result, bootstrap).await?;
     results::save_draft(db, ctx, campaign_id, &loaded.input, &result, &intervals).await?;
     Ok((loaded, result))
 }
@@ -325,6 +335,7 @@ async fn intervals(
     campaign_id: i64,
     loaded: &Loaded,
     result: &parindex_domain::scoring::CampaignResult,
+    bootstrap: &uncertainty::Settings,
 ) -> DbResult<Vec<UnitInterval>> {
     let code_of: HashMap<i64, &str> = loaded
         .unit_ids
@@ -347,7 +358,7 @@ async fn intervals(
         out.extend(uncertainty::intervals(
             &units,
             &input.settings.averaging,
-            &uncertainty::Settings::default(),
+            bootstrap,
             seed,
         ));
     }

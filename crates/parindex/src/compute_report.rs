@@ -50,10 +50,12 @@ pub async fn run(
     publish: Publish,
     en: bool,
     now_ms: i64,
+    bootstrap: &parindex_domain::scoring::uncertainty::Settings,
 ) -> anyhow::Result<Outcome> {
     let campaign = campaign(db, year).await?;
     let ctx = Ctx::system(now_ms);
-    let (loaded, result) = scoring_inputs::compute_draft(db, &ctx, campaign.id).await?;
+    let (loaded, result) =
+        scoring_inputs::compute_draft_with(db, &ctx, campaign.id, bootstrap).await?;
     let names: HashMap<String, String> = units::list(db, campaign.id)
         .await?
         .into_iter()

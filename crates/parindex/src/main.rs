@@ -411,8 +411,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 parindex::compute_report::Publish::No
             };
-            let out =
-                parindex::compute_report::run(&db, campaign, publish, lang == "en", now_ms).await?;
+            let out = parindex::compute_report::run(
+                &db,
+                campaign,
+                publish,
+                lang == "en",
+                now_ms,
+                &settings.bootstrap(),
+            )
+            .await?;
             print!("{}", out.text);
             Ok(if out.refused {
                 ExitCode::from(1)

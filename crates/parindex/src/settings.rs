@@ -48,6 +48,8 @@ pub struct Settings {
     /// The audit chain's key, 64 hex digits; empty for the `audit.key` file in `data_dir`. Several
     /// app servers on one database must share it.
     pub audit_key: String,
+    /// Bootstrap resamples behind each result's 95% intervals (100 to 100,000).
+    pub bootstrap_resamples: u32,
 }
 
 impl Default for Settings {
@@ -76,6 +78,7 @@ impl Default for Settings {
             evidence_quota_mb: 2048,
             evidence_quota_files: 5_000,
             audit_key: String::new(),
+            bootstrap_resamples: 2_000,
         }
     }
 }
@@ -119,6 +122,7 @@ impl std::fmt::Debug for Settings {
             .field("pg_restore", &self.pg_restore)
             .field("evidence_quota_mb", &self.evidence_quota_mb)
             .field("evidence_quota_files", &self.evidence_quota_files)
+            .field("bootstrap_resamples", &self.bootstrap_resamples)
             .field(
                 "audit_key",
                 &if self.audit_key.is_empty() {
@@ -164,7 +168,8 @@ impl Settings {
             .set_default("pg_restore", d.pg_restore)?
             .set_default("evidence_quota_mb", d.evidence_quota_mb)?
             .set_default("evidence_quota_files", d.evidence_quota_files)?
-            .set_default("audit_key", d.audit_key)?;
+            .set_default("audit_key", d.audit_key)?
+            .set_default("bootstrap_resamples", i64::from(d.bootstrap_resamples))?;
         if let Some(f) = file {
             b = b.add_source(config::File::from(f).required(true));
         }
@@ -212,6 +217,15 @@ impl Settings {
                 max_bytes: self.evidence_quota_mb.max(1).saturating_mul(1024 * 1024),
                 max_files: self.evidence_quota_files.max(1),
             },
+            bootstrap: self.bootstrap(),
+        }
+    }
+
+    /// The bootstrap's settings: the configured resamples, within 100 to 100,000.
+    pub fn bootstrap(&self) -> parindex_domain::scoring::uncertainty::Settings {
+        parindex_domain::scoring::uncertainty::Settings {
+            resamples: self.bootstrap_resamples.clamp(100, 100_000),
+            ..Default::default()
         }
     }
 }
@@ -219,6 +233,19 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bootstrap_resamples_reach_the_server_within_their_bounds() {
+        assert_eq!(Settings::default().web().bootstrap.resamples, 2_000);
+        for (asked, got) in [(5, 100), (500, 500), (1_000_000, 100_000)] {
+            let s = Settings {
+                bootstrap_resamples: asked,
+                ..Settings::default()
+            };
+            assert_eq!(s.web().bootstrap.resamples, got);
+            assert_eq!(s.bootstrap().resamples, got);
+        }
+    }
 
     #[test]
     fn passwords_never_reach_debug_output() {

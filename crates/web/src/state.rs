@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub reminders: parindex_domain::survey::ReminderPolicy,
     /// How much evidence each unit's library may hold.
     pub evidence_quota: parindex_domain::storage_quota::Quota,
+    /// The results' 95% intervals: how many bootstrap resamples.
+    pub bootstrap: parindex_domain::scoring::uncertainty::Settings,
 }
 
 impl Default for WebConfig {
@@ -36,6 +38,7 @@ impl Default for WebConfig {
             max_body_bytes: 10 * 1024 * 1024,
             reminders: parindex_domain::survey::ReminderPolicy::default(),
             evidence_quota: parindex_domain::storage_quota::Quota::default(),
+            bootstrap: parindex_domain::scoring::uncertainty::Settings::default(),
         }
     }
 }

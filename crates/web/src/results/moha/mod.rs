@@ -325,7 +325,8 @@ pub async fn compute(
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    scoring_inputs::compute_draft(&state.db, &ctx, campaign_id).await?;
+    scoring_inputs::compute_draft_with(&state.db, &ctx, campaign_id, &state.config.bootstrap)
+        .await?;
     Ok(Redirect::to(&format!(
         "/admin/campaigns/{campaign_id}/results?version=0&done=results-computed"
     ))
