@@ -132,6 +132,11 @@ impl TestApp {
     }
 
     /// The visible text of the page at `path` as `client` sees it.
+    /// The body of `path`, as the browser gets it.
+    pub async fn html(&self, client: &reqwest::Client, path: &str) -> String {
+        self.get(client, path).await.text().await.unwrap()
+    }
+
     pub async fn page_text(&self, client: &reqwest::Client, path: &str) -> String {
         visible_text(&self.get(client, path).await.text().await.unwrap())
     }

@@ -61,7 +61,7 @@ async fn a_long_respondent_list_shows_a_page_at_a_time_and_keeps_its_search(engi
     let list = format!("/unit/{qni}/respondents");
 
     let first = app.page_text(&officer, &list).await;
-    let html = app.get(&officer, &list).await.text().await.unwrap();
+    let html = app.html(&officer, &list).await;
     assert_eq!(count(&html), 100);
     let total = before + 230;
     assert!(
@@ -74,7 +74,7 @@ async fn a_long_respondent_list_shows_a_page_at_a_time_and_keeps_its_search(engi
 
     // Searching without tones: 230 match, three pages; the links keep the search.
     let searched = format!("{list}?q=pham+thi+thu");
-    let html = app.get(&officer, &searched).await.text().await.unwrap();
+    let html = app.html(&officer, &searched).await;
     assert_eq!(count(&html), 100);
     let next = links(&html);
     assert!(
@@ -82,12 +82,7 @@ async fn a_long_respondent_list_shows_a_page_at_a_time_and_keeps_its_search(engi
             .any(|h| h == &format!("{list}?q=pham%20thi%20thu&group=&org=&p=2#people")),
         "{next:?}"
     );
-    let html = app
-        .get(&officer, &format!("{searched}&p=3"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&officer, &format!("{searched}&p=3")).await;
     assert_eq!(count(&html), 30);
     let text = visible_text(&html);
     assert!(
@@ -97,27 +92,12 @@ async fn a_long_respondent_list_shows_a_page_at_a_time_and_keeps_its_search(engi
     // The names run in Vietnamese order across the pages: the last page ends with the last name.
     assert!(html.contains("Phạm Thị Thử 229") && !html.contains("Phạm Thị Thử 199"));
     // A page past the end shows the last; anything else shows the first.
-    let html = app
-        .get(&officer, &format!("{searched}&p=99"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&officer, &format!("{searched}&p=99")).await;
     assert_eq!(count(&html), 30);
-    let html = app
-        .get(&officer, &format!("{searched}&p=abc"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&officer, &format!("{searched}&p=abc")).await;
     assert!(html.contains("Phạm Thị Thử 000") && count(&html) == 100);
     // A short list has no page links.
-    let html = app
-        .get(&officer, &format!("{list}?q=thu007"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&officer, &format!("{list}?q=thu007")).await;
     assert_eq!(count(&html), 1);
     assert!(!html.contains("class=\"pager\""));
 }
@@ -146,12 +126,7 @@ async fn moha_searches_the_accounts_a_page_at_a_time(engine: Engine) {
     let all = users::list(&app.db, None).await.unwrap().len();
     let admin = app.demo_login("moha.admin").await;
     let count = |html: &str| html.matches("<tr id=\"account-").count();
-    let html = app
-        .get(&admin, "/admin/accounts")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&admin, "/admin/accounts").await;
     assert_eq!(count(&html), 100);
     let text = visible_text(&html);
     assert!(text.contains(&format!("{all}/{all} tài khoản")), "{text}");
@@ -160,12 +135,7 @@ async fn moha_searches_the_accounts_a_page_at_a_time(engine: Engine) {
         "{text}"
     );
     // By name without tones, or by username.
-    let html = app
-        .get(&admin, "/admin/accounts?q=do+van+xem&p=2")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&admin, "/admin/accounts?q=do+van+xem&p=2").await;
     assert_eq!(count(&html), 30);
     let text = visible_text(&html);
     assert!(text.contains(&format!("130/{all} tài khoản")), "{text}");
@@ -178,12 +148,7 @@ async fn moha_searches_the_accounts_a_page_at_a_time(engine: Engine) {
             .iter()
             .any(|h| h == "/admin/accounts?q=do%20van%20xem&p=1#accounts")
     );
-    let html = app
-        .get(&admin, "/admin/accounts?q=qni.xem042")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&admin, "/admin/accounts?q=qni.xem042").await;
     assert_eq!(count(&html), 1);
     assert!(html.contains("Đỗ Văn Xem 042"));
 }
