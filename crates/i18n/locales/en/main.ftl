@@ -821,6 +821,7 @@ card-plan-if = At its maximum
 card-plan-effect = +{ $points } points → index { $index } → place { $place } (now { $now })
 card-plan-effect-unranked = +{ $points } points → index { $index }
 card-plan-lowest-group = Rated lowest by: { $group } ({ $percent }%)
+card-plan-other-groups = the small groups, taken together
 card-interval-title = How sure the result is
 card-interval-index = ({ $low } – { $high })
 card-interval-place = (places { $best } – { $worst })

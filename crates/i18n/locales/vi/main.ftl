@@ -821,6 +821,7 @@ card-plan-if = Nếu đạt tối đa
 card-plan-effect = +{ $points } điểm → chỉ số { $index } → hạng { $place } (hiện { $now })
 card-plan-effect-unranked = +{ $points } điểm → chỉ số { $index }
 card-plan-lowest-group = Nhóm chấm thấp nhất: { $group } ({ $percent }%)
+card-plan-other-groups = các nhóm ít người trả lời, tính gộp
 card-interval-title = Độ tin cậy của kết quả
 card-interval-index = ({ $low } – { $high })
 card-interval-place = (hạng { $best } – { $worst })

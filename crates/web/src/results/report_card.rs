@@ -95,6 +95,15 @@ pub struct PlanRow {
 /// How many items the plan lists.
 const PLAN_ITEMS: usize = 5;
 
+/// A group as the plan names it: the small groups together have a name of their own.
+fn plan_group(lang: Lang, groups: &[parindex_domain::respondents::Group], code: &str) -> String {
+    if code == parindex_domain::scoring::what_if::OTHER_GROUPS {
+        lang.t("card-plan-other-groups")
+    } else {
+        crate::ui::group_name::group_name(lang, groups, code)
+    }
+}
+
 /// The what-if plan: the unit's biggest losses against the result as it stands.
 async fn plan(
     state: &AppState,
@@ -143,10 +152,7 @@ async fn plan(
                     lang.t_args(
                         "card-plan-lowest-group",
                         &[
-                            (
-                                "group",
-                                crate::ui::group_name::group_name(lang, &groups, &group),
-                            ),
+                            ("group", plan_group(lang, &groups, &group)),
                             ("percent", num(lang, mean)),
                         ],
                     )

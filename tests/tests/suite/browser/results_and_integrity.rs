@@ -95,6 +95,16 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
             .contains("Thành phố Hải Phòng")
     );
     desk.quit().await.unwrap();
+    // The unit's results on the phone: the index with its interval, what it means, and where the
+    // unit gains the most.
+    assert_fits(&b, &app, &format!("/unit/{hpg}/results")).await;
+    assert!(text_of(&b, "#card-index-interval").await.contains('–'));
+    assert!(
+        text_of(&b, "#card-sureness")
+            .await
+            .contains("Độ tin cậy của kết quả")
+    );
+    assert!(text_of(&b, "#card-plan").await.contains("→ chỉ số"));
     visit(&b, app.url(&format!("/admin/campaigns/{cid}"))).await;
     click_to_navigate(&b, By::Id("go-integrity")).await;
     assert!(text_of(&b, "#ig-queue").await.contains("Cần xem xét"));

@@ -21,7 +21,8 @@ pub struct Gain {
     /// The place that index would take among the other ranked units (ties share a place); `None`
     /// for a unit that is not ranked.
     pub place: Option<u32>,
-    /// Survey sub-criteria: the group with the lowest mean, and that mean as a percentage (0–100).
+    /// Survey sub-criteria: the group with the lowest mean ([`OTHER_GROUPS`] for the small groups
+    /// together), and that mean as a percentage (0–100).
     pub lowest_group: Option<(String, Decimal)>,
 }
 
@@ -65,21 +66,33 @@ pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usi
     gains
 }
 
+/// The fewest respondents a group may have for its own mean to be shown to the unit; smaller groups
+/// are shown only together, as [`OTHER_GROUPS`], so that no small group's answers can be inferred.
+pub const MIN_GROUP_SIZE: u32 = 5;
+
+/// The code under which groups below [`MIN_GROUP_SIZE`] are shown together.
+pub const OTHER_GROUPS: &str = "";
+
 /// The group whose respondents rated the leaf lowest: (group code, mean as a percentage, two
-/// decimals, half up).
+/// decimals, half up). Groups of fewer than [`MIN_GROUP_SIZE`] respondents count only together, as
+/// [`OTHER_GROUPS`], and not at all if they are still too few together.
 fn lowest_group(input: &UnitInput, leaf: &str) -> Option<(String, Decimal)> {
-    input
-        .survey
-        .get(leaf)?
-        .iter()
-        .filter_map(|(g, t)| {
-            t.mean().map(|m| {
-                (
-                    g.clone(),
-                    super::half_up(&(m * super::exact::from_int(100))),
-                )
-            })
-        })
+    let tallies = input.survey.get(leaf)?;
+    let mut other = super::tally::GroupTally::default();
+    let mut shown: Vec<(String, super::exact::Exact)> = Vec::new();
+    for (g, t) in tallies {
+        if t.respondents >= MIN_GROUP_SIZE {
+            shown.extend(t.mean().map(|m| (g.clone(), m)));
+        } else {
+            other.merge(t);
+        }
+    }
+    if other.respondents >= MIN_GROUP_SIZE {
+        shown.extend(other.mean().map(|m| (OTHER_GROUPS.to_string(), m)));
+    }
+    shown
+        .into_iter()
+        .map(|(g, m)| (g, super::half_up(&(m * super::exact::from_int(100)))))
         .min_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)))
 }
 

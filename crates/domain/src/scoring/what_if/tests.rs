@@ -52,22 +52,15 @@ fn set() -> CriteriaSet {
     }
 }
 
-/// A unit with self scores for 1.1 and 1.2, and per survey leaf the values of group g1's and g2's
-/// one respondent each.
+/// A unit with self scores for 1.1 and 1.2, and per survey leaf the value of each of group g1's and
+/// g2's five respondents.
 fn unit(code: &str, s11: &str, s12: &str, s13: (&str, &str), s21: (&str, &str)) -> UnitInput {
     let survey = |(g1, g2): (&str, &str)| {
-        tally([
-            SurveyAnswer {
-                group: "g1",
-                respondent: 1,
-                fraction: Some(d(g1)),
-            },
-            SurveyAnswer {
-                group: "g2",
-                respondent: 2,
-                fraction: Some(d(g2)),
-            },
-        ])
+        tally((0..10).map(|r| SurveyAnswer {
+            group: if r < 5 { "g1" } else { "g2" },
+            respondent: r,
+            fraction: Some(d(if r < 5 { g1 } else { g2 })),
+        }))
     };
     UnitInput {
         code: code.into(),
@@ -147,4 +140,65 @@ fn nothing_lost_nothing_to_plan_and_the_list_is_cut_to_its_length() {
     assert!(plan(&level, None, "ZZZ", 5).is_empty());
     // Without the inputs, a survey leaf still shows its loss, without a group.
     assert_eq!(plan(&level, None, "C", 1)[0].lowest_group, None);
+}
+
+#[test]
+fn recovering_every_lost_point_gives_the_maximum_index() {
+    let (level, inputs) = level();
+    for u in &level.units {
+        let lost: Decimal = plan(&level, None, &u.code, usize::MAX)
+            .iter()
+            .map(|g| g.lost)
+            .sum();
+        assert_eq!(index(u.total + lost, u.max), d("100.00"), "{}", u.code);
+    }
+    assert!(inputs.len() == 3);
+}
+
+#[test]
+fn a_small_group_is_never_shown_alone() {
+    let (level, mut inputs) = level();
+    // C's 1.3: g1 five respondents at 1.00; g2 now three at 0.00 and a new g3 two at 0.20.
+    let c = inputs
+        .iter_mut()
+        .find(|u| u.code == "C")
+        .unwrap_or_else(|| panic!("C"));
+    let answers = |g3: bool| {
+        let mut rows: Vec<SurveyAnswer<'static>> = (0..5)
+            .map(|r| SurveyAnswer {
+                group: "g1",
+                respondent: r,
+                fraction: Some(d("1.00")),
+            })
+            .collect();
+        rows.extend((5..8).map(|r| SurveyAnswer {
+            group: "g2",
+            respondent: r,
+            fraction: Some(d("0.00")),
+        }));
+        if g3 {
+            rows.extend((8..10).map(|r| SurveyAnswer {
+                group: "g3",
+                respondent: r,
+                fraction: Some(d("0.20")),
+            }));
+        }
+        tally(rows)
+    };
+    c.survey.insert("1.3".into(), answers(true));
+    let shown = |inputs: &[UnitInput]| {
+        plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5)
+            .into_iter()
+            .find(|g| g.code == "1.3")
+            .and_then(|g| g.lowest_group)
+    };
+    // Together the small groups are five: shown as the other groups, (0 × 3 + 0.20 × 2) / 5 = 8%.
+    assert_eq!(shown(&inputs), Some((OTHER_GROUPS.to_string(), d("8.00"))));
+    // Three alone are too few to show, even together: the lowest shown is g1's.
+    let c = inputs
+        .iter_mut()
+        .find(|u| u.code == "C")
+        .unwrap_or_else(|| panic!("C"));
+    c.survey.insert("1.3".into(), answers(false));
+    assert_eq!(shown(&inputs), Some(("g1".to_string(), d("100.00"))));
 }
