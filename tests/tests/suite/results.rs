@@ -816,6 +816,31 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         card.contains("Cải thiện ở đâu được nhiều điểm nhất") && card.contains(&effect),
         "{effect}: {card}"
     );
+    // Ticking the first two items adds them up on the server.
+    let two = parindex_domain::scoring::what_if::plan(level, None, &shown.code, 2);
+    if two.len() == 2 {
+        let c = parindex_domain::scoring::what_if::combined(
+            level,
+            &shown.code,
+            &[two[0].code.clone(), two[1].code.clone()],
+        )
+        .unwrap();
+        let page = app
+            .page_text(
+                &public,
+                &format!(
+                    "/results/2023/unit/{}?version={v}&pick={}&pick={}&pick=<x>",
+                    shown.code, two[0].code, two[1].code
+                ),
+            )
+            .await;
+        let want = format!(
+            "Cả 2 mục đã chọn: +{} điểm → chỉ số {}",
+            format!("{:.2}", c.lost).replace('.', ","),
+            format!("{:.2}", c.index).replace('.', ",")
+        );
+        assert!(page.contains(&want), "{want}: {page}");
+    }
     // The ranking shows each unit's interval and place range, and says what they mean.
     let ranking = app.page_text(&public, "/results/2023").await;
     let (b, p) = (shown.index.unwrap(), shown.place.unwrap());

@@ -14,7 +14,7 @@ use crate::ui::layout::Page;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use parindex_db::{results, units};
 
@@ -22,6 +22,22 @@ use parindex_db::{results, units};
 #[serde(default)]
 pub struct VersionQuery {
     pub version: Option<i64>,
+}
+
+/// The sub-criteria ticked on the report card's plan: every `pick=` of the query whose value is a
+/// criterion code (digits and dots); anything else is ignored.
+pub fn picks(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, v)| {
+            *k == "pick"
+                && !v.is_empty()
+                && v.len() <= 20
+                && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
+        .map(|(_, v)| v.to_string())
+        .collect()
 }
 
 pub struct PublishedYear {
@@ -100,10 +116,11 @@ pub async fn public_card(
     meta: Meta,
     Path((year, code)): Path<(String, String)>,
     Query(q): Query<VersionQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<CardPage> {
     let year = parse_year(&year)?;
     let shown = view::load_published(&state, year, q.version).await?;
-    let card = card(&state, &shown, &code, meta.lang)
+    let card = card(&state, &shown, &code, meta.lang, &picks(raw.as_deref()))
         .await
         .ok_or(AppError::NotFound)?;
     let title = format!("{} · {}", card.name, year);
@@ -141,6 +158,7 @@ pub async fn unit_card(
     meta: Meta,
     r: UnitReader,
     Query(q): Query<VersionQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     use axum::response::IntoResponse;
     let unit = units::get(&state.db, r.unit_id).await?;
@@ -166,7 +184,7 @@ pub async fn unit_card(
         None => None,
     };
     let card = match &shown {
-        Some(s) => card(&state, s, &unit.code, meta.lang).await,
+        Some(s) => card(&state, s, &unit.code, meta.lang, &picks(raw.as_deref())).await,
         None => None,
     };
     let Some(card) = card else {
@@ -247,4 +265,20 @@ pub async fn api(
 ) -> AppResult<Json<Results>> {
     let shown = view::load_published(&state, parse_year(&year)?, q.version).await?;
     Ok(Json(Results::of(&shown)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_criterion_codes_are_picked() {
+        assert_eq!(
+            picks(Some(
+                "version=1&pick=1.2.3&pick=%3Cx%3E&pick=&x=1.1&pick=8.4.2"
+            )),
+            vec!["1.2.3".to_string(), "8.4.2".to_string()]
+        );
+        assert!(picks(None).is_empty());
+    }
 }

@@ -78,6 +78,10 @@ pub struct Card {
     /// Where the unit gains the most: its biggest losses, each with what recovering it would make of
     /// the index and the place.
     pub plan: Vec<PlanRow>,
+    /// The ticked items together: "Cả 2 mục: +2,25 điểm → chỉ số 100,00 → hạng 1 (hiện 3)".
+    pub plan_combined: Option<String>,
+    /// The version shown, for the plan's form to stay on it.
+    pub version: i64,
 }
 
 /// One line of the what-if plan.
@@ -90,10 +94,47 @@ pub struct PlanRow {
     pub effect: String,
     /// Survey items: the group that rated it lowest, and how low.
     pub note: String,
+    /// Ticked on the plan's form.
+    pub picked: bool,
 }
 
 /// How many items the plan lists.
 const PLAN_ITEMS: usize = 5;
+
+/// "+1,25 điểm → chỉ số 84,10 → hạng 9 (hiện 12)", or without the place for a unit not ranked.
+fn effect_text(
+    lang: Lang,
+    lost: Decimal,
+    index: Decimal,
+    place: Option<u32>,
+    now: Option<u32>,
+) -> String {
+    match (place, now) {
+        (Some(to), Some(now)) => lang.t_args(
+            "card-plan-effect",
+            &[
+                ("points", num(lang, lost)),
+                ("index", num(lang, index)),
+                ("place", to.to_string()),
+                ("now", now.to_string()),
+            ],
+        ),
+        _ => lang.t_args(
+            "card-plan-effect-unranked",
+            &[("points", num(lang, lost)), ("index", num(lang, index))],
+        ),
+    }
+}
+
+/// The ticked items' combined effect, in words.
+fn combined(level: &LevelResult, u: &UnitResult, picks: &[String], lang: Lang) -> Option<String> {
+    let c = parindex_domain::scoring::what_if::combined(level, &u.code, picks)?;
+    let effect = effect_text(lang, c.lost, c.index, c.place, u.place);
+    Some(lang.t_args(
+        "card-plan-combined",
+        &[("items", c.items.to_string()), ("effect", effect)],
+    ))
+}
 
 /// A group as the plan names it: the small groups together have a name of their own.
 fn plan_group(lang: Lang, groups: &[parindex_domain::respondents::Group], code: &str) -> String {
@@ -131,21 +172,7 @@ async fn plan(
     parindex_domain::scoring::what_if::plan(level, input, &u.code, PLAN_ITEMS)
         .into_iter()
         .map(|g| {
-            let effect = match (g.place, u.place) {
-                (Some(to), Some(now)) => lang.t_args(
-                    "card-plan-effect",
-                    &[
-                        ("points", num(lang, g.lost)),
-                        ("index", num(lang, g.index)),
-                        ("place", to.to_string()),
-                        ("now", now.to_string()),
-                    ],
-                ),
-                _ => lang.t_args(
-                    "card-plan-effect-unranked",
-                    &[("points", num(lang, g.lost)), ("index", num(lang, g.index))],
-                ),
-            };
+            let effect = effect_text(lang, g.lost, g.index, g.place, u.place);
             let note = g
                 .lowest_group
                 .map(|(group, mean)| {
@@ -159,6 +186,7 @@ async fn plan(
                 })
                 .unwrap_or_default();
             PlanRow {
+                picked: false,
                 name: name_of(&g.code),
                 method: lang.t(&format!("method-{}", g.method.as_str())),
                 code: g.code,
@@ -322,7 +350,13 @@ fn methods(u: &UnitResult, lang: Lang) -> Vec<MethodRow> {
 }
 
 /// The report card of `code` in `shown`, with the previous campaign's published result if any.
-pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Option<Card> {
+pub async fn card(
+    state: &AppState,
+    shown: &Shown,
+    code: &str,
+    lang: Lang,
+    picks: &[String],
+) -> Option<Card> {
     let (level, u): (_, &UnitResult) = shown
         .result
         .levels
@@ -362,7 +396,16 @@ pub async fn card(state: &AppState, shown: &Shown, code: &str, lang: Lang) -> Op
         input_hash: shown.result.input_hash.clone(),
         illustrative: set.is_some_and(|s| s.illustrative),
         sureness: sureness(shown, level, code, lang),
-        plan: plan(state, shown, level, u, &name_of, lang).await,
+        plan: plan(state, shown, level, u, &name_of, lang)
+            .await
+            .into_iter()
+            .map(|r| PlanRow {
+                picked: picks.contains(&r.code),
+                ..r
+            })
+            .collect(),
+        plan_combined: combined(level, u, picks, lang),
+        version: shown.info.version,
     })
 }
 

@@ -46,14 +46,7 @@ pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usi
                     method,
                     lost,
                     index: new_index,
-                    place: ranked.then(|| {
-                        1 + level
-                            .units
-                            .iter()
-                            .filter(|o| o.code != unit.code && o.place.is_some())
-                            .filter(|o| o.index > new_index)
-                            .count() as u32
-                    }),
+                    place: ranked.then(|| place_among(level, &unit.code, new_index)),
                     lowest_group: (method == Method::Survey)
                         .then(|| lowest_group(input?, &n.code))
                         .flatten(),
@@ -64,6 +57,49 @@ pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usi
     gains.sort_by(|a, b| b.lost.cmp(&a.lost).then_with(|| a.code.cmp(&b.code)));
     gains.truncate(top);
     gains
+}
+
+/// Several sub-criteria recovered at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Combined {
+    /// How many of the picked codes are sub-criteria the unit lost points on.
+    pub items: usize,
+    pub lost: Decimal,
+    pub index: Decimal,
+    pub place: Option<u32>,
+}
+
+/// The unit's index and place with every picked sub-criterion at its maximum (codes it lost nothing
+/// on, or that are not its sub-criteria, are left out); `None` when none counts.
+pub fn combined(level: &LevelResult, code: &str, picks: &[String]) -> Option<Combined> {
+    let unit = level.unit(code)?;
+    let lost: Vec<Decimal> = unit
+        .nodes
+        .iter()
+        .filter(|n| n.is_leaf() && picks.contains(&n.code))
+        .map(|n| n.max - n.points)
+        .filter(|l| *l > Decimal::ZERO)
+        .collect();
+    if lost.is_empty() {
+        return None;
+    }
+    let total: Decimal = lost.iter().sum();
+    let new_index = index(unit.total + total, unit.max);
+    Some(Combined {
+        items: lost.len(),
+        lost: total,
+        index: new_index,
+        place: unit.place.map(|_| place_among(level, code, new_index)),
+    })
+}
+
+/// The place `index` takes among the level's other ranked units: ties share a place.
+fn place_among(level: &LevelResult, code: &str, index: Decimal) -> u32 {
+    1 + level
+        .units
+        .iter()
+        .filter(|o| o.code != code && o.place.is_some() && o.index > index)
+        .count() as u32
 }
 
 /// The fewest respondents a group may have for its own mean to be shown to the unit; smaller groups

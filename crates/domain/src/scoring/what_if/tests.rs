@@ -202,3 +202,25 @@ fn a_small_group_is_never_shown_alone() {
     c.survey.insert("1.3".into(), answers(false));
     assert_eq!(shown(&inputs), Some(("g1".to_string(), d("100.00"))));
 }
+
+#[test]
+fn picked_items_add_up_exactly_and_unknown_picks_are_left_out() {
+    let (level, _) = level();
+    let picks = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    // C: 1.3 (1.25) and 1.1 (1.00) together → 10.00 of 10 → 100.00, first with A (ties share).
+    assert_eq!(
+        combined(&level, "C", &picks(&["1.3", "1.1", "2.1", "9.9"])),
+        Some(Combined {
+            items: 2,
+            lost: d("2.25"),
+            index: d("100.00"),
+            place: Some(1),
+        })
+    );
+    assert_eq!(
+        combined(&level, "C", &picks(&["2.1"])),
+        None,
+        "nothing lost there"
+    );
+    assert_eq!(combined(&level, "ZZZ", &picks(&["1.1"])), None);
+}
