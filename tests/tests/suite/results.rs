@@ -841,6 +841,28 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         );
         assert!(page.contains(&want), "{want}: {page}");
     }
+    // The plan downloads as a spreadsheet for the unit's own plan, from its results page.
+    let moha = app.demo_login("moha.thamdinh").await;
+    let unit_id = app.unit_id(&shown.code).await;
+    let own = app
+        .html(&moha, &format!("/unit/{unit_id}/results?version={v}"))
+        .await;
+    let link = format!("/unit/{unit_id}/results/plan.xlsx?version={v}");
+    assert!(own.contains(&format!("href=\"{link}\"")), "{own}");
+    let r = app.get(&moha, &link).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "Mã");
+    assert_eq!(rows[1][0], first.code);
+    assert!(rows[1][3].contains("→ chỉ số"), "{rows:?}");
     // The ranking shows each unit's interval and place range, and says what they mean.
     let ranking = app.page_text(&public, "/results/2023").await;
     let (b, p) = (shown.index.unwrap(), shown.place.unwrap());

@@ -62,4 +62,9 @@ pub fn routes() -> RouteTable {
             moha::export_json,
         )
         .get("/unit/{unit}/results", UnitReader, public::unit_card)
+        .get(
+            "/unit/{unit}/results/plan.xlsx",
+            UnitReader,
+            public::unit_plan_xlsx,
+        )
 }

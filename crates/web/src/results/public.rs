@@ -10,6 +10,7 @@ use crate::results::json::Results;
 use crate::results::report_card::{Card, card};
 use crate::results::view::{self, LevelView, Shown};
 use crate::state::AppState;
+use crate::ui::download::{XLSX, attachment};
 use crate::ui::layout::Page;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,6 +18,7 @@ use axum::Json;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use parindex_db::{results, units};
+use parindex_import::sheet::{self, Cell};
 
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(default)]
@@ -109,6 +111,8 @@ pub struct CardPage {
     pub card: Card,
     pub back: String,
     pub back_label: String,
+    /// The plan as .xlsx, on the unit's own results page.
+    pub plan_xlsx: Option<String>,
 }
 
 pub async fn public_card(
@@ -129,6 +133,7 @@ pub async fn public_card(
         back: format!("/results/{year}"),
         back_label: meta.lang.t("pub-back"),
         card,
+        plan_xlsx: None,
     })
 }
 
@@ -153,6 +158,86 @@ pub struct NoCardPage {
     pub unit_id: i64,
 }
 
+/// The version of the results a unit's page shows to `r`: MoHA any (the newest by default); the
+/// unit's own accounts what [`unit_version`] allows. `None` when there is none to show.
+async fn unit_shown(
+    state: &AppState,
+    r: &UnitReader,
+    unit: &units::Unit,
+    asked: Option<i64>,
+) -> AppResult<Option<Shown>> {
+    let version = if parindex_domain::Role::is_moha(r.user.role) {
+        match asked {
+            Some(v) => Some(v),
+            None => results::versions(&state.db, unit.campaign_id)
+                .await?
+                .first()
+                .map(|v| v.version),
+        }
+    } else {
+        let allowed = unit_version(state, unit.campaign_id).await?;
+        match (asked, allowed) {
+            (Some(v), Some(latest)) if v >= 1 && (latest == 0 || v <= latest) => Some(v),
+            (Some(_), _) => return Err(AppError::NotFound),
+            (None, a) => a,
+        }
+    };
+    match version {
+        Some(v) => view::load(state, unit.campaign_id, v).await,
+        None => Ok(None),
+    }
+}
+
+/// The what-if plan as a spreadsheet, for the unit's reform plan: every item the report card lists.
+pub async fn unit_plan_xlsx(
+    State(state): State<AppState>,
+    meta: Meta,
+    r: UnitReader,
+    Query(q): Query<VersionQuery>,
+) -> AppResult<Response> {
+    let unit = units::get(&state.db, r.unit_id).await?;
+    let shown = unit_shown(&state, &r, &unit, q.version)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let card = card(&state, &shown, &unit.code, meta.lang, &[])
+        .await
+        .ok_or(AppError::NotFound)?;
+    let lang = meta.lang;
+    let headers: Vec<String> = [
+        "card-code",
+        "card-name",
+        "card-method",
+        "card-plan-if",
+        "res-col-notes",
+    ]
+    .iter()
+    .map(|k| lang.t(k))
+    .collect();
+    let rows: Vec<Vec<Cell>> = card
+        .plan
+        .into_iter()
+        .map(|p| {
+            vec![
+                p.code.into(),
+                p.name.into(),
+                p.method.into(),
+                p.effect.into(),
+                p.note.into(),
+            ]
+        })
+        .collect();
+    let bytes = sheet::table(&lang.t("card-plan-sheet"), &headers, &rows)
+        .map_err(|e| AppError::internal("building the plan sheet", e))?;
+    Ok(attachment(
+        XLSX,
+        &format!(
+            "ke-hoach-cai-thien-{}-{}.xlsx",
+            unit.code, shown.campaign.year
+        ),
+        bytes,
+    ))
+}
+
 pub async fn unit_card(
     State(state): State<AppState>,
     meta: Meta,
@@ -163,26 +248,7 @@ pub async fn unit_card(
     use axum::response::IntoResponse;
     let unit = units::get(&state.db, r.unit_id).await?;
     let moha = parindex_domain::Role::is_moha(r.user.role);
-    let version = if moha {
-        match q.version {
-            Some(v) => Some(v),
-            None => results::versions(&state.db, unit.campaign_id)
-                .await?
-                .first()
-                .map(|v| v.version),
-        }
-    } else {
-        let allowed = unit_version(&state, unit.campaign_id).await?;
-        match (q.version, allowed) {
-            (Some(v), Some(latest)) if v >= 1 && (latest == 0 || v <= latest) => Some(v),
-            (Some(_), _) => return Err(AppError::NotFound),
-            (None, a) => a,
-        }
-    };
-    let shown: Option<Shown> = match version {
-        Some(v) => view::load(&state, unit.campaign_id, v).await?,
-        None => None,
-    };
+    let shown = unit_shown(&state, &r, &unit, q.version).await?;
     let card = match &shown {
         Some(s) => card(&state, s, &unit.code, meta.lang, &picks(raw.as_deref())).await,
         None => None,
@@ -210,11 +276,18 @@ pub async fn unit_card(
     } else {
         (format!("/unit/{}", unit.id), meta.lang.t("res-back-unit"))
     };
+    let plan_xlsx = (!card.plan.is_empty()).then(|| {
+        format!(
+            "/unit/{}/results/plan.xlsx?version={}",
+            unit.id, card.version
+        )
+    });
     Ok(CardPage {
         page,
         card,
         back,
         back_label,
+        plan_xlsx,
     }
     .into_response())
 }
