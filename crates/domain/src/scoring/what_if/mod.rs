@@ -47,7 +47,8 @@ pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usi
                     lost,
                     index: new_index,
                     place: ranked.then(|| place_among(level, &unit.code, new_index)),
-                    lowest_group: (method == Method::Survey)
+                    // A cancelled survey's answers do not count, so no group is named from them.
+                    lowest_group: (method == Method::Survey && !unit.survey_cancelled)
                         .then(|| lowest_group(input?, &n.code))
                         .flatten(),
                 }

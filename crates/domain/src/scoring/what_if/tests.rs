@@ -224,3 +224,25 @@ fn picked_items_add_up_exactly_and_unknown_picks_are_left_out() {
     );
     assert_eq!(combined(&level, "ZZZ", &picks(&["1.1"])), None);
 }
+
+#[test]
+fn a_cancelled_survey_names_no_group() {
+    let (_, mut inputs) = level();
+    if let Some(c) = inputs.iter_mut().find(|u| u.code == "C") {
+        c.survey_cancelled = true;
+    }
+    let input = LevelInput {
+        level: Level::Ministry,
+        criteria_set: set(),
+        settings: ScoringSettings::default(),
+        units: inputs.clone(),
+    };
+    let level = compute(&input);
+    let plan = plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5);
+    let survey: Vec<&Gain> = plan.iter().filter(|g| g.method == Method::Survey).collect();
+    assert!(
+        !survey.is_empty(),
+        "the cancelled survey's points are lost: {plan:?}"
+    );
+    assert!(survey.iter().all(|g| g.lowest_group.is_none()));
+}
