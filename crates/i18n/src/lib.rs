@@ -73,6 +73,11 @@ impl Lang {
         LOCALES.lookup(self.id(), key)
     }
 
+    /// Each key's message, in order: a table's headers.
+    pub fn t_each(self, keys: &[&str]) -> Vec<String> {
+        keys.iter().map(|k| self.t(k)).collect()
+    }
+
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()

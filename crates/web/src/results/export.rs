@@ -11,7 +11,7 @@ use parindex_domain::criteria::Depth;
 use parindex_import::sheet::{self, Cell};
 
 fn headers(lang: Lang) -> Vec<String> {
-    [
+    lang.t_each(&[
         "res-col-level",
         "res-col-place",
         "res-col-code",
@@ -26,10 +26,7 @@ fn headers(lang: Lang) -> Vec<String> {
         "res-col-max",
         "res-col-cancelled",
         "res-col-missing",
-    ]
-    .iter()
-    .map(|k| lang.t(k))
-    .collect()
+    ])
 }
 
 /// One row per unit: the columns of [`headers`] (the 95% interval's bounds empty where the unit has

@@ -203,16 +203,13 @@ pub async fn unit_plan_xlsx(
         .await
         .ok_or(AppError::NotFound)?;
     let lang = meta.lang;
-    let headers: Vec<String> = [
+    let headers: Vec<String> = lang.t_each(&[
         "card-code",
         "card-name",
         "card-method",
         "card-plan-if",
         "res-col-notes",
-    ]
-    .iter()
-    .map(|k| lang.t(k))
-    .collect();
+    ]);
     let rows: Vec<Vec<Cell>> = card
         .plan
         .into_iter()

@@ -8,6 +8,7 @@ use crate::results::view::{Shown, num, tier_letter, whole};
 use crate::state::AppState;
 use parindex_db::{campaigns, results};
 use parindex_domain::criteria::{Depth, Node};
+use parindex_domain::scoring::uncertainty::{self, UnitInterval};
 use parindex_domain::scoring::{LeafStatus, LevelResult, NodeResult, UnitResult};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -154,22 +155,39 @@ async fn plan(
     name_of: &(dyn Fn(&str) -> String + Sync),
     lang: Lang,
 ) -> Vec<PlanRow> {
-    // The inputs give each survey item's groups; without them the plan still stands.
-    let inputs = results::inputs(&state.db, shown.campaign.id, shown.info.version)
-        .await
-        .ok()
-        .flatten();
+    use parindex_domain::scoring::what_if;
+    let gains = what_if::plan(level, None, &u.code, PLAN_ITEMS);
+    // Only a survey item needs the version's inputs (its groups' means) and the groups' names; the
+    // plan stands without them.
+    let survey = gains
+        .iter()
+        .any(|g| g.method == parindex_domain::criteria::Method::Survey);
+    let inputs = if survey {
+        results::inputs(&state.db, shown.campaign.id, shown.info.version)
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
     let input = inputs.as_ref().and_then(|i| {
         i.levels
             .iter()
             .find(|l| l.level == level.level)
             .and_then(|l| l.units.iter().find(|x| x.code == u.code))
     });
-    let groups = parindex_db::respondents::groups(&state.db, shown.campaign.id)
-        .await
-        .map(|g| g.for_level(level.level.as_str()).to_vec())
-        .unwrap_or_default();
-    parindex_domain::scoring::what_if::plan(level, input, &u.code, PLAN_ITEMS)
+    let groups = match input {
+        Some(_) => parindex_db::respondents::groups(&state.db, shown.campaign.id)
+            .await
+            .map(|g| g.for_level(level.level.as_str()).to_vec())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let gains = match input {
+        Some(_) => what_if::plan(level, input, &u.code, PLAN_ITEMS),
+        None => gains,
+    };
+    gains
         .into_iter()
         .map(|g| {
             let effect = effect_text(lang, g.lost, g.index, g.place, u.place);
@@ -222,21 +240,19 @@ fn sureness(shown: &Shown, level: &LevelResult, code: &str, lang: Lang) -> Suren
         };
     };
     let (low, high) = (num(lang, index.low), num(lang, index.high));
-    let ties = i.place.and_then(|p| {
-        let with: Vec<String> = level
-            .units
-            .iter()
-            .filter(|u| u.code != code)
-            .filter(|u| {
-                shown
-                    .interval(&u.code)
-                    .and_then(|o| o.place)
-                    .is_some_and(|q| q.overlaps(&p))
-            })
-            .map(|u| shown.name(&u.code))
-            .collect();
-        (!with.is_empty()).then(|| lang.t_args("card-ties", &[("units", with.join(", "))]))
-    });
+    // Places are within a level: the ties are among the level's units.
+    let of_level: Vec<UnitInterval> = level
+        .units
+        .iter()
+        .filter_map(|u| shown.interval(&u.code).cloned())
+        .collect();
+    let ties = uncertainty::ties(&of_level)
+        .into_iter()
+        .find(|(c, with)| c == code && !with.is_empty())
+        .map(|(_, with)| {
+            let names: Vec<String> = with.iter().map(|c| shown.name(c)).collect();
+            lang.t_args("card-ties", &[("units", names.join(", "))])
+        });
     let explanation = match i.place {
         Some(p) => lang.t_args(
             "card-interval-help",

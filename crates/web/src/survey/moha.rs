@@ -209,7 +209,7 @@ pub async fn export(
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let rows = survey_progress::national(&state.db, campaign_id).await?;
     let lang = meta.lang;
-    let headers: Vec<String> = [
+    let headers: Vec<String> = lang.t_each(&[
         "sv-col-unit",
         "sv-col-level",
         "sv-col-listed",
@@ -219,10 +219,7 @@ pub async fn export(
         "sv-col-opened",
         "sv-col-completed",
         "sv-col-percent",
-    ]
-    .iter()
-    .map(|k| lang.t(k))
-    .collect();
+    ]);
     let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|t| {

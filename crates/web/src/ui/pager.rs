@@ -129,11 +129,6 @@ impl Pager {
     pub fn last_page(&self) -> Option<String> {
         (self.page + 1 < self.pages).then(|| self.href(self.pages))
     }
-
-    /// "p=N" for a form that must come back to this page.
-    pub fn page_param(&self) -> String {
-        format!("p={}", self.page)
-    }
 }
 
 #[cfg(test)]

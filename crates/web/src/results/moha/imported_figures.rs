@@ -114,16 +114,13 @@ pub async fn figures_template(
         }
     }
     let lang = meta.lang;
-    let headers: Vec<String> = [
+    let headers: Vec<String> = lang.t_each(&[
         "fig-col-unit",
         "fig-col-item",
         "fig-col-value",
         "fig-col-source",
         "fig-col-name",
-    ]
-    .iter()
-    .map(|k| lang.t(k))
-    .collect();
+    ]);
     let bytes = figures::template(&lang.t("fig-sheet"), &headers, &rows)
         .map_err(|e| AppError::internal("building the figures template", e))?;
     Ok(xlsx(&format!("so-lieu-nhap-{}.xlsx", campaign.year), bytes))

@@ -421,7 +421,7 @@ pub async fn pending_export(
 ) -> AppResult<Response> {
     let s = UnitSurvey::load(&state, r.unit_id).await?;
     let lang = meta.lang;
-    let headers: Vec<String> = [
+    let headers: Vec<String> = lang.t_each(&[
         "rl-name",
         "rl-position",
         "rl-organisation",
@@ -430,10 +430,7 @@ pub async fn pending_export(
         "rl-phone",
         "sv-col-delivery",
         "sv-col-reminders",
-    ]
-    .iter()
-    .map(|k| lang.t(k))
-    .collect();
+    ]);
     let rows: Vec<Vec<Cell>> = s
         .pending
         .iter()
