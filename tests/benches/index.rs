@@ -21,6 +21,7 @@ use futures_util::TryStreamExt;
 use parindex_db::{
     Ctx, Db, criteria_sets, questionnaires, results, scoring_inputs, survey_tallies, units,
 };
+use parindex_domain::CampaignId;
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::{AnswerKey, Tallies, compute_campaign};
 use parindex_domain::survey::Question;
@@ -35,7 +36,7 @@ const RESPONDENTS: usize = 60_000;
 const ANSWERS: usize = 30;
 
 /// A national campaign on top of the demo one: units, 30-question questionnaires, responses, scores.
-async fn seed(db: &Db) -> i64 {
+async fn seed(db: &Db) -> CampaignId {
     parindex::demo::seed(db, 0).await.unwrap();
     let c = parindex_db::campaigns::by_year(db, 2023).await.unwrap().id;
     let ctx = Ctx::system(0);
@@ -201,7 +202,7 @@ async fn seed(db: &Db) -> i64 {
 }
 
 /// The baseline: every answer as its own row, streamed in invitation order.
-async fn baseline(db: &Db, c: i64) -> Tallies {
+async fn baseline(db: &Db, c: CampaignId) -> Tallies {
     let mut tallies = Tallies::default();
     for level in ["ministry", "province"] {
         let key = AnswerKey::new(&questionnaires::get(db, c, level).await.unwrap().unwrap());
@@ -246,7 +247,7 @@ async fn baseline(db: &Db, c: i64) -> Tallies {
 }
 
 /// The product's aggregated query alone, its rows read and dropped: how much of the load is SQL.
-async fn sql_only(db: &Db, c: i64) -> usize {
+async fn sql_only(db: &Db, c: CampaignId) -> usize {
     let mut bytes = 0;
     for level in ["all"] {
         let agg = match db {
@@ -346,7 +347,7 @@ async fn run(engine: Engine) {
             for u in &mut level.units {
                 u.survey = recount
                     .by_unit
-                    .remove(&input.unit_ids[&u.code])
+                    .remove(&input.unit_ids[&u.code].get())
                     .unwrap_or_default();
             }
         }

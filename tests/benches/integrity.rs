@@ -19,6 +19,8 @@
 #![allow(clippy::unwrap_used)]
 
 use parindex_db::{Ctx, Db, integrity, questionnaires, units};
+use parindex_domain::CampaignId;
+use parindex_domain::UnitId;
 use parindex_domain::integrity::evaluate::{Scenario, Score};
 use parindex_domain::integrity::model::{Action, CampaignPlan};
 use parindex_domain::integrity::schedule::RunKind;
@@ -49,11 +51,11 @@ async fn insert(db: &Db, table: &str, cols: &str, rows: &[String]) {
 }
 
 /// The demo campaign with the scenario's 83 units, and the plan stored as rows. Returns the campaign.
-async fn store_plan(db: &Db, sc: &Scenario, plan: &CampaignPlan) -> i64 {
+async fn store_plan(db: &Db, sc: &Scenario, plan: &CampaignPlan) -> CampaignId {
     parindex::demo::seed(db, 0).await.unwrap();
     let c = parindex_db::campaigns::by_year(db, 2023).await.unwrap().id;
     let ctx = Ctx::system(0);
-    let mut ids: HashMap<i64, i64> = HashMap::new();
+    let mut ids: HashMap<i64, UnitId> = HashMap::new();
     for (i, level) in std::iter::repeat_n(parindex_domain::Level::Ministry, sc.ministries)
         .chain(std::iter::repeat_n(
             parindex_domain::Level::Province,

@@ -21,8 +21,8 @@ use parindex_db::respondents as store;
 use parindex_db::survey::{self, Trace};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::{Ctx, questionnaires};
+use parindex_domain::UnitId;
 use parindex_domain::respondents::{ListState, Respondent};
-use parindex_domain::{CampaignId, UnitId};
 use parindex_mail::{Transport, UnitMail};
 use parindex_tests::measure::{ms, percentile};
 use parindex_tests::smtp::SmtpServer;
@@ -36,7 +36,7 @@ const INVITATIONS: usize = 5_000;
 
 /// A new province with `n` respondents on an accepted list, its survey open; returns the link
 /// tokens (caught as the e-mails are composed) and the unit id.
-async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
+async fn open_unit(app: &TestApp, code: &str, n: usize) -> (UnitId, Vec<String>) {
     let cid = app.campaign_id().await;
     let ctx = Ctx::system(parindex_domain::Clock::now_ms(&app.clock));
     let u = units::create(
@@ -66,21 +66,14 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
             stand_in: false,
         })
         .collect();
-    store::import(
-        &app.db,
-        &ctx,
-        CampaignId(cid),
-        UnitId(u.id),
-        &people,
-        "bench",
-    )
-    .await
-    .unwrap();
+    store::import(&app.db, &ctx, cid, u.id, &people, "bench")
+        .await
+        .unwrap();
     store::transition(
         &app.db,
         &ctx,
-        CampaignId(cid),
-        UnitId(u.id),
+        cid,
+        u.id,
         ListState::Draft,
         ListState::Sent,
         "",
@@ -90,8 +83,8 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
     store::transition(
         &app.db,
         &ctx,
-        CampaignId(cid),
-        UnitId(u.id),
+        cid,
+        u.id,
         ListState::Sent,
         ListState::Accepted,
         "",
@@ -108,7 +101,7 @@ async fn open_unit(app: &TestApp, code: &str, n: usize) -> (i64, Vec<String>) {
     };
     let tokens = Arc::new(Mutex::new(Vec::new()));
     let t2 = tokens.clone();
-    survey::open_unit(&app.db, &ctx, CampaignId(cid), UnitId(u.id), &move |m| {
+    survey::open_unit(&app.db, &ctx, cid, u.id, &move |m| {
         t2.lock().unwrap().push(m.token.to_string());
         mail.compose(m)
     })

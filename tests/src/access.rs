@@ -4,11 +4,18 @@
 use crate::TestApp;
 use parindex_db::{Ctx, sessions};
 use parindex_domain::Role;
+use parindex_domain::UnitId;
+use parindex_domain::UserId;
 use parindex_web::Access;
 
 /// Does `access` let in an account of `role` (None: signed out) belonging to `unit`, on a route about
 /// `target` (the unit in its path, if any)?
-pub fn allowed(access: Access, role: Option<Role>, unit: Option<i64>, target: Option<i64>) -> bool {
+pub fn allowed(
+    access: Access,
+    role: Option<Role>,
+    unit: Option<UnitId>,
+    target: Option<UnitId>,
+) -> bool {
     let moha = role.is_some_and(Role::is_moha);
     match access {
         Access::Public => true,
@@ -50,7 +57,7 @@ pub fn fill_path(path: &str, values: &[(&str, String)]) -> String {
 }
 
 /// A `Cookie` header value with a new session for `user_id`, valid for an hour of the app's clock.
-pub async fn session_cookie(app: &TestApp, user_id: i64) -> String {
+pub async fn session_cookie(app: &TestApp, user_id: UserId) -> String {
     let token = parindex_domain::token::generate().unwrap();
     let now = parindex_domain::Clock::now_ms(&app.clock);
     sessions::create(

@@ -145,7 +145,7 @@ impl TestApp {
         self.login(username, parindex::demo::DEMO_PASSWORD).await
     }
 
-    pub async fn unit_id(&self, code: &str) -> i64 {
+    pub async fn unit_id(&self, code: &str) -> parindex_domain::UnitId {
         crate::demo_unit_id(&self.db, code).await
     }
 
@@ -173,7 +173,7 @@ impl TestApp {
             .unwrap();
     }
 
-    pub async fn campaign_id(&self) -> i64 {
+    pub async fn campaign_id(&self) -> parindex_domain::CampaignId {
         parindex_db::campaigns::by_year(&self.db, parindex::demo::DEMO_YEAR)
             .await
             .unwrap()

@@ -241,7 +241,7 @@ pub async fn audit_head(db: &Db) -> String {
 }
 
 /// The id of the demo campaign's unit with this code.
-pub async fn demo_unit_id(db: &Db, code: &str) -> i64 {
+pub async fn demo_unit_id(db: &Db, code: &str) -> parindex_domain::UnitId {
     let c = parindex_db::campaigns::by_year(db, parindex::demo::DEMO_YEAR)
         .await
         .unwrap();

@@ -224,7 +224,7 @@ pub async fn open_listed_unit(
     per_group: usize,
     now_ms: i64,
     link_base: &str,
-) -> (i64, Vec<String>) {
+) -> (parindex_domain::UnitId, Vec<String>) {
     let c = parindex_db::campaigns::by_year(db, parindex::demo::DEMO_YEAR)
         .await
         .unwrap();

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
 use parindex_domain::Points;
+use parindex_domain::UserId;
 use parindex_domain::appraisal::{Decision, Round, Stage, Verdict};
 use parindex_domain::ids::{CampaignId, UnitId};
 use serde::Serialize;
@@ -89,13 +90,13 @@ fn to_appraisal(row: Option<StageRow>) -> Appraisal {
     }
 }
 
-pub async fn get(db: &Db, unit_id: i64) -> DbResult<Appraisal> {
+pub async fn get(db: &Db, unit_id: UnitId) -> DbResult<Appraisal> {
     let row: Option<StageRow> = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(STAGE_SQL))
         .bind(unit_id).fetch_optional(p).await)?;
     Ok(to_appraisal(row))
 }
 
-async fn get_tx(tx: &mut Tx, unit_id: i64) -> DbResult<Appraisal> {
+async fn get_tx(tx: &mut Tx, unit_id: UnitId) -> DbResult<Appraisal> {
     let row: Option<StageRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(STAGE_SQL))
         .bind(unit_id).fetch_optional(c).await)?;
     Ok(to_appraisal(row))
@@ -135,7 +136,7 @@ fn decided(
 }
 
 /// Every leaf the appraisal has touched, by code.
-pub async fn leaves(db: &Db, unit_id: i64) -> DbResult<HashMap<String, AppraisedLeaf>> {
+pub async fn leaves(db: &Db, unit_id: UnitId) -> DbResult<HashMap<String, AppraisedLeaf>> {
     let rows: Vec<LeafRow> = on_pool!(db, p => sqlx::query_as(
         "SELECT leaf_code, r1_verdict, r1_score, r1_comment, r1_by, r1_at, explanation, explained_at, \
          r2_verdict, r2_score, r2_comment, r2_by, r2_at FROM appraisal_leaves WHERE unit_id = $1"
@@ -157,7 +158,7 @@ pub async fn leaves(db: &Db, unit_id: i64) -> DbResult<HashMap<String, Appraised
 }
 
 /// The report must be submitted for MoHA to appraise it.
-async fn ensure_submitted(tx: &mut Tx, unit_id: i64) -> DbResult<()> {
+async fn ensure_submitted(tx: &mut Tx, unit_id: UnitId) -> DbResult<()> {
     let state: Option<(String,)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT state FROM self_assessments WHERE unit_id = $1"
     ).bind(unit_id).fetch_optional(c).await)?;
@@ -178,7 +179,7 @@ pub async fn decide(
     round: Round,
     d: &Decision,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     ensure_submitted(&mut tx, unit_id).await?;
     let current = get_tx(&mut tx, unit_id).await?;
@@ -202,7 +203,7 @@ pub async fn decide(
         ).bind(unit_id).bind(code).fetch_optional(c).await)?,
     };
     let score = d.score.to_fixed();
-    let by = ctx.actor_id.unwrap_or(0);
+    let by = ctx.actor_id.map_or(0, UserId::get);
     match round {
         Round::First => {
             on_tx!(&mut tx, c => sqlx::query(
@@ -258,7 +259,7 @@ pub async fn explain(
     code: &str,
     text: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     if get_tx(&mut tx, unit_id).await?.stage != Stage::Explaining {
         return Err(DbError::Stale);
@@ -272,7 +273,7 @@ pub async fn explain(
     on_tx!(&mut tx, c => sqlx::query(
         "UPDATE appraisal_leaves SET explanation = $3, explained_by = $4, explained_at = $5 \
          WHERE unit_id = $1 AND leaf_code = $2"
-    ).bind(unit_id).bind(code).bind(text).bind(ctx.actor_id.unwrap_or(0)).bind(ctx.now_ms)
+    ).bind(unit_id).bind(code).bind(text).bind(ctx.actor_id.map_or(0, UserId::get)).bind(ctx.now_ms)
     .execute(c).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,
@@ -310,7 +311,7 @@ pub async fn advance(
     unit: UnitId,
     m: &Move<'_>,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     ensure_submitted(&mut tx, unit_id).await?;
     let current = get_tx(&mut tx, unit_id).await?;
@@ -359,8 +360,8 @@ pub async fn advance(
 }
 
 /// The appraisal stage of every unit of a campaign that has one.
-pub async fn stages(db: &Db, campaign_id: i64) -> DbResult<HashMap<i64, Stage>> {
-    let rows: Vec<(i64, String)> = on_pool!(db, p => sqlx::query_as(
+pub async fn stages(db: &Db, campaign_id: CampaignId) -> DbResult<HashMap<UnitId, Stage>> {
+    let rows: Vec<(UnitId, String)> = on_pool!(db, p => sqlx::query_as(
         "SELECT a.unit_id, a.stage FROM appraisals a JOIN units u ON u.id = a.unit_id WHERE u.campaign_id = $1"
     ).bind(campaign_id).fetch_all(p).await)?;
     Ok(rows

@@ -5,7 +5,9 @@
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::UserId;
 use parindex_domain::audit::{AuditKey, AuditRecord, ChainBreak, ChainVerifier};
+use parindex_domain::ids::{CampaignId, UnitId};
 use std::sync::OnceLock;
 
 /// The key this process writes and verifies the chain with, loaded once at start-up.
@@ -57,8 +59,8 @@ pub struct Change {
     pub action: &'static str,
     pub entity: &'static str,
     pub entity_id: String,
-    pub campaign_id: Option<i64>,
-    pub unit_id: Option<i64>,
+    pub campaign_id: Option<CampaignId>,
+    pub unit_id: Option<UnitId>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
@@ -123,13 +125,13 @@ pub async fn append(tx: &mut Tx, ctx: &Ctx, change: Change) -> DbResult<i64> {
     let mut rec = AuditRecord {
         seq,
         at_ms: ctx.now_ms,
-        actor_id: ctx.actor_id,
+        actor_id: ctx.actor_id.map(UserId::get),
         actor: ctx.actor.clone(),
         action: change.action.to_string(),
         entity: change.entity.to_string(),
         entity_id: change.entity_id,
-        campaign_id: change.campaign_id,
-        unit_id: change.unit_id,
+        campaign_id: change.campaign_id.map(CampaignId::get),
+        unit_id: change.unit_id.map(UnitId::get),
         before: change.before.map(|v| v.to_string()),
         after: change.after.map(|v| v.to_string()),
         ip: ctx.ip.clone(),
@@ -157,8 +159,8 @@ pub async fn append(tx: &mut Tx, ctx: &Ctx, change: Change) -> DbResult<i64> {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub action_prefix: Option<String>,
-    pub unit_id: Option<i64>,
-    pub campaign_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub campaign_id: Option<CampaignId>,
     pub actor: Option<String>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,

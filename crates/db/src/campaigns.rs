@@ -5,11 +5,12 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::CampaignId;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Campaign {
-    pub id: i64,
+    pub id: CampaignId,
     pub year: i64,
     pub name_vi: String,
     pub name_en: String,
@@ -37,7 +38,7 @@ pub async fn list(db: &Db) -> DbResult<Vec<Campaign>> {
     Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(p).await)?)
 }
 
-pub async fn get(db: &Db, id: i64) -> DbResult<Campaign> {
+pub async fn get(db: &Db, id: CampaignId) -> DbResult<Campaign> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE id = $1");
     Ok(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(p).await)?,
@@ -51,7 +52,7 @@ pub async fn by_year(db: &Db, year: i64) -> DbResult<Campaign> {
     )
 }
 
-async fn get_tx(tx: &mut Tx, id: i64) -> DbResult<Campaign> {
+async fn get_tx(tx: &mut Tx, id: CampaignId) -> DbResult<Campaign> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE id = $1");
     Ok(
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(c).await)?,
@@ -64,7 +65,7 @@ fn snapshot(c: &Campaign, deadlines: &[(String, String)]) -> serde_json::Value {
 
 pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campaign> {
     let mut tx = db.begin().await?;
-    let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+    let (id,): (CampaignId,) = on_tx!(&mut tx, c => sqlx::query_as(
         "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, organiser, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(ctx.now_ms)
     .fetch_one(c).await)
@@ -91,7 +92,12 @@ pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campa
     Ok(created)
 }
 
-pub async fn update(db: &Db, ctx: &Ctx, id: i64, input: &CampaignInput) -> DbResult<Campaign> {
+pub async fn update(
+    db: &Db,
+    ctx: &Ctx,
+    id: CampaignId,
+    input: &CampaignInput,
+) -> DbResult<Campaign> {
     let mut tx = db.begin().await?;
     let before = get_tx(&mut tx, id).await?;
     let before_deadlines = deadlines::for_campaign_tx(&mut tx, id).await?;

@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::DbResult;
 use crate::pool::Db;
+use parindex_domain::UserId;
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::{DeadlineKind, Level};
 use serde::Serialize;
@@ -18,13 +19,18 @@ pub struct SupportContact {
     pub email: String,
 }
 
-pub async fn support_for(db: &Db, campaign_id: i64) -> DbResult<Vec<SupportContact>> {
+pub async fn support_for(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<SupportContact>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT level, name, phone, email FROM support_contacts WHERE campaign_id = $1 ORDER BY level"
     ).bind(campaign_id).fetch_all(p).await)?)
 }
 
-pub async fn set_support(db: &Db, ctx: &Ctx, campaign_id: i64, c: &SupportContact) -> DbResult<()> {
+pub async fn set_support(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: CampaignId,
+    c: &SupportContact,
+) -> DbResult<()> {
     let mut tx = db.begin().await?;
     let before: Option<SupportContact> = on_tx!(&mut tx, x => sqlx::query_as(
         "SELECT level, name, phone, email FROM support_contacts WHERE campaign_id = $1 AND level = $2"
@@ -71,7 +77,7 @@ pub struct FocalRecord {
     pub updated_at: i64,
 }
 
-pub async fn focal_for(db: &Db, unit_id: i64) -> DbResult<Option<FocalRecord>> {
+pub async fn focal_for(db: &Db, unit_id: UnitId) -> DbResult<Option<FocalRecord>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT par_unit, par_name, par_phone, par_email, it_name, it_position, it_mobile, updated_at \
          FROM focal_contacts WHERE unit_id = $1"
@@ -86,7 +92,7 @@ pub async fn set_focal(
     unit: UnitId,
     f: &FocalContacts,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::FocalRegistration).await?;
     let before: Option<FocalContacts> = on_tx!(&mut tx, x => sqlx::query_as(
@@ -101,7 +107,7 @@ pub async fn set_focal(
          it_position = excluded.it_position, it_mobile = excluded.it_mobile, updated_at = excluded.updated_at, \
          updated_by = excluded.updated_by"
     ).bind(unit_id).bind(&f.par_unit).bind(&f.par_name).bind(&f.par_phone).bind(&f.par_email)
-    .bind(&f.it_name).bind(&f.it_position).bind(&f.it_mobile).bind(ctx.now_ms).bind(ctx.actor_id.unwrap_or(0))
+    .bind(&f.it_name).bind(&f.it_position).bind(&f.it_mobile).bind(ctx.now_ms).bind(ctx.actor_id.map_or(0, UserId::get))
     .execute(x).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,

@@ -5,6 +5,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::CampaignId;
 use parindex_domain::Level;
 use parindex_domain::criteria::CriteriaSet;
 use serde::Serialize;
@@ -86,7 +87,7 @@ pub async fn tree(db: &Db, id: i64) -> DbResult<CriteriaSet> {
 }
 
 /// The set pinned for each level of a campaign: (level, set).
-pub async fn pinned(db: &Db, campaign_id: i64) -> DbResult<Vec<(Level, StoredSet)>> {
+pub async fn pinned(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<(Level, StoredSet)>> {
     let rows: Vec<(String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT level, set_id FROM campaign_criteria_sets WHERE campaign_id = $1 ORDER BY level"
     ).bind(campaign_id).fetch_all(p).await)?;
@@ -100,7 +101,7 @@ pub async fn pinned(db: &Db, campaign_id: i64) -> DbResult<Vec<(Level, StoredSet
 
 /// Pins `set_id` as the campaign's set for the set's own level, replacing an earlier pin only while
 /// the setup rule allows it (no unit of the level has scored, its survey is not open).
-pub async fn pin(db: &Db, ctx: &Ctx, campaign_id: i64, set_id: i64) -> DbResult<()> {
+pub async fn pin(db: &Db, ctx: &Ctx, campaign_id: CampaignId, set_id: i64) -> DbResult<()> {
     let set = get(db, set_id).await?;
     let mut tx = db.begin().await?;
     let before: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as(

@@ -1,8 +1,10 @@
 //! Who is making a change, from where, and when: everything the audit entry needs.
 
+use parindex_domain::UserId;
+
 #[derive(Debug, Clone)]
 pub struct Ctx {
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor: String,
     pub ip: String,
     pub user_agent: String,

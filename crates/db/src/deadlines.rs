@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::error::DbError;
 use crate::error::DbResult;
 use crate::pool::{Db, Tx};
+use parindex_domain::UserId;
 use parindex_domain::deadline::{self, DeadlineKind};
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::{clock, extension};
@@ -13,7 +14,7 @@ use time::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Extension {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     #[sqlx(try_from = "String")]
     pub kind: DeadlineKind,
     pub due_date: String,
@@ -23,7 +24,7 @@ pub struct Extension {
 }
 
 /// (kind, ISO day) pairs of a campaign.
-pub async fn for_campaign(db: &Db, campaign_id: i64) -> DbResult<Vec<(String, String)>> {
+pub async fn for_campaign(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<(String, String)>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT kind, due_date FROM campaign_deadlines WHERE campaign_id = $1 ORDER BY kind"
     ).bind(campaign_id).fetch_all(p).await)?)
@@ -31,7 +32,7 @@ pub async fn for_campaign(db: &Db, campaign_id: i64) -> DbResult<Vec<(String, St
 
 pub(crate) async fn for_campaign_tx(
     tx: &mut Tx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
 ) -> DbResult<Vec<(String, String)>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT kind, due_date FROM campaign_deadlines WHERE campaign_id = $1 ORDER BY kind"
@@ -40,7 +41,7 @@ pub(crate) async fn for_campaign_tx(
 
 /// The day the deadline of `kind` falls on for one unit (its extension where MoHA granted one, else
 /// the campaign's), as it stands inside the write's transaction.
-async fn unit_day_tx(tx: &mut Tx, unit_id: i64, kind: DeadlineKind) -> DbResult<Option<Date>> {
+async fn unit_day_tx(tx: &mut Tx, unit_id: UnitId, kind: DeadlineKind) -> DbResult<Option<Date>> {
     let row: Option<(Option<String>, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT d.due_date, e.due_date FROM units u \
          LEFT JOIN campaign_deadlines d ON d.campaign_id = u.campaign_id AND d.kind = $2 \
@@ -58,7 +59,7 @@ async fn unit_day_tx(tx: &mut Tx, unit_id: i64, kind: DeadlineKind) -> DbResult<
 pub(crate) async fn ensure_open_tx(
     tx: &mut Tx,
     ctx: &Ctx,
-    unit_id: i64,
+    unit_id: UnitId,
     kind: DeadlineKind,
 ) -> DbResult<()> {
     match unit_day_tx(tx, unit_id, kind).await? {
@@ -73,7 +74,7 @@ pub(crate) async fn ensure_open_tx(
 pub(crate) async fn is_open_tx(
     tx: &mut Tx,
     ctx: &Ctx,
-    unit_id: i64,
+    unit_id: UnitId,
     kind: DeadlineKind,
 ) -> DbResult<bool> {
     match ensure_open_tx(tx, ctx, unit_id, kind).await {
@@ -85,7 +86,7 @@ pub(crate) async fn is_open_tx(
 
 pub(crate) async fn replace_tx(
     tx: &mut Tx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     deadlines: &[(String, String)],
 ) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM campaign_deadlines WHERE campaign_id = $1")
@@ -98,7 +99,7 @@ pub(crate) async fn replace_tx(
     Ok(())
 }
 
-pub async fn extensions_for_unit(db: &Db, unit_id: i64) -> DbResult<Vec<Extension>> {
+pub async fn extensions_for_unit(db: &Db, unit_id: UnitId) -> DbResult<Vec<Extension>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT unit_id, kind, due_date, reason, granted_by, granted_at FROM deadline_extensions \
          WHERE unit_id = $1 ORDER BY kind"
@@ -117,7 +118,7 @@ pub async fn grant_extension(
     due_date: &str,
     reason: &str,
 ) -> DbResult<Result<(), Vec<extension::Problem>>> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     let campaign = for_campaign_tx(&mut tx, campaign_id).await?;
     let campaign_day = |k: DeadlineKind| {
@@ -135,7 +136,7 @@ pub async fn grant_extension(
         "SELECT unit_id, kind, due_date, reason, granted_by, granted_at FROM deadline_extensions \
          WHERE campaign_id = $1 AND unit_id = $2 AND kind = $3"
     ).bind(campaign_id).bind(unit_id).bind(kind).fetch_optional(c).await)?;
-    let granted_by = ctx.actor_id.unwrap_or(0);
+    let granted_by = ctx.actor_id.map_or(0, UserId::get);
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO deadline_extensions (campaign_id, unit_id, kind, due_date, reason, granted_by, granted_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) \

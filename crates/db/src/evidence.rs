@@ -7,6 +7,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::UserId;
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::storage_quota::{Quota, Usage};
 use serde::Serialize;
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct EvidenceFile {
     pub id: i64,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub sha256: String,
     pub filename: String,
     pub content_type: String,
@@ -51,7 +52,7 @@ pub async fn add_file(
     unit: UnitId,
     f: &NewFile<'_>,
 ) -> DbResult<EvidenceFile> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     if let Some(existing) = by_hash(db, unit_id, f.sha256).await? {
         return Ok(existing);
     }
@@ -60,7 +61,7 @@ pub async fn add_file(
         "INSERT INTO evidence_files (unit_id, sha256, filename, content_type, size_bytes, storage_key, uploaded_at, uploaded_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     ).bind(unit_id).bind(f.sha256).bind(f.filename).bind(f.content_type).bind(f.size_bytes).bind(f.storage_key)
-    .bind(ctx.now_ms).bind(ctx.actor_id.unwrap_or(0)).fetch_one(c).await)
+    .bind(ctx.now_ms).bind(ctx.actor_id.map_or(0, UserId::get)).fetch_one(c).await)
     {
         Ok(row) => row,
         Err(e) => match DbError::from(e) {
@@ -87,7 +88,7 @@ pub async fn add_file(
     file(db, unit_id, id).await
 }
 
-async fn by_hash(db: &Db, unit_id: i64, sha: &str) -> DbResult<Option<EvidenceFile>> {
+async fn by_hash(db: &Db, unit_id: UnitId, sha: &str) -> DbResult<Option<EvidenceFile>> {
     let sql =
         format!("SELECT {COLUMNS} FROM evidence_files f WHERE f.unit_id = $1 AND f.sha256 = $2");
     Ok(
@@ -96,14 +97,14 @@ async fn by_hash(db: &Db, unit_id: i64, sha: &str) -> DbResult<Option<EvidenceFi
 }
 
 /// One file of the unit's library; another unit's file is "not found".
-pub async fn file(db: &Db, unit_id: i64, id: i64) -> DbResult<EvidenceFile> {
+pub async fn file(db: &Db, unit_id: UnitId, id: i64) -> DbResult<EvidenceFile> {
     let sql = format!("SELECT {COLUMNS} FROM evidence_files f WHERE f.unit_id = $1 AND f.id = $2");
     Ok(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(unit_id).bind(id).fetch_one(p).await)?,
     )
 }
 
-pub async fn library(db: &Db, unit_id: i64) -> DbResult<Vec<EvidenceFile>> {
+pub async fn library(db: &Db, unit_id: UnitId) -> DbResult<Vec<EvidenceFile>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM evidence_files f WHERE f.unit_id = $1 ORDER BY f.uploaded_at DESC, f.id DESC"
     );
@@ -112,7 +113,7 @@ pub async fn library(db: &Db, unit_id: i64) -> DbResult<Vec<EvidenceFile>> {
     )
 }
 
-pub async fn for_leaf(db: &Db, unit_id: i64, code: &str) -> DbResult<Vec<LinkedFile>> {
+pub async fn for_leaf(db: &Db, unit_id: UnitId, code: &str) -> DbResult<Vec<LinkedFile>> {
     let sql = format!(
         "SELECT {COLUMNS}, l.reference, l.linked_at FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
          WHERE l.unit_id = $1 AND l.leaf_code = $2 ORDER BY l.linked_at, f.id"
@@ -125,7 +126,13 @@ pub async fn for_leaf(db: &Db, unit_id: i64, code: &str) -> DbResult<Vec<LinkedF
 /// Whether a file of `size` bytes with content `sha` fits the unit's quota: it is already in the
 /// library (it costs nothing more), or the library has room for it. Two uploads checked at the same
 /// moment can each pass, so a library can go over by at most the uploads in flight at once.
-pub async fn room_for(db: &Db, unit_id: i64, sha: &str, size: i64, quota: Quota) -> DbResult<bool> {
+pub async fn room_for(
+    db: &Db,
+    unit_id: UnitId,
+    sha: &str,
+    size: i64,
+    quota: Quota,
+) -> DbResult<bool> {
     if by_hash(db, unit_id, sha).await?.is_some() {
         return Ok(true);
     }
@@ -136,7 +143,7 @@ pub async fn room_for(db: &Db, unit_id: i64, sha: &str, size: i64, quota: Quota)
 }
 
 /// How many files back each leaf of the unit.
-pub async fn counts(db: &Db, unit_id: i64) -> DbResult<HashMap<String, usize>> {
+pub async fn counts(db: &Db, unit_id: UnitId) -> DbResult<HashMap<String, usize>> {
     let rows: Vec<(String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT leaf_code, COUNT(*) FROM evidence_links WHERE unit_id = $1 GROUP BY leaf_code"
     ).bind(unit_id).fetch_all(p).await)?;
@@ -150,12 +157,12 @@ pub async fn counts(db: &Db, unit_id: i64) -> DbResult<HashMap<String, usize>> {
 pub async fn counts_in(
     db: &Db,
     campaign: CampaignId,
-) -> DbResult<HashMap<i64, HashMap<String, usize>>> {
-    let rows: Vec<(i64, String, i64)> = on_pool!(db, p => sqlx::query_as(
+) -> DbResult<HashMap<UnitId, HashMap<String, usize>>> {
+    let rows: Vec<(UnitId, String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT l.unit_id, l.leaf_code, COUNT(*) FROM evidence_links l \
          JOIN units u ON u.id = l.unit_id WHERE u.campaign_id = $1 GROUP BY l.unit_id, l.leaf_code"
-    ).bind(campaign.get()).fetch_all(p).await)?;
-    let mut out: HashMap<i64, HashMap<String, usize>> = HashMap::new();
+    ).bind(campaign).fetch_all(p).await)?;
+    let mut out: HashMap<UnitId, HashMap<String, usize>> = HashMap::new();
     for (unit, code, n) in rows {
         out.entry(unit)
             .or_default()
@@ -172,7 +179,7 @@ enum Window {
     Explaining { sent_at: i64 },
 }
 
-async fn window(tx: &mut crate::pool::Tx, unit_id: i64, code: &str) -> DbResult<Window> {
+async fn window(tx: &mut crate::pool::Tx, unit_id: UnitId, code: &str) -> DbResult<Window> {
     let state: Option<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT state FROM self_assessments WHERE unit_id = $1")
         .bind(unit_id).fetch_optional(c).await)?;
     match state {
@@ -201,7 +208,7 @@ pub async fn link(
     file_id: i64,
     reference: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     // A submitted link stays as it was submitted; while explaining, only new links are added.
     let sql = match window(&mut tx, unit_id, code).await? {
@@ -242,7 +249,7 @@ pub async fn unlink(
     code: &str,
     file_id: i64,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     let since = match window(&mut tx, unit_id, code).await? {
         Window::Draft => i64::MIN,
@@ -276,7 +283,7 @@ pub async fn unlink(
 }
 
 /// Every link of the unit: (leaf code, file name, reference), for the report.
-pub async fn all_links(db: &Db, unit_id: i64) -> DbResult<Vec<(String, String, String)>> {
+pub async fn all_links(db: &Db, unit_id: UnitId) -> DbResult<Vec<(String, String, String)>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT l.leaf_code, f.filename, l.reference FROM evidence_links l JOIN evidence_files f ON f.id = l.file_id \
          WHERE l.unit_id = $1 ORDER BY l.leaf_code, l.linked_at, f.id"

@@ -31,7 +31,7 @@ fn json_err(e: serde_json::Error) -> DbError {
 const UNIT_SEP: char = '\u{1f}';
 const RECORD_SEP: char = '\u{1e}';
 
-pub async fn settings(db: &Db, campaign_id: i64) -> DbResult<IntegritySettings> {
+pub async fn settings(db: &Db, campaign_id: CampaignId) -> DbResult<IntegritySettings> {
     let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT settings_json FROM integrity_settings WHERE campaign_id = $1"
     ).bind(campaign_id).fetch_optional(p).await)?;
@@ -45,7 +45,7 @@ pub async fn settings(db: &Db, campaign_id: i64) -> DbResult<IntegritySettings> 
 pub async fn set_settings(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     s: &IntegritySettings,
 ) -> DbResult<()> {
     let before = settings(db, campaign_id).await?;
@@ -131,7 +131,7 @@ impl Positions {
 }
 
 /// Every submitted response of the campaign as a trace.
-pub async fn traces(db: &Db, campaign_id: i64) -> DbResult<Vec<ResponseTrace>> {
+pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTrace>> {
     let mut pos = Positions {
         by_group: HashMap::new(),
     };
@@ -248,7 +248,7 @@ const RUN_COLS: &str =
 pub async fn run(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     kind: RunKind,
 ) -> DbResult<(RunInfo, Detection)> {
     let started = std::time::Instant::now();
@@ -309,7 +309,7 @@ pub async fn run(
 }
 
 /// The newest runs, newest first.
-pub async fn runs(db: &Db, campaign_id: i64, limit: i64) -> DbResult<Vec<RunInfo>> {
+pub async fn runs(db: &Db, campaign_id: CampaignId, limit: i64) -> DbResult<Vec<RunInfo>> {
     let sql = format!(
         "SELECT {RUN_COLS} FROM integrity_runs WHERE campaign_id = $1 ORDER BY id DESC LIMIT $2"
     );
@@ -320,7 +320,7 @@ pub async fn runs(db: &Db, campaign_id: i64, limit: i64) -> DbResult<Vec<RunInfo
 }
 
 /// The newest findings of every unit with responses, highest risk first.
-pub async fn findings(db: &Db, campaign_id: i64) -> DbResult<Vec<UnitAssessment>> {
+pub async fn findings(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<UnitAssessment>> {
     let rows: Vec<(String,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT assessment_json FROM integrity_findings WHERE campaign_id = $1"
     ).bind(campaign_id).fetch_all(p).await)?;
@@ -338,7 +338,7 @@ pub async fn finding(
     campaign: CampaignId,
     unit: UnitId,
 ) -> DbResult<Option<(i64, UnitAssessment)>> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let row: Option<(i64, String)> = on_pool!(db, p => sqlx::query_as(
         "SELECT run_id, assessment_json FROM integrity_findings WHERE campaign_id = $1 AND unit_id = $2"
     ).bind(campaign_id).bind(unit_id).fetch_optional(p).await)?;
@@ -349,7 +349,7 @@ pub async fn finding(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Decision {
     pub id: i64,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub outcome: String,
     pub reason: String,
     pub responsible: String,
@@ -383,8 +383,8 @@ pub async fn decide(
     d: &Checked,
     notice: Option<&OutMail>,
 ) -> DbResult<i64> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
-    let current = finding(db, CampaignId(campaign_id), UnitId(unit_id)).await?;
+    let (campaign_id, unit_id) = (campaign, unit);
+    let current = finding(db, campaign_id, unit_id).await?;
     let run_id = current.as_ref().map(|c| c.0);
     let evidence = serde_json::to_string(&current.map(|c| c.1)).map_err(json_err)?;
     let sha = hex::encode(Sha256::digest(evidence.as_bytes()));
@@ -422,7 +422,7 @@ pub async fn decide(
 }
 
 /// Every decision on a unit, newest first.
-pub async fn history(db: &Db, campaign_id: i64, unit_id: i64) -> DbResult<Vec<Decision>> {
+pub async fn history(db: &Db, campaign_id: CampaignId, unit_id: UnitId) -> DbResult<Vec<Decision>> {
     let sql = format!(
         "SELECT {DECISION_COLS} FROM integrity_decisions WHERE campaign_id = $1 AND unit_id = $2 \
          ORDER BY id DESC"
@@ -434,7 +434,11 @@ pub async fn history(db: &Db, campaign_id: i64, unit_id: i64) -> DbResult<Vec<De
 }
 
 /// The decision in force on a unit: its newest.
-pub async fn in_force(db: &Db, campaign_id: i64, unit_id: i64) -> DbResult<Option<Decision>> {
+pub async fn in_force(
+    db: &Db,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
+) -> DbResult<Option<Decision>> {
     let sql = format!(
         "SELECT {DECISION_COLS} FROM integrity_decisions WHERE campaign_id = $1 AND unit_id = $2 \
          ORDER BY id DESC LIMIT 1"
@@ -446,7 +450,7 @@ pub async fn in_force(db: &Db, campaign_id: i64, unit_id: i64) -> DbResult<Optio
 }
 
 /// The decision in force on every unit that has one.
-pub async fn in_force_all(db: &Db, campaign_id: i64) -> DbResult<HashMap<i64, Decision>> {
+pub async fn in_force_all(db: &Db, campaign_id: CampaignId) -> DbResult<HashMap<UnitId, Decision>> {
     let sql = format!(
         "SELECT {DECISION_COLS} FROM integrity_decisions d WHERE campaign_id = $1 AND id = \
          (SELECT MAX(id) FROM integrity_decisions e WHERE e.campaign_id = d.campaign_id \
@@ -458,8 +462,8 @@ pub async fn in_force_all(db: &Db, campaign_id: i64) -> DbResult<HashMap<i64, De
 }
 
 /// The units whose survey results are cancelled by the decision in force.
-pub async fn cancelled_units(db: &Db, campaign_id: i64) -> DbResult<Vec<i64>> {
-    let mut v: Vec<i64> = in_force_all(db, campaign_id)
+pub async fn cancelled_units(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<UnitId>> {
+    let mut v: Vec<UnitId> = in_force_all(db, campaign_id)
         .await?
         .into_values()
         .filter(Decision::cancels)
@@ -472,7 +476,7 @@ pub async fn cancelled_units(db: &Db, campaign_id: i64) -> DbResult<Vec<i64>> {
 /// Runs detection for every campaign where it is due: continuously while surveys are open, once
 /// more after the answer deadline. Returns the runs made.
 pub async fn tick(db: &Db, ctx: &Ctx) -> DbResult<Vec<RunInfo>> {
-    let campaigns: Vec<(i64,)> = on_pool!(db, p => sqlx::query_as(
+    let campaigns: Vec<(CampaignId,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT DISTINCT campaign_id FROM survey_units ORDER BY campaign_id"
     ).fetch_all(p).await)?;
     let now = parindex_domain::clock::from_ms(ctx.now_ms);
@@ -514,7 +518,7 @@ pub async fn tick(db: &Db, ctx: &Ctx) -> DbResult<Vec<RunInfo>> {
 /// for MoHA's examples (never shown to the unit).
 pub async fn example_people(
     db: &Db,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> DbResult<HashMap<i64, (String, String, Option<i64>)>> {
     let rows: Vec<(i64, String, String, Option<i64>)> = on_pool!(db, p => sqlx::query_as(
         "SELECT i.id, r.full_name, i.group_code, i.completed_at FROM survey_invitations i \

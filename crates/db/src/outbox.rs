@@ -7,6 +7,7 @@
 
 use crate::error::DbResult;
 use crate::pool::{Db, Tx};
+use parindex_domain::UnitId;
 use parindex_domain::survey::Next;
 
 /// A message to queue.
@@ -204,7 +205,7 @@ pub struct Delay {
     pub error: String,
 }
 
-pub async fn delay(db: &Db, unit_id: Option<i64>) -> DbResult<Option<Delay>> {
+pub async fn delay(db: &Db, unit_id: Option<UnitId>) -> DbResult<Option<Delay>> {
     let scope = "o.state = 'queued' AND o.attempts > 0 AND ($1 IS NULL OR o.invitation_id IN \
                  (SELECT id FROM survey_invitations WHERE unit_id = $1))";
     let count_sql = format!("SELECT COUNT(*), MIN(o.created_at) FROM outbox o WHERE {scope}");

@@ -8,6 +8,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::CampaignId;
 use parindex_domain::integrity::UnitAssessment;
 use parindex_domain::integrity::decision::{self, Outcome};
 use parindex_domain::scoring::publish::{self, Facts, Problem, Request};
@@ -30,7 +31,7 @@ struct Rows {
 }
 
 /// The facts as they stand now, for the page. A plain read: it never waits for the write gate.
-pub async fn facts(db: &Db, campaign_id: i64) -> DbResult<Facts> {
+pub async fn facts(db: &Db, campaign_id: CampaignId) -> DbResult<Facts> {
     let id = campaign_id;
     let rows = Rows {
         draft: on_pool!(db, p => sqlx::query_as(DRAFT).bind(id).fetch_optional(p).await)?,
@@ -41,7 +42,7 @@ pub async fn facts(db: &Db, campaign_id: i64) -> DbResult<Facts> {
     assemble(rows)
 }
 
-async fn facts_tx(tx: &mut Tx, campaign_id: i64) -> DbResult<Facts> {
+async fn facts_tx(tx: &mut Tx, campaign_id: CampaignId) -> DbResult<Facts> {
     let id = campaign_id;
     let rows = Rows {
         draft: on_tx!(tx, c => sqlx::query_as(DRAFT).bind(id).fetch_optional(c).await)?,
@@ -83,7 +84,7 @@ fn assemble(rows: Rows) -> DbResult<Facts> {
 pub async fn publish(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     req: &Request<'_>,
     note: &str,
 ) -> DbResult<Result<i64, Vec<Problem>>> {

@@ -6,10 +6,15 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::CampaignId;
 use parindex_domain::survey::QuestionnaireSet;
 use sha2::{Digest, Sha256};
 
-pub async fn get(db: &Db, campaign_id: i64, level: &str) -> DbResult<Option<QuestionnaireSet>> {
+pub async fn get(
+    db: &Db,
+    campaign_id: CampaignId,
+    level: &str,
+) -> DbResult<Option<QuestionnaireSet>> {
     let row: Option<(String, String)> = on_pool!(db, p => sqlx::query_as(
         "SELECT body_json, sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
     ).bind(campaign_id).bind(level).fetch_optional(p).await)?;
@@ -21,7 +26,7 @@ pub async fn get(db: &Db, campaign_id: i64, level: &str) -> DbResult<Option<Ques
 /// connection must not wait for a second one from the pool).
 pub async fn get_in(
     tx: &mut Tx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: &str,
 ) -> DbResult<Option<(QuestionnaireSet, String)>> {
     let row: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
@@ -33,7 +38,7 @@ pub async fn get_in(
 
 /// A stored body, checked against its hash and parsed.
 fn parse_stored(
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: &str,
     json: &str,
     sha: &str,
@@ -46,7 +51,12 @@ fn parse_stored(
     serde_json::from_str(json).map_err(|e| DbError::Other(e.to_string()))
 }
 
-pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> DbResult<()> {
+pub async fn set(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: CampaignId,
+    q: &QuestionnaireSet,
+) -> DbResult<()> {
     let json = serde_json::to_string(q).map_err(|e| DbError::Other(e.to_string()))?;
     let sha = hex::encode(Sha256::digest(json.as_bytes()));
     let mut tx = db.begin().await?;
@@ -84,7 +94,7 @@ pub async fn set(db: &Db, ctx: &Ctx, campaign_id: i64, q: &QuestionnaireSet) -> 
 }
 
 /// The hash of the level's stored questionnaires, if any (cheap: lets callers cache the parsed set).
-pub async fn sha(db: &Db, campaign_id: i64, level: &str) -> DbResult<Option<String>> {
+pub async fn sha(db: &Db, campaign_id: CampaignId, level: &str) -> DbResult<Option<String>> {
     let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
     ).bind(campaign_id).bind(level).fetch_optional(p).await)?;

@@ -13,7 +13,7 @@ use parindex_domain::{DeadlineKind, text};
 use serde::Serialize;
 
 /// The campaign's groups; the 2023 defaults until MoHA sets its own.
-pub async fn groups(db: &Db, campaign_id: i64) -> DbResult<GroupSet> {
+pub async fn groups(db: &Db, campaign_id: CampaignId) -> DbResult<GroupSet> {
     let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT groups_json FROM campaign_groups WHERE campaign_id = $1"
     ).bind(campaign_id).fetch_optional(p).await)?;
@@ -23,7 +23,12 @@ pub async fn groups(db: &Db, campaign_id: i64) -> DbResult<GroupSet> {
     }
 }
 
-pub async fn set_groups(db: &Db, ctx: &Ctx, campaign_id: i64, set: &GroupSet) -> DbResult<()> {
+pub async fn set_groups(
+    db: &Db,
+    ctx: &Ctx,
+    campaign_id: CampaignId,
+    set: &GroupSet,
+) -> DbResult<()> {
     let json = serde_json::to_string(set).map_err(|e| DbError::Other(e.to_string()))?;
     let mut tx = db.begin().await?;
     let scope = crate::setup::Scope::Campaign(campaign_id);
@@ -78,13 +83,13 @@ fn to_list(row: Option<ListRow>) -> List {
 const LIST_SQL: &str =
     "SELECT state, moha_comment, sent_at, reviewed_at FROM respondent_lists WHERE unit_id = $1";
 
-pub async fn list(db: &Db, unit_id: i64) -> DbResult<List> {
+pub async fn list(db: &Db, unit_id: UnitId) -> DbResult<List> {
     let row: Option<ListRow> = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(LIST_SQL))
         .bind(unit_id).fetch_optional(p).await)?;
     Ok(to_list(row))
 }
 
-async fn list_tx(tx: &mut Tx, unit_id: i64) -> DbResult<List> {
+async fn list_tx(tx: &mut Tx, unit_id: UnitId) -> DbResult<List> {
     let row: Option<ListRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(LIST_SQL))
         .bind(unit_id).fetch_optional(c).await)?;
     Ok(to_list(row))
@@ -93,7 +98,7 @@ async fn list_tx(tx: &mut Tx, unit_id: i64) -> DbResult<List> {
 /// The list must be a draft for the unit to change it.
 /// The unit's changes to its list: only before its list deadline (with any extension), and only
 /// while the list is a draft.
-async fn ensure_draft(tx: &mut Tx, ctx: &Ctx, unit_id: i64) -> DbResult<()> {
+async fn ensure_draft(tx: &mut Tx, ctx: &Ctx, unit_id: UnitId) -> DbResult<()> {
     deadlines::ensure_open_tx(tx, ctx, unit_id, DeadlineKind::RespondentList).await?;
     if list_tx(tx, unit_id).await?.state.editable() {
         Ok(())
@@ -102,7 +107,7 @@ async fn ensure_draft(tx: &mut Tx, ctx: &Ctx, unit_id: i64) -> DbResult<()> {
     }
 }
 
-async fn touch(tx: &mut Tx, unit_id: i64, now: i64) -> DbResult<()> {
+async fn touch(tx: &mut Tx, unit_id: UnitId, now: i64) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO respondent_lists (unit_id, state, updated_at) VALUES ($1, 'draft', $2) \
          ON CONFLICT (unit_id) DO UPDATE SET updated_at = excluded.updated_at"
@@ -147,7 +152,7 @@ impl From<PersonRow> for Stored {
 }
 
 /// Everyone on the unit's list (in no particular order; the pages sort the Vietnamese way).
-pub async fn people(db: &Db, unit_id: i64) -> DbResult<Vec<Stored>> {
+pub async fn people(db: &Db, unit_id: UnitId) -> DbResult<Vec<Stored>> {
     let rows: Vec<PersonRow> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, full_name, position, organisation, group_code, email, phone, stand_in \
          FROM respondents WHERE unit_id = $1"
@@ -174,11 +179,11 @@ pub async fn import(
     rows: &[Respondent],
     source: &str,
 ) -> DbResult<usize> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
-    tracing::info!(unit_id, rows = rows.len(), "respondent import: writing");
+    tracing::info!(%unit_id, rows = rows.len(), "respondent import: writing");
     for chunk in rows.chunks(chunk_rows(db)) {
         let mut sql = String::from(
             "INSERT INTO respondents (unit_id, full_name, position, organisation, group_code, email, phone, \
@@ -221,7 +226,7 @@ pub async fn import(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(unit_id, rows = rows.len(), "respondent import: committed");
+    tracing::info!(%unit_id, rows = rows.len(), "respondent import: committed");
     Ok(rows.len())
 }
 
@@ -234,7 +239,7 @@ pub async fn save_person(
     id: Option<i64>,
     r: &Respondent,
 ) -> DbResult<i64> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
@@ -290,7 +295,7 @@ pub async fn remove_person(
     unit: UnitId,
     id: i64,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     let before: Option<PersonRow> = on_tx!(&mut tx, c => sqlx::query_as(
@@ -328,7 +333,7 @@ pub async fn transition(
     to: ListState,
     comment: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     if from.editable() {
         // Sending is the unit's change, closed by its deadline; MoHA's review of a sent list is not.
@@ -373,7 +378,7 @@ pub struct Exception {
     pub moha_comment: String,
 }
 
-pub async fn exceptions(db: &Db, unit_id: i64) -> DbResult<Vec<Exception>> {
+pub async fn exceptions(db: &Db, unit_id: UnitId) -> DbResult<Vec<Exception>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT group_code, reason, state, moha_comment FROM group_exceptions WHERE unit_id = $1 ORDER BY group_code"
     ).bind(unit_id).fetch_all(p).await)?)
@@ -388,7 +393,7 @@ pub async fn request_exception(
     group: &str,
     reason: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     ensure_draft(&mut tx, ctx, unit_id).await?;
     on_tx!(&mut tx, c => sqlx::query(
@@ -423,7 +428,7 @@ pub async fn decide_exception(
     accept: bool,
     comment: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     let state = ExceptionState::decided(accept).as_str();
     let n = on_tx!(&mut tx, c => sqlx::query(
@@ -451,7 +456,10 @@ pub async fn decide_exception(
 }
 
 /// Per unit of a campaign: the list's state and its count per group.
-pub async fn national(db: &Db, campaign_id: i64) -> DbResult<Vec<(i64, String, String, i64)>> {
+pub async fn national(
+    db: &Db,
+    campaign_id: CampaignId,
+) -> DbResult<Vec<(UnitId, String, String, i64)>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT u.id, COALESCE(l.state, 'draft'), COALESCE(r.group_code, ''), COUNT(r.id) \
          FROM units u LEFT JOIN respondent_lists l ON l.unit_id = u.id \
@@ -463,8 +471,8 @@ pub async fn national(db: &Db, campaign_id: i64) -> DbResult<Vec<(i64, String, S
 /// People listed by more than one unit of a campaign: (e-mail, unit id, full name, group).
 pub async fn cross_unit_duplicates(
     db: &Db,
-    campaign_id: i64,
-) -> DbResult<Vec<(String, i64, String, String)>> {
+    campaign_id: CampaignId,
+) -> DbResult<Vec<(String, UnitId, String, String)>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT r.email, r.unit_id, r.full_name, r.group_code FROM respondents r JOIN units u ON u.id = r.unit_id \
          WHERE u.campaign_id = $1 AND r.email IN ( \

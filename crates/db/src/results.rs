@@ -6,6 +6,8 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
+use parindex_domain::CampaignId;
+use parindex_domain::UnitId;
 use parindex_domain::scoring::uncertainty::UnitInterval;
 use parindex_domain::scoring::{CampaignInput, CampaignResult, ScoringSettings};
 use rust_decimal::Decimal;
@@ -17,7 +19,7 @@ fn json_err(e: serde_json::Error) -> DbError {
 
 /// The campaign's scoring settings (the 2023 defaults until MoHA sets them) and whether units may
 /// see their own draft before publication.
-pub async fn settings(db: &Db, campaign_id: i64) -> DbResult<(ScoringSettings, bool)> {
+pub async fn settings(db: &Db, campaign_id: CampaignId) -> DbResult<(ScoringSettings, bool)> {
     let row: Option<(String, bool)> = on_pool!(db, p => sqlx::query_as(
         "SELECT settings_json, units_see_draft FROM campaign_scoring WHERE campaign_id = $1"
     ).bind(campaign_id).fetch_optional(p).await)?;
@@ -30,7 +32,7 @@ pub async fn settings(db: &Db, campaign_id: i64) -> DbResult<(ScoringSettings, b
 pub async fn set_settings(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     settings: &ScoringSettings,
     units_see_draft: bool,
 ) -> DbResult<()> {
@@ -65,7 +67,7 @@ pub async fn set_settings(
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportedFigure {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub leaf_code: String,
     /// A percentage 0–100 of the leaf's maximum.
     pub value: Decimal,
@@ -73,8 +75,8 @@ pub struct ImportedFigure {
     pub updated_at: i64,
 }
 
-pub async fn imported_figures(db: &Db, campaign_id: i64) -> DbResult<Vec<ImportedFigure>> {
-    let rows: Vec<(i64, String, String, String, i64)> = on_pool!(db, p => sqlx::query_as(
+pub async fn imported_figures(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ImportedFigure>> {
+    let rows: Vec<(UnitId, String, String, String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT unit_id, leaf_code, value, source, updated_at FROM imported_figures \
          WHERE campaign_id = $1 ORDER BY unit_id, leaf_code"
     ).bind(campaign_id).fetch_all(p).await)?;
@@ -98,8 +100,8 @@ pub async fn imported_figures(db: &Db, campaign_id: i64) -> DbResult<Vec<Importe
 pub async fn store_imported(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    figures: &[(i64, String, Decimal, String)],
+    campaign_id: CampaignId,
+    figures: &[(UnitId, String, Decimal, String)],
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
     for (unit, leaf, value, source) in figures {
@@ -147,7 +149,7 @@ pub struct VersionInfo {
 const INFO: &str = "version, input_sha256, computed_at, published_at, note";
 
 /// The draft and every published version, newest first (the draft before them).
-pub async fn versions(db: &Db, campaign_id: i64) -> DbResult<Vec<VersionInfo>> {
+pub async fn versions(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<VersionInfo>> {
     let sql = format!(
         "SELECT {INFO} FROM result_versions WHERE campaign_id = $1 \
          ORDER BY CASE WHEN version = 0 THEN 0 ELSE 1 END, version DESC"
@@ -158,7 +160,7 @@ pub async fn versions(db: &Db, campaign_id: i64) -> DbResult<Vec<VersionInfo>> {
 }
 
 /// The newest published version, if any.
-pub async fn latest_published(db: &Db, campaign_id: i64) -> DbResult<Option<VersionInfo>> {
+pub async fn latest_published(db: &Db, campaign_id: CampaignId) -> DbResult<Option<VersionInfo>> {
     Ok(versions(db, campaign_id)
         .await?
         .into_iter()
@@ -168,7 +170,7 @@ pub async fn latest_published(db: &Db, campaign_id: i64) -> DbResult<Option<Vers
 /// A stored version's result.
 pub async fn result(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     version: i64,
 ) -> DbResult<Option<(VersionInfo, CampaignResult)>> {
     let sql = format!(
@@ -194,7 +196,11 @@ pub async fn result(
 
 /// A stored version's 95% intervals, one per unit with respondents (empty for a version computed
 /// before intervals were).
-pub async fn intervals(db: &Db, campaign_id: i64, version: i64) -> DbResult<Vec<UnitInterval>> {
+pub async fn intervals(
+    db: &Db,
+    campaign_id: CampaignId,
+    version: i64,
+) -> DbResult<Vec<UnitInterval>> {
     let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT intervals_json FROM result_versions WHERE campaign_id = $1 AND version = $2"
     ).bind(campaign_id).bind(version).fetch_optional(p).await)?;
@@ -205,7 +211,11 @@ pub async fn intervals(db: &Db, campaign_id: i64, version: i64) -> DbResult<Vec<
 }
 
 /// A stored version's inputs, checked against their recorded hash.
-pub async fn inputs(db: &Db, campaign_id: i64, version: i64) -> DbResult<Option<CampaignInput>> {
+pub async fn inputs(
+    db: &Db,
+    campaign_id: CampaignId,
+    version: i64,
+) -> DbResult<Option<CampaignInput>> {
     let row: Option<(String, String)> = on_pool!(db, p => sqlx::query_as(
         "SELECT input_sha256, inputs_json FROM result_versions WHERE campaign_id = $1 AND version = $2"
     ).bind(campaign_id).bind(version).fetch_optional(p).await)?;
@@ -225,7 +235,7 @@ pub async fn inputs(db: &Db, campaign_id: i64, version: i64) -> DbResult<Option<
 pub async fn save_draft(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     input: &CampaignInput,
     result: &CampaignResult,
     intervals: &[UnitInterval],

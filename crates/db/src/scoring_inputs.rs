@@ -8,8 +8,10 @@ use crate::error::{DbError, DbResult};
 use crate::pool::Db;
 use crate::{campaigns, criteria_sets, questionnaires, results, survey_tallies, units};
 use futures_util::TryStreamExt;
+use parindex_domain::CampaignId;
 use parindex_domain::Level;
 use parindex_domain::Points;
+use parindex_domain::UnitId;
 use parindex_domain::appraisal::final_score;
 use parindex_domain::scoring::uncertainty::collect::Collector;
 use parindex_domain::scoring::uncertainty::{self, GroupSample, UnitInterval};
@@ -27,10 +29,10 @@ pub struct Loaded {
     /// Answers that matched no question or option of the questionnaires (left out).
     pub unmatched_answers: u64,
     /// Unit ids by code, for the callers that link results back to units.
-    pub unit_ids: HashMap<String, i64>,
+    pub unit_ids: HashMap<String, UnitId>,
 }
 
-pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
+pub async fn load(db: &Db, campaign_id: CampaignId) -> DbResult<Loaded> {
     let campaign = campaigns::get(db, campaign_id).await?;
     let (settings, _) = results::settings(db, campaign_id).await?;
     let all_units = units::list(db, campaign_id).await?;
@@ -73,7 +75,7 @@ pub async fn load(db: &Db, campaign_id: i64) -> DbResult<Loaded> {
 }
 
 type ScoreRow = (
-    i64,
+    UnitId,
     String,
     Option<String>,
     Option<String>,
@@ -86,8 +88,8 @@ type ScoreRow = (
 /// unit's own.
 async fn final_scores(
     db: &Db,
-    campaign_id: i64,
-) -> DbResult<HashMap<i64, BTreeMap<String, Points>>> {
+    campaign_id: CampaignId,
+) -> DbResult<HashMap<UnitId, BTreeMap<String, Points>>> {
     let rows: Vec<ScoreRow> = on_pool!(db, p => sqlx::query_as(
         "SELECT s.unit_id, s.leaf_code, s.score, a.r1_verdict, a.r1_score, a.r2_verdict, a.r2_score \
          FROM self_scores s \
@@ -100,7 +102,7 @@ async fn final_scores(
     let decided = |verdict: &Option<String>, score: Option<String>| {
         verdict.as_ref().and_then(|_| parse(score))
     };
-    let mut out: HashMap<i64, BTreeMap<String, Points>> = HashMap::new();
+    let mut out: HashMap<UnitId, BTreeMap<String, Points>> = HashMap::new();
     for (unit, leaf, own, v1, s1, v2, s2) in rows {
         let r1 = decided(&v1, s1);
         let r2 = decided(&v2, s2);
@@ -112,8 +114,11 @@ async fn final_scores(
 }
 
 /// unit → leaf → imported figure (a percentage of the leaf's maximum).
-async fn imported(db: &Db, campaign_id: i64) -> DbResult<HashMap<i64, BTreeMap<String, Decimal>>> {
-    let mut out: HashMap<i64, BTreeMap<String, Decimal>> = HashMap::new();
+async fn imported(
+    db: &Db,
+    campaign_id: CampaignId,
+) -> DbResult<HashMap<UnitId, BTreeMap<String, Decimal>>> {
+    let mut out: HashMap<UnitId, BTreeMap<String, Decimal>> = HashMap::new();
     for f in results::imported_figures(db, campaign_id).await? {
         out.entry(f.unit_id)
             .or_default()
@@ -133,7 +138,7 @@ const PARTS: i64 = 2;
 
 /// Every submitted response of the campaign tallied again from its raw answers, level by level, with
 /// the key of each level's stored questionnaires: what the stored tallies must equal.
-pub async fn recount(db: &Db, campaign_id: i64) -> DbResult<Tallies> {
+pub async fn recount(db: &Db, campaign_id: CampaignId) -> DbResult<Tallies> {
     let mut tallies = Tallies::default();
     for level in Level::ALL {
         if let Some(q) = questionnaires::get(db, campaign_id, level.as_str()).await? {
@@ -145,7 +150,10 @@ pub async fn recount(db: &Db, campaign_id: i64) -> DbResult<Tallies> {
 }
 
 /// The stored tallies (after folding in) against a recount from the raw answers.
-pub async fn verify_tallies(db: &Db, campaign_id: i64) -> DbResult<survey_tallies::Verification> {
+pub async fn verify_tallies(
+    db: &Db,
+    campaign_id: CampaignId,
+) -> DbResult<survey_tallies::Verification> {
     survey_tallies::fold_in(db, campaign_id).await?;
     let stored = survey_tallies::read(db, campaign_id).await?;
     let recount = recount(db, campaign_id).await?;
@@ -158,7 +166,7 @@ pub async fn verify_tallies(db: &Db, campaign_id: i64) -> DbResult<survey_tallie
 /// order.
 async fn survey_tallies(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: &str,
     key: &AnswerKey,
     tallies: &mut Tallies,
@@ -184,7 +192,7 @@ async fn survey_tallies(
 /// own invitations and their answers.
 async fn survey_part(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: &str,
     key: &AnswerKey,
     range: (i64, i64),
@@ -202,7 +210,7 @@ async fn survey_part(
 /// database concatenates each response's answers into one row.
 async fn for_each_response(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: &str,
     (from, to): (i64, i64),
     mut add: impl for<'a> FnMut(i64, &'a str, &mut dyn Iterator<Item = (&'a str, &'a str)>),
@@ -263,7 +271,7 @@ async fn for_each_response(
 /// Returns the leaves of each row, in order, and each unit's groups.
 pub async fn samples(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: Level,
 ) -> DbResult<(Vec<String>, BTreeMap<i64, Vec<GroupSample>>)> {
     let Some(q) = questionnaires::get(db, campaign_id, level.as_str()).await? else {
@@ -309,7 +317,7 @@ row_view!(sqlx::postgres::PgRow);
 pub async fn compute_draft(
     db: &Db,
     ctx: &crate::Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
 ) -> DbResult<(Loaded, parindex_domain::scoring::CampaignResult)> {
     compute_draft_with(db, ctx, campaign_id, &uncertainty::Settings::default()).await
 }
@@ -318,7 +326,7 @@ pub async fn compute_draft(
 pub async fn compute_draft_with(
     db: &Db,
     ctx: &crate::Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     bootstrap: &uncertainty::Settings,
 ) -> DbResult<(Loaded, parindex_domain::scoring::CampaignResult)> {
     let loaded = load(db, campaign_id).await?;
@@ -332,12 +340,12 @@ pub async fn compute_draft_with(
 /// result's input hash, with the campaign's group averaging.
 async fn intervals(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     loaded: &Loaded,
     result: &parindex_domain::scoring::CampaignResult,
     bootstrap: &uncertainty::Settings,
 ) -> DbResult<Vec<UnitInterval>> {
-    let code_of: HashMap<i64, &str> = loaded
+    let code_of: HashMap<UnitId, &str> = loaded
         .unit_ids
         .iter()
         .map(|(code, id)| (*id, code.as_str()))
@@ -351,7 +359,7 @@ async fn intervals(
         let (leaves, by_unit) = samples(db, campaign_id, level.level).await?;
         let by_code = by_unit
             .into_iter()
-            .filter_map(|(id, g)| code_of.get(&id).map(|c| (c.to_string(), g)))
+            .filter_map(|(id, g)| code_of.get(&UnitId(id)).map(|c| (c.to_string(), g)))
             .collect();
         let units =
             uncertainty::assemble::unit_samples(level, &input.criteria_set, &leaves, by_code);

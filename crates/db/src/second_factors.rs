@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
 use crate::sessions::{self, Pending};
+use parindex_domain::UserId;
 use parindex_domain::second_factor::{self as rule, CodeRefusal, Sealed, TotpSecret};
 use std::collections::HashMap;
 
@@ -30,7 +31,7 @@ impl Row {
     }
 }
 
-async fn row(tx: &mut Tx, user_id: i64) -> DbResult<Option<Row>> {
+async fn row(tx: &mut Tx, user_id: UserId) -> DbResult<Option<Row>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT nonce, sealed_secret, confirmed_at, last_step FROM second_factors WHERE user_id = $1"
     ).bind(user_id).fetch_optional(c).await)?)
@@ -50,7 +51,7 @@ pub async fn start(
     db: &Db,
     ctx: &Ctx,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     expires_at: i64,
     fresh: &TotpSecret,
 ) -> DbResult<Pending> {
@@ -85,7 +86,7 @@ pub async fn start(
 }
 
 /// The secret an account is enrolling with (shown on the enrolment page), if it has not confirmed it.
-pub async fn enrolment_secret(db: &Db, user_id: i64) -> DbResult<Option<TotpSecret>> {
+pub async fn enrolment_secret(db: &Db, user_id: UserId) -> DbResult<Option<TotpSecret>> {
     let r: Option<Row> = on_pool!(db, p => sqlx::query_as(
         "SELECT nonce, sealed_secret, confirmed_at, last_step FROM second_factors WHERE user_id = $1"
     ).bind(user_id).fetch_optional(p).await)?;
@@ -120,14 +121,14 @@ pub async fn complete(
     new_hash: &str,
     expires_at: i64,
     attempt: &Attempt<'_>,
-) -> DbResult<(i64, &'static str)> {
+) -> DbResult<(UserId, &'static str)> {
     let Attempt {
         typed,
         world_ms,
         recovery_hashes,
     } = *attempt;
     let mut tx = db.begin().await?;
-    let session: Option<(i64, String)> = on_tx!(&mut tx, c => sqlx::query_as(
+    let session: Option<(UserId, String)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT user_id, pending FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND pending IS NOT NULL"
     ).bind(pending_hash).bind(ctx.now_ms).fetch_optional(c).await)?;
     let Some((user_id, pending)) = session else {
@@ -193,7 +194,7 @@ pub async fn complete(
     Ok((user_id, how))
 }
 
-async fn replace_recovery_codes(tx: &mut Tx, user_id: i64, hashes: &[String]) -> DbResult<()> {
+async fn replace_recovery_codes(tx: &mut Tx, user_id: UserId, hashes: &[String]) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
     for h in hashes {
@@ -207,7 +208,7 @@ async fn replace_recovery_codes(tx: &mut Tx, user_id: i64, hashes: &[String]) ->
 pub async fn enrol_confirmed(
     db: &Db,
     ctx: &Ctx,
-    user_id: i64,
+    user_id: UserId,
     secret: &TotpSecret,
 ) -> DbResult<()> {
     let sealed = seal(secret)?;
@@ -232,7 +233,7 @@ pub async fn enrol_confirmed(
 
 /// Removes an account's second factor and recovery codes and ends its sessions: at its next login
 /// it enrols again. The caller has checked the administrator's right (`second_factor::may_reset`).
-pub async fn reset(db: &Db, ctx: &Ctx, user_id: i64) -> DbResult<()> {
+pub async fn reset(db: &Db, ctx: &Ctx, user_id: UserId) -> DbResult<()> {
     let mut tx = db.begin().await?;
     let before = row(&mut tx, user_id).await?;
     let Some(before) = before else {
@@ -261,8 +262,8 @@ pub async fn reset(db: &Db, ctx: &Ctx, user_id: i64) -> DbResult<()> {
 }
 
 /// Which accounts have a confirmed second factor, with how many unused recovery codes each has left.
-pub async fn confirmed(db: &Db) -> DbResult<HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = on_pool!(db, p => sqlx::query_as(
+pub async fn confirmed(db: &Db) -> DbResult<HashMap<UserId, i64>> {
+    let rows: Vec<(UserId, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT f.user_id, (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = f.user_id AND r.used_at IS NULL) \
          FROM second_factors f WHERE f.confirmed_at IS NOT NULL"
     ).fetch_all(p).await)?;

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::deadlines;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::UserId;
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::self_assessment::{LeafEntry, State};
 use parindex_domain::{DeadlineKind, Points};
@@ -28,7 +29,7 @@ pub struct Leaf {
     pub updated_at: i64,
 }
 
-pub async fn report(db: &Db, unit_id: i64) -> DbResult<Report> {
+pub async fn report(db: &Db, unit_id: UnitId) -> DbResult<Report> {
     let row: Option<(String, String, String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT state, difficulties, leader_comment, updated_at FROM self_assessments WHERE unit_id = $1"
     ).bind(unit_id).fetch_optional(p).await)?;
@@ -52,7 +53,7 @@ fn to_report(row: Option<(String, String, String, i64)>) -> Report {
     }
 }
 
-async fn report_tx(tx: &mut Tx, unit_id: i64) -> DbResult<Report> {
+async fn report_tx(tx: &mut Tx, unit_id: UnitId) -> DbResult<Report> {
     let row: Option<(String, String, String, i64)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT state, difficulties, leader_comment, updated_at FROM self_assessments WHERE unit_id = $1"
     ).bind(unit_id).fetch_optional(c).await)?;
@@ -60,7 +61,7 @@ async fn report_tx(tx: &mut Tx, unit_id: i64) -> DbResult<Report> {
 }
 
 /// Every leaf the unit has touched, by code.
-pub async fn leaves(db: &Db, unit_id: i64) -> DbResult<HashMap<String, Leaf>> {
+pub async fn leaves(db: &Db, unit_id: UnitId) -> DbResult<HashMap<String, Leaf>> {
     let rows: Vec<(String, Option<String>, String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT leaf_code, score, explanation, updated_at FROM self_scores WHERE unit_id = $1"
     ).bind(unit_id).fetch_all(p).await)?;
@@ -81,11 +82,11 @@ pub async fn leaves(db: &Db, unit_id: i64) -> DbResult<HashMap<String, Leaf>> {
 
 /// Every unit's report in a campaign, by unit id, in one query; a unit that has not started has
 /// none (its report is a draft, as [`report`] says).
-pub async fn reports_in(db: &Db, campaign: CampaignId) -> DbResult<HashMap<i64, Report>> {
-    let rows: Vec<(i64, String, String, String, i64)> = on_pool!(db, p => sqlx::query_as(
+pub async fn reports_in(db: &Db, campaign: CampaignId) -> DbResult<HashMap<UnitId, Report>> {
+    let rows: Vec<(UnitId, String, String, String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT s.unit_id, s.state, s.difficulties, s.leader_comment, s.updated_at \
          FROM self_assessments s JOIN units u ON u.id = s.unit_id WHERE u.campaign_id = $1"
-    ).bind(campaign.get()).fetch_all(p).await)?;
+    ).bind(campaign).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
         .map(|(unit, state, difficulties, leader_comment, updated_at)| {
@@ -104,12 +105,12 @@ pub fn not_started() -> Report {
 pub async fn leaves_in(
     db: &Db,
     campaign: CampaignId,
-) -> DbResult<HashMap<i64, HashMap<String, Leaf>>> {
-    let rows: Vec<(i64, String, Option<String>, String, i64)> = on_pool!(db, p => sqlx::query_as(
+) -> DbResult<HashMap<UnitId, HashMap<String, Leaf>>> {
+    let rows: Vec<(UnitId, String, Option<String>, String, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT s.unit_id, s.leaf_code, s.score, s.explanation, s.updated_at \
          FROM self_scores s JOIN units u ON u.id = s.unit_id WHERE u.campaign_id = $1"
-    ).bind(campaign.get()).fetch_all(p).await)?;
-    let mut out: HashMap<i64, HashMap<String, Leaf>> = HashMap::new();
+    ).bind(campaign).fetch_all(p).await)?;
+    let mut out: HashMap<UnitId, HashMap<String, Leaf>> = HashMap::new();
     for (unit, code, score, explanation, updated_at) in rows {
         out.entry(unit).or_default().insert(
             code,
@@ -144,7 +145,7 @@ pub fn entry(
     }
 }
 
-async fn ensure_draft(tx: &mut Tx, unit_id: i64) -> DbResult<Report> {
+async fn ensure_draft(tx: &mut Tx, unit_id: UnitId) -> DbResult<Report> {
     let r = report_tx(tx, unit_id).await?;
     if r.state.editable() {
         Ok(r)
@@ -163,7 +164,7 @@ pub async fn save_leaf(
     score: Option<Points>,
     explanation: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     ensure_draft(&mut tx, unit_id).await?;
@@ -176,7 +177,7 @@ pub async fn save_leaf(
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit_id, leaf_code) DO UPDATE SET \
          score = excluded.score, explanation = excluded.explanation, updated_at = excluded.updated_at, \
          updated_by = excluded.updated_by"
-    ).bind(unit_id).bind(code).bind(&score_text).bind(explanation).bind(ctx.now_ms).bind(ctx.actor_id.unwrap_or(0))
+    ).bind(unit_id).bind(code).bind(&score_text).bind(explanation).bind(ctx.now_ms).bind(ctx.actor_id.map_or(0, UserId::get))
     .execute(c).await.map(|r| r.rows_affected()))?;
     touch(&mut tx, unit_id, ctx.now_ms).await?;
     audit::append(
@@ -197,7 +198,7 @@ pub async fn save_leaf(
 }
 
 /// Creates the report row if needed and records when it last changed.
-async fn touch(tx: &mut Tx, unit_id: i64, now_ms: i64) -> DbResult<()> {
+async fn touch(tx: &mut Tx, unit_id: UnitId, now_ms: i64) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO self_assessments (unit_id, state, updated_at) VALUES ($1, 'draft', $2) \
          ON CONFLICT (unit_id) DO UPDATE SET updated_at = excluded.updated_at"
@@ -213,7 +214,7 @@ pub async fn save_difficulties(
     unit: UnitId,
     text: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     let before = ensure_draft(&mut tx, unit_id).await?;
@@ -248,7 +249,7 @@ pub async fn transition(
     to: State,
     comment: &str,
 ) -> DbResult<()> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     deadlines::ensure_open_tx(&mut tx, ctx, unit_id, DeadlineKind::SelfAssessment).await?;
     let current = report_tx(&mut tx, unit_id).await?;

@@ -6,12 +6,13 @@ use crate::ctx::Ctx;
 use crate::error::DbResult;
 use crate::pool::{Db, Tx};
 use crate::users::User;
+use parindex_domain::UserId;
 
 pub async fn create(
     db: &Db,
     ctx: &Ctx,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     expires_at: i64,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
@@ -50,7 +51,7 @@ pub(crate) async fn insert(
     tx: &mut Tx,
     ctx: &Ctx,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     expires_at: i64,
     pending: Option<Pending>,
 ) -> DbResult<()> {
@@ -67,7 +68,7 @@ pub(crate) async fn signed_in(
     tx: &mut Tx,
     ctx: &Ctx,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     expires_at: i64,
     how: Option<&str>,
 ) -> DbResult<()> {
@@ -160,7 +161,7 @@ pub async fn end(
     db: &Db,
     ctx: &Ctx,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     everywhere: bool,
 ) -> DbResult<u64> {
     let mut tx = db.begin().await?;
@@ -189,7 +190,7 @@ pub async fn end(
     Ok(n)
 }
 
-pub async fn count_for_user(db: &Db, user_id: i64, now_ms: i64) -> DbResult<i64> {
+pub async fn count_for_user(db: &Db, user_id: UserId, now_ms: i64) -> DbResult<i64> {
     let (n,): (i64,) = on_pool!(db, p => sqlx::query_as(
         "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2"
     ).bind(user_id).bind(now_ms).fetch_one(p).await)?;

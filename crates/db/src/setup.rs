@@ -6,18 +6,19 @@
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
 use parindex_domain::setup::{self, Change, Started};
+use parindex_domain::{CampaignId, UnitId};
 
 /// Where to look: a whole campaign, one of its levels, or one unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
-    Campaign(i64),
-    Level(i64, &'a str),
-    Unit(i64),
+    Campaign(CampaignId),
+    Level(CampaignId, &'a str),
+    Unit(UnitId),
 }
 
 impl Scope<'_> {
     /// The filter's parameters: campaign (or none for a unit), level, unit.
-    fn binds(&self) -> (Option<i64>, Option<&str>, Option<i64>) {
+    fn binds(&self) -> (Option<CampaignId>, Option<&str>, Option<UnitId>) {
         match *self {
             Scope::Campaign(c) => (Some(c), None, None),
             Scope::Level(c, l) => (Some(c), Some(l), None),

@@ -80,7 +80,7 @@ pub(crate) async fn mail_link(
 }
 
 /// When the unit's survey was opened, if it was.
-pub async fn opened_at(db: &Db, unit_id: i64) -> DbResult<Option<i64>> {
+pub async fn opened_at(db: &Db, unit_id: UnitId) -> DbResult<Option<i64>> {
     let row: Option<(i64,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT opened_at FROM survey_units WHERE unit_id = $1"
     ).bind(unit_id).fetch_optional(p).await)?;
@@ -98,7 +98,7 @@ pub async fn open_unit(
     unit: UnitId,
     compose: &Compose<'_>,
 ) -> DbResult<usize> {
-    let (campaign_id, unit_id) = (campaign.get(), unit.get());
+    let (campaign_id, unit_id) = (campaign, unit);
     let mut tx = db.begin().await?;
     let state: Option<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT state FROM respondent_lists WHERE unit_id = $1"
@@ -153,8 +153,8 @@ pub async fn open_unit(
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LinkView {
     pub invitation_id: i64,
-    pub campaign_id: i64,
-    pub unit_id: i64,
+    pub campaign_id: CampaignId,
+    pub unit_id: UnitId,
     pub group_code: String,
     pub revoked: bool,
     pub opened_at: Option<i64>,

@@ -11,6 +11,7 @@ use crate::outbox;
 use crate::pool::Db;
 use crate::survey::{Compose, MailKind, Recipient, mail_link};
 use parindex_domain::DeadlineKind;
+use parindex_domain::UnitId;
 use parindex_domain::email::Email;
 use parindex_domain::survey::paradata::event;
 use parindex_domain::survey::readdress::{self, InvitationFacts, Sender};
@@ -26,7 +27,7 @@ type InvitationRow = (String, String, String, String, bool, bool, bool, String);
 pub async fn resend(
     db: &Db,
     ctx: &Ctx,
-    unit_id: i64,
+    unit_id: UnitId,
     invitation_id: i64,
     sender: Option<Sender>,
     to: &Email,
@@ -106,7 +107,7 @@ type CandidateRow = (i64, String, String, String, String, i64, i64);
 pub async fn remind(
     db: &Db,
     ctx: &Ctx,
-    unit_id: i64,
+    unit_id: UnitId,
     policy: ReminderPolicy,
     compose: &Compose<'_>,
 ) -> DbResult<usize> {

@@ -4,6 +4,8 @@
 
 use crate::error::DbResult;
 use crate::pool::Db;
+use parindex_domain::CampaignId;
+use parindex_domain::UnitId;
 use parindex_domain::respondents::ListState;
 use parindex_domain::survey::readdress::InvitationFacts;
 use parindex_domain::survey::{Delivery, ReminderCandidate};
@@ -50,7 +52,7 @@ pub struct ProgressRow {
     pub counts: Counts,
 }
 
-pub async fn by_group(db: &Db, unit_id: i64) -> DbResult<Vec<ProgressRow>> {
+pub async fn by_group(db: &Db, unit_id: UnitId) -> DbResult<Vec<ProgressRow>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT r.group_code, r.organisation, COUNT(*) AS listed, COUNT(i.id) AS invited, \
          COALESCE(SUM(CASE WHEN i.delivery = 'sent' THEN 1 ELSE 0 END), 0) AS delivered, \
@@ -62,7 +64,7 @@ pub async fn by_group(db: &Db, unit_id: i64) -> DbResult<Vec<ProgressRow>> {
 }
 
 /// When each of the unit's responses was submitted (ms), oldest first.
-pub async fn completion_times(db: &Db, unit_id: i64) -> DbResult<Vec<i64>> {
+pub async fn completion_times(db: &Db, unit_id: UnitId) -> DbResult<Vec<i64>> {
     let rows: Vec<(i64,)> = on_pool!(db, p => sqlx::query_as(
         "SELECT completed_at FROM survey_invitations WHERE unit_id = $1 AND completed_at IS NOT NULL \
          ORDER BY completed_at"
@@ -114,7 +116,7 @@ impl Pending {
     }
 }
 
-pub async fn pending(db: &Db, unit_id: i64) -> DbResult<Vec<Pending>> {
+pub async fn pending(db: &Db, unit_id: UnitId) -> DbResult<Vec<Pending>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT i.id AS invitation_id, r.full_name, r.position, r.organisation, r.group_code, i.email, \
          r.phone, i.delivery, i.delivery_error, i.reminders, i.last_mailed_at, \
@@ -127,7 +129,7 @@ pub async fn pending(db: &Db, unit_id: i64) -> DbResult<Vec<Pending>> {
 /// One unit's totals on the national page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct UnitTotals {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub short_name: String,
     #[sqlx(try_from = "String")]
     pub level: parindex_domain::Level,
@@ -149,7 +151,7 @@ impl UnitTotals {
     }
 }
 
-pub async fn national(db: &Db, campaign_id: i64) -> DbResult<Vec<UnitTotals>> {
+pub async fn national(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<UnitTotals>> {
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT u.id AS unit_id, u.short_name, u.level, l.state AS list_state, s.opened_at, \
          COUNT(r.id) AS listed, COUNT(i.id) AS invited, \

@@ -11,7 +11,9 @@ use crate::error::DbResult;
 use crate::pool::{Db, Tx};
 use crate::questionnaires;
 use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
+use parindex_domain::CampaignId;
 use parindex_domain::Level;
+use parindex_domain::UnitId;
 use parindex_domain::scoring::{AnswerKey, GroupTally, LeafTally, Tallies};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -19,7 +21,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// What the tallies hold for a campaign: unit → leaf → group → tally.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stored {
-    pub by_unit: HashMap<i64, BTreeMap<String, LeafTally>>,
+    pub by_unit: HashMap<UnitId, BTreeMap<String, LeafTally>>,
     /// Submitted responses folded in.
     pub responses: u64,
     /// Their answers that matched no question or option of the key (left out).
@@ -41,7 +43,7 @@ const FOLDING: &str = "folding";
 
 /// Parsed answer keys by (campaign, level, questionnaire hash): a submission needs its level's key,
 /// and parsing the questionnaires for each would cost more than the tallying.
-fn cached_key(campaign_id: i64, level: &str, sha: &str) -> Option<Arc<AnswerKey>> {
+fn cached_key(campaign_id: CampaignId, level: &str, sha: &str) -> Option<Arc<AnswerKey>> {
     keys()
         .lock()
         .ok()?
@@ -49,7 +51,7 @@ fn cached_key(campaign_id: i64, level: &str, sha: &str) -> Option<Arc<AnswerKey>
         .cloned()
 }
 
-type KeyCache = Mutex<HashMap<(i64, String, String), Arc<AnswerKey>>>;
+type KeyCache = Mutex<HashMap<(CampaignId, String, String), Arc<AnswerKey>>>;
 
 fn keys() -> &'static KeyCache {
     static KEYS: OnceLock<KeyCache> = OnceLock::new();
@@ -61,7 +63,7 @@ fn keys() -> &'static KeyCache {
 /// would starve the pool when many submit at once.
 async fn key_for(
     tx: &mut Tx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     level: &str,
     sha: &str,
 ) -> DbResult<Option<Arc<AnswerKey>>> {
@@ -88,7 +90,7 @@ async fn key_for(
 }
 
 /// One tally row to add: (unit, leaf, group, counted answers) and (respondents, hundredths).
-type TallyRow<'a> = ((i64, &'a str, &'a str, u32), (i64, i64));
+type TallyRow<'a> = ((UnitId, &'a str, &'a str, u32), (i64, i64));
 
 /// Adds `rows` to the stored tallies (upserts, in the order given: callers pass a stable order, so
 /// that concurrent writers lock shared rows in the same order).
@@ -148,7 +150,7 @@ pub async fn add_submission(tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
          JOIN survey_tally_keys k ON k.campaign_id = i.campaign_id AND k.level = u.level \
          WHERE i.id = $1{lock}"
     );
-    let row: Option<(i64, i64, String, String, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+    let row: Option<(CampaignId, UnitId, String, String, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(invitation_id).fetch_optional(c).await)?;
     let Some((campaign_id, unit_id, group, level, sha)) = row else {
         return Ok(());
@@ -184,7 +186,7 @@ pub async fn add_submission(tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
 /// Brings the campaign's tallies up to date: empties the tallies of a level whose stored
 /// questionnaires changed (or were never keyed), then folds in every submitted response not yet
 /// tallied, by the same per-response rule as a submission.
-pub async fn fold_in(db: &Db, campaign_id: i64) -> DbResult<Folded> {
+pub async fn fold_in(db: &Db, campaign_id: CampaignId) -> DbResult<Folded> {
     let mut out = Folded::default();
     let mut level_keys: HashMap<String, (String, Arc<AnswerKey>)> = HashMap::new();
     for level in Level::ALL {
@@ -228,9 +230,9 @@ pub async fn fold_in(db: &Db, campaign_id: i64) -> DbResult<Folded> {
          JOIN units u ON u.id = i.unit_id LEFT JOIN survey_answers a ON a.invitation_id = i.id \
          WHERE i.campaign_id = $1 AND i.tallied_sha256 = $2 GROUP BY i.id, i.unit_id, i.group_code, u.level"
     );
-    let rows: Vec<(i64, i64, String, String, Option<String>)> = on_tx!(&mut tx, c => sqlx::query_as(
+    let rows: Vec<(i64, UnitId, String, String, Option<String>)> = on_tx!(&mut tx, c => sqlx::query_as(
         sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).bind(FOLDING).fetch_all(c).await)?;
-    let mut sums: BTreeMap<(i64, String, String, u32), (i64, i64)> = BTreeMap::new();
+    let mut sums: BTreeMap<(UnitId, String, String, u32), (i64, i64)> = BTreeMap::new();
     let mut unmatched: Vec<(i64, i64)> = Vec::new();
     for (id, unit, group, level, answers) in &rows {
         let Some((_, key)) = level_keys.get(level) else {
@@ -284,7 +286,12 @@ pub async fn fold_in(db: &Db, campaign_id: i64) -> DbResult<Folded> {
 /// Keys a level's tallies to its questionnaires' hash `sha` and empties them: every response of
 /// the level is folded in again under the new key. Called when the questionnaires are replaced, in
 /// the same transaction.
-pub async fn reset_level(tx: &mut Tx, campaign_id: i64, level: &str, sha: &str) -> DbResult<()> {
+pub async fn reset_level(
+    tx: &mut Tx,
+    campaign_id: CampaignId,
+    level: &str,
+    sha: &str,
+) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO survey_tally_keys (campaign_id, level, questionnaire_sha256) VALUES ($1, $2, $3) \
          ON CONFLICT (campaign_id, level) DO UPDATE SET questionnaire_sha256 = excluded.questionnaire_sha256"
@@ -301,8 +308,8 @@ pub async fn reset_level(tx: &mut Tx, campaign_id: i64, level: &str, sha: &str) 
 }
 
 /// The campaign's tallies as stored.
-pub async fn read(db: &Db, campaign_id: i64) -> DbResult<Stored> {
-    let rows: Vec<(i64, String, String, i64, i64, i64)> = on_pool!(db, p => sqlx::query_as(
+pub async fn read(db: &Db, campaign_id: CampaignId) -> DbResult<Stored> {
+    let rows: Vec<(UnitId, String, String, i64, i64, i64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT t.unit_id, t.leaf_code, t.group_code, t.answers, t.respondents, t.cents \
          FROM survey_tallies t JOIN units u ON u.id = t.unit_id WHERE u.campaign_id = $1"
     ).bind(campaign_id).fetch_all(p).await)?;
@@ -345,7 +352,7 @@ pub struct Verification {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub leaf: String,
     pub group: String,
     pub stored: Option<GroupTally>,
@@ -363,7 +370,7 @@ impl Verification {
 /// Compares the stored tallies with `recount` (the raw answers tallied again), group by group.
 pub fn compare(stored: &Stored, recount: &Tallies) -> Verification {
     let mut differences = Vec::new();
-    let mut keys: Vec<(i64, &str, &str)> = Vec::new();
+    let mut keys: Vec<(UnitId, &str, &str)> = Vec::new();
     for (unit, leaves) in &stored.by_unit {
         for (leaf, groups) in leaves {
             keys.extend(groups.keys().map(|g| (*unit, leaf.as_str(), g.as_str())));
@@ -371,7 +378,11 @@ pub fn compare(stored: &Stored, recount: &Tallies) -> Verification {
     }
     for (unit, leaves) in &recount.by_unit {
         for (leaf, groups) in leaves {
-            keys.extend(groups.keys().map(|g| (*unit, leaf.as_str(), g.as_str())));
+            keys.extend(
+                groups
+                    .keys()
+                    .map(|g| (UnitId(*unit), leaf.as_str(), g.as_str())),
+            );
         }
     }
     keys.sort_unstable();
@@ -384,7 +395,7 @@ pub fn compare(stored: &Stored, recount: &Tallies) -> Verification {
             .and_then(|g| g.get(group));
         let r = recount
             .by_unit
-            .get(&unit)
+            .get(&unit.get())
             .and_then(|l| l.get(leaf))
             .and_then(|g| g.get(group));
         if s != r {

@@ -4,13 +4,15 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use parindex_domain::CampaignId;
 use parindex_domain::Level;
+use parindex_domain::UnitId;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Unit {
-    pub id: i64,
-    pub campaign_id: i64,
+    pub id: UnitId,
+    pub campaign_id: CampaignId,
     pub code: String,
     /// A stored name that is not a level fails when the row is read.
     #[sqlx(try_from = "String")]
@@ -34,7 +36,7 @@ pub struct UnitInput {
 
 const COLUMNS: &str = "id, campaign_id, code, level, name, short_name, not_ranked, email_domains";
 
-pub async fn list(db: &Db, campaign_id: i64) -> DbResult<Vec<Unit>> {
+pub async fn list(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<Unit>> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE campaign_id = $1 ORDER BY level, code");
     let mut units: Vec<Unit> = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).fetch_all(p).await)?;
     units.sort_by(|a, b| {
@@ -45,21 +47,21 @@ pub async fn list(db: &Db, campaign_id: i64) -> DbResult<Vec<Unit>> {
     Ok(units)
 }
 
-pub async fn get(db: &Db, id: i64) -> DbResult<Unit> {
+pub async fn get(db: &Db, id: UnitId) -> DbResult<Unit> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
     Ok(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(p).await)?,
     )
 }
 
-pub async fn by_code(db: &Db, campaign_id: i64, code: &str) -> DbResult<Unit> {
+pub async fn by_code(db: &Db, campaign_id: CampaignId, code: &str) -> DbResult<Unit> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE campaign_id = $1 AND code = $2");
     Ok(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).bind(code).fetch_one(p).await)?,
     )
 }
 
-async fn get_tx(tx: &mut Tx, id: i64) -> DbResult<Unit> {
+async fn get_tx(tx: &mut Tx, id: UnitId) -> DbResult<Unit> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
     Ok(
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(c).await)?,
@@ -73,10 +75,10 @@ fn conflict(e: sqlx::Error) -> DbError {
     }
 }
 
-pub async fn create(db: &Db, ctx: &Ctx, campaign_id: i64, u: &UnitInput) -> DbResult<Unit> {
+pub async fn create(db: &Db, ctx: &Ctx, campaign_id: CampaignId, u: &UnitInput) -> DbResult<Unit> {
     let mut tx = db.begin().await?;
     let key = parindex_domain::text::search_key(&format!("{} {}", u.name, u.short_name));
-    let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
+    let (id,): (UnitId,) = on_tx!(&mut tx, c => sqlx::query_as(
         "INSERT INTO units (campaign_id, code, level, name, short_name, not_ranked, email_domains, search_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     ).bind(campaign_id).bind(&u.code).bind(u.level.as_str()).bind(&u.name).bind(&u.short_name)
@@ -101,7 +103,7 @@ pub async fn create(db: &Db, ctx: &Ctx, campaign_id: i64, u: &UnitInput) -> DbRe
     Ok(created)
 }
 
-pub async fn update(db: &Db, ctx: &Ctx, id: i64, u: &UnitInput) -> DbResult<Unit> {
+pub async fn update(db: &Db, ctx: &Ctx, id: UnitId, u: &UnitInput) -> DbResult<Unit> {
     let mut tx = db.begin().await?;
     let before = get_tx(&mut tx, id).await?;
     if before.level != u.level {

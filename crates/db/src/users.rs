@@ -6,17 +6,19 @@ use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
 use parindex_domain::Role;
+use parindex_domain::UserId;
+use parindex_domain::{CampaignId, UnitId};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub email: String,
     #[sqlx(try_from = "String")]
     pub role: Role,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     #[serde(skip)]
     pub password_hash: String,
     pub must_change_password: bool,
@@ -30,7 +32,7 @@ pub struct NewUser {
     pub full_name: String,
     pub email: String,
     pub role: Role,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub password_hash: String,
     pub must_change_password: bool,
 }
@@ -38,7 +40,7 @@ pub struct NewUser {
 const COLUMNS: &str =
     "id, username, full_name, email, role, unit_id, password_hash, must_change_password, active";
 
-pub async fn get(db: &Db, id: i64) -> DbResult<User> {
+pub async fn get(db: &Db, id: UserId) -> DbResult<User> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     Ok(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(p).await)?,
@@ -53,7 +55,7 @@ pub async fn by_username(db: &Db, username: &str) -> DbResult<Option<User>> {
 }
 
 /// Every account, or the accounts of one unit.
-pub async fn list(db: &Db, unit_id: Option<i64>) -> DbResult<Vec<User>> {
+pub async fn list(db: &Db, unit_id: Option<UnitId>) -> DbResult<Vec<User>> {
     let sql =
         format!("SELECT {COLUMNS} FROM users WHERE ($1 IS NULL OR unit_id = $1) ORDER BY username");
     Ok(
@@ -61,9 +63,9 @@ pub async fn list(db: &Db, unit_id: Option<i64>) -> DbResult<Vec<User>> {
     )
 }
 
-async fn insert_tx(tx: &mut Tx, ctx: &Ctx, u: &NewUser) -> DbResult<i64> {
+async fn insert_tx(tx: &mut Tx, ctx: &Ctx, u: &NewUser) -> DbResult<UserId> {
     let key = parindex_domain::text::search_key(&format!("{} {}", u.full_name, u.username));
-    let (id,): (i64,) = on_tx!(tx, c => sqlx::query_as(
+    let (id,): (UserId,) = on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO users (username, full_name, email, role, unit_id, password_hash, must_change_password, \
          active, search_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9) RETURNING id"
     ).bind(&u.username).bind(&u.full_name).bind(&u.email).bind(u.role.as_str()).bind(u.unit_id)
@@ -73,7 +75,7 @@ async fn insert_tx(tx: &mut Tx, ctx: &Ctx, u: &NewUser) -> DbResult<i64> {
         DbError::Conflict(_) => DbError::Conflict(format!("users.username:{}", u.username)),
         other => other,
     })?;
-    let campaign_id: Option<(i64,)> = match u.unit_id {
+    let campaign_id: Option<(CampaignId,)> = match u.unit_id {
         Some(unit) => on_tx!(tx, c => sqlx::query_as("SELECT campaign_id FROM units WHERE id = $1")
             .bind(unit).fetch_optional(c).await)?,
         None => None,
@@ -106,7 +108,7 @@ pub async fn create(db: &Db, ctx: &Ctx, u: &NewUser) -> DbResult<User> {
 }
 
 /// Creates every account or none (an import).
-pub async fn create_many(db: &Db, ctx: &Ctx, users: &[NewUser]) -> DbResult<Vec<i64>> {
+pub async fn create_many(db: &Db, ctx: &Ctx, users: &[NewUser]) -> DbResult<Vec<UserId>> {
     let mut tx = db.begin().await?;
     let mut ids = Vec::with_capacity(users.len());
     for u in users {
@@ -121,7 +123,7 @@ pub async fn create_many(db: &Db, ctx: &Ctx, users: &[NewUser]) -> DbResult<Vec<
 pub async fn set_password(
     db: &Db,
     ctx: &Ctx,
-    id: i64,
+    id: UserId,
     hash: &str,
     keep_session: Option<&str>,
     notice: Option<&OutMail>,
@@ -153,7 +155,7 @@ pub async fn set_password(
 }
 
 /// Turns an account on or off; turning it off ends its sessions.
-pub async fn set_active(db: &Db, ctx: &Ctx, id: i64, active: bool) -> DbResult<()> {
+pub async fn set_active(db: &Db, ctx: &Ctx, id: UserId, active: bool) -> DbResult<()> {
     let mut tx = db.begin().await?;
     let n = on_tx!(&mut tx, c => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(active).bind(id).execute(c).await.map(|r| r.rows_affected()))?;

@@ -33,7 +33,7 @@ pub mod token;
 pub use clock::{Clock, FixedClock, ShiftedClock, SteerableClock, SystemClock};
 pub use deadline::DeadlineKind;
 pub use email::Email;
-pub use ids::{CampaignId, UnitId};
+pub use ids::{CampaignId, UnitId, UserId};
 pub use level::Level;
 pub use points::Points;
 pub use role::Role;

@@ -8,6 +8,7 @@
 
 use crate::Role;
 use crate::audit::AuditKey;
+use crate::ids::UserId;
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
@@ -28,7 +29,7 @@ pub fn required(role: Role) -> bool {
 /// Why an administrator may not reset an account's second factor, or `None` when they may: never
 /// their own (a session left open, with the password, would then be enough to replace it), and only
 /// when there is one. The accounts page asks this before offering the form.
-pub fn reset_refusal(admin_id: i64, account_id: i64, has_one: bool) -> Option<&'static str> {
+pub fn reset_refusal(admin_id: UserId, account_id: UserId, has_one: bool) -> Option<&'static str> {
     if admin_id == account_id {
         Some("second-factor-reset-self")
     } else if !has_one {
@@ -359,9 +360,15 @@ mod tests {
 
     #[test]
     fn an_administrator_resets_only_someone_elses_existing_factor() {
-        assert_eq!(reset_refusal(1, 2, true), None);
-        assert_eq!(reset_refusal(1, 1, true), Some("second-factor-reset-self"));
-        assert_eq!(reset_refusal(1, 2, false), Some("second-factor-none"));
+        assert_eq!(reset_refusal(UserId(1), UserId(2), true), None);
+        assert_eq!(
+            reset_refusal(UserId(1), UserId(1), true),
+            Some("second-factor-reset-self")
+        );
+        assert_eq!(
+            reset_refusal(UserId(1), UserId(2), false),
+            Some("second-factor-none")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use parindex_db::{Ctx, Db, campaigns, publication, scoring_inputs, units};
 use parindex_domain::Role;
+use parindex_domain::UnitId;
 use parindex_domain::scoring::publish::{Problem, Request};
 use parindex_domain::scoring::{CampaignResult, LevelResult};
 use parindex_i18n::Lang;
@@ -127,7 +128,7 @@ pub struct TallyCheck {
 pub async fn verify_tallies(db: &Db, year: i64, en: bool) -> anyhow::Result<TallyCheck> {
     let campaign = campaign(db, year).await?;
     let check = scoring_inputs::verify_tallies(db, campaign.id).await?;
-    let codes: HashMap<i64, String> = units::list(db, campaign.id)
+    let codes: HashMap<UnitId, String> = units::list(db, campaign.id)
         .await?
         .into_iter()
         .map(|u| (u.id, u.code))

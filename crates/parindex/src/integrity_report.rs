@@ -2,6 +2,7 @@
 //! simulated campaigns of national size, by unit size and share of interfered links, with the
 //! shipped 2023 questionnaires. Nothing is read from or written to a database.
 
+use parindex_domain::UnitId;
 use parindex_domain::integrity::evaluate::{Scenario, Score};
 use parindex_domain::integrity::model::{Interference, Shape};
 use parindex_domain::integrity::{IntegritySettings, detect, model};
@@ -163,7 +164,7 @@ pub async fn run(db: &parindex_db::Db, year: i64, en: bool, now_ms: i64) -> anyh
     let ctx = Ctx::system(now_ms);
     let (info, d) = integrity::run(db, &ctx, campaign.id, RunKind::Manual).await?;
     let lang = Lang::english(en);
-    let names: std::collections::HashMap<i64, String> = units::list(db, campaign.id)
+    let names: std::collections::HashMap<UnitId, String> = units::list(db, campaign.id)
         .await?
         .into_iter()
         .map(|u| (u.id, format!("{} {}", u.code, u.name)))
@@ -193,7 +194,7 @@ pub async fn run(db: &parindex_db::Db, year: i64, en: bool, now_ms: i64) -> anyh
             .map(|f| lang.t(&format!("ig-signal-{}", f.signal.code())))
             .collect();
         let decision = decisions
-            .get(&u.unit_id)
+            .get(&UnitId(u.unit_id))
             .map(|x| lang.t(&format!("ig-decision-{}", x.outcome)))
             .unwrap_or_default();
         let risk = lang.figure(u.risk);
@@ -201,7 +202,7 @@ pub async fn run(db: &parindex_db::Db, year: i64, en: bool, now_ms: i64) -> anyh
             out,
             "{:<3} {:<40} {:>6} {} {:>6} {}{}{}",
             if u.flagged { "!" } else { "" },
-            names.get(&u.unit_id).map_or("", String::as_str),
+            names.get(&UnitId(u.unit_id)).map_or("", String::as_str),
             u.responses,
             t("cli-integrity-responses"),
             risk,

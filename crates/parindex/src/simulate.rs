@@ -126,7 +126,7 @@ pub async fn run(
         }
         trees.insert(level, criteria_sets::tree(db, stored.id).await?);
     }
-    let mut links: Vec<(String, i64)> = Vec::new();
+    let mut links: Vec<(String, UnitId)> = Vec::new();
     let all_units = units::list(db, c).await?;
     for u in &all_units {
         // 1. An accepted list for every unit.
@@ -135,23 +135,15 @@ pub async fn run(
             seed_list(db, &ctx, c, u.id, &u.code, 6, ListState::Accepted).await?;
         } else {
             if list.state == ListState::Draft {
-                respondents::transition(
-                    db,
-                    &ctx,
-                    CampaignId(c),
-                    UnitId(u.id),
-                    ListState::Draft,
-                    ListState::Sent,
-                    "",
-                )
-                .await?;
+                respondents::transition(db, &ctx, c, u.id, ListState::Draft, ListState::Sent, "")
+                    .await?;
             }
             if list.state != ListState::Accepted {
                 respondents::transition(
                     db,
                     &ctx,
-                    CampaignId(c),
-                    UnitId(u.id),
+                    c,
+                    u.id,
                     ListState::Sent,
                     ListState::Accepted,
                     "",
@@ -173,7 +165,7 @@ pub async fn run(
         }
         // 4. A SIPAS figure for each imported item.
         if let Some(tree) = trees.get(&u.level) {
-            let figures: Vec<(i64, String, Decimal, String)> = tree
+            let figures: Vec<(UnitId, String, Decimal, String)> = tree
                 .leaves()
                 .into_iter()
                 .filter(|l| l.method == Some(Method::Imported))
@@ -203,9 +195,9 @@ pub async fn run(
         let Some(u) = all_units.iter().find(|u| u.id == unit_id) else {
             continue;
         };
-        if !specs.iter().any(|s| s.unit_id == unit_id) {
+        if !specs.iter().any(|s| s.unit_id == unit_id.get()) {
             specs.push(UnitSpec {
-                unit_id,
+                unit_id: unit_id.get(),
                 level: u.level.to_string(),
                 links: Vec::new(),
                 quality: quality(&u.code),
@@ -216,7 +208,7 @@ pub async fn run(
                     .map(|i| (i.1, i.2)),
             });
         }
-        if let Some(spec) = specs.iter_mut().find(|s| s.unit_id == unit_id) {
+        if let Some(spec) = specs.iter_mut().find(|s| s.unit_id == unit_id.get()) {
             spec.links
                 .push((refs.len() as i64, view.group_code.clone()));
         }
@@ -232,7 +224,10 @@ pub async fn run(
         .filter(|l| l.role == parindex_domain::Role::UnitOfficer)
         .filter_map(|l| {
             let u = all_units.iter().find(|u| u.code == l.unit)?;
-            Some((u.id, (l.username, crate::demo::DEMO_PASSWORD.to_string())))
+            Some((
+                u.id.get(),
+                (l.username, crate::demo::DEMO_PASSWORD.to_string()),
+            ))
         })
         .collect();
     let done = crate::respondent_sim::execute(&plan, &refs, base, &officers, set_time).await?;
@@ -244,7 +239,7 @@ pub async fn run(
     let code_of = |id: i64| {
         all_units
             .iter()
-            .find(|u| u.id == id)
+            .find(|u| u.id.get() == id)
             .map(|u| u.code.clone())
             .unwrap_or_default()
     };
@@ -281,8 +276,8 @@ pub async fn run(
 async fn complete_self_assessment(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     tree: &parindex_domain::criteria::CriteriaSet,
     quality: f64,
 ) -> anyhow::Result<()> {
@@ -292,7 +287,7 @@ async fn complete_self_assessment(
     }
     if report.state == State::Draft {
         let have = self_assessments::leaves(db, unit_id).await?;
-        let mut rng = Rng(unit_id as u64);
+        let mut rng = Rng(unit_id.get() as u64);
         for leaf in tree
             .leaves()
             .into_iter()
@@ -307,8 +302,8 @@ async fn complete_self_assessment(
             self_assessments::save_leaf(
                 db,
                 ctx,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 &leaf.code,
                 Some(score),
                 "Đã thực hiện (mô phỏng).",

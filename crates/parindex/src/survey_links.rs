@@ -5,7 +5,6 @@
 use parindex_db::campaigns::Campaign;
 use parindex_db::units::Unit;
 use parindex_db::{Ctx, Db, survey};
-use parindex_domain::{CampaignId, UnitId};
 use std::sync::Mutex;
 
 /// Opens `unit`'s survey, composing each e-mail as the server does (answers due `deadline`, as
@@ -33,6 +32,6 @@ pub async fn open_keeping_links(
         }
         mail.compose(m)
     };
-    survey::open_unit(db, ctx, CampaignId(campaign.id), UnitId(unit.id), &compose).await?;
+    survey::open_unit(db, ctx, campaign.id, unit.id, &compose).await?;
     Ok(kept.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

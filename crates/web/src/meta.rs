@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use parindex_db::Ctx;
+use parindex_domain::UserId;
 use std::net::SocketAddr;
 
 #[derive(Debug, Clone)]
@@ -57,7 +58,7 @@ impl Meta {
     }
 
     /// The audit context for a change made by `actor` now.
-    pub fn ctx(&self, actor_id: Option<i64>, actor: &str, now_ms: i64) -> Ctx {
+    pub fn ctx(&self, actor_id: Option<UserId>, actor: &str, now_ms: i64) -> Ctx {
         Ctx {
             actor_id,
             actor: actor.to_string(),

@@ -30,25 +30,11 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
         },
     };
     let is_api = path.starts_with("/api/");
-    if !is_api {
-        match *err {
-            AppError::Unauthenticated => {
-                let next = if is_get {
-                    let full = match query {
-                        Some(q) => format!("{path}?{q}"),
-                        None => path.clone(),
-                    };
-                    format!("/login?next={}", urlencode(&full))
-                } else {
-                    "/login".to_string()
-                };
-                return closing(Redirect::to(&next).into_response(), sent_body);
-            }
-            AppError::PasswordChangeRequired => {
-                return closing(Redirect::to("/password").into_response(), sent_body);
-            }
-            _ => {}
-        }
+    if let Some(to) = (!is_api)
+        .then(|| redirect_for(&err, is_get, &path, query))
+        .flatten()
+    {
+        return closing(Redirect::to(&to).into_response(), sent_body);
     }
     let message = err.say(lang);
     let status = err.status();
@@ -78,6 +64,23 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
     }
     res
+}
+
+/// A page (not the API) sends a signed-out user to sign in, and back to the page they asked for
+/// after a GET; and a user who must change their password to that form.
+fn redirect_for(err: &AppError, is_get: bool, path: &str, query: Option<String>) -> Option<String> {
+    match err {
+        AppError::Unauthenticated if is_get => {
+            let full = match query {
+                Some(q) => format!("{path}?{q}"),
+                None => path.to_string(),
+            };
+            Some(format!("/login?next={}", urlencode(&full)))
+        }
+        AppError::Unauthenticated => Some("/login".to_string()),
+        AppError::PasswordChangeRequired => Some("/password".to_string()),
+        _ => None,
+    }
 }
 
 /// The account behind the session, so that an error page keeps the menu and the user's name: a

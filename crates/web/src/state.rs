@@ -1,6 +1,7 @@
 //! What every handler can reach: the database, the clock and the web settings.
 
 use parindex_db::Db;
+use parindex_domain::CampaignId;
 use parindex_domain::Clock;
 use std::sync::Arc;
 
@@ -88,7 +89,7 @@ impl AppState {
     /// stored file (a replaced file has a new hash).
     pub async fn questionnaire_set(
         &self,
-        campaign_id: i64,
+        campaign_id: CampaignId,
         level: &str,
         sha: Option<&str>,
     ) -> Result<Option<Arc<parindex_domain::survey::QuestionnaireSet>>, parindex_db::DbError> {

@@ -17,8 +17,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+use parindex_domain::UserId;
+
 use parindex_db::users;
 use parindex_domain::Role;
+use parindex_domain::UnitId;
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app, table_counts};
 use parindex_web::route_table;
 use reqwest::{Method, StatusCode};
@@ -26,15 +29,15 @@ use reqwest::{Method, StatusCode};
 struct Actor {
     username: &'static str,
     role: Option<Role>,
-    unit: Option<i64>,
-    user_id: Option<i64>,
+    unit: Option<UnitId>,
+    user_id: Option<UserId>,
     /// Signed in with the password only: the second factor is still to come.
     pending: bool,
 }
 
 /// A `Cookie` header for a session of `user_id` that has given its password but not its second
 /// factor yet, as the login page leaves it.
-async fn pending_cookie(app: &TestApp, user_id: i64) -> String {
+async fn pending_cookie(app: &TestApp, user_id: UserId) -> String {
     let token = parindex_domain::token::generate().unwrap();
     let now = parindex_domain::Clock::now_ms(&app.clock);
     parindex_db::second_factors::start(
@@ -51,7 +54,7 @@ async fn pending_cookie(app: &TestApp, user_id: i64) -> String {
 }
 
 /// A form with every field the pages post, each with a value the handlers accept.
-fn kitchen_sink(unit: i64) -> Vec<(&'static str, String)> {
+fn kitchen_sink(unit: UnitId) -> Vec<(&'static str, String)> {
     let unit = unit.to_string();
     [
         ("confirm", "yes"),
@@ -113,7 +116,7 @@ async fn counts_query(app: &TestApp) -> String {
 }
 
 /// A real object of `unit` for each kind of id in a path, where the unit has one (else 1).
-async fn ids(app: &TestApp, unit: i64) -> Vec<(&'static str, String)> {
+async fn ids(app: &TestApp, unit: UnitId) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (key, table) in [
         ("{invitation}", "survey_invitations"),
@@ -185,7 +188,7 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
         }
         for spec in &posts {
             for a in &actors {
-                let targets: Vec<Option<i64>> = match (spec.path.contains("{unit}"), a.unit) {
+                let targets: Vec<Option<UnitId>> = match (spec.path.contains("{unit}"), a.unit) {
                     (false, _) => vec![None],
                     (true, Some(own)) => {
                         vec![Some(own), Some(if own == qni { btp } else { qni })]

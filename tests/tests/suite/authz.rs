@@ -4,9 +4,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+use parindex_domain::UserId;
+
 use parindex_db::Ctx;
 use parindex_db::users::{self, NewUser};
 use parindex_domain::Role;
+use parindex_domain::UnitId;
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use parindex_web::{Access, route_table};
 use reqwest::StatusCode;
@@ -14,12 +17,12 @@ use reqwest::StatusCode;
 #[derive(Debug, Clone)]
 struct Who {
     label: &'static str,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     role: Option<Role>,
-    unit: Option<i64>,
+    unit: Option<UnitId>,
 }
 
-fn expected(access: Access, who: &Who, target_unit: Option<i64>) -> bool {
+fn expected(access: Access, who: &Who, target_unit: Option<UnitId>) -> bool {
     parindex_tests::access::allowed(access, who.role, who.unit, target_unit)
 }
 
@@ -104,7 +107,7 @@ async fn every_route_answers_every_role_as_declared(engine: Engine) {
             spec.method,
             spec.path
         );
-        let targets: Vec<Option<i64>> = if spec.path.contains("{unit}") {
+        let targets: Vec<Option<UnitId>> = if spec.path.contains("{unit}") {
             vec![Some(own), Some(other)]
         } else {
             vec![None]

@@ -8,6 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 use parindex_db::{Ctx, audit, integrity, outbox, scoring_inputs};
+use parindex_domain::CampaignId;
+use parindex_domain::UnitId;
 use parindex_domain::criteria::Method;
 use parindex_domain::integrity::schedule::RunKind;
 use parindex_tests::app::location;
@@ -19,7 +21,7 @@ async fn text(r: reqwest::Response) -> String {
     r.text().await.unwrap()
 }
 
-async fn survey_points(app: &TestApp, c: i64, code: &str) -> (bool, rust_decimal::Decimal) {
+async fn survey_points(app: &TestApp, c: CampaignId, code: &str) -> (bool, rust_decimal::Decimal) {
     let (_, result) = scoring_inputs::compute_draft(&app.db, &Ctx::system(0), c)
         .await
         .unwrap();
@@ -61,8 +63,8 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     let hpg = app.unit_id("HPG").await;
     let findings = integrity::findings(&app.db, c).await.unwrap();
     assert_eq!(findings.iter().filter(|f| f.flagged).count(), 5);
-    let signal_of = |code: i64| {
-        let a = findings.iter().find(|f| f.unit_id == code).unwrap();
+    let signal_of = |code: UnitId| {
+        let a = findings.iter().find(|f| f.unit_id == code.get()).unwrap();
         a.findings[0].signal.code()
     };
     assert!(
@@ -79,8 +81,8 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
     // QNI's honest officials tick the best option everywhere as often as BTP's: the shape of the
     // answers alone cannot tell them apart.
     let traces = integrity::traces(&app.db, c).await.unwrap();
-    let best_share = |unit: i64| {
-        let mine: Vec<_> = traces.iter().filter(|t| t.unit_id == unit).collect();
+    let best_share = |unit: UnitId| {
+        let mine: Vec<_> = traces.iter().filter(|t| t.unit_id == unit.get()).collect();
         let best = mine
             .iter()
             .filter(|t| parindex_domain::integrity::signals::all_best(t))
@@ -94,7 +96,7 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
         best_share(qni),
         best_share(btp)
     );
-    assert!(!findings.iter().any(|f| f.unit_id == qni && f.flagged));
+    assert!(!findings.iter().any(|f| f.unit_id == qni.get() && f.flagged));
 
     // The queue and the evidence, for MoHA: respondents' names, never answers.
     let admin = app.demo_login("moha.admin").await;

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 use parindex_db::{scoring_inputs, survey_tallies};
+use parindex_domain::CampaignId;
 use parindex_domain::scoring::compute_campaign;
 use parindex_tests::email::survey_path;
 use parindex_tests::measure::exec_sql;
@@ -15,13 +16,16 @@ use parindex_tests::{Engine, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 
 /// The index computed from the raw answers, the way it was before tallies were stored.
-async fn recomputed(db: &parindex_db::Db, c: i64) -> parindex_domain::scoring::CampaignResult {
+async fn recomputed(
+    db: &parindex_db::Db,
+    c: CampaignId,
+) -> parindex_domain::scoring::CampaignResult {
     let mut loaded = scoring_inputs::load(db, c).await.unwrap();
     let mut recount = scoring_inputs::recount(db, c).await.unwrap();
     for level in &mut loaded.input.levels {
         for u in &mut level.units {
             let id = loaded.unit_ids[&u.code];
-            u.survey = recount.by_unit.remove(&id).unwrap_or_default();
+            u.survey = recount.by_unit.remove(&id.get()).unwrap_or_default();
         }
     }
     compute_campaign(&loaded.input)

@@ -9,7 +9,6 @@ use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
 use parindex_db::{Ctx, Db, criteria_sets, deadlines};
 use parindex_domain::criteria::file as criteria_file;
-use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Level, Role};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -300,8 +299,8 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         contacts::set_focal(
             db,
             &ctx,
-            CampaignId(campaign.id),
-            UnitId(btp),
+            campaign.id,
+            btp,
             &FocalContacts {
                 par_unit: "Văn phòng Bộ Tư pháp".into(),
                 par_name: "Phạm Văn Hùng".into(),
@@ -318,8 +317,8 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         deadlines::grant_extension(
             db,
             &ctx,
-            CampaignId(campaign.id),
-            UnitId(hpg),
+            campaign.id,
+            hpg,
             "respondent_list",
             "2023-12-22",
             "Thành phố đề nghị tại văn bản số 1234/UBND-NC: bổ sung danh sách đại biểu HĐND (minh họa)",

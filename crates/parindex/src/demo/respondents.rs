@@ -9,8 +9,8 @@ use parindex_domain::{CampaignId, UnitId};
 pub(super) async fn seed_respondents(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    ids: &std::collections::HashMap<&str, i64>,
+    campaign_id: CampaignId,
+    ids: &std::collections::HashMap<&str, UnitId>,
 ) -> anyhow::Result<()> {
     use parindex_db::respondents as store;
     use parindex_domain::respondents::{GroupSet, ListState};
@@ -34,8 +34,8 @@ pub(super) async fn seed_respondents(
 pub async fn seed_list(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     code: &str,
     per_group: usize,
     stage: parindex_domain::respondents::ListState,
@@ -102,26 +102,18 @@ pub async fn seed_list(
                     organisation: org,
                     group: g.code.clone(),
                     email: format!("{}.{n:03}@{domain}", code.to_lowercase()),
-                    phone: format!("09{:02}{:06}", unit_id % 100, n),
+                    phone: format!("09{:02}{:06}", unit_id.get() % 100, n),
                     stand_in: g.stand_ins && i == 0,
                 });
             }
         }
-        store::import(
-            db,
-            ctx,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
-            &people,
-            "demo",
-        )
-        .await?;
+        store::import(db, ctx, campaign_id, unit_id, &people, "demo").await?;
         if code == "HNI" {
             store::request_exception(
                 db,
                 ctx,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 "hdnd",
                 "Kỳ họp chuyên đề của HĐND thành phố trùng thời gian khảo sát; đề nghị lấy ý kiến sau (minh họa).",
             )
@@ -131,8 +123,8 @@ pub async fn seed_list(
             store::transition(
                 db,
                 ctx,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 ListState::Draft,
                 ListState::Sent,
                 "",
@@ -143,8 +135,8 @@ pub async fn seed_list(
             store::transition(
                 db,
                 ctx,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 ListState::Sent,
                 ListState::Accepted,
                 "",

@@ -30,8 +30,8 @@ enum SelfAssessmentStage {
 pub(super) async fn seed_self_assessments(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    ids: &std::collections::HashMap<&str, i64>,
+    campaign_id: CampaignId,
+    ids: &std::collections::HashMap<&str, UnitId>,
 ) -> anyhow::Result<()> {
     use parindex_domain::criteria::Method;
     use rust_decimal::Decimal;
@@ -64,8 +64,8 @@ pub(super) async fn seed_self_assessments(
             parindex_db::self_assessments::save_leaf(
                 db,
                 ctx,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 &leaf.code,
                 Some(score),
                 explanation,
@@ -88,8 +88,8 @@ pub(super) async fn seed_self_assessments(
 pub(super) async fn seed_appraisals(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    ids: &std::collections::HashMap<&str, i64>,
+    campaign_id: CampaignId,
+    ids: &std::collections::HashMap<&str, UnitId>,
 ) -> anyhow::Result<()> {
     use parindex_db::appraisals::{self, Move};
     use parindex_domain::appraisal::{Round, Stage, decide};
@@ -156,8 +156,8 @@ pub(super) async fn seed_appraisals(
             appraisals::decide(
                 db,
                 &as_appraiser,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 &leaf.code,
                 Round::First,
                 &d,
@@ -178,8 +178,8 @@ pub(super) async fn seed_appraisals(
         appraisals::advance(
             db,
             &as_appraiser,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
+            campaign_id,
+            unit_id,
             &Move {
                 from: Stage::Round1,
                 to: Stage::Explaining,
@@ -203,8 +203,8 @@ pub(super) async fn seed_appraisals(
             appraisals::explain(
                 db,
                 &as_officer,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 leaf,
                 "Đơn vị đã ban hành đủ văn bản trong năm; đề nghị giữ điểm tự chấm (minh họa).",
             )
@@ -216,8 +216,8 @@ pub(super) async fn seed_appraisals(
         appraisals::advance(
             db,
             &as_officer,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
+            campaign_id,
+            unit_id,
             &Move {
                 from: Stage::Explaining,
                 to: Stage::Round2,
@@ -252,8 +252,8 @@ pub(super) async fn seed_appraisals(
             appraisals::decide(
                 db,
                 &as_appraiser,
-                CampaignId(campaign_id),
-                UnitId(unit_id),
+                campaign_id,
+                unit_id,
                 leaf,
                 Round::Second,
                 &d,
@@ -263,8 +263,8 @@ pub(super) async fn seed_appraisals(
         appraisals::advance(
             db,
             &as_appraiser,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
+            campaign_id,
+            unit_id,
             &Move {
                 from: Stage::Round2,
                 to: Stage::Final,
@@ -288,21 +288,13 @@ pub(crate) const TO_SUBMITTED: [(State, State); 3] = [
 pub(crate) async fn take_steps(
     db: &Db,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     steps: &[(State, State)],
 ) -> anyhow::Result<()> {
     for (from, to) in steps {
-        parindex_db::self_assessments::transition(
-            db,
-            ctx,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
-            *from,
-            *to,
-            "",
-        )
-        .await?;
+        parindex_db::self_assessments::transition(db, ctx, campaign_id, unit_id, *from, *to, "")
+            .await?;
     }
     Ok(())
 }

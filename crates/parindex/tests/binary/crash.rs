@@ -136,7 +136,11 @@ async fn acknowledged_submissions_survive_kill_9(engine: Engine) {
 /// A 10,000-row CSV for Quảng Ninh (written by openpyxl, see tests/fixtures/respondents/).
 const LARGE_CSV: &[u8] = include_bytes!("../../../../tests/fixtures/respondents/large.csv");
 
-async fn import(client: &reqwest::Client, base: &str, unit: i64) -> reqwest::Result<u16> {
+async fn import(
+    client: &reqwest::Client,
+    base: &str,
+    unit: parindex_domain::UnitId,
+) -> reqwest::Result<u16> {
     let r = client
         .post(format!("{base}/unit/{unit}/respondents/import"))
         .multipart(reqwest::multipart::Form::new().part(

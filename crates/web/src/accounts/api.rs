@@ -2,6 +2,7 @@
 
 use crate::auth::Authenticated;
 use axum::Json;
+use parindex_domain::UnitId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -24,11 +25,11 @@ pub struct Me {
     security(("session" = [])))]
 pub async fn me(Authenticated(u): Authenticated) -> Json<Me> {
     Json(Me {
-        id: u.id,
+        id: u.id.get(),
         username: u.username,
         full_name: u.full_name,
         email: u.email,
         role: u.role.as_str(),
-        unit_id: u.unit_id,
+        unit_id: u.unit_id.map(UnitId::get),
     })
 }

@@ -16,6 +16,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::{self, User};
 use parindex_db::{DbError, campaigns, second_factors, units};
+use parindex_domain::CampaignId;
+use parindex_domain::UnitId;
+use parindex_domain::UserId;
 use parindex_domain::{Role, second_factor, text};
 use std::collections::HashMap;
 
@@ -55,7 +58,7 @@ pub struct FormPage {
     pub page: Page,
     pub form: AccountForm,
     pub roles: Vec<(String, String)>,
-    pub units: Vec<(i64, String)>,
+    pub units: Vec<(UnitId, String)>,
 }
 
 /// Shown once, right after creation: the one-time passwords.
@@ -88,7 +91,7 @@ fn roles(page: &Page) -> Vec<(String, String)> {
 }
 
 /// Units of every campaign, newest campaign first, labelled "2023 · Tỉnh Quảng Ninh".
-async fn unit_choices(state: &AppState) -> AppResult<Vec<(i64, String)>> {
+async fn unit_choices(state: &AppState) -> AppResult<Vec<(UnitId, String)>> {
     let mut out = Vec::new();
     for c in campaigns::list(&state.db).await? {
         for u in units::list(&state.db, c.id).await? {
@@ -126,9 +129,9 @@ async fn list_page(
     admin: &User,
     q: &str,
     at: At<'_>,
-    reset_error: Option<(i64, String)>,
+    reset_error: Option<(UserId, String)>,
 ) -> AppResult<ListPage> {
-    let names: HashMap<i64, String> = unit_choices(state).await?.into_iter().collect();
+    let names: HashMap<UnitId, String> = unit_choices(state).await?.into_iter().collect();
     let factors = second_factors::confirmed(&state.db).await?;
     let mut accounts: Vec<AccountRow> = users::list(&state.db, None)
         .await?
@@ -243,7 +246,7 @@ type Missing = (&'static str, &'static str);
 
 /// Reads the multipart upload: the campaign whose unit codes apply, and the file. A malformed
 /// request is an error; a form without its campaign or its file is `Missing`.
-async fn read_upload(mut mp: Multipart) -> AppResult<Result<(i64, Vec<u8>), Missing>> {
+async fn read_upload(mut mp: Multipart) -> AppResult<Result<(CampaignId, Vec<u8>), Missing>> {
     let mut campaign = None;
     let mut file = None;
     while let Some(field) = mp
@@ -257,7 +260,7 @@ async fn read_upload(mut mp: Multipart) -> AppResult<Result<(i64, Vec<u8>), Miss
                     .text()
                     .await
                     .map_err(|_| AppError::BadRequest("error-bad-input"))?;
-                campaign = v.trim().parse::<i64>().ok();
+                campaign = v.trim().parse::<CampaignId>().ok();
             }
             Some("file") => {
                 let bytes = field.bytes().await.map_err(AppError::multipart)?;
@@ -334,7 +337,7 @@ pub async fn set_active(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(user_id): Path<i64>,
+    Path(user_id): Path<UserId>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Redirect> {
     if let Some(key) = parindex_domain::accounts::active_refusal(admin.id, user_id) {
@@ -358,7 +361,7 @@ pub async fn reset_second_factor(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(user_id): Path<i64>,
+    Path(user_id): Path<UserId>,
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
     users::get(&state.db, user_id).await?;

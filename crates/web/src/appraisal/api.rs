@@ -88,7 +88,7 @@ impl AppraisalView {
                 .collect();
         let (own, now) = a.totals(viewer);
         AppraisalView {
-            unit_id: a.sa.cx.unit.id,
+            unit_id: a.sa.cx.unit.id.get(),
             submitted: a.submitted(),
             stage: a.submitted().then_some(a.ap.stage.as_str()),
             explain_due: a.ap.explain_due.clone(),

@@ -29,8 +29,8 @@ use parindex_domain::{Role, deadline, text};
 #[template(path = "appraisal.html")]
 pub struct OverviewPage {
     pub page: Page,
-    pub unit_id: i64,
-    pub campaign_id: i64,
+    pub unit_id: UnitId,
+    pub campaign_id: CampaignId,
     pub submitted: bool,
     /// The appraisal's stage once submitted; `stage_key` names it for style classes.
     pub stage: Option<Stage>,
@@ -108,7 +108,7 @@ pub async fn overview(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<OverviewPage> {
     let a = Appraised::load(&state, unit_id).await?;
@@ -121,7 +121,7 @@ pub async fn overview(
 #[template(path = "appraisal_leaf.html")]
 pub struct LeafPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub unit_name: String,
     pub code: String,
     pub guidance: String,
@@ -253,7 +253,7 @@ pub async fn leaf(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path((unit_id, code)): Path<(i64, String)>,
+    Path((unit_id, code)): Path<(UnitId, String)>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<LeafPage> {
     let a = Appraised::load(&state, unit_id).await?;
@@ -281,7 +281,7 @@ pub async fn decide(
     State(state): State<AppState>,
     meta: Meta,
     MohaAppraiser(user): MohaAppraiser,
-    Path((unit_id, code)): Path<(i64, String)>,
+    Path((unit_id, code)): Path<(UnitId, String)>,
     Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
     let a = Appraised::load(&state, unit_id).await?;
@@ -309,34 +309,18 @@ pub async fn decide(
                 comment: &comment,
             };
             let mut body = leaf_page(&state, &meta, &user, &a, &code, Some(typed)).await?;
-            body.page.error_msg(
-                e.field(),
-                meta.lang.t_args(e.message_key(), &[("max", max)]),
-            );
+            let message = meta.lang.t_args(e.message_key(), &[("max", max)]);
+            body.page.error_msg(e.field(), message);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
         }
     };
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
-    appraisals::decide(
-        &state.db,
-        &ctx,
-        CampaignId(a.sa.cx.campaign.id),
-        UnitId(unit_id),
-        &code,
-        round,
-        &decision,
-    )
-    .await
-    .map_err(stale)?;
-    // On to the next leaf that still needs a decision, so a round is worked through in one go. Only
-    // this leaf changed since `a` was loaded.
-    let codes: Vec<&str> = a.sa.self_leaves().iter().map(|n| n.code.as_str()).collect();
-    let at = codes.iter().position(|c| *c == code).unwrap_or(0);
-    let next = codes[at + 1..]
-        .iter()
-        .chain(codes[..at].iter())
-        .find(|c| a.pending(c));
-    Ok(match next {
+    let campaign = a.sa.cx.campaign.id;
+    appraisals::decide(&state.db, &ctx, campaign, unit_id, &code, round, &decision)
+        .await
+        .map_err(stale)?;
+    // Only this leaf changed since `a` was loaded.
+    Ok(match a.next_pending(&code) {
         Some(c) => Redirect::to(&format!(
             "/admin/units/{unit_id}/appraisal/leaf/{c}?done=ap-saved"
         )),
@@ -379,8 +363,8 @@ pub(crate) async fn take_step(
     appraisals::advance(
         &state.db,
         &ctx,
-        CampaignId(a.sa.cx.campaign.id),
-        UnitId(unit_id),
+        a.sa.cx.campaign.id,
+        unit_id,
         &Move {
             from,
             to,
@@ -402,7 +386,7 @@ pub async fn send(
     State(state): State<AppState>,
     meta: Meta,
     MohaAppraiser(user): MohaAppraiser,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
     let a = Appraised::load(&state, unit_id).await?;
@@ -444,7 +428,7 @@ pub async fn round2(
     State(state): State<AppState>,
     meta: Meta,
     MohaAppraiser(user): MohaAppraiser,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
 ) -> AppResult<Redirect> {
     let a = Appraised::load(&state, unit_id).await?;
     take_step(&state, &meta, &user, &a, Step::StartRound2, None).await
@@ -454,7 +438,7 @@ pub async fn finalize(
     State(state): State<AppState>,
     meta: Meta,
     MohaAppraiser(user): MohaAppraiser,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
     let a = Appraised::load(&state, unit_id).await?;

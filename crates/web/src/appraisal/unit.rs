@@ -20,15 +20,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::appraisals;
 use parindex_db::users::User;
+use parindex_domain::UnitId;
 use parindex_domain::appraisal::{Stage, Step};
-use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{deadline, text};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "appraisal_unit.html")]
 pub struct UnitPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     /// The appraisal's stage once submitted; `stage_key` names it for messages and style classes.
     pub stage: Option<Stage>,
     pub stage_key: &'static str,
@@ -102,7 +102,7 @@ fn unit_page(state: &AppState, meta: &Meta, user: &User, a: &Appraised) -> UnitP
 #[template(path = "appraisal_unit_leaf.html")]
 pub struct UnitLeafPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub row: HistoryRow,
     pub explain_due: String,
     pub editable: bool,
@@ -175,7 +175,7 @@ pub async fn leaf(
     State(state): State<AppState>,
     meta: Meta,
     r: UnitReader,
-    Path((_unit, code)): Path<(i64, String)>,
+    Path((_unit, code)): Path<(UnitId, String)>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<UnitLeafPage> {
     let a = Appraised::load(&state, r.unit_id).await?;
@@ -196,7 +196,7 @@ pub async fn explain(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, code)): Path<(i64, String)>,
+    Path((_unit, code)): Path<(UnitId, String)>,
     Form(f): Form<ExplainForm>,
 ) -> AppResult<Response> {
     let a = Appraised::load(&state, o.unit_id).await?;
@@ -216,8 +216,8 @@ pub async fn explain(
     appraisals::explain(
         &state.db,
         &ctx,
-        CampaignId(a.sa.cx.campaign.id),
-        UnitId(o.unit_id),
+        a.sa.cx.campaign.id,
+        o.unit_id,
         &code,
         &explanation,
     )

@@ -9,6 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use parindex_db::users::User;
 use parindex_domain::Role;
+use parindex_domain::UnitId;
 
 /// Any signed-in account that has set its own password.
 #[derive(Debug, Clone)]
@@ -33,21 +34,21 @@ pub struct MohaAppraiser(pub User);
 #[derive(Debug, Clone)]
 pub struct UnitReader {
     pub user: User,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
 }
 
 /// May change the unit named by `{unit}`: only that unit's officers.
 #[derive(Debug, Clone)]
 pub struct UnitOfficer {
     pub user: User,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
 }
 
 /// May approve or return the unit's report: only that unit's leaders.
 #[derive(Debug, Clone)]
 pub struct UnitLeaderOf {
     pub user: User,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -136,12 +137,12 @@ impl FromRequestParts<AppState> for MohaAppraiser {
 }
 
 /// The `{unit}` path segment. A malformed id is a 404, never a 500.
-fn unit_param(parts: &Parts) -> Result<i64, AppError> {
+fn unit_param(parts: &Parts) -> Result<UnitId, AppError> {
     let segments: Vec<&str> = parts.uri.path().split('/').collect();
     segments
         .windows(2)
         .find(|w| w[0] == "unit" || w[0] == "units")
-        .and_then(|w| w[1].parse::<i64>().ok())
+        .and_then(|w| w[1].parse::<UnitId>().ok())
         .ok_or(AppError::NotFound)
 }
 
@@ -166,7 +167,7 @@ async fn unit_role(
     parts: &mut Parts,
     state: &AppState,
     role: Role,
-) -> Result<(User, i64), AppError> {
+) -> Result<(User, UnitId), AppError> {
     let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
     let unit_id = unit_param(parts)?;
     if user.role == role && user.unit_id == Some(unit_id) {

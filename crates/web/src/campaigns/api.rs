@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use parindex_db::contacts::{FocalContacts, SupportContact};
 use parindex_db::{campaigns, deadlines, units};
+use parindex_domain::CampaignId;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -32,7 +33,7 @@ pub struct Campaign {
 impl Campaign {
     fn of(c: campaigns::Campaign, deadlines: Option<BTreeMap<String, String>>) -> Campaign {
         Campaign {
-            id: c.id,
+            id: c.id.get(),
             year: c.year,
             name_vi: c.name_vi,
             name_en: c.name_en,
@@ -66,8 +67,8 @@ pub struct Unit {
 impl From<&units::Unit> for Unit {
     fn from(u: &units::Unit) -> Unit {
         Unit {
-            id: u.id,
-            campaign_id: u.campaign_id,
+            id: u.id.get(),
+            campaign_id: u.campaign_id.get(),
             code: u.code.clone(),
             level: u.level.as_str(),
             name: u.name.clone(),
@@ -132,7 +133,7 @@ pub async fn campaigns(
 pub async fn campaign_units(
     State(state): State<AppState>,
     _staff: MohaStaff,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> AppResult<Json<UnitList>> {
     campaigns::get(&state.db, id).await?;
     let units = units::list(&state.db, id).await?;

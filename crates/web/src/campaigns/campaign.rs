@@ -17,6 +17,7 @@ use parindex_db::campaigns::{self, Campaign, CampaignInput};
 use parindex_db::contacts::{self, SupportContact};
 use parindex_db::units::{self, Unit};
 use parindex_db::{DbError, deadlines};
+use parindex_domain::CampaignId;
 use parindex_domain::deadline::{self, DeadlineKind};
 use parindex_domain::setup::Change;
 use parindex_domain::{Level, text};
@@ -239,7 +240,7 @@ pub async fn show(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<ShowPage> {
     show_page(&state, &meta, &user, id, q.done.as_deref()).await
@@ -250,27 +251,44 @@ pub async fn show_page(
     state: &AppState,
     meta: &Meta,
     user: &parindex_db::users::User,
-    id: i64,
+    id: CampaignId,
     done: Option<&str>,
 ) -> AppResult<ShowPage> {
     let campaign = campaigns::get(&state.db, id).await?;
     let page = Page::new(meta, user, "campaign-title").with_notice(done);
     let page = page.with_title(campaign_title(meta, &campaign));
-    let dls = deadlines::for_campaign(&state.db, id).await?;
-    let deadlines = DeadlineKind::ALL
+    let deadlines = deadline_rows(meta, &page, &deadlines::for_campaign(&state.db, id).await?);
+    let support = support_rows(meta, contacts::support_for(&state.db, id).await?);
+    Ok(ShowPage {
+        criteria: criteria_rows(state, meta, id).await?,
+        page,
+        campaign,
+        deadlines,
+        units: units::list(&state.db, id).await?,
+        support,
+        can_edit: user.role == parindex_domain::Role::MohaAdmin,
+    })
+}
+
+/// One row per deadline kind, with the campaign's day where it has one.
+fn deadline_rows(meta: &Meta, page: &Page, stored: &[(String, String)]) -> Vec<DeadlineRow> {
+    DeadlineKind::ALL
         .into_iter()
         .map(|k| DeadlineRow {
             kind: k.as_str().to_string(),
             label: meta.lang.t(&format!("deadline-{}", k.as_str())),
-            day: dls
+            day: stored
                 .iter()
                 .find(|(kind, _)| kind == k.as_str())
                 .map(|(_, d)| page.date(d))
                 .unwrap_or_default(),
         })
-        .collect();
-    let stored = contacts::support_for(&state.db, id).await?;
-    let support = Level::ALL
+        .collect()
+}
+
+/// One support contact per level, blank where none is stored.
+fn support_rows(meta: &Meta, stored: Vec<SupportContact>) -> Vec<SupportRow> {
+    Level::ALL
         .into_iter()
         .map(|l| {
             let c = stored
@@ -285,7 +303,16 @@ pub async fn show_page(
                 });
             SupportRow::new(meta, c)
         })
-        .collect();
+        .collect()
+}
+
+/// Per level: the pinned criteria set, the sets it may choose from, and why it is locked once the
+/// level's work has started.
+async fn criteria_rows(
+    state: &AppState,
+    meta: &Meta,
+    id: CampaignId,
+) -> AppResult<Vec<CriteriaRow>> {
     let pins = parindex_db::criteria_sets::pinned(&state.db, id).await?;
     let stored = parindex_db::criteria_sets::list(&state.db).await?;
     let mut criteria = Vec::with_capacity(Level::ALL.len());
@@ -305,15 +332,7 @@ pub async fn show_page(
             locked,
         });
     }
-    Ok(ShowPage {
-        criteria,
-        page,
-        campaign,
-        deadlines,
-        units: units::list(&state.db, id).await?,
-        support,
-        can_edit: user.role == parindex_domain::Role::MohaAdmin,
-    })
+    Ok(criteria)
 }
 
 pub async fn new_form(meta: Meta, MohaAdmin(user): MohaAdmin) -> FormPage {
@@ -359,7 +378,7 @@ pub async fn edit_form(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> AppResult<FormPage> {
     let c = campaigns::get(&state.db, id).await?;
     let dls = deadlines::for_campaign(&state.db, id).await?;
@@ -377,7 +396,7 @@ pub async fn update(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     Form(f): Form<CampaignForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, id).await?;

@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::contacts::{self, SupportContact};
+use parindex_domain::CampaignId;
 use parindex_domain::{Email, Level, phone, text};
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -26,7 +27,7 @@ pub async fn set_support(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<SupportForm>,
 ) -> AppResult<Response> {
     parindex_db::campaigns::get(&state.db, campaign_id).await?;

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::DbError;
 use parindex_db::criteria_sets::{self, StoredSet};
+use parindex_domain::CampaignId;
 use parindex_domain::criteria::summary::{Summary, summarize};
 use parindex_domain::criteria::{CriteriaSet, Depth, file};
 use parindex_import::criteria_rows::{self, Header};
@@ -166,44 +167,16 @@ pub async fn load(
 ) -> AppResult<Response> {
     let (header, bytes) = read_upload(mp).await?;
     let page = Page::new(&meta, &admin, "criteria-set-errors-title");
-    let say = |p: &parindex_domain::criteria::problems::Problem| meta.lang.say(&p.message());
-    let parsed: Result<CriteriaSet, Vec<(String, String)>> = if bytes.starts_with(b"PK\x03\x04") {
-        let limits = table::Limits {
-            max_bytes: 2 * 1024 * 1024,
-            max_rows: 2_000,
-            max_cols: 20,
-            max_expanded_bytes: table::MAX_EXPANDED_BYTES,
-        };
-        match table::read(&bytes, limits) {
-            Ok(rows) => criteria_rows::from_rows(&header, &rows).map_err(|ps| {
-                ps.iter()
-                    .map(|p| {
-                        (
-                            p.row.map(|r| r.to_string()).unwrap_or_default(),
-                            say(&p.problem),
-                        )
-                    })
-                    .collect()
-            }),
-            Err(e) => Err(vec![(String::new(), page.t(e.message_key()))]),
-        }
-    } else {
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => {
-                file::parse(text).map_err(|ps| ps.iter().map(|p| (String::new(), say(p))).collect())
-            }
-            Err(_) => Err(vec![(String::new(), page.t("import-not-utf8"))]),
-        }
+    let refused = |page, problems| {
+        Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorsPage { page, problems },
+        )
+            .into_response())
     };
-    let set = match parsed {
+    let set = match parse_upload(&meta, &page, &header, &bytes) {
         Ok(s) => s,
-        Err(problems) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorsPage { page, problems },
-            )
-                .into_response());
-        }
+        Err(problems) => return refused(page, problems),
     };
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
     match criteria_sets::store(&state.db, &ctx, &set).await {
@@ -211,18 +184,47 @@ pub async fn load(
             Ok(Redirect::to(&format!("/admin/criteria-sets/{}?done=saved", s.id)).into_response())
         }
         Err(DbError::Conflict(_)) => {
-            let problems = vec![(
-                String::new(),
-                meta.lang
-                    .t_args("criteria-set-code-taken", &[("code", set.code.clone())]),
-            )];
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorsPage { page, problems },
-            )
-                .into_response())
+            let taken = meta
+                .lang
+                .t_args("criteria-set-code-taken", &[("code", set.code.clone())]);
+            refused(page, vec![(String::new(), taken)])
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The uploaded set, from an .xlsx table (with the form's header fields) or a parindex text file;
+/// otherwise its problems as (row, message).
+fn parse_upload(
+    meta: &Meta,
+    page: &Page,
+    header: &Header,
+    bytes: &[u8],
+) -> Result<CriteriaSet, Vec<(String, String)>> {
+    let say = |p: &parindex_domain::criteria::problems::Problem| meta.lang.say(&p.message());
+    if bytes.starts_with(b"PK\x03\x04") {
+        let limits = table::Limits {
+            max_bytes: 2 * 1024 * 1024,
+            max_rows: 2_000,
+            max_cols: 20,
+            max_expanded_bytes: table::MAX_EXPANDED_BYTES,
+        };
+        let rows = table::read(bytes, limits)
+            .map_err(|e| vec![(String::new(), page.t(e.message_key()))])?;
+        criteria_rows::from_rows(header, &rows).map_err(|ps| {
+            ps.iter()
+                .map(|p| {
+                    (
+                        p.row.map(|r| r.to_string()).unwrap_or_default(),
+                        say(&p.problem),
+                    )
+                })
+                .collect()
+        })
+    } else {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| vec![(String::new(), page.t("import-not-utf8"))])?;
+        file::parse(text).map_err(|ps| ps.iter().map(|p| (String::new(), say(p))).collect())
     }
 }
 
@@ -238,7 +240,7 @@ pub async fn pin(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<PinForm>,
 ) -> AppResult<Response> {
     parindex_db::campaigns::get(&state.db, campaign_id).await?;

@@ -10,13 +10,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::{deadlines, units};
-use parindex_domain::{CampaignId, UnitId};
+use parindex_domain::UnitId;
 
 pub async fn grant(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
     Form(f): Form<ExtensionForm>,
 ) -> AppResult<Response> {
     let unit = units::get(&state.db, unit_id).await?;
@@ -24,8 +24,8 @@ pub async fn grant(
     let granted = deadlines::grant_extension(
         &state.db,
         &ctx,
-        CampaignId(unit.campaign_id),
-        UnitId(unit_id),
+        unit.campaign_id,
+        unit_id,
         &f.kind,
         &f.due_date,
         &f.reason,

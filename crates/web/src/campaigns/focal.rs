@@ -14,15 +14,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::contacts::{self, FocalContacts};
+use parindex_domain::UnitId;
 use parindex_domain::deadline::DeadlineKind;
-use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Email, phone, text};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "focal.html")]
 pub struct FocalPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub form: FocalContacts,
     pub editable: bool,
     pub open: bool,
@@ -114,14 +114,7 @@ pub async fn submit(
     match validate(&f, &mut page) {
         Some(clean) => {
             let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-            contacts::set_focal(
-                &state.db,
-                &ctx,
-                CampaignId(cx.campaign.id),
-                UnitId(o.unit_id),
-                &clean,
-            )
-            .await?;
+            contacts::set_focal(&state.db, &ctx, cx.campaign.id, o.unit_id, &clean).await?;
             Ok(Redirect::to(&format!("/unit/{}?done=saved", o.unit_id)).into_response())
         }
         None => {

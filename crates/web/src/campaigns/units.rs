@@ -16,6 +16,7 @@ use parindex_db::deadlines::{self, Extension};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::{DbError, campaigns};
 use parindex_domain::deadline::DeadlineKind;
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Level, email, text};
 
 #[derive(Template, WebTemplate)]
@@ -23,10 +24,10 @@ use parindex_domain::{Level, email, text};
 pub struct FormPage {
     pub page: Page,
     pub action: String,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub form: UnitForm,
     /// Present when editing: the unit's id, its extensions, and the deadline kinds for the extension form.
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub extensions: Vec<Extension>,
     pub kinds: Vec<(String, String)>,
     /// What was typed into the extension form, shown again when it had errors.
@@ -117,7 +118,7 @@ pub async fn new_form(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<FormPage> {
     campaigns::get(&state.db, campaign_id).await?;
     Ok(FormPage {
@@ -139,7 +140,7 @@ pub async fn create(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
@@ -174,7 +175,7 @@ pub async fn edit_form(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<UnitId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<FormPage> {
     edit_page(&state, &meta, &user, id, q.done.as_deref()).await
@@ -185,7 +186,7 @@ pub async fn edit_page(
     state: &AppState,
     meta: &Meta,
     user: &parindex_db::users::User,
-    id: i64,
+    id: UnitId,
     done: Option<&str>,
 ) -> AppResult<FormPage> {
     let u = units::get(&state.db, id).await?;
@@ -214,7 +215,7 @@ pub async fn update(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(user): MohaAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<UnitId>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
     let existing = units::get(&state.db, id).await?;

@@ -35,7 +35,7 @@ fn pct(x: f64) -> String {
 }
 
 pub struct QueueRow {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     pub responses: u32,
     pub risk: String,
@@ -104,7 +104,7 @@ fn settings_view(lang: Lang, s: &IntegritySettings) -> SettingsView {
 #[template(path = "integrity_queue.html")]
 pub struct QueuePage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub is_admin: bool,
     pub last_run: Option<RunView>,
     pub rows: Vec<QueueRow>,
@@ -129,11 +129,11 @@ async fn queue_page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    campaign_id: i64,
+    campaign_id: CampaignId,
 ) -> AppResult<QueuePage> {
     campaigns::get(&state.db, campaign_id).await?;
     let lang = meta.lang;
-    let names: HashMap<i64, String> = units::list(&state.db, campaign_id)
+    let names: HashMap<UnitId, String> = units::list(&state.db, campaign_id)
         .await?
         .into_iter()
         .map(|u| (u.id, u.name))
@@ -143,10 +143,11 @@ async fn queue_page(
     let rows: Vec<QueueRow> = findings
         .iter()
         .map(|a| {
-            let d = decisions.get(&a.unit_id);
+            let unit_id = UnitId(a.unit_id);
+            let d = decisions.get(&unit_id);
             QueueRow {
-                unit_id: a.unit_id,
-                name: names.get(&a.unit_id).cloned().unwrap_or_default(),
+                unit_id,
+                name: names.get(&unit_id).cloned().unwrap_or_default(),
                 responses: a.responses,
                 risk: num(lang, a.risk),
                 flagged: a.flagged,
@@ -184,7 +185,7 @@ pub async fn queue(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<QueuePage> {
     let mut p = queue_page(&state, &meta, &user, campaign_id).await?;
@@ -196,7 +197,7 @@ pub async fn run_now(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
     let ctx = meta.ctx(Some(user.id), &user.username, state.clock.now_ms());
@@ -237,7 +238,7 @@ pub async fn save_settings(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
@@ -295,8 +296,8 @@ pub struct DecisionView {
 #[template(path = "integrity_unit.html")]
 pub struct UnitPage {
     pub page: Page,
-    pub campaign_id: i64,
-    pub unit_id: i64,
+    pub campaign_id: CampaignId,
+    pub unit_id: UnitId,
     pub unit_name: String,
     pub assessment: Option<UnitAssessment>,
     pub risk: String,
@@ -325,8 +326,8 @@ async fn unit_page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     form: DecideForm,
 ) -> AppResult<UnitPage> {
     campaigns::get(&state.db, campaign_id).await?;
@@ -335,7 +336,7 @@ async fn unit_page(
         return Err(AppError::NotFound);
     }
     let lang = meta.lang;
-    let assessment = integrity::finding(&state.db, CampaignId(campaign_id), UnitId(unit_id))
+    let assessment = integrity::finding(&state.db, campaign_id, unit_id)
         .await?
         .map(|f| f.1);
     let people = integrity::example_people(&state.db, unit_id).await?;
@@ -416,7 +417,7 @@ pub async fn unit(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path((campaign_id, unit_id)): Path<(i64, i64)>,
+    Path((campaign_id, unit_id)): Path<(CampaignId, UnitId)>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<UnitPage> {
     let mut p = unit_page(
@@ -457,7 +458,7 @@ pub async fn decide(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path((campaign_id, unit_id)): Path<(i64, i64)>,
+    Path((campaign_id, unit_id)): Path<(CampaignId, UnitId)>,
     Form(mut f): Form<DecideForm>,
 ) -> AppResult<Response> {
     // The password is checked once and never travels back into the page with the form.
@@ -498,8 +499,8 @@ pub async fn decide(
     integrity::decide(
         &state.db,
         &ctx,
-        CampaignId(campaign_id),
-        UnitId(unit_id),
+        campaign_id,
+        unit_id,
         &checked,
         mail.as_ref(),
     )

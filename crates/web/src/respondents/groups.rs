@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
 use parindex_db::{DbError, campaigns, respondents as store, setup};
+use parindex_domain::CampaignId;
 use parindex_domain::respondents::{GroupSet, groups};
 use parindex_domain::setup::Change;
 
@@ -31,7 +32,7 @@ pub struct GroupLine {
 #[template(path = "respondent_groups.html")]
 pub struct GroupsPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     /// (level, groups)
     pub levels: Vec<(String, Vec<GroupLine>)>,
     pub is_admin: bool,
@@ -41,7 +42,10 @@ pub struct GroupsPage {
 }
 
 /// Why the groups cannot be replaced now, as the setup rule says (a message key), if they cannot.
-async fn groups_refusal(state: &AppState, campaign_id: i64) -> AppResult<Option<&'static str>> {
+async fn groups_refusal(
+    state: &AppState,
+    campaign_id: CampaignId,
+) -> AppResult<Option<&'static str>> {
     let started = setup::started(&state.db, setup::Scope::Campaign(campaign_id)).await?;
     Ok(parindex_domain::setup::may(Change::Groups, &started)
         .err()
@@ -52,7 +56,7 @@ async fn page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     problems: Vec<String>,
 ) -> AppResult<GroupsPage> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
@@ -91,7 +95,7 @@ pub async fn show(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<GroupsPage> {
     let mut p = page(&state, &meta, &user, campaign_id, Vec::new()).await?;
@@ -102,7 +106,7 @@ pub async fn show(
 pub async fn download(
     State(state): State<AppState>,
     _staff: MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<Response> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let set = store::groups(&state.db, campaign_id).await?;
@@ -117,7 +121,7 @@ pub async fn replace(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     mp: Multipart,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;

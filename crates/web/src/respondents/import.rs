@@ -15,6 +15,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use object_store::ObjectStoreExt;
+use parindex_domain::UnitId;
 use parindex_domain::respondents::{Checked, Respondent};
 use parindex_import::respondents_template;
 
@@ -52,7 +53,7 @@ pub struct ReportRow {
 #[template(path = "respondents_import.html")]
 pub struct ReportPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub imported: bool,
     pub added: usize,
     pub errors: usize,
@@ -81,7 +82,7 @@ pub async fn import(
 impl ReportPage {
     /// The import's outcome as the page shows it: a stored list with nothing to read goes back to
     /// the list; anything else is the report, 422 when nothing was stored.
-    fn of(page: Page, meta: &Meta, unit_id: i64, outcome: ImportOutcome) -> Response {
+    fn of(page: Page, meta: &Meta, unit_id: UnitId, outcome: ImportOutcome) -> Response {
         let mut body = ReportPage {
             page,
             unit_id,
@@ -164,7 +165,7 @@ impl ReportPage {
 pub async fn errors_file(
     State(state): State<AppState>,
     r: UnitReader,
-    Path((_unit, key)): Path<(i64, String)>,
+    Path((_unit, key)): Path<(UnitId, String)>,
 ) -> AppResult<Response> {
     if key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);

@@ -18,10 +18,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::respondents::{self as store, Exception, Stored};
 use parindex_db::users::User;
+use parindex_domain::UnitId;
 use parindex_domain::respondents::{
     ListState, RawRow, Respondent, Rule, check, may_decide_exception, may_review,
 };
-use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Role, text};
 
 pub(crate) fn rule_text(page: &Page, rule: Rule) -> String {
@@ -79,7 +79,7 @@ pub struct ListQuery {
 #[template(path = "respondents.html")]
 pub struct ListPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub state: ListState,
     pub state_label: String,
     pub moha_comment: String,
@@ -340,16 +340,9 @@ async fn save(
         .map(|(_, r)| r)
         .ok_or(AppError::BadRequest("error-bad-input"))?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    let saved = store::save_person(
-        &state.db,
-        &ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(o.unit_id),
-        id,
-        &person,
-    )
-    .await
-    .map_err(stale)?;
+    let saved = store::save_person(&state.db, &ctx, l.cx.campaign.id, o.unit_id, id, &person)
+        .await
+        .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{}/respondents?done=saved#person-{saved}",
         o.unit_id
@@ -375,7 +368,7 @@ pub async fn edit(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, id)): Path<(i64, i64)>,
+    Path((_unit, id)): Path<(UnitId, i64)>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
     save(&state, &meta, &o, Some(id), f).await
@@ -385,20 +378,14 @@ pub async fn remove(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, id)): Path<(i64, i64)>,
+    Path((_unit, id)): Path<(UnitId, i64)>,
 ) -> AppResult<Redirect> {
     let l = Loaded::load(&state, o.unit_id).await?;
     l.ensure_editable(&state, &o.user)?;
     let ctx = meta.ctx(Some(o.user.id), &o.user.username, state.clock.now_ms());
-    store::remove_person(
-        &state.db,
-        &ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(o.unit_id),
-        id,
-    )
-    .await
-    .map_err(stale)?;
+    store::remove_person(&state.db, &ctx, l.cx.campaign.id, o.unit_id, id)
+        .await
+        .map_err(stale)?;
     Ok(Redirect::to(&format!(
         "/unit/{}/respondents?done=removed",
         o.unit_id
@@ -436,8 +423,8 @@ pub async fn send(
     store::transition(
         &state.db,
         &ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(o.unit_id),
+        l.cx.campaign.id,
+        o.unit_id,
         ListState::Draft,
         ListState::Sent,
         "",
@@ -499,8 +486,8 @@ pub async fn exception(
     store::request_exception(
         &state.db,
         &ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(o.unit_id),
+        l.cx.campaign.id,
+        o.unit_id,
         &f.group,
         &reason,
     )

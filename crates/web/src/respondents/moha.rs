@@ -27,7 +27,7 @@ use parindex_import::respondents_export::{self, SummaryRow};
 use std::collections::HashMap;
 
 pub struct UnitRow {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     pub state: String,
     pub state_label: String,
@@ -52,15 +52,19 @@ pub struct Duplicate {
 #[template(path = "respondents_national.html")]
 pub struct NationalPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub levels: Vec<LevelTable>,
     pub duplicates: Vec<Duplicate>,
 }
 
-async fn tables(state: &AppState, meta: &Meta, campaign_id: i64) -> AppResult<Vec<LevelTable>> {
+async fn tables(
+    state: &AppState,
+    meta: &Meta,
+    campaign_id: CampaignId,
+) -> AppResult<Vec<LevelTable>> {
     let groups = store::groups(&state.db, campaign_id).await?;
     let counts = store::national(&state.db, campaign_id).await?;
-    let mut by_unit: HashMap<i64, (String, HashMap<String, i64>)> = HashMap::new();
+    let mut by_unit: HashMap<UnitId, (String, HashMap<String, i64>)> = HashMap::new();
     for (unit, list_state, group, n) in counts {
         let e = by_unit.entry(unit).or_insert((list_state, HashMap::new()));
         if !group.is_empty() {
@@ -107,11 +111,11 @@ pub async fn national(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<NationalPage> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let levels = tables(&state, &meta, campaign_id).await?;
-    let units: HashMap<i64, units::Unit> = units::list(&state.db, campaign_id)
+    let units: HashMap<UnitId, units::Unit> = units::list(&state.db, campaign_id)
         .await?
         .into_iter()
         .map(|u| (u.id, u))
@@ -150,7 +154,7 @@ pub async fn summary(
     State(state): State<AppState>,
     meta: Meta,
     _staff: MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<Response> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let levels = tables(&state, &meta, campaign_id).await?;
@@ -194,7 +198,7 @@ pub async fn review_list(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
     Form(f): Form<ReviewForm>,
 ) -> AppResult<Response> {
     // Only the unit's campaign and its list's state matter here.
@@ -230,8 +234,8 @@ pub async fn review_list(
     store::transition(
         &state.db,
         &ctx,
-        CampaignId(unit.campaign_id),
-        UnitId(unit_id),
+        unit.campaign_id,
+        unit_id,
         ListState::Sent,
         to,
         &comment,
@@ -249,7 +253,7 @@ pub async fn decide_exception(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(unit_id): Path<i64>,
+    Path(unit_id): Path<UnitId>,
     Form(f): Form<ReviewForm>,
 ) -> AppResult<Response> {
     let unit = units::get(&state.db, unit_id).await?;
@@ -285,8 +289,8 @@ pub async fn decide_exception(
     store::decide_exception(
         &state.db,
         &ctx,
-        CampaignId(unit.campaign_id),
-        UnitId(unit_id),
+        unit.campaign_id,
+        unit_id,
         &f.group,
         accept,
         &comment,

@@ -18,6 +18,7 @@ use axum::Json;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use parindex_db::{results, units};
+use parindex_domain::{CampaignId, UnitId};
 use parindex_import::sheet::{self, Cell};
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -139,7 +140,7 @@ pub async fn public_card(
 
 /// Which version a unit's own account may see: the newest published one, or before publication the
 /// draft if MoHA allows units to see it.
-async fn unit_version(state: &AppState, campaign_id: i64) -> AppResult<Option<i64>> {
+async fn unit_version(state: &AppState, campaign_id: CampaignId) -> AppResult<Option<i64>> {
     if let Some(v) = results::latest_published(&state.db, campaign_id).await? {
         return Ok(Some(v.version));
     }
@@ -155,7 +156,7 @@ async fn unit_version(state: &AppState, campaign_id: i64) -> AppResult<Option<i6
 #[template(path = "report_card_none.html")]
 pub struct NoCardPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
 }
 
 /// The version of the results a unit's page shows to `r`: MoHA any (the newest by default); the

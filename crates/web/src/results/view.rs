@@ -12,6 +12,7 @@ use parindex_domain::Level;
 use parindex_domain::criteria::CriteriaSet;
 use parindex_domain::scoring::uncertainty::UnitInterval;
 use parindex_domain::scoring::{CampaignResult, LevelResult, Tier, TierBands, UnitResult};
+use parindex_domain::{CampaignId, UnitId};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 /// A unit as the results pages name it.
 #[derive(Debug, Clone)]
 pub struct UnitName {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub short_name: String,
 }
@@ -72,7 +73,11 @@ pub fn version_label(info: &VersionInfo, lang: Lang) -> String {
 }
 
 /// Loads version `version` (0 = the draft) of the campaign's results, or `None` if there is none.
-pub async fn load(state: &AppState, campaign_id: i64, version: i64) -> AppResult<Option<Shown>> {
+pub async fn load(
+    state: &AppState,
+    campaign_id: CampaignId,
+    version: i64,
+) -> AppResult<Option<Shown>> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let Some((info, result)) = results::result(&state.db, campaign_id, version).await? else {
         return Ok(None);
@@ -146,7 +151,7 @@ pub fn tier_letter(t: Tier) -> &'static str {
 pub struct RankRow {
     pub place: String,
     pub code: String,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     pub index: String,
     pub total: String,
@@ -205,7 +210,7 @@ fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
             .map(|p| p.to_string())
             .unwrap_or_else(|| lang.t("res-not-ranked-short")),
         code: u.code.clone(),
-        unit_id: shown.names.get(&u.code).map(|n| n.id).unwrap_or(0),
+        unit_id: shown.names.get(&u.code).map(|n| n.id).unwrap_or(UnitId(0)),
         name: shown.name(&u.code),
         index: num(lang, u.index),
         total: num(lang, u.total),

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use parindex_domain::Points;
+use parindex_domain::UnitId;
 use parindex_domain::criteria::{Method, Node};
 use parindex_domain::self_assessment::{self as sa, LeafEntry};
 use serde::{Deserialize, Serialize};
@@ -88,7 +89,7 @@ pub async fn self_assessment(
         .map(|n| Leaf::of(n, l.entry(&n.code)))
         .collect();
     Ok(Json(Report {
-        unit_id: l.cx.unit.id,
+        unit_id: l.cx.unit.id.get(),
         state: l.report.state.as_str(),
         open: l.open,
         editable: l.editable(),
@@ -134,7 +135,7 @@ pub async fn save_self_score(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, code)): Path<(i64, String)>,
+    Path((_unit, code)): Path<(UnitId, String)>,
     Json(body): Json<ScoreBody>,
 ) -> AppResult<Response> {
     let l = Loaded::load(&state, o.unit_id).await?;

@@ -12,9 +12,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use parindex_domain::self_assessment::Progress;
+use parindex_domain::{CampaignId, UnitId};
 
 pub struct Row {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     pub level: String,
     pub stage: &'static str,
@@ -30,7 +31,7 @@ pub struct Row {
 #[template(path = "sa_dashboard.html")]
 pub struct DashboardPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub rows: Vec<Row>,
     /// (stage, label, count)
     pub totals: Vec<(&'static str, String, usize)>,
@@ -61,7 +62,7 @@ pub async fn show(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> AppResult<DashboardPage> {
     let progress = self_assessment_progress::load(&state, id).await?;
     let totals = progress

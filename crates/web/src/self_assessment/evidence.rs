@@ -6,7 +6,7 @@
 use crate::auth::{UnitOfficer, UnitReader};
 use crate::error::{AppError, AppResult};
 use crate::meta::Meta;
-use crate::self_assessment::tasks::evidence_refused;
+use crate::self_assessment::leaf::evidence_refused;
 use crate::service::appraisal::Appraised;
 use crate::service::evidence::{self as evidence_service, Upload};
 use crate::service::self_assessment::stale;
@@ -16,8 +16,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use object_store::ObjectStoreExt;
 use parindex_db::evidence;
+use parindex_domain::UnitId;
 use parindex_domain::text;
-use parindex_domain::{CampaignId, UnitId};
 
 async fn read(mut mp: Multipart) -> AppResult<Upload> {
     let mut up = Upload {
@@ -59,7 +59,7 @@ pub async fn attach(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, code)): Path<(i64, String)>,
+    Path((_unit, code)): Path<(UnitId, String)>,
     mp: Multipart,
 ) -> AppResult<Response> {
     let a = Appraised::load(&state, o.unit_id).await?;
@@ -95,7 +95,7 @@ pub async fn detach(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, code)): Path<(i64, String)>,
+    Path((_unit, code)): Path<(UnitId, String)>,
     Form(f): Form<RemoveForm>,
 ) -> AppResult<Redirect> {
     let a = Appraised::load(&state, o.unit_id).await?;
@@ -109,8 +109,8 @@ pub async fn detach(
     evidence::unlink(
         &state.db,
         &ctx,
-        CampaignId(a.sa.cx.campaign.id),
-        UnitId(o.unit_id),
+        a.sa.cx.campaign.id,
+        o.unit_id,
         &code,
         file_id,
     )
@@ -124,7 +124,7 @@ pub async fn detach(
 pub async fn download(
     State(state): State<AppState>,
     r: UnitReader,
-    Path((_unit, id)): Path<(i64, i64)>,
+    Path((_unit, id)): Path<(UnitId, i64)>,
 ) -> AppResult<Response> {
     let f = evidence::file(&state.db, r.unit_id, id).await?;
     let got = state

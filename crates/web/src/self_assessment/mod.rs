@@ -4,6 +4,7 @@
 pub mod api;
 pub mod dashboard;
 pub mod evidence;
+pub mod leaf;
 pub mod report;
 pub mod tasks;
 
@@ -42,12 +43,12 @@ pub fn routes() -> RouteTable {
         .get(
             "/unit/{unit}/self-assessment/leaf/{code}",
             UnitReader,
-            tasks::leaf,
+            leaf::leaf,
         )
         .post(
             "/unit/{unit}/self-assessment/leaf/{code}",
             UnitOfficer,
-            tasks::save_leaf,
+            leaf::save_leaf,
         )
         .post(
             "/unit/{unit}/self-assessment/leaf/{code}/evidence",

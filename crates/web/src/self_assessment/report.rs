@@ -13,6 +13,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Response;
 use parindex_domain::Points;
+use parindex_domain::UnitId;
 use parindex_domain::criteria::{Depth, Method};
 use parindex_import::self_assessment_report::{self as xlsx, ReportRow};
 use rust_decimal::prelude::ToPrimitive;
@@ -33,7 +34,7 @@ pub struct PrintRow {
 #[template(path = "sa_print.html")]
 pub struct PrintPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub subtitle: String,
     pub state_label: String,
     pub rows: Vec<PrintRow>,

@@ -7,6 +7,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use parindex_db::users::{self, NewUser};
 use parindex_db::{Ctx, DbError, units};
+use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Email, Role, text};
 use parindex_import::accounts::{self as import, Problem};
 use parindex_import::table;
@@ -66,7 +67,7 @@ pub(crate) async fn issue(
     if role.is_none() {
         errors.push(("role", "role-invalid"));
     }
-    let unit_id = f.unit_id.trim().parse::<i64>().ok();
+    let unit_id = f.unit_id.trim().parse::<UnitId>().ok();
     match (role, unit_id) {
         (Some(r), None) if r.needs_unit() => errors.push(("unit_id", "unit-required-for-role")),
         (Some(r), Some(_)) if !r.needs_unit() => errors.push(("unit_id", "unit-not-for-moha")),
@@ -87,11 +88,11 @@ pub(crate) async fn issue(
 }
 
 /// Every account of a list whose unit codes are those of `campaign_id`, or every problem found.
-#[tracing::instrument(skip_all, fields(actor = %ctx.actor, campaign_id = campaign_id, bytes = bytes.len()))]
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor, campaign_id = %campaign_id, bytes = bytes.len()))]
 pub(crate) async fn import(
     state: &AppState,
     ctx: &Ctx,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     bytes: &[u8],
 ) -> AppResult<Result<Vec<Issued>, Vec<Problem>>> {
     parindex_db::campaigns::get(&state.db, campaign_id).await?;
@@ -109,7 +110,7 @@ pub(crate) async fn import(
     let unit_map: HashMap<String, i64> = units::list(&state.db, campaign_id)
         .await?
         .into_iter()
-        .map(|u| (u.code.to_uppercase(), u.id))
+        .map(|u| (u.code.to_uppercase(), u.id.get()))
         .collect();
     let taken: HashSet<String> = users::list(&state.db, None)
         .await?
@@ -123,7 +124,14 @@ pub(crate) async fn import(
     let mut news = Vec::with_capacity(valid.len());
     let mut issued = Vec::with_capacity(valid.len());
     for v in valid {
-        let (new, one) = prepare(v.username, v.full_name, v.email, v.role, v.unit_id).await?;
+        let (new, one) = prepare(
+            v.username,
+            v.full_name,
+            v.email,
+            v.role,
+            v.unit_id.map(UnitId),
+        )
+        .await?;
         news.push(new);
         issued.push(one);
     }
@@ -137,7 +145,7 @@ async fn prepare(
     full_name: String,
     email: Email,
     role: Role,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
 ) -> AppResult<(NewUser, Issued)> {
     let temp = password::temporary()?;
     let new = NewUser {

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use parindex_db::appraisals::{self, Appraisal, AppraisedLeaf, Decided};
 use parindex_db::users::User;
 use parindex_domain::Points;
+use parindex_domain::UnitId;
 use parindex_domain::appraisal::{ExplainRefusal, Stage, StepInput, Verdict, final_score};
 use parindex_domain::criteria::Node;
 use parindex_domain::deadline;
@@ -31,7 +32,7 @@ pub(crate) enum Viewer {
 
 impl Appraised {
     #[tracing::instrument(name = "appraisal::load", skip(state))]
-    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Appraised> {
+    pub(crate) async fn load(state: &AppState, unit_id: UnitId) -> AppResult<Appraised> {
         let sa = Loaded::load(state, unit_id).await?;
         let ap = appraisals::get(&state.db, unit_id).await?;
         let leaves = appraisals::leaves(&state.db, unit_id).await?;
@@ -110,6 +111,23 @@ impl Appraised {
             window_open: self.window_open(now),
             round2_complete: adjusted.iter().all(|n| self.leaf(&n.code).round2.is_some()),
         }
+    }
+
+    /// The next leaf after `code`, going round to the start, that still needs a decision in the
+    /// current round, so that a round is worked through in one go.
+    pub(crate) fn next_pending(&self, code: &str) -> Option<String> {
+        let codes: Vec<&str> = self
+            .sa
+            .self_leaves()
+            .iter()
+            .map(|n| n.code.as_str())
+            .collect();
+        let at = codes.iter().position(|c| *c == code).unwrap_or(0);
+        codes[at + 1..]
+            .iter()
+            .chain(codes[..at].iter())
+            .find(|c| self.pending(c))
+            .map(|c| c.to_string())
     }
 
     /// Does this leaf still need a decision in the current round?

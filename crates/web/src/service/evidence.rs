@@ -54,7 +54,7 @@ pub(crate) fn may_change(
 }
 
 /// Links the uploaded or chosen file to the leaf. The caller has checked [`may_change`].
-#[tracing::instrument(skip_all, fields(actor = %ctx.actor, unit_id = a.sa.cx.unit.id, code = %code))]
+#[tracing::instrument(skip_all, fields(actor = %ctx.actor, unit_id = %a.sa.cx.unit.id, code = %code))]
 pub(crate) async fn attach(
     state: &AppState,
     ctx: &Ctx,
@@ -75,8 +75,8 @@ pub(crate) async fn attach(
     evidence::link(
         &state.db,
         ctx,
-        CampaignId(campaign_id),
-        UnitId(unit_id),
+        campaign_id,
+        unit_id,
         code,
         file_id,
         &up.reference,
@@ -91,8 +91,8 @@ pub(crate) async fn attach(
 async fn store(
     state: &AppState,
     ctx: &Ctx,
-    campaign_id: i64,
-    unit_id: i64,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     name: &str,
     bytes: Vec<u8>,
 ) -> AppResult<i64> {
@@ -117,13 +117,6 @@ async fn store(
         size_bytes: size,
         storage_key: &key,
     };
-    let f = evidence::add_file(
-        &state.db,
-        ctx,
-        CampaignId(campaign_id),
-        UnitId(unit_id),
-        &file,
-    )
-    .await?;
+    let f = evidence::add_file(&state.db, ctx, campaign_id, unit_id, &file).await?;
     Ok(f.id)
 }

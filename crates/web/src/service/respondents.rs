@@ -9,12 +9,12 @@ use object_store::ObjectStoreExt;
 use parindex_db::respondents::{self as store, Exception, List, Stored};
 use parindex_db::users::User;
 use parindex_db::{Ctx, DbError};
+use parindex_domain::UnitId;
 use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::respondents::{
     Checked, Column, Coverage, ExceptionState, Group, ListRefusal, Respondent, Status, check,
     coverage, may_ask_exception, may_edit,
 };
-use parindex_domain::{CampaignId, UnitId};
 use parindex_import::{respondent_rows, table};
 use sha2::{Digest, Sha256};
 
@@ -30,7 +30,7 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     #[tracing::instrument(name = "respondents::load", skip(state))]
-    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
+    pub(crate) async fn load(state: &AppState, unit_id: UnitId) -> AppResult<Loaded> {
         let cx = UnitContext::load(state, unit_id).await?;
         let groups = store::groups(&state.db, cx.campaign.id)
             .await?
@@ -140,7 +140,7 @@ pub(crate) enum ImportOutcome {
 }
 
 /// The object-store path of a refused import's annotated file.
-pub(crate) fn errors_file_path(unit_id: i64, key: &str) -> object_store::path::Path {
+pub(crate) fn errors_file_path(unit_id: UnitId, key: &str) -> object_store::path::Path {
     object_store::path::Path::from(format!("import-errors/{unit_id}/{key}.xlsx"))
 }
 
@@ -188,8 +188,8 @@ pub(crate) async fn import(
     let added = store::import(
         &state.db,
         ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(l.cx.unit.id),
+        l.cx.campaign.id,
+        l.cx.unit.id,
         &people,
         &source,
     )

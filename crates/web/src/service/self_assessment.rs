@@ -8,10 +8,10 @@ use crate::state::AppState;
 use crate::ui::unit_context::UnitContext;
 use parindex_db::users::User;
 use parindex_db::{DbError, criteria_sets, self_assessments};
+use parindex_domain::UnitId;
 use parindex_domain::criteria::{CriteriaSet, Method, Node};
 use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::self_assessment::{self as sa, Action, FlowError, LeafEntry, LeafStatus};
-use parindex_domain::{CampaignId, UnitId};
 use parindex_domain::{Role, text};
 use std::collections::HashMap;
 
@@ -27,7 +27,7 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     #[tracing::instrument(name = "self_assessment::load", skip(state))]
-    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<Loaded> {
+    pub(crate) async fn load(state: &AppState, unit_id: UnitId) -> AppResult<Loaded> {
         let cx = UnitContext::load(state, unit_id).await?;
         let pinned = criteria_sets::pinned(&state.db, cx.campaign.id).await?;
         let stored = pinned
@@ -118,7 +118,7 @@ pub(crate) enum SaveOutcome {
 
 /// Checks and saves one leaf's score and explanation, for the page and the API alike: the leaf must be
 /// self-assessed, the deadline open, the report a draft, the score within [0, max].
-#[tracing::instrument(skip_all, fields(actor = %officer.username, unit_id = l.cx.unit.id, code = %code))]
+#[tracing::instrument(skip_all, fields(actor = %officer.username, unit_id = %l.cx.unit.id, code = %code))]
 pub(crate) async fn save_score(
     state: &AppState,
     meta: &Meta,
@@ -154,8 +154,8 @@ pub(crate) async fn save_score(
     self_assessments::save_leaf(
         &state.db,
         &ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(l.cx.unit.id),
+        l.cx.campaign.id,
+        l.cx.unit.id,
         code,
         score,
         &explanation,
@@ -186,12 +186,12 @@ fn flow_error(e: FlowError, l: &Loaded, now: time::OffsetDateTime) -> AppError {
 
 /// Takes one step of the report's flow (send, submit, approve, return) for `user`: the domain's
 /// `flow::next` decides, and the write re-checks the state and the deadline in its transaction.
-#[tracing::instrument(skip_all, fields(actor = %user.username, unit_id = unit_id, action = action.as_str()))]
+#[tracing::instrument(skip_all, fields(actor = %user.username, unit_id = %unit_id, action = action.as_str()))]
 pub(crate) async fn act(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    unit_id: i64,
+    unit_id: UnitId,
     action: Action,
     comment: &str,
 ) -> AppResult<()> {
@@ -209,8 +209,8 @@ pub(crate) async fn act(
     self_assessments::transition(
         &state.db,
         &ctx,
-        CampaignId(l.cx.campaign.id),
-        UnitId(unit_id),
+        l.cx.campaign.id,
+        unit_id,
         from,
         to,
         &comment,

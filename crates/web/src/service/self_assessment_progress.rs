@@ -5,6 +5,7 @@
 use crate::error::AppResult;
 use crate::state::AppState;
 use parindex_db::{appraisals, campaigns, criteria_sets, evidence, self_assessments, units};
+use parindex_domain::UnitId;
 use parindex_domain::criteria::Method;
 use parindex_domain::self_assessment::{LeafEntry, LeafStatus, Progress, leaf_status};
 use parindex_domain::{CampaignId, Level, Points, text};
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 
 /// One unit's line.
 pub(crate) struct UnitProgress {
-    pub(crate) unit_id: i64,
+    pub(crate) unit_id: UnitId,
     pub(crate) short_name: String,
     pub(crate) level: Level,
     pub(crate) progress: Progress,
@@ -40,7 +41,7 @@ impl CampaignProgress {
 }
 
 #[tracing::instrument(name = "self_assessment_progress::load", skip(state))]
-pub(crate) async fn load(state: &AppState, campaign_id: i64) -> AppResult<CampaignProgress> {
+pub(crate) async fn load(state: &AppState, campaign_id: CampaignId) -> AppResult<CampaignProgress> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let mut self_leaves: HashMap<Level, Vec<String>> = HashMap::new();
     for (level, stored) in criteria_sets::pinned(&state.db, campaign_id).await? {
@@ -55,7 +56,7 @@ pub(crate) async fn load(state: &AppState, campaign_id: i64) -> AppResult<Campai
     }
     let appraised = appraisals::stages(&state.db, campaign_id).await?;
     // Three queries for the whole campaign, not three per unit.
-    let id = CampaignId(campaign_id);
+    let id = campaign_id;
     let mut reports = self_assessments::reports_in(&state.db, id).await?;
     let mut saved_by_unit = self_assessments::leaves_in(&state.db, id).await?;
     let mut evidence_by_unit = evidence::counts_in(&state.db, id).await?;

@@ -60,7 +60,7 @@ pub(crate) async fn check_password(
 
 /// A full session for `user`, stored by the hash of its token; returns the `Set-Cookie` value that
 /// carries the token itself.
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub(crate) async fn open_session(state: &AppState, meta: &Meta, user: &User) -> AppResult<String> {
     let token = parindex_domain::token::generate()
         .map_err(|e| AppError::internal("drawing a session token", e))?;

@@ -6,6 +6,7 @@ use crate::service::self_assessment::Loaded;
 use crate::state::AppState;
 use parindex_db::respondents::{self, List};
 use parindex_db::survey_progress;
+use parindex_domain::UnitId;
 use parindex_domain::self_assessment::{Filter, LeafEntry};
 
 pub(crate) struct UnitTasks {
@@ -19,7 +20,7 @@ pub(crate) struct UnitTasks {
 
 impl UnitTasks {
     #[tracing::instrument(name = "unit_tasks::load", skip(state))]
-    pub(crate) async fn load(state: &AppState, unit_id: i64) -> AppResult<UnitTasks> {
+    pub(crate) async fn load(state: &AppState, unit_id: UnitId) -> AppResult<UnitTasks> {
         let sa = Loaded::load(state, unit_id).await?;
         let list = respondents::list(&state.db, unit_id).await?;
         let (mut listed, mut answered) = (0, 0);

@@ -66,7 +66,7 @@ pub async fn survey_progress(
     let rows = parindex_db::survey_progress::by_group(&state.db, r.unit_id).await?;
     let completed = parindex_db::survey_progress::completion_times(&state.db, r.unit_id).await?;
     Ok(Json(SurveyProgress {
-        unit_id: unit.id,
+        unit_id: unit.id.get(),
         opened_at_ms: opened_at,
         rows: rows.into_iter().map(GroupProgress::from).collect(),
         completions_ms: completed,

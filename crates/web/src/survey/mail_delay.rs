@@ -6,13 +6,14 @@ use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use parindex_db::outbox;
+use parindex_domain::UnitId;
 use parindex_domain::{clock, deadline};
 
 /// The notice for one unit's invitations (`Some(unit)`) or for all, if sending is delayed.
 pub async fn notice(
     state: &AppState,
     lang: Lang,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
 ) -> AppResult<Option<String>> {
     let Some(d) = outbox::delay(&state.db, unit_id).await? else {
         return Ok(None);

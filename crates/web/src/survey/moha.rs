@@ -40,7 +40,7 @@ pub struct NationalRow {
 #[template(path = "survey_national.html")]
 pub struct NationalPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub rows: Vec<NationalRow>,
     pub is_admin: bool,
     pub ready: usize,
@@ -87,7 +87,7 @@ async fn national_page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     sort: &str,
 ) -> AppResult<NationalPage> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
@@ -127,7 +127,7 @@ pub async fn national(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Query(q): Query<SortQuery>,
 ) -> AppResult<NationalPage> {
     let sort = q.sort.unwrap_or_default();
@@ -147,7 +147,7 @@ pub async fn open(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<OpenForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
@@ -156,7 +156,7 @@ pub async fn open(
         p.page.error("confirm", "svn-confirm-required");
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     }
-    let ready: Vec<i64> = survey_progress::national(&state.db, campaign_id)
+    let ready: Vec<UnitId> = survey_progress::national(&state.db, campaign_id)
         .await?
         .into_iter()
         .filter(is_ready)
@@ -176,15 +176,7 @@ pub async fn open(
             continue;
         }
         let mail = unit_mail(&state, &uc)?;
-        match survey::open_unit(
-            &state.db,
-            &ctx,
-            CampaignId(campaign_id),
-            UnitId(unit_id),
-            &|m| mail.compose(m),
-        )
-        .await
-        {
+        match survey::open_unit(&state.db, &ctx, campaign_id, unit_id, &|m| mail.compose(m)).await {
             Ok(_) | Err(DbError::Stale) | Err(DbError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),
         }
@@ -204,7 +196,7 @@ pub async fn export(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(_user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<Response> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let rows = survey_progress::national(&state.db, campaign_id).await?;

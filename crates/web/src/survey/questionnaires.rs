@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::users::User;
 use parindex_db::{DbError, campaigns, criteria_sets, questionnaires, respondents, setup};
+use parindex_domain::CampaignId;
 use parindex_domain::setup::Change;
 use parindex_domain::survey;
 
@@ -36,7 +37,7 @@ pub struct LevelRow {
 #[template(path = "questionnaires.html")]
 pub struct OverviewPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub levels: Vec<LevelRow>,
     pub is_admin: bool,
     pub problems: Vec<String>,
@@ -48,7 +49,7 @@ async fn overview_page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     problems: Vec<String>,
 ) -> AppResult<OverviewPage> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
@@ -100,7 +101,7 @@ pub async fn overview(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<OverviewPage> {
     let mut p = overview_page(&state, &meta, &user, campaign_id, Vec::new()).await?;
@@ -123,7 +124,7 @@ pub struct PreviewQuestion {
 #[template(path = "questionnaire_preview.html")]
 pub struct PreviewPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub illustrative: bool,
     pub title: String,
     pub intro: String,
@@ -136,7 +137,7 @@ pub async fn preview(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path((campaign_id, level, group)): Path<(i64, String, String)>,
+    Path((campaign_id, level, group)): Path<(CampaignId, String, String)>,
 ) -> AppResult<PreviewPage> {
     campaigns::get(&state.db, campaign_id).await?;
     let set = questionnaires::get(&state.db, campaign_id, &level)
@@ -184,7 +185,7 @@ async fn locked(
     state: &AppState,
     meta: &Meta,
     admin: &User,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     key: &str,
 ) -> AppResult<Response> {
     let body = overview_page(state, meta, admin, campaign_id, vec![meta.lang.t(key)]).await?;
@@ -195,7 +196,7 @@ pub async fn load(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     mp: Multipart,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;

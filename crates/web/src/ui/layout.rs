@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use parindex_db::users::User;
 use parindex_domain::Role;
+use parindex_domain::UnitId;
 
 #[derive(Debug, Clone)]
 pub struct NavUser {
@@ -14,7 +15,7 @@ pub struct NavUser {
     pub role_label: String,
     pub is_admin: bool,
     pub is_moha: bool,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
 }
 
 /// A problem with one form field: the field's `id`, and the message in the user's language.

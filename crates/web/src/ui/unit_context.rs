@@ -8,6 +8,7 @@ use parindex_db::campaigns::{self, Campaign};
 use parindex_db::contacts::{self, FocalRecord, SupportContact};
 use parindex_db::deadlines;
 use parindex_db::units::{self, Unit};
+use parindex_domain::UnitId;
 use parindex_domain::deadline::{self, DeadlineKind};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -35,7 +36,7 @@ pub struct UnitContext {
 }
 
 impl UnitContext {
-    pub async fn load(state: &AppState, unit_id: i64) -> AppResult<UnitContext> {
+    pub async fn load(state: &AppState, unit_id: UnitId) -> AppResult<UnitContext> {
         let unit = units::get(&state.db, unit_id).await?;
         let campaign = campaigns::get(&state.db, unit.campaign_id).await?;
         let base = deadlines::for_campaign(&state.db, campaign.id).await?;

@@ -6,12 +6,13 @@
 
 use parindex_db::audit;
 use parindex_domain::Points;
+use parindex_domain::UnitId;
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-async fn api(app: &TestApp, c: &reqwest::Client, unit: i64) -> Value {
+async fn api(app: &TestApp, c: &reqwest::Client, unit: UnitId) -> Value {
     let r = app.get(c, &format!("/api/v1/units/{unit}/appraisal")).await;
     assert_eq!(r.status(), StatusCode::OK);
     r.json().await.unwrap()

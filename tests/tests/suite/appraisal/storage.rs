@@ -2,7 +2,6 @@ use super::*;
 use parindex_db::Ctx;
 use parindex_db::appraisals::{self, Move};
 use parindex_domain::appraisal::{Decision, Round, Stage, Verdict};
-use parindex_domain::{CampaignId, UnitId};
 
 /// The database refuses what the pages already refuse, inside the write's own transaction: a
 /// stage change that no longer matches what the caller saw, and any decision after final.
@@ -16,23 +15,15 @@ async fn stage_changes_recheck_what_they_depend_on(engine: Engine) {
         score: Points::parse(s).unwrap(),
         comment: String::new(),
     };
-    appraisals::decide(
-        &app.db,
-        &ctx,
-        CampaignId(cid),
-        UnitId(hpg),
-        "1.1.1",
-        Round::First,
-        &accept("1"),
-    )
-    .await
-    .unwrap();
+    appraisals::decide(&app.db, &ctx, cid, hpg, "1.1.1", Round::First, &accept("1"))
+        .await
+        .unwrap();
     // The caller saw no adjustment; meanwhile another appraiser adjusted a leaf.
     appraisals::decide(
         &app.db,
         &ctx,
-        CampaignId(cid),
-        UnitId(hpg),
+        cid,
+        hpg,
         "1.2.1",
         Round::First,
         &Decision {
@@ -50,14 +41,7 @@ async fn stage_changes_recheck_what_they_depend_on(engine: Engine) {
         explain_due: None,
     };
     assert!(matches!(
-        appraisals::advance(
-            &app.db,
-            &ctx,
-            CampaignId(cid),
-            UnitId(hpg),
-            &straight_to_final
-        )
-        .await,
+        appraisals::advance(&app.db, &ctx, cid, hpg, &straight_to_final).await,
         Err(parindex_db::DbError::Stale)
     ));
     assert_eq!(
@@ -69,8 +53,8 @@ async fn stage_changes_recheck_what_they_depend_on(engine: Engine) {
         appraisals::decide(
             &app.db,
             &ctx,
-            CampaignId(cid),
-            UnitId(hpg),
+            cid,
+            hpg,
             "1.2.1",
             Round::Second,
             &accept("1")
@@ -87,8 +71,8 @@ async fn stage_changes_recheck_what_they_depend_on(engine: Engine) {
         appraisals::decide(
             &app.db,
             &ctx,
-            CampaignId(cid),
-            UnitId(ttcp),
+            cid,
+            ttcp,
             "1.1.1",
             Round::First,
             &accept("1")
@@ -99,16 +83,7 @@ async fn stage_changes_recheck_what_they_depend_on(engine: Engine) {
     // A report that is not submitted has no appraisal at all.
     let agg = app.unit_id("AGG").await;
     assert!(matches!(
-        appraisals::decide(
-            &app.db,
-            &ctx,
-            CampaignId(cid),
-            UnitId(agg),
-            "1.1.1",
-            Round::First,
-            &accept("1")
-        )
-        .await,
+        appraisals::decide(&app.db, &ctx, cid, agg, "1.1.1", Round::First, &accept("1")).await,
         Err(parindex_db::DbError::Stale)
     ));
 }

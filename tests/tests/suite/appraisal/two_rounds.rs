@@ -333,7 +333,7 @@ async fn two_rounds_from_submission_to_final_scores(engine: Engine) {
     ] {
         assert!(
             log.iter()
-                .any(|e| e.action == action && e.unit_id == Some(hpg)),
+                .any(|e| e.action == action && e.unit_id == Some(hpg.get())),
             "{action}"
         );
     }

@@ -1,7 +1,6 @@
 //! The self-assessment from autosaved scores and evidence to MoHA, in the browser.
 
 use super::*;
-use parindex_domain::{CampaignId, UnitId};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
@@ -70,8 +69,8 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         parindex_db::self_assessments::save_leaf(
             &app.db,
             &ctx,
-            CampaignId(cid),
-            UnitId(qni),
+            cid,
+            qni,
             &leaf.code,
             Some(leaf.max),
             "Đã thực hiện",
@@ -202,8 +201,8 @@ async fn the_self_assessment_goes_from_autosaved_scores_and_evidence_to_moha() {
         parindex_db::appraisals::decide(
             &app.db,
             &ctx,
-            CampaignId(cid),
-            UnitId(qni),
+            cid,
+            qni,
             &leaf.code,
             parindex_domain::appraisal::Round::First,
             &d,

@@ -32,12 +32,12 @@ async fn campaign_reads_match_the_per_unit_reads(engine: Engine) {
     )
     .await
     .unwrap();
-    let save = async |campaign: i64, unit: i64, code: &str, score: &str| {
+    let save = async |campaign: CampaignId, unit: UnitId, code: &str, score: &str| {
         self_assessments::save_leaf(
             &db,
             &ctx(2),
-            CampaignId(campaign),
-            UnitId(unit),
+            campaign,
+            unit,
             code,
             Some(Points::parse(score).unwrap()),
             "Đã thực hiện",
@@ -51,8 +51,8 @@ async fn campaign_reads_match_the_per_unit_reads(engine: Engine) {
     let file = evidence::add_file(
         &db,
         &ctx(3),
-        CampaignId(c.id),
-        UnitId(qni.id),
+        c.id,
+        qni.id,
         &evidence::NewFile {
             sha256: "ab",
             filename: "ke-hoach.pdf",
@@ -64,26 +64,14 @@ async fn campaign_reads_match_the_per_unit_reads(engine: Engine) {
     .await
     .unwrap();
     for code in ["1.1.1", "1.3.1"] {
-        evidence::link(
-            &db,
-            &ctx(4),
-            CampaignId(c.id),
-            UnitId(qni.id),
-            code,
-            file.id,
-            "",
-        )
-        .await
-        .unwrap();
+        evidence::link(&db, &ctx(4), c.id, qni.id, code, file.id, "")
+            .await
+            .unwrap();
     }
 
-    let reports = self_assessments::reports_in(&db, CampaignId(c.id))
-        .await
-        .unwrap();
-    let leaves = self_assessments::leaves_in(&db, CampaignId(c.id))
-        .await
-        .unwrap();
-    let counts = evidence::counts_in(&db, CampaignId(c.id)).await.unwrap();
+    let reports = self_assessments::reports_in(&db, c.id).await.unwrap();
+    let leaves = self_assessments::leaves_in(&db, c.id).await.unwrap();
+    let counts = evidence::counts_in(&db, c.id).await.unwrap();
     for u in [qni.id, hpg.id] {
         let report = reports
             .get(&u)

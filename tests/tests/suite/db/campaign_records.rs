@@ -1,7 +1,6 @@
 //! Campaigns, units, account imports and contacts.
 
 use super::*;
-use parindex_domain::{CampaignId, UnitId};
 
 async fn campaigns_are_created_updated_and_audited(engine: Engine) {
     let db = fresh_db(engine).await;
@@ -166,7 +165,7 @@ async fn contacts_are_upserted(engine: Engine) {
         it_mobile: "0987654301".into(),
         ..FocalContacts::default()
     };
-    contacts::set_focal(&db, &ctx(4), CampaignId(c.id), UnitId(u.id), &f)
+    contacts::set_focal(&db, &ctx(4), c.id, u.id, &f)
         .await
         .unwrap();
     let got = contacts::focal_for(&db, u.id).await.unwrap().unwrap();

@@ -1,7 +1,6 @@
 //! Deadlines: extensions, and every write a deadline closes.
 
 use super::*;
-use parindex_domain::{CampaignId, UnitId};
 
 async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
     let db = fresh_db(engine).await;
@@ -14,8 +13,8 @@ async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
     deadlines::grant_extension(
         &db,
         &ctx(2),
-        CampaignId(c.id),
-        UnitId(u.id),
+        c.id,
+        u.id,
         "respondent_list",
         "2023-12-20",
         "văn bản 1",
@@ -26,8 +25,8 @@ async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
     deadlines::grant_extension(
         &db,
         &ctx(3),
-        CampaignId(c.id),
-        UnitId(u.id),
+        c.id,
+        u.id,
         "respondent_list",
         "2023-12-22",
         "văn bản 2",
@@ -53,7 +52,7 @@ async fn extensions_replace_each_other_and_are_audited(engine: Engine) {
     .unwrap();
     assert_eq!(last.len(), 2);
     assert!(last[0].before.as_deref().unwrap().contains("2023-12-20"));
-    assert_eq!(last[0].unit_id, Some(u.id));
+    assert_eq!(last[0].unit_id, Some(u.id.get()));
 }
 
 /// The first millisecond after the deadline day `iso` in Vietnam, as a clock reading.
@@ -101,76 +100,40 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
     // The last millisecond of the list deadline day is still open; the next one is not.
     let list_last = ctx(closing_ms("2023-12-15") - 1);
     let list_after = ctx(closing_ms("2023-12-15"));
-    let id = respondents::save_person(
-        &db,
-        &list_last,
-        CampaignId(c.id),
-        UnitId(u.id),
-        None,
-        &person(1),
-    )
-    .await
-    .unwrap();
+    let id = respondents::save_person(&db, &list_last, c.id, u.id, None, &person(1))
+        .await
+        .unwrap();
     let before = audit_actions(&db).await.len();
     let list_day = "2023-12-15";
     let kind = DeadlineKind::RespondentList;
     closed(
-        respondents::save_person(
-            &db,
-            &list_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            None,
-            &person(2),
-        )
-        .await
-        .map(|_| ()),
+        respondents::save_person(&db, &list_after, c.id, u.id, None, &person(2))
+            .await
+            .map(|_| ()),
         kind,
         list_day,
     );
     closed(
-        respondents::save_person(
-            &db,
-            &list_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            Some(id),
-            &person(3),
-        )
-        .await
-        .map(|_| ()),
+        respondents::save_person(&db, &list_after, c.id, u.id, Some(id), &person(3))
+            .await
+            .map(|_| ()),
         kind,
         list_day,
     );
     closed(
-        respondents::import(
-            &db,
-            &list_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            &[person(4)],
-            "x.csv",
-        )
-        .await
-        .map(|_| ()),
+        respondents::import(&db, &list_after, c.id, u.id, &[person(4)], "x.csv")
+            .await
+            .map(|_| ()),
         kind,
         list_day,
     );
     closed(
-        respondents::remove_person(&db, &list_after, CampaignId(c.id), UnitId(u.id), id).await,
+        respondents::remove_person(&db, &list_after, c.id, u.id, id).await,
         kind,
         list_day,
     );
     closed(
-        respondents::request_exception(
-            &db,
-            &list_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            "so",
-            "thiếu người",
-        )
-        .await,
+        respondents::request_exception(&db, &list_after, c.id, u.id, "so", "thiếu người").await,
         kind,
         list_day,
     );
@@ -178,8 +141,8 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
         respondents::transition(
             &db,
             &list_after,
-            CampaignId(c.id),
-            UnitId(u.id),
+            c.id,
+            u.id,
             ListState::Draft,
             ListState::Sent,
             "",
@@ -189,14 +152,7 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
         list_day,
     );
     closed(
-        contacts::set_focal(
-            &db,
-            &list_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            &FocalContacts::default(),
-        )
-        .await,
+        contacts::set_focal(&db, &list_after, c.id, u.id, &FocalContacts::default()).await,
         DeadlineKind::FocalRegistration,
         list_day,
     );
@@ -220,28 +176,12 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
     let sa_after = ctx(closing_ms("2024-01-25"));
     let kind = DeadlineKind::SelfAssessment;
     closed(
-        self_assessments::save_leaf(
-            &db,
-            &sa_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            "1.1",
-            None,
-            "",
-        )
-        .await,
+        self_assessments::save_leaf(&db, &sa_after, c.id, u.id, "1.1", None, "").await,
         kind,
         "2024-01-25",
     );
     closed(
-        self_assessments::save_difficulties(
-            &db,
-            &sa_after,
-            CampaignId(c.id),
-            UnitId(u.id),
-            "khó khăn",
-        )
-        .await,
+        self_assessments::save_difficulties(&db, &sa_after, c.id, u.id, "khó khăn").await,
         kind,
         "2024-01-25",
     );
@@ -249,8 +189,8 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
         self_assessments::transition(
             &db,
             &sa_after,
-            CampaignId(c.id),
-            UnitId(u.id),
+            c.id,
+            u.id,
             State::Draft,
             State::AwaitingApproval,
             "",
@@ -267,8 +207,8 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
     deadlines::grant_extension(
         &db,
         &list_after,
-        CampaignId(c.id),
-        UnitId(u.id),
+        c.id,
+        u.id,
         "respondent_list",
         "2023-12-20",
         "công văn",
@@ -276,21 +216,14 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
     .await
     .unwrap()
     .unwrap();
-    respondents::save_person(
-        &db,
-        &list_after,
-        CampaignId(c.id),
-        UnitId(u.id),
-        None,
-        &person(5),
-    )
-    .await
-    .unwrap();
+    respondents::save_person(&db, &list_after, c.id, u.id, None, &person(5))
+        .await
+        .unwrap();
     respondents::transition(
         &db,
         &list_after,
-        CampaignId(c.id),
-        UnitId(u.id),
+        c.id,
+        u.id,
         ListState::Draft,
         ListState::Sent,
         "",
@@ -302,8 +235,8 @@ async fn every_write_bound_by_a_deadline_refuses_after_it(engine: Engine) {
     respondents::transition(
         &db,
         &late,
-        CampaignId(c.id),
-        UnitId(u.id),
+        c.id,
+        u.id,
         ListState::Sent,
         ListState::Accepted,
         "",

@@ -93,7 +93,15 @@ async fn a_password_change_keeps_only_the_current_session(engine: Engine) {
         html: "<p>your password changed</p>".into(),
     };
     assert!(matches!(
-        users::set_password(&db, &ctx(3), 9_999, "$argon2id$x", None, Some(&notice)).await,
+        users::set_password(
+            &db,
+            &ctx(3),
+            parindex_domain::UserId(9_999),
+            "$argon2id$x",
+            None,
+            Some(&notice)
+        )
+        .await,
         Err(DbError::NotFound)
     ));
     assert_eq!(

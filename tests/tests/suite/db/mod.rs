@@ -7,11 +7,12 @@ use parindex_db::contacts::{self, FocalContacts, SupportContact};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::users::{self, NewUser};
 use parindex_db::{Ctx, Db, DbError, audit, deadlines, outbox, sessions, throttle};
+use parindex_domain::UnitId;
 use parindex_tests::{Engine, fresh_db, on_both_engines};
 
 fn ctx(now_ms: i64) -> Ctx {
     Ctx {
-        actor_id: Some(1),
+        actor_id: Some(parindex_domain::UserId(1)),
         actor: "tester".into(),
         ip: "127.0.0.1".into(),
         user_agent: "suite".into(),
@@ -41,7 +42,7 @@ fn unit_input(code: &str, short: &str) -> UnitInput {
     }
 }
 
-fn new_user(username: &str, unit_id: Option<i64>) -> NewUser {
+fn new_user(username: &str, unit_id: Option<UnitId>) -> NewUser {
     NewUser {
         username: username.into(),
         full_name: "Nguyễn Văn An".into(),

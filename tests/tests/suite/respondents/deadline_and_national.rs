@@ -1,5 +1,4 @@
 use super::*;
-use parindex_domain::{CampaignId, UnitId};
 
 async fn the_list_deadline_locks_and_moha_sees_every_unit(engine: Engine) {
     let app = spawn_app(engine).await;
@@ -10,8 +9,8 @@ async fn the_list_deadline_locks_and_moha_sees_every_unit(engine: Engine) {
     parindex_db::deadlines::grant_extension(
         &app.db,
         &parindex_db::Ctx::system(0),
-        CampaignId(cid),
-        UnitId(hni),
+        cid,
+        hni,
         "respondent_list",
         "2023-12-22",
         "Bổ sung đại biểu HĐND",

@@ -374,7 +374,7 @@ async fn a_list_is_imported_checked_fixed_sent_and_reviewed(engine: Engine) {
     ] {
         assert!(
             log.iter()
-                .any(|e| e.action == action && e.unit_id == Some(qni)),
+                .any(|e| e.action == action && e.unit_id == Some(qni.get())),
             "{action}"
         );
     }

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use parindex_domain::UnitId;
 use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, TestApp, on_both_engines, spawn_app};
 use reqwest::StatusCode;
@@ -44,7 +45,7 @@ fn xlsx(rows: &[[&str; 6]]) -> Vec<u8> {
 async fn upload(
     app: &TestApp,
     c: &reqwest::Client,
-    unit: i64,
+    unit: UnitId,
     bytes: Vec<u8>,
     name: &'static str,
 ) -> reqwest::Response {

@@ -3,7 +3,6 @@
 //! relay closing idle connections, and no link left in the SQLite files.
 
 use super::*;
-use parindex_domain::{CampaignId, UnitId};
 
 async fn opening_invites_each_listed_respondent_once_with_hashed_links(engine: Engine) {
     let app = spawn_app(engine).await;
@@ -31,14 +30,7 @@ async fn opening_invites_each_listed_respondent_once_with_hashed_links(engine: E
     // A list that is not accepted cannot be opened, even directly.
     let hpg = app.unit_id("HPG").await;
     let ctx = parindex_db::Ctx::system(0);
-    let r = survey::open_unit(
-        &app.db,
-        &ctx,
-        CampaignId(c),
-        UnitId(hpg),
-        &|_| unreachable!(),
-    )
-    .await;
+    let r = survey::open_unit(&app.db, &ctx, c, hpg, &|_| unreachable!()).await;
     assert!(matches!(r, Err(parindex_db::DbError::Stale)));
     // The questionnaires of an opened level are fixed.
     let toml = std::fs::read_to_string(concat!(

@@ -2,6 +2,7 @@
 //! units.
 
 use super::*;
+use parindex_domain::CampaignId;
 
 async fn the_focal_registration_deadline_is_enforced_and_extendable(engine: Engine) {
     let app = spawn_app(engine).await;
@@ -257,7 +258,7 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
         loc.starts_with("/admin/campaigns/") && loc.ends_with("?done=saved"),
         "{loc}"
     );
-    let id: i64 = loc
+    let id: CampaignId = loc
         .trim_start_matches("/admin/campaigns/")
         .trim_end_matches("?done=saved")
         .parse()

@@ -1,6 +1,7 @@
 //! Criteria sets through the pages: the demo's illustrative sets, loading a set, pinning it.
 
 use super::*;
+use parindex_domain::CampaignId;
 
 const MINISTRY: &str = include_str!("../../../../frameworks/2023/ministry.toml");
 
@@ -164,7 +165,7 @@ async fn a_set_loads_from_toml_or_xlsx_and_a_bad_one_lists_every_problem(engine:
     // The demo's ministries have scored against the pinned set: it can no longer change, the
     // campaign page says why instead of offering the form, and the refusal changes nothing.
     let cid = app.campaign_id().await;
-    let pin = |campaign: i64, set_id: String| {
+    let pin = |campaign: CampaignId, set_id: String| {
         let admin = &admin;
         let app = &app;
         async move {

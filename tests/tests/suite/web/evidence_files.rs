@@ -1,7 +1,6 @@
 //! Evidence files: uploads, links to leaves, limits and types.
 
 use super::*;
-use parindex_domain::{CampaignId, UnitId};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 
@@ -166,8 +165,8 @@ async fn evidence_backs_leaves_is_typed_by_content_and_stays_with_its_unit(engin
     parindex_db::self_assessments::transition(
         &app.db,
         &ctx,
-        CampaignId(cid),
-        UnitId(btp),
+        cid,
+        btp,
         parindex_domain::self_assessment::State::Draft,
         parindex_domain::self_assessment::State::AwaitingApproval,
         "",

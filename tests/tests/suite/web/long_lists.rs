@@ -4,7 +4,6 @@
 use super::*;
 use parindex_db::Ctx;
 use parindex_domain::respondents::Respondent;
-use parindex_domain::{CampaignId, UnitId};
 
 /// The page links in `html`, with escaped `&` read back.
 fn links(html: &str) -> Vec<String> {
@@ -49,8 +48,8 @@ async fn a_long_respondent_list_shows_a_page_at_a_time_and_keeps_its_search(engi
     parindex_db::respondents::import(
         &app.db,
         &Ctx::system(parindex_domain::Clock::now_ms(&app.clock)),
-        CampaignId(campaign),
-        UnitId(qni),
+        campaign,
+        qni,
         &rows,
         "test",
     )

@@ -2,7 +2,6 @@
 
 use super::*;
 use parindex_domain::criteria::Method;
-use parindex_domain::{CampaignId, UnitId};
 
 async fn self_leaves(app: &parindex_tests::TestApp) -> Vec<(String, parindex_domain::Points)> {
     let cid = app.campaign_id().await;
@@ -122,8 +121,8 @@ async fn officer_scores_leader_approves_officer_submits_then_it_is_read_only(eng
         parindex_db::self_assessments::save_leaf(
             &app.db,
             &ctx,
-            CampaignId(cid),
-            UnitId(btp),
+            cid,
+            btp,
             c,
             Some(*m),
             "Đã thực hiện đầy đủ",

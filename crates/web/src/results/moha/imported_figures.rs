@@ -1,11 +1,13 @@
 //! Imported figures (SIPAS and the like): the template to fill and the upload, all or nothing.
 
 use super::*;
+use parindex_domain::CampaignId;
+use parindex_domain::UnitId;
 
 /// unit code → the imported items of its level's criteria set.
 pub(super) async fn items_by_unit(
     state: &AppState,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     all_units: &[units::Unit],
 ) -> AppResult<HashMap<String, HashSet<String>>> {
     let mut by_level: HashMap<Level, HashSet<String>> = HashMap::new();
@@ -33,7 +35,7 @@ pub async fn import_figures(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     mp: Multipart,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
@@ -43,9 +45,9 @@ pub async fn import_figures(
     let lang = meta.lang;
     let problems: Vec<String> = match figures::parse(&bytes, &items) {
         Ok(rows) => {
-            let ids: HashMap<&str, i64> =
+            let ids: HashMap<&str, UnitId> =
                 all_units.iter().map(|u| (u.code.as_str(), u.id)).collect();
-            let stored: Vec<(i64, String, Decimal, String)> = rows
+            let stored: Vec<(UnitId, String, Decimal, String)> = rows
                 .into_iter()
                 .filter_map(|f| {
                     ids.get(f.unit_code.as_str())
@@ -84,12 +86,12 @@ pub async fn figures_template(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(_user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<Response> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
     let all_units = units::list(&state.db, campaign_id).await?;
     let items = items_by_unit(&state, campaign_id, &all_units).await?;
-    let current: HashMap<(i64, String), (Decimal, String)> =
+    let current: HashMap<(UnitId, String), (Decimal, String)> =
         results::imported_figures(&state.db, campaign_id)
             .await?
             .into_iter()

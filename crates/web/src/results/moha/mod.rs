@@ -19,7 +19,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::results::VersionInfo;
 use parindex_db::users::User;
 use parindex_db::{campaigns, criteria_sets, publication, results, scoring_inputs, units};
+use parindex_domain::CampaignId;
 use parindex_domain::Level;
+use parindex_domain::UnitId;
 use parindex_domain::criteria::Method;
 use parindex_domain::scoring::publish::{self, Request};
 use parindex_domain::scoring::{
@@ -153,7 +155,7 @@ pub struct FigureRow {
 #[template(path = "results_moha.html")]
 pub struct MohaPage {
     pub page: Page,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub year: i64,
     pub is_admin: bool,
     pub settings: SettingsView,
@@ -193,7 +195,7 @@ async fn moha_page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     version: Option<i64>,
 ) -> AppResult<MohaPage> {
     let review = Review::load(state, campaign_id, version).await?;
@@ -251,7 +253,7 @@ impl MohaPage {
             }
             _ => (String::new(), Vec::new()),
         };
-        let unit_names: HashMap<i64, &str> = r
+        let unit_names: HashMap<UnitId, &str> = r
             .units
             .iter()
             .map(|u| (u.id, u.short_name.as_str()))
@@ -309,7 +311,7 @@ pub async fn show(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Query(q): Query<VersionQuery>,
 ) -> AppResult<MohaPage> {
     let mut p = moha_page(&state, &meta, &user, campaign_id, q.version).await?;
@@ -321,7 +323,7 @@ pub async fn compute(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
@@ -353,7 +355,7 @@ pub async fn publish(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<PublishForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;
@@ -408,7 +410,7 @@ pub async fn publish(
 async fn export_version(
     state: &AppState,
     meta: &Meta,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     version: Option<i64>,
     format: Format,
 ) -> AppResult<Response> {
@@ -432,7 +434,7 @@ macro_rules! admin_export {
             State(state): State<AppState>,
             meta: Meta,
             MohaStaff(_user): MohaStaff,
-            Path(campaign_id): Path<i64>,
+            Path(campaign_id): Path<CampaignId>,
             Query(q): Query<VersionQuery>,
         ) -> AppResult<Response> {
             export_version(&state, &meta, campaign_id, q.version, $format).await

@@ -9,6 +9,7 @@ use crate::results::view::{self, Shown};
 use crate::state::AppState;
 use parindex_db::results::{ImportedFigure, VersionInfo};
 use parindex_db::{campaigns, publication, results, units};
+use parindex_domain::CampaignId;
 use parindex_domain::scoring::publish::Facts;
 use parindex_domain::scoring::{CampaignResult, ScoringSettings};
 use std::collections::HashSet;
@@ -36,7 +37,7 @@ impl Review {
     /// `version`: the one asked for (not found if it does not exist); `None` shows the newest.
     pub(super) async fn load(
         state: &AppState,
-        campaign_id: i64,
+        campaign_id: CampaignId,
         version: Option<i64>,
     ) -> AppResult<Review> {
         let campaign = campaigns::get(&state.db, campaign_id).await?;

@@ -1,6 +1,7 @@
 //! MoHA's scoring settings form: parsed into the domain's settings, every field in error at once.
 
 use super::*;
+use parindex_domain::CampaignId;
 
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(default)]
@@ -112,7 +113,7 @@ pub async fn save_settings(
     State(state): State<AppState>,
     meta: Meta,
     MohaAdmin(admin): MohaAdmin,
-    Path(campaign_id): Path<i64>,
+    Path(campaign_id): Path<CampaignId>,
     Form(f): Form<SettingsForm>,
 ) -> AppResult<Response> {
     campaigns::get(&state.db, campaign_id).await?;

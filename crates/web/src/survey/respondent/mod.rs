@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::survey::{self, LinkView, Trace};
 use parindex_db::{DbError, throttle};
+use parindex_domain::UnitId;
 use parindex_domain::deadline;
 use parindex_domain::survey::answering::{self, PER_PAGE};
 use parindex_domain::survey::paradata::{event, salted_hash};
@@ -210,7 +211,7 @@ async fn trace(state: &AppState, meta: &Meta, headers: &HeaderMap, link: &LinkVi
             .unwrap_or_default(),
         ip_hash: salted_hash(salt, &meta.ip),
         ua_hash: salted_hash(salt, &meta.user_agent),
-        signed_in_unit,
+        signed_in_unit: signed_in_unit.map(UnitId::get),
     }
 }
 

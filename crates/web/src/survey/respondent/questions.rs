@@ -187,17 +187,7 @@ pub async fn save_page(
     }
     let answers = match answering::read_page(&open.set, questions, &form) {
         Ok(a) => a,
-        Err(bad) => {
-            let mut chosen = survey::answers(&state.db, open.link.invitation_id).await?;
-            for q in questions {
-                if let Some(k) = form.get(&answering::field_name(&q.code)) {
-                    chosen.insert(q.code.clone(), k.clone());
-                }
-            }
-            let criteria = state.criteria_by_code(&open.set.set.criteria_set).await?;
-            let body = question_page(&meta, &open, criteria.as_deref(), qn, n, &chosen, &bad);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response());
-        }
+        Err(bad) => return refused(&state, &meta, &open, n, &form, &bad).await,
     };
     let t = trace(&state, &meta, &headers, &open.link).await;
     match survey::save_answers(
@@ -225,12 +215,37 @@ pub async fn save_page(
             return Ok(Redirect::to(&here).into_response());
         }
     }
-    let to = match go {
-        Some("prev") if n > 1 => format!("{}/page/{}", open.base(), n - 1),
-        Some("stop") => format!("{}?done=survey-saved", open.base()),
-        Some("check") => format!("{}/check", open.base()),
-        _ if n < pages => format!("{}/page/{}", open.base(), n + 1),
-        _ => format!("{}/check", open.base()),
-    };
-    Ok(Redirect::to(&to).into_response())
+    Ok(Redirect::to(&destination(&open.base(), go, n, pages)).into_response())
+}
+
+/// Where a saved page leads: the button pressed (`go`), from page `n` of `pages`.
+fn destination(base: &str, go: Option<&str>, n: usize, pages: usize) -> String {
+    match go {
+        Some("prev") if n > 1 => format!("{base}/page/{}", n - 1),
+        Some("stop") => format!("{base}?done=survey-saved"),
+        Some("check") => format!("{base}/check"),
+        _ if n < pages => format!("{base}/page/{}", n + 1),
+        _ => format!("{base}/check"),
+    }
+}
+
+/// Page `n` again, refused for `bad` answers, with what was chosen on it kept over what was saved.
+async fn refused(
+    state: &AppState,
+    meta: &Meta,
+    open: &Open,
+    n: usize,
+    form: &HashMap<String, String>,
+    bad: &[String],
+) -> AppResult<Response> {
+    let qn = open.questionnaire()?;
+    let mut chosen = survey::answers(&state.db, open.link.invitation_id).await?;
+    for q in answering::page(qn, n) {
+        if let Some(k) = form.get(&answering::field_name(&q.code)) {
+            chosen.insert(q.code.clone(), k.clone());
+        }
+    }
+    let criteria = state.criteria_by_code(&open.set.set.criteria_set).await?;
+    let body = question_page(meta, open, criteria.as_deref(), qn, n, &chosen, bad);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }

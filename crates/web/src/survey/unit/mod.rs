@@ -24,6 +24,7 @@ use parindex_db::survey_progress::{Counts, Pending};
 use parindex_db::users::User;
 use parindex_db::{DbError, survey_mailing};
 use parindex_domain::Email;
+use parindex_domain::UnitId;
 use parindex_domain::clock::from_ms;
 use parindex_domain::deadline::display_instant;
 use parindex_domain::survey::readdress::{self, Sender};
@@ -62,7 +63,7 @@ pub struct PendingRow {
 #[template(path = "survey_progress.html")]
 pub struct ProgressPage {
     pub page: Page,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub unit_name: String,
     pub opened: Option<String>,
     pub groups: Vec<CountsRow>,
@@ -141,7 +142,7 @@ async fn progress_page(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> AppResult<ProgressPage> {
     let survey = UnitSurvey::load(state, unit_id).await?;
     let mail_delay = crate::survey::mail_delay::notice(state, meta.lang, Some(unit_id)).await?;
@@ -341,7 +342,7 @@ async fn resend_for(
     state: &AppState,
     meta: &Meta,
     user: &User,
-    unit_id: i64,
+    unit_id: UnitId,
     invitation_id: i64,
     f: ResendForm,
 ) -> AppResult<Response> {
@@ -390,7 +391,7 @@ impl ProgressPage {
 }
 
 /// How this account may act on the unit's invitations, as the resend rule sees it.
-fn sender_for(user: &User, unit_id: i64) -> Option<Sender> {
+fn sender_for(user: &User, unit_id: UnitId) -> Option<Sender> {
     Sender::of(user.role, user.unit_id == Some(unit_id))
 }
 
@@ -398,7 +399,7 @@ pub async fn resend(
     State(state): State<AppState>,
     meta: Meta,
     o: UnitOfficer,
-    Path((_unit, invitation_id)): Path<(i64, i64)>,
+    Path((_unit, invitation_id)): Path<(UnitId, i64)>,
     Form(f): Form<ResendForm>,
 ) -> AppResult<Response> {
     resend_for(&state, &meta, &o.user, o.unit_id, invitation_id, f).await
@@ -408,7 +409,7 @@ pub async fn resend_moha(
     State(state): State<AppState>,
     meta: Meta,
     MohaStaff(user): MohaStaff,
-    Path((unit_id, invitation_id)): Path<(i64, i64)>,
+    Path((unit_id, invitation_id)): Path<(UnitId, i64)>,
     Form(f): Form<ResendForm>,
 ) -> AppResult<Response> {
     resend_for(&state, &meta, &user, unit_id, invitation_id, f).await

@@ -11,6 +11,7 @@ use parindex_db::integrity::Decision;
 use parindex_db::survey_progress::{self, Counts, Pending, ProgressRow};
 use parindex_db::{respondents, survey};
 use parindex_domain::DeadlineKind;
+use parindex_domain::UnitId;
 use parindex_domain::respondents::Group;
 use parindex_domain::survey::ReminderPolicy;
 
@@ -32,7 +33,7 @@ pub(super) struct UnitSurvey {
 
 impl UnitSurvey {
     #[tracing::instrument(name = "unit_survey::load", skip(state))]
-    pub(super) async fn load(state: &AppState, unit_id: i64) -> AppResult<UnitSurvey> {
+    pub(super) async fn load(state: &AppState, unit_id: UnitId) -> AppResult<UnitSurvey> {
         let uc = UnitContext::load(state, unit_id).await?;
         let groups = respondents::groups(&state.db, uc.campaign.id)
             .await?
