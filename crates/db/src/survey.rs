@@ -168,6 +168,8 @@ pub struct LinkView {
     pub answer_deadline: Option<String>,
     /// The hash of the unit's level's questionnaires, if stored.
     pub questionnaire_sha: Option<String>,
+    /// Who runs the survey and signs its e-mails (blank: the installation's owner).
+    pub organiser: String,
 }
 
 /// The link with this secret, if there is one, with what its pages need in the same query.
@@ -178,9 +180,10 @@ pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> 
     Ok(on_pool!(db, p => sqlx::query_as(
         "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
          i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt, \
-         COALESCE(e.due_date, d.due_date) AS answer_deadline, q.sha256 AS questionnaire_sha \
-         FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
+         COALESCE(e.due_date, d.due_date) AS answer_deadline, q.sha256 AS questionnaire_sha, \
+         c.organiser FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
          JOIN units u ON u.id = i.unit_id JOIN survey_campaigns s ON s.campaign_id = i.campaign_id \
+         JOIN campaigns c ON c.id = i.campaign_id \
          LEFT JOIN campaign_deadlines d ON d.campaign_id = i.campaign_id AND d.kind = 'survey_answers' \
          LEFT JOIN deadline_extensions e ON e.unit_id = i.unit_id AND e.kind = 'survey_answers' \
          LEFT JOIN campaign_questionnaires q ON q.campaign_id = i.campaign_id AND q.level = u.level \

@@ -341,6 +341,21 @@ async fn simulated_interference_is_found_reviewed_and_decided(engine: Engine) {
         serde_json::from_value(v2["acknowledged_undecided_flags"].clone()).unwrap();
     acknowledged.sort();
     assert_eq!(acknowledged, ["AGG", "BCT", "BTP", "DNG"]);
+    // The published report card says why the cancelled unit has no interval, not that too few
+    // people answered.
+    let card = text(
+        admin
+            .get(app.url("/results/2023/unit/HPG"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        card.contains("đã bị hủy, nên chỉ số không còn phụ thuộc vào người trả lời"),
+        "{card}"
+    );
+    assert!(!card.contains("Chưa đủ người trả lời"), "{card}");
     // The unit is told the decision and its reason, escaped, and nothing of the evidence.
     let progress = text(
         officer

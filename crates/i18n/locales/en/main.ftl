@@ -834,6 +834,7 @@ card-interval-help = Survey points come from the people who answered, so the ind
 card-interval-help-unranked = Survey points come from the people who answered, so the index carries sampling error. With 95% confidence, the unit's index lies between { $low } and { $high }.
 card-ties = Not statistically different from: { $units }.
 card-no-interval = Too few people answered to compute an interval for this unit.
+card-no-interval-cancelled = This unit's survey results were cancelled, so its index no longer depends on who answered and has no confidence interval.
 card-cancelled = MoHA cancelled this unit's sociological survey results; survey items are scored as the campaign's rules say.
 card-methods = Points by assessment method
 card-method = Method

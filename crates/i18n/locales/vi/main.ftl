@@ -834,6 +834,7 @@ card-interval-help = Điểm điều tra xã hội học được tính từ nh�
 card-interval-help-unranked = Điểm điều tra xã hội học được tính từ những người trả lời phiếu, nên chỉ số có sai số do chọn mẫu. Với độ tin cậy 95%, chỉ số của đơn vị nằm trong khoảng { $low } – { $high }.
 card-ties = Không khác biệt có ý nghĩa thống kê với: { $units }.
 card-no-interval = Chưa đủ người trả lời để tính khoảng tin cậy cho đơn vị này.
+card-no-interval-cancelled = Kết quả điều tra xã hội học của đơn vị này đã bị hủy, nên chỉ số không còn phụ thuộc vào người trả lời và không có khoảng tin cậy.
 card-cancelled = Bộ Nội vụ đã hủy kết quả khảo sát xã hội học của đơn vị; các tiêu chí khảo sát được tính theo quy định của kỳ đánh giá.
 card-methods = Điểm theo phương pháp đánh giá
 card-method = Phương pháp

@@ -234,8 +234,15 @@ fn sureness(shown: &Shown, level: &LevelResult, code: &str, lang: Lang) -> Suren
         return Sureness::default();
     };
     let Some(index) = i.index else {
+        // A cancelled survey leaves nothing drawn from respondents, so nothing to be unsure of.
+        let cancelled = level.unit(code).is_some_and(|u| u.survey_cancelled);
+        let why = if cancelled {
+            "card-no-interval-cancelled"
+        } else {
+            "card-no-interval"
+        };
         return Sureness {
-            explanation: lang.t("card-no-interval"),
+            explanation: lang.t(why),
             ..Sureness::default()
         };
     };

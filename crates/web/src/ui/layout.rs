@@ -33,6 +33,9 @@ pub struct Page {
     pub user: Option<NavUser>,
     pub errors: Vec<FieldError>,
     pub notice: Option<String>,
+    /// Who the header names, where it is not the installation's owner ("Bộ Nội vụ"): the
+    /// organiser of the campaign a respondent answers for.
+    pub owner: Option<String>,
 }
 
 impl Page {
@@ -44,7 +47,21 @@ impl Page {
             user: None,
             errors: Vec::new(),
             notice: None,
+            owner: None,
         }
+    }
+
+    /// This page with `organiser` named in the header (the installation's owner when blank).
+    pub fn with_owner(mut self, organiser: &str) -> Page {
+        self.owner = Some(organiser.trim().to_string()).filter(|o| !o.is_empty());
+        self
+    }
+
+    /// The name the header opens with.
+    pub fn owner_name(&self) -> String {
+        self.owner
+            .clone()
+            .unwrap_or_else(|| self.lang.t("app-owner"))
     }
 
     /// A page for a signed-in account; `title_key` is a message key.

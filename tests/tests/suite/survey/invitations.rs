@@ -96,7 +96,17 @@ async fn invitations_arrive_and_failures_are_handled_per_recipient(engine: Engin
     let text = m.text();
     assert!(text.contains("Ủy ban nhân dân tỉnh An Giang"), "{text}");
     assert!(text.contains("10/01/2024"));
-    assert!(survey_path(&m.raw).is_some());
+    // The respondent's pages are headed by the organiser too.
+    let landing = app
+        .get(&app.client(), &survey_path(&m.raw).unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        landing.contains("<span class=\"owner\">Ban Chỉ đạo cải cách hành chính</span>"),
+        "{landing}"
+    );
     let html = parindex_tests::email::html_part(&m.raw);
     assert!(html.contains("Mở phiếu khảo sát"));
     for body in [&text, &html] {

@@ -59,6 +59,11 @@ impl Open {
     fn base(&self) -> String {
         format!("/s/{}", self.token)
     }
+
+    /// A page of this survey, its header naming the campaign's organiser.
+    fn page(&self, meta: &Meta, title: &str) -> Page {
+        Page::bare(meta.lang, &meta.path, title).with_owner(&self.link.organiser)
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -258,8 +263,7 @@ pub async fn landing(
     survey::opened(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await?;
     let qn = open.questionnaire()?;
     let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
-    let mut page = Page::bare(meta.lang, &meta.path, &title);
-    page = page.with_notice(done.done.as_deref());
+    let page = open.page(&meta, &title).with_notice(done.done.as_deref());
     Ok(LandingPage {
         page,
         base: open.base(),

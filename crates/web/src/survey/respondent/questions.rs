@@ -105,7 +105,7 @@ fn question_page(
     bad: &[String],
 ) -> QuestionPage {
     let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
-    let mut page = Page::bare(meta.lang, &meta.path, &title);
+    let mut page = open.page(meta, &title);
     let questions = question_views(meta.lang, &open.set, criteria, qn, n, chosen, bad);
     for q in questions.iter().filter(|q| q.error) {
         let msg = meta

@@ -51,7 +51,7 @@ async fn check_page(
         })
         .collect();
     let missing = rows.iter().filter(|r| r.answer.is_none()).count();
-    let mut page = Page::bare(meta.lang, &meta.path, &meta.lang.t("sv-check-title"));
+    let mut page = open.page(meta, &meta.lang.t("sv-check-title"));
     if show_missing && missing > 0 {
         page.error_msg(
             "missing-first",
