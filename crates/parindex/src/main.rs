@@ -176,6 +176,25 @@ enum LoadtestCommand {
     },
     /// How many of the prepared respondents' submissions are stored.
     Report,
+    /// Walk the prepared visits (FILE from `prepare`) against a running server over HTTP, CONCURRENCY
+    /// respondents at a time, each with their own cookies; print completed respondents a second
+    /// (a submission counts once confirmed), request and whole-path latency, and the CPU the
+    /// server (SERVER_PID) and this client used.
+    Run {
+        #[arg(long)]
+        visits: PathBuf,
+        /// The server's address, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        base: String,
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// Stop taking new respondents after this many seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// The server's process id, to measure the cores it used.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -471,6 +490,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "demo")]
+        Command::Loadtest {
+            command:
+                LoadtestCommand::Run {
+                    visits,
+                    base,
+                    concurrency,
+                    seconds,
+                    server_pid,
+                },
+        } => {
+            let out = parindex::loadtest::drive::run(
+                &base,
+                &visits,
+                concurrency,
+                std::time::Duration::from_secs(seconds),
+                server_pid,
+            )
+            .await?;
+            print!("{}", out.report(concurrency));
+            Ok(if out.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         #[cfg(feature = "demo")]
         Command::Loadtest {

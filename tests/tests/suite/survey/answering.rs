@@ -321,4 +321,67 @@ async fn a_respondent_answers_from_the_link_in_the_email(engine: Engine) {
     app.demo_login("agg.canbo").await;
 }
 
-on_both_engines!(a_respondent_answers_from_the_link_in_the_email,);
+/// A page's answers are saved in one statement: saving the page again replaces each answer, a
+/// question given twice in one save keeps its last answer, and an empty page saves nothing.
+async fn a_page_saved_again_keeps_one_answer_per_question(engine: Engine) {
+    use parindex_db::survey::{self as store, Trace};
+    let app = spawn_app(engine).await;
+    let c = app.campaign_id().await;
+    let mut empty = None;
+    for u in parindex_db::units::list(&app.db, c).await.unwrap() {
+        if parindex_db::respondents::people(&app.db, u.id)
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            empty = Some(u.code);
+            break;
+        }
+    }
+    let (_, tokens) = parindex_tests::survey::open_listed_unit(
+        &app.db,
+        &empty.unwrap(),
+        1,
+        0,
+        "http://127.0.0.1:8080",
+    )
+    .await;
+    let id = store::by_token(&app.db, &tokens[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .invitation_id;
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let t = Trace::default();
+    store::save_answers(&app.db, id, 1, &pairs(&[("q1", "a"), ("q2", "b")]), &t, 1)
+        .await
+        .unwrap();
+    store::save_answers(
+        &app.db,
+        id,
+        1,
+        &pairs(&[("q2", "c"), ("q2", "d"), ("q3", "e")]),
+        &t,
+        2,
+    )
+    .await
+    .unwrap();
+    store::save_answers(&app.db, id, 2, &[], &t, 3)
+        .await
+        .unwrap();
+    let saved = store::answers(&app.db, id).await.unwrap();
+    let want: std::collections::HashMap<String, String> =
+        pairs(&[("q1", "a"), ("q2", "d"), ("q3", "e")])
+            .into_iter()
+            .collect();
+    assert_eq!(saved, want);
+}
+
+on_both_engines!(
+    a_respondent_answers_from_the_link_in_the_email,
+    a_page_saved_again_keeps_one_answer_per_question,
+);

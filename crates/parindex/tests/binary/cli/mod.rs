@@ -355,3 +355,4 @@ async fn the_command_line_resets_a_second_factor() {
 
 mod audit_chain;
 mod file_checks;
+mod loadtest;

@@ -5,6 +5,8 @@
 //! replays them with wrk. Links are only ever known at the moment the invitations are made, so this
 //! has to happen in the same step as opening the survey.
 
+pub mod drive;
+
 use anyhow::{Context, bail};
 use parindex_db::{Ctx, Db, campaigns, questionnaires, respondents, survey, units};
 use parindex_domain::survey::{QuestionnaireSet, answering};
@@ -160,7 +162,7 @@ mod tests {
     #[test]
     fn a_visit_walks_every_page_with_valid_answers() {
         let set = parindex_domain::survey::parse(include_str!(
-            "../../../frameworks/2023/questionnaires/province.toml"
+            "../../../../frameworks/2023/questionnaires/province.toml"
         ))
         .expect("questionnaire");
         let group = set.questionnaires[0].group.clone();
