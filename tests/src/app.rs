@@ -163,6 +163,7 @@ impl TestApp {
             name_en: c.name_en,
             legal_basis: c.legal_basis,
             organiser: c.organiser,
+            min_group_size: c.min_group_size,
             deadlines: parindex_db::deadlines::for_campaign(&self.db, id)
                 .await
                 .unwrap(),

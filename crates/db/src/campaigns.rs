@@ -17,6 +17,8 @@ pub struct Campaign {
     pub legal_basis: String,
     /// Who organises the survey and signs its e-mails, e.g. "Bộ Nội vụ".
     pub organiser: String,
+    /// The fewest respondents a group may have for its own figures to be shown to a unit.
+    pub min_group_size: i64,
 }
 
 /// The editable fields, already validated and cleaned by the caller.
@@ -27,11 +29,12 @@ pub struct CampaignInput {
     pub name_en: String,
     pub legal_basis: String,
     pub organiser: String,
+    pub min_group_size: i64,
     /// (deadline kind, ISO day); kinds left out have no deadline.
     pub deadlines: Vec<(String, String)>,
 }
 
-const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis, organiser";
+const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis, organiser, min_group_size";
 
 pub async fn list(db: &Db) -> DbResult<Vec<Campaign>> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns ORDER BY year DESC");
@@ -66,8 +69,8 @@ fn snapshot(c: &Campaign, deadlines: &[(String, String)]) -> serde_json::Value {
 pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campaign> {
     let mut tx = db.begin().await?;
     let (id,): (CampaignId,) = on_tx!(&mut tx, c => sqlx::query_as(
-        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, organiser, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
-    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(ctx.now_ms)
+        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, organiser, created_at, min_group_size) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(ctx.now_ms).bind(input.min_group_size)
     .fetch_one(c).await)
     .map_err(|e| match DbError::from(e) {
         DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),
@@ -102,8 +105,8 @@ pub async fn update(
     let before = get_tx(&mut tx, id).await?;
     let before_deadlines = deadlines::for_campaign_tx(&mut tx, id).await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4, organiser = $5 WHERE id = $6"
-    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(id)
+        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4, organiser = $5, min_group_size = $7 WHERE id = $6"
+    ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(id).bind(input.min_group_size)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(|e| match DbError::from(e) {
         DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),

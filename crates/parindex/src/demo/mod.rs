@@ -196,6 +196,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
                       Quyết định 29/QĐ-BNV ngày 19/01/2023; Công văn 7156/BNV-CCHC ngày 06/12/2023"
                     .into(),
             organiser: parindex_i18n::Lang::Vi.t("app-owner"),
+            min_group_size: i64::from(parindex_domain::scoring::what_if::DEFAULT_MIN_GROUP_SIZE),
             deadlines: vec![
                 ("respondent_list".into(), "2023-12-15".into()),
                 ("survey_answers".into(), "2024-01-10".into()),

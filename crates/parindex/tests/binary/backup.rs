@@ -167,6 +167,7 @@ async fn sqlite_moves_to_postgres_checked_row_by_row() {
             name_en: String::new(),
             legal_basis: String::new(),
             organiser: "Bộ Nội vụ".into(),
+            min_group_size: 5,
             deadlines: Vec::new(),
         },
     )

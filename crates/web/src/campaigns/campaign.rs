@@ -19,6 +19,7 @@ use parindex_db::units::{self, Unit};
 use parindex_db::{DbError, deadlines};
 use parindex_domain::CampaignId;
 use parindex_domain::deadline::{self, DeadlineKind};
+use parindex_domain::scoring::what_if;
 use parindex_domain::setup::Change;
 use parindex_domain::{Level, text};
 
@@ -117,6 +118,8 @@ pub struct CampaignForm {
     pub legal_basis: String,
     /// Who signs the survey e-mails; empty for the Ministry of Home Affairs.
     pub organiser: String,
+    /// The campaign's minimum group size; blank for the default.
+    pub min_group_size: String,
     pub dl_respondent_list: String,
     pub dl_survey_answers: String,
     pub dl_self_assessment: String,
@@ -147,6 +150,7 @@ impl CampaignForm {
             name_en: c.name_en.clone(),
             legal_basis: c.legal_basis.clone(),
             organiser: c.organiser.clone(),
+            min_group_size: c.min_group_size.to_string(),
             dl_respondent_list: get(DeadlineKind::RespondentList),
             dl_survey_answers: get(DeadlineKind::SurveyAnswers),
             dl_self_assessment: get(DeadlineKind::SelfAssessment),
@@ -185,6 +189,10 @@ impl CampaignForm {
         if organiser.chars().count() > 200 {
             page.error("organiser", "field-too-long");
         }
+        let min_group_size = what_if::parse_min_group_size(&self.min_group_size);
+        if min_group_size.is_none() {
+            page.error("min_group_size", "campaign-min-group-invalid");
+        }
         let mut dls = Vec::new();
         for k in DeadlineKind::ALL {
             let raw = self.deadline(k).trim();
@@ -205,6 +213,7 @@ impl CampaignForm {
             name_en,
             legal_basis,
             organiser,
+            min_group_size: i64::from(min_group_size?),
             deadlines: dls,
         })
     }

@@ -156,7 +156,9 @@ async fn plan(
     lang: Lang,
 ) -> Vec<PlanRow> {
     use parindex_domain::scoring::what_if;
-    let gains = what_if::plan(level, None, &u.code, PLAN_ITEMS);
+    let min_group =
+        u32::try_from(shown.campaign.min_group_size).unwrap_or(what_if::DEFAULT_MIN_GROUP_SIZE);
+    let gains = what_if::plan(level, None, &u.code, PLAN_ITEMS, min_group);
     // Only a survey item needs the version's inputs (its groups' means) and the groups' names; the
     // plan stands without them.
     let survey = gains
@@ -184,7 +186,7 @@ async fn plan(
         None => Vec::new(),
     };
     let gains = match input {
-        Some(_) => what_if::plan(level, input, &u.code, PLAN_ITEMS),
+        Some(_) => what_if::plan(level, input, &u.code, PLAN_ITEMS, min_group),
         None => gains,
     };
     gains

@@ -27,6 +27,7 @@ fn campaign_input(year: i64) -> CampaignInput {
         name_en: format!("PAR Index {year}"),
         legal_basis: "876/QĐ-BNV".into(),
         organiser: "Bộ Nội vụ".into(),
+        min_group_size: 5,
         deadlines: vec![("respondent_list".into(), format!("{year}-12-15"))],
     }
 }

@@ -130,7 +130,7 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         .iter()
         .find(|l| l.unit(&shown.code).is_some())
         .unwrap();
-    let first = &parindex_domain::scoring::what_if::plan(level, None, &shown.code, 1)[0];
+    let first = &parindex_domain::scoring::what_if::plan(level, None, &shown.code, 1, 5)[0];
     let now = level.unit(&shown.code).unwrap().place.unwrap();
     let effect = format!(
         "+{} điểm → chỉ số {} → hạng {} (hiện {now})",
@@ -143,7 +143,7 @@ async fn the_bootstrap_samples_agree_with_the_tallies(engine: Engine) {
         "{effect}: {card}"
     );
     // Ticking the first two items adds them up on the server.
-    let two = parindex_domain::scoring::what_if::plan(level, None, &shown.code, 2);
+    let two = parindex_domain::scoring::what_if::plan(level, None, &shown.code, 2, 5);
     if two.len() == 2 {
         let c = parindex_domain::scoring::what_if::combined(
             level,

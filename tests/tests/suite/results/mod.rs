@@ -470,6 +470,7 @@ async fn from_answers_to_a_published_index(engine: Engine) {
             name_en: "PAR Index 2022".into(),
             legal_basis: String::new(),
             organiser: "Bộ Nội vụ".into(),
+            min_group_size: 5,
             deadlines: Default::default(),
         },
     )

@@ -225,6 +225,7 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
                 ("name_vi", ""),
                 ("name_en", "PAR 2024"),
                 ("dl_respondent_list", "31/11/2024"),
+                ("min_group_size", "2"),
             ],
         )
         .await;
@@ -232,7 +233,9 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
     let html = r.text().await.unwrap();
     let text = visible_text(&html);
     assert!(
-        text.contains("Trường này là bắt buộc") && text.contains("Ngày không hợp lệ"),
+        text.contains("Trường này là bắt buộc")
+            && text.contains("Ngày không hợp lệ")
+            && text.contains("Nhập một số nguyên từ 3 đến 100"),
         "{text}"
     );
     assert!(
@@ -250,6 +253,7 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
                 ("name_en", "PAR Index 2024"),
                 ("legal_basis", "1150/QĐ-BNV"),
                 ("dl_respondent_list", "15/12/2024"),
+                ("min_group_size", "8"),
             ],
         )
         .await;
@@ -263,13 +267,17 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
         .trim_end_matches("?done=saved")
         .parse()
         .unwrap();
-    // Left empty, the organiser who signs the survey e-mails is the Ministry of Home Affairs.
+    // Left empty, the organiser who signs the survey e-mails is the Ministry of Home Affairs; the
+    // minimum group size is the one typed, and shown on the campaign's page.
+    let stored = parindex_db::campaigns::get(&app.db, id).await.unwrap();
     assert_eq!(
-        parindex_db::campaigns::get(&app.db, id)
-            .await
-            .unwrap()
-            .organiser,
-        "Bộ Nội vụ"
+        (stored.organiser.as_str(), stored.min_group_size),
+        ("Bộ Nội vụ", 8)
+    );
+    let shown = app.html(&admin, &format!("/admin/campaigns/{id}")).await;
+    assert!(
+        shown.contains("<dd id=\"campaign-min-group\">8</dd>"),
+        "{shown}"
     );
     let dup = app
         .post(

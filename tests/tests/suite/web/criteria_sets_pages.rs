@@ -209,6 +209,7 @@ async fn a_set_loads_from_toml_or_xlsx_and_a_bad_one_lists_every_problem(engine:
             name_en: "PAR Index 2024".into(),
             legal_basis: String::new(),
             organiser: "Bộ Nội vụ".into(),
+            min_group_size: 5,
             deadlines: Vec::new(),
         },
     )

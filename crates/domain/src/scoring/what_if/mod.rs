@@ -28,7 +28,13 @@ pub struct Gain {
 
 /// The `top` sub-criteria where unit `code` lost the most points, most first (ties by code); empty if
 /// the unit is not in the level.
-pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usize) -> Vec<Gain> {
+pub fn plan(
+    level: &LevelResult,
+    input: Option<&UnitInput>,
+    code: &str,
+    top: usize,
+    min_group: u32,
+) -> Vec<Gain> {
     let Some(unit) = level.unit(code) else {
         return Vec::new();
     };
@@ -49,7 +55,7 @@ pub fn plan(level: &LevelResult, input: Option<&UnitInput>, code: &str, top: usi
                     place: ranked.then(|| place_among(level, &unit.code, new_index)),
                     // A cancelled survey's answers do not count, so no group is named from them.
                     lowest_group: (method == Method::Survey && !unit.survey_cancelled)
-                        .then(|| lowest_group(input?, &n.code))
+                        .then(|| lowest_group(input?, &n.code, min_group))
                         .flatten(),
                 }
             })
@@ -103,28 +109,45 @@ fn place_among(level: &LevelResult, code: &str, index: Decimal) -> u32 {
         .count() as u32
 }
 
-/// The fewest respondents a group may have for its own mean to be shown to the unit; smaller groups
-/// are shown only together, as [`OTHER_GROUPS`], so that no small group's answers can be inferred.
-pub const MIN_GROUP_SIZE: u32 = 5;
+/// The fewest respondents a group may have for its own mean to be shown to the unit, unless the
+/// campaign sets another; smaller groups are shown only together, as [`OTHER_GROUPS`], so that no
+/// small group's answers can be inferred.
+pub const DEFAULT_MIN_GROUP_SIZE: u32 = 5;
 
-/// The code under which groups below [`MIN_GROUP_SIZE`] are shown together.
+/// The campaign's minimum group size may be set from 3 (with fewer, one respondent could infer
+/// another's answers) to 100.
+pub const MIN_GROUP_SIZE_RANGE: std::ops::RangeInclusive<u32> = 3..=100;
+
+/// The minimum group size typed on the campaign form: blank is the default, anything else a whole
+/// number in [`MIN_GROUP_SIZE_RANGE`]; `None` when it is not.
+pub fn parse_min_group_size(raw: &str) -> Option<u32> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Some(DEFAULT_MIN_GROUP_SIZE);
+    }
+    raw.parse::<u32>()
+        .ok()
+        .filter(|n| MIN_GROUP_SIZE_RANGE.contains(n))
+}
+
+/// The code under which groups below the minimum size are shown together.
 pub const OTHER_GROUPS: &str = "";
 
 /// The group whose respondents rated the leaf lowest: (group code, mean as a percentage, two
-/// decimals, half up). Groups of fewer than [`MIN_GROUP_SIZE`] respondents count only together, as
+/// decimals, half up). Groups of fewer than `min_group` respondents count only together, as
 /// [`OTHER_GROUPS`], and not at all if they are still too few together.
-fn lowest_group(input: &UnitInput, leaf: &str) -> Option<(String, Decimal)> {
+fn lowest_group(input: &UnitInput, leaf: &str, min_group: u32) -> Option<(String, Decimal)> {
     let tallies = input.survey.get(leaf)?;
     let mut other = super::tally::GroupTally::default();
     let mut shown: Vec<(String, super::exact::Exact)> = Vec::new();
     for (g, t) in tallies {
-        if t.respondents >= MIN_GROUP_SIZE {
+        if t.respondents >= min_group {
             shown.extend(t.mean().map(|m| (g.clone(), m)));
         } else {
             other.merge(t);
         }
     }
-    if other.respondents >= MIN_GROUP_SIZE {
+    if other.respondents >= min_group {
         shown.extend(other.mean().map(|m| (OTHER_GROUPS.to_string(), m)));
     }
     shown

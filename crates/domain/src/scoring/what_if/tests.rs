@@ -106,7 +106,13 @@ fn the_biggest_losses_come_first_with_their_index_and_place_by_hand() {
     let (level, inputs) = level();
     let c = level.unit("C").map(|u| (u.index, u.place));
     assert_eq!(c, Some((d("77.50"), Some(3))));
-    let plan = plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5);
+    let plan = plan(
+        &level,
+        inputs.iter().find(|u| u.code == "C"),
+        "C",
+        5,
+        DEFAULT_MIN_GROUP_SIZE,
+    );
     // 1.3 lost 1.25 → 9.00 of 10 → 90.00, second behind A; 1.1 lost 1.00 → 8.75 → 87.50, tied
     // with B for second (ties share a place).
     assert_eq!(
@@ -135,18 +141,21 @@ fn the_biggest_losses_come_first_with_their_index_and_place_by_hand() {
 #[test]
 fn nothing_lost_nothing_to_plan_and_the_list_is_cut_to_its_length() {
     let (level, inputs) = level();
-    assert!(plan(&level, inputs.first(), "A", 5).is_empty());
-    assert_eq!(plan(&level, None, "C", 1).len(), 1);
-    assert!(plan(&level, None, "ZZZ", 5).is_empty());
+    assert!(plan(&level, inputs.first(), "A", 5, DEFAULT_MIN_GROUP_SIZE).is_empty());
+    assert_eq!(plan(&level, None, "C", 1, DEFAULT_MIN_GROUP_SIZE).len(), 1);
+    assert!(plan(&level, None, "ZZZ", 5, DEFAULT_MIN_GROUP_SIZE).is_empty());
     // Without the inputs, a survey leaf still shows its loss, without a group.
-    assert_eq!(plan(&level, None, "C", 1)[0].lowest_group, None);
+    assert_eq!(
+        plan(&level, None, "C", 1, DEFAULT_MIN_GROUP_SIZE)[0].lowest_group,
+        None
+    );
 }
 
 #[test]
 fn recovering_every_lost_point_gives_the_maximum_index() {
     let (level, inputs) = level();
     for u in &level.units {
-        let lost: Decimal = plan(&level, None, &u.code, usize::MAX)
+        let lost: Decimal = plan(&level, None, &u.code, usize::MAX, DEFAULT_MIN_GROUP_SIZE)
             .iter()
             .map(|g| g.lost)
             .sum();
@@ -187,10 +196,16 @@ fn a_small_group_is_never_shown_alone() {
     };
     c.survey.insert("1.3".into(), answers(true));
     let shown = |inputs: &[UnitInput]| {
-        plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5)
-            .into_iter()
-            .find(|g| g.code == "1.3")
-            .and_then(|g| g.lowest_group)
+        plan(
+            &level,
+            inputs.iter().find(|u| u.code == "C"),
+            "C",
+            5,
+            DEFAULT_MIN_GROUP_SIZE,
+        )
+        .into_iter()
+        .find(|g| g.code == "1.3")
+        .and_then(|g| g.lowest_group)
     };
     // Together the small groups are five: shown as the other groups, (0 × 3 + 0.20 × 2) / 5 = 8%.
     assert_eq!(shown(&inputs), Some((OTHER_GROUPS.to_string(), d("8.00"))));
@@ -201,6 +216,26 @@ fn a_small_group_is_never_shown_alone() {
         .unwrap_or_else(|| panic!("C"));
     c.survey.insert("1.3".into(), answers(false));
     assert_eq!(shown(&inputs), Some(("g1".to_string(), d("100.00"))));
+    // A campaign that asks for 6: g1's five are too few alone, and all eight count together,
+    // (1 × 5 + 0 × 3) / 8 = 62.5%; one that asks for 9 names no group at all.
+    let with = |min: u32| {
+        plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5, min)
+            .into_iter()
+            .find(|g| g.code == "1.3")
+            .and_then(|g| g.lowest_group)
+    };
+    assert_eq!(with(6), Some((OTHER_GROUPS.to_string(), d("62.50"))));
+    assert_eq!(with(9), None);
+}
+
+#[test]
+fn the_minimum_group_size_is_blank_or_a_whole_number_from_3_to_100() {
+    assert_eq!(parse_min_group_size(""), Some(DEFAULT_MIN_GROUP_SIZE));
+    assert_eq!(parse_min_group_size(" 7 "), Some(7));
+    assert_eq!(parse_min_group_size("100"), Some(100));
+    for bad in ["2", "101", "-5", "5,5", "năm"] {
+        assert_eq!(parse_min_group_size(bad), None, "{bad}");
+    }
 }
 
 #[test]
@@ -238,7 +273,13 @@ fn a_cancelled_survey_names_no_group() {
         units: inputs.clone(),
     };
     let level = compute(&input);
-    let plan = plan(&level, inputs.iter().find(|u| u.code == "C"), "C", 5);
+    let plan = plan(
+        &level,
+        inputs.iter().find(|u| u.code == "C"),
+        "C",
+        5,
+        DEFAULT_MIN_GROUP_SIZE,
+    );
     let survey: Vec<&Gain> = plan.iter().filter(|g| g.method == Method::Survey).collect();
     assert!(
         !survey.is_empty(),
