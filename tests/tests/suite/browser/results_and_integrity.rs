@@ -105,6 +105,22 @@ async fn moha_reviews_a_flagged_unit_and_cancels_its_survey_on_a_phone() {
             .contains("Độ tin cậy của kết quả")
     );
     assert!(text_of(&b, "#card-plan").await.contains("→ chỉ số"));
+    // Ticking two items of the plan and asking adds them up, on the phone too.
+    let picks = b
+        .find_all(By::Css("#card-plan input[name='pick']"))
+        .await
+        .unwrap();
+    assert!(picks.len() >= 2, "the plan lists its items");
+    for p in &picks[..2] {
+        p.click().await.unwrap();
+    }
+    click_to_navigate(&b, By::Css("#card-plan-form button[type=submit]")).await;
+    assert!(
+        text_of(&b, "#card-plan-combined")
+            .await
+            .contains("Cả 2 mục đã chọn: +")
+    );
+    fits(&b).await;
     visit(&b, app.url(&format!("/admin/campaigns/{cid}"))).await;
     click_to_navigate(&b, By::Id("go-integrity")).await;
     assert!(text_of(&b, "#ig-queue").await.contains("Cần xem xét"));
