@@ -49,17 +49,11 @@ DATA="$RUN/data"
 echo "==> scenario $name: $respondents respondents, $browsers browsers, think time ${think_ms} ms, at most $duration (in $RUN)"
 "$BIN" --data-dir "$DATA" loadtest prepare --respondents "$respondents" --out "$RUN/visits.tsv" 2>/dev/null
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-# The demo campaign's clock (10/12/2023 09:00 Hanoi time, moving at real speed), so its survey is open.
-PARINDEX_METRICS_LISTEN="" "$BIN" --data-dir "$DATA" serve --no-migrate --listen "127.0.0.1:$PORT" \
-  --now 2023-12-10T09:00:00+07:00 >"$RUN/server.log" 2>&1 &
-SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null || true; [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true; }
+source scripts/load/serve.sh
+SERVER=""
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true; [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true; }
 trap cleanup EXIT
-ready() { python3 -c "import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-  "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; }
-for _ in $(seq 1 200); do ready && break; sleep 0.1; done
-ready || { echo "the server did not start:"; cat "$RUN/server.log"; exit 1; }
+start_server "$BIN" "$DATA" "$RUN"
 
 # Resident memory of the server, in KiB, every few seconds.
 ( while kill -0 "$SERVER" 2>/dev/null; do

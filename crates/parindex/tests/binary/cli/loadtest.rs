@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use super::{Server, parindex, stdout};
+use super::{Server, parindex, ready_url, stdout};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -52,13 +52,7 @@ async fn the_whole_path_load_test_completes_and_stores_every_prepared_respondent
         .next()
         .unwrap()
         .unwrap();
-    let url = first
-        .split("ready at ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap();
+    let url = ready_url(&first);
     let run = Command::new(env!("CARGO_BIN_EXE_parindex"))
         .args([
             "loadtest",
@@ -66,7 +60,7 @@ async fn the_whole_path_load_test_completes_and_stores_every_prepared_respondent
             "--concurrency",
             "4",
             "--base",
-            url,
+            &url,
             "--visits",
         ])
         .arg(&visits)

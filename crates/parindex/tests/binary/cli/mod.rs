@@ -91,16 +91,20 @@ fn serve_demo(
     );
     let out = server.0.stdout.take().unwrap();
     let mut lines = BufReader::new(out).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
+    let url = ready_url(&lines.next().unwrap().unwrap());
+    (server, url, lines)
+}
+
+/// The address in the server's first line, "parindex is ready at http://…/ (N ms)".
+fn ready_url(first_line: &str) -> String {
+    first_line
         .split("ready at ")
         .nth(1)
         .unwrap()
         .split(' ')
         .next()
         .unwrap()
-        .to_string();
-    (server, url, lines)
+        .to_string()
 }
 
 #[tokio::test]
