@@ -5,10 +5,10 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::results::json::Results;
 use crate::results::view::{Shown, tier_letter};
-use crate::ui::download::{XLSX, attachment};
+use crate::ui::download::{attachment, xlsx_table};
 use axum::response::Response;
 use parindex_domain::criteria::Depth;
-use parindex_import::sheet::{self, Cell};
+use parindex_import::sheet::Cell;
 
 fn headers(lang: Lang) -> Vec<String> {
     lang.t_each(&[
@@ -135,9 +135,12 @@ pub fn xlsx(shown: &Shown, lang: Lang) -> AppResult<Response> {
                 .collect()
         })
         .collect();
-    let bytes = sheet::table(&lang.t("res-sheet"), &head, &cells)
-        .map_err(|e| AppError::internal("building the ranking .xlsx", e))?;
-    Ok(attachment(XLSX, &file_name(shown, "xlsx"), bytes))
+    xlsx_table(
+        &file_name(shown, "xlsx"),
+        &lang.t("res-sheet"),
+        &head,
+        &cells,
+    )
 }
 
 pub fn json_download(shown: &Shown) -> AppResult<Response> {

@@ -10,7 +10,7 @@ use crate::results::json::Results;
 use crate::results::report_card::{Card, card};
 use crate::results::view::{self, LevelView, Shown};
 use crate::state::AppState;
-use crate::ui::download::{XLSX, attachment};
+use crate::ui::download::xlsx_table;
 use crate::ui::layout::Page;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -19,7 +19,7 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use parindex_db::{results, units};
 use parindex_domain::{CampaignId, UnitId};
-use parindex_import::sheet::{self, Cell};
+use parindex_import::sheet::Cell;
 
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(default)]
@@ -224,16 +224,11 @@ pub async fn unit_plan_xlsx(
             ]
         })
         .collect();
-    let bytes = sheet::table(&lang.t("card-plan-sheet"), &headers, &rows)
-        .map_err(|e| AppError::internal("building the plan sheet", e))?;
-    Ok(attachment(
-        XLSX,
-        &format!(
-            "ke-hoach-cai-thien-{}-{}.xlsx",
-            unit.code, shown.campaign.year
-        ),
-        bytes,
-    ))
+    let name = format!(
+        "ke-hoach-cai-thien-{}-{}.xlsx",
+        unit.code, shown.campaign.year
+    );
+    xlsx_table(&name, &lang.t("card-plan-sheet"), &headers, &rows)
 }
 
 pub async fn unit_card(

@@ -3,12 +3,12 @@
 //! with an .xlsx export. A unit's row links to that unit's progress page.
 
 use crate::auth::{MohaAdmin, MohaStaff};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::meta::Meta;
 use crate::state::AppState;
 use crate::survey::mail::unit_mail;
-use crate::ui::download::{XLSX, attachment};
+use crate::ui::download::xlsx_table;
 use crate::ui::layout::Page;
 use crate::ui::unit_context::UnitContext;
 use askama::Template;
@@ -20,7 +20,7 @@ use parindex_db::survey_progress::{self, Counts, UnitTotals};
 use parindex_db::users::User;
 use parindex_db::{DbError, campaigns, survey};
 use parindex_domain::{CampaignId, UnitId};
-use parindex_import::sheet::{self, Cell};
+use parindex_import::sheet::Cell;
 
 /// Completed as a share of invited, e.g. "86,9%" (Vietnamese) or "86.9%".
 pub fn percent(lang: Lang, done: i64, of: i64) -> String {
@@ -228,11 +228,6 @@ pub async fn export(
             ]
         })
         .collect();
-    let bytes = sheet::table(&lang.t("svn-sheet"), &headers, &cells)
-        .map_err(|e| AppError::internal("building the national sheet", e))?;
-    Ok(attachment(
-        XLSX,
-        &format!("tien-do-khao-sat-{}.xlsx", campaign.year),
-        bytes,
-    ))
+    let name = format!("tien-do-khao-sat-{}.xlsx", campaign.year);
+    xlsx_table(&name, &lang.t("svn-sheet"), &headers, &cells)
 }

@@ -47,3 +47,16 @@ pub(crate) fn attachment(
 pub(crate) fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
     attachment(XLSX, name, bytes)
 }
+
+/// One table as a spreadsheet download named `name`: a bold header row, then `rows`, on a sheet
+/// named `sheet`.
+pub(crate) fn xlsx_table(
+    name: &str,
+    sheet: &str,
+    headers: &[String],
+    rows: &[Vec<parindex_import::sheet::Cell>],
+) -> crate::error::AppResult<Response> {
+    let bytes = parindex_import::sheet::table(sheet, headers, rows)
+        .map_err(|e| crate::error::AppError::internal(format!("building the sheet {name}"), e))?;
+    Ok(xlsx(name, bytes))
+}

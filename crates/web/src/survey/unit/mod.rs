@@ -4,13 +4,13 @@
 //! send reminders to those due for one. Nothing here shows what anyone answered.
 
 use crate::auth::{MohaStaff, UnitOfficer, UnitReader};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::meta::Meta;
 use crate::state::AppState;
 use crate::survey::mail::unit_mail;
 use crate::survey::moha::percent;
-use crate::ui::download::{XLSX, attachment};
+use crate::ui::download::xlsx_table;
 use crate::ui::layout::Page;
 use crate::ui::pager::{At, Pager};
 use crate::ui::unit_context::UnitContext;
@@ -32,7 +32,7 @@ use parindex_domain::survey::{Delivery, ReminderPolicy};
 use unit_survey::UnitSurvey;
 
 mod unit_survey;
-use parindex_import::sheet::{self, Cell};
+use parindex_import::sheet::Cell;
 
 pub struct CountsRow {
     pub label: String,
@@ -448,11 +448,6 @@ pub async fn pending_export(
             ]
         })
         .collect();
-    let bytes = sheet::table(&lang.t("svp-sheet"), &headers, &rows)
-        .map_err(|e| AppError::internal("building the progress sheet", e))?;
-    Ok(attachment(
-        XLSX,
-        &format!("chua-tra-loi-{}.xlsx", s.uc.unit.code),
-        bytes,
-    ))
+    let name = format!("chua-tra-loi-{}.xlsx", s.uc.unit.code);
+    xlsx_table(&name, &lang.t("svp-sheet"), &headers, &rows)
 }
