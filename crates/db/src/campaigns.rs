@@ -19,6 +19,10 @@ pub struct Campaign {
     pub organiser: String,
     /// The fewest respondents a group may have for its own figures to be shown to a unit.
     pub min_group_size: i64,
+    /// The campaign this one was rolled over from, if any: its "last year".
+    pub predecessor_id: Option<CampaignId>,
+    /// False while the deadlines proposed by a roll-over await MoHA's confirmation.
+    pub deadlines_confirmed: bool,
 }
 
 /// The editable fields, already validated and cleaned by the caller.
@@ -34,7 +38,8 @@ pub struct CampaignInput {
     pub deadlines: Vec<(String, String)>,
 }
 
-const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis, organiser, min_group_size";
+const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis, organiser, min_group_size, \
+     predecessor_id, deadlines_confirmed";
 
 pub async fn list(db: &Db) -> DbResult<Vec<Campaign>> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns ORDER BY year DESC");
@@ -55,7 +60,7 @@ pub async fn by_year(db: &Db, year: i64) -> DbResult<Campaign> {
     )
 }
 
-async fn get_tx(tx: &mut Tx, id: CampaignId) -> DbResult<Campaign> {
+pub(crate) async fn get_tx(tx: &mut Tx, id: CampaignId) -> DbResult<Campaign> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE id = $1");
     Ok(
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(c).await)?,
@@ -68,18 +73,33 @@ fn snapshot(c: &Campaign, deadlines: &[(String, String)]) -> serde_json::Value {
 
 pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campaign> {
     let mut tx = db.begin().await?;
-    let (id,): (CampaignId,) = on_tx!(&mut tx, c => sqlx::query_as(
-        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, organiser, created_at, min_group_size) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    let created = insert_tx(&mut tx, ctx, input, None).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Creates a campaign with its deadlines inside the caller's transaction, with its audit entry. A
+/// campaign rolled over from `predecessor` starts with its deadlines unconfirmed.
+pub(crate) async fn insert_tx(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    input: &CampaignInput,
+    predecessor: Option<CampaignId>,
+) -> DbResult<Campaign> {
+    let (id,): (CampaignId,) = on_tx!(tx, c => sqlx::query_as(
+        "INSERT INTO campaigns (year, name_vi, name_en, legal_basis, organiser, created_at, min_group_size, \
+         predecessor_id, deadlines_confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
     ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(ctx.now_ms).bind(input.min_group_size)
+    .bind(predecessor).bind(predecessor.is_none())
     .fetch_one(c).await)
     .map_err(|e| match DbError::from(e) {
         DbError::Conflict(_) => DbError::Conflict("campaigns.year".into()),
         other => other,
     })?;
-    deadlines::replace_tx(&mut tx, id, &input.deadlines).await?;
-    let created = get_tx(&mut tx, id).await?;
+    deadlines::replace_tx(tx, id, &input.deadlines).await?;
+    let created = get_tx(tx, id).await?;
     audit::append(
-        &mut tx,
+        tx,
         ctx,
         Change {
             action: "campaign.create",
@@ -91,7 +111,6 @@ pub async fn create(db: &Db, ctx: &Ctx, input: &CampaignInput) -> DbResult<Campa
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 
@@ -105,7 +124,8 @@ pub async fn update(
     let before = get_tx(&mut tx, id).await?;
     let before_deadlines = deadlines::for_campaign_tx(&mut tx, id).await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4, organiser = $5, min_group_size = $7 WHERE id = $6"
+        "UPDATE campaigns SET year = $1, name_vi = $2, name_en = $3, legal_basis = $4, organiser = $5, min_group_size = $7, \
+         deadlines_confirmed = TRUE WHERE id = $6"
     ).bind(input.year).bind(&input.name_vi).bind(&input.name_en).bind(&input.legal_basis).bind(&input.organiser).bind(id).bind(input.min_group_size)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(|e| match DbError::from(e) {

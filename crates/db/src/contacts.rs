@@ -25,6 +25,17 @@ pub async fn support_for(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<Suppo
     ).bind(campaign_id).fetch_all(p).await)?)
 }
 
+/// The levels whose support contact was copied from last year's campaign and not saved again since.
+pub async fn support_to_confirm(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<Level>> {
+    let rows: Vec<(String,)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT level FROM support_contacts WHERE campaign_id = $1 AND to_confirm ORDER BY level"
+    ).bind(campaign_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(l,)| Level::try_from(l).ok())
+        .collect())
+}
+
 pub async fn set_support(
     db: &Db,
     ctx: &Ctx,
@@ -37,7 +48,8 @@ pub async fn set_support(
     ).bind(campaign_id).bind(c.level.as_str()).fetch_optional(x).await)?;
     on_tx!(&mut tx, x => sqlx::query(
         "INSERT INTO support_contacts (campaign_id, level, name, phone, email) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (campaign_id, level) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email"
+         ON CONFLICT (campaign_id, level) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email, \
+         to_confirm = FALSE"
     ).bind(campaign_id).bind(c.level.as_str()).bind(&c.name).bind(&c.phone).bind(&c.email).execute(x).await.map(|r| r.rows_affected()))?;
     audit::append(
         &mut tx,
@@ -75,12 +87,14 @@ pub struct FocalRecord {
     #[sqlx(flatten)]
     pub contacts: FocalContacts,
     pub updated_at: i64,
+    /// Copied from last year's campaign and not yet saved again by the unit.
+    pub to_confirm: bool,
 }
 
 pub async fn focal_for(db: &Db, unit_id: UnitId) -> DbResult<Option<FocalRecord>> {
     Ok(on_pool!(db, p => sqlx::query_as(
-        "SELECT par_unit, par_name, par_phone, par_email, it_name, it_position, it_mobile, updated_at \
-         FROM focal_contacts WHERE unit_id = $1"
+        "SELECT par_unit, par_name, par_phone, par_email, it_name, it_position, it_mobile, updated_at, \
+         to_confirm FROM focal_contacts WHERE unit_id = $1"
     ).bind(unit_id).fetch_optional(p).await)?)
 }
 
@@ -105,7 +119,7 @@ pub async fn set_focal(
          ON CONFLICT (unit_id) DO UPDATE SET par_unit = excluded.par_unit, par_name = excluded.par_name, \
          par_phone = excluded.par_phone, par_email = excluded.par_email, it_name = excluded.it_name, \
          it_position = excluded.it_position, it_mobile = excluded.it_mobile, updated_at = excluded.updated_at, \
-         updated_by = excluded.updated_by"
+         updated_by = excluded.updated_by, to_confirm = FALSE"
     ).bind(unit_id).bind(&f.par_unit).bind(&f.par_name).bind(&f.par_phone).bind(&f.par_email)
     .bind(&f.it_name).bind(&f.it_position).bind(&f.it_mobile).bind(ctx.now_ms).bind(ctx.actor_id.map_or(0, UserId::get))
     .execute(x).await.map(|r| r.rows_affected()))?;

@@ -4,7 +4,7 @@
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
-use crate::pool::Db;
+use crate::pool::{Db, Tx};
 use parindex_domain::CampaignId;
 use parindex_domain::Level;
 use parindex_domain::criteria::CriteriaSet;
@@ -102,21 +102,33 @@ pub async fn pinned(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<(Level, St
 /// Pins `set_id` as the campaign's set for the set's own level, replacing an earlier pin only while
 /// the setup rule allows it (no unit of the level has scored, its survey is not open).
 pub async fn pin(db: &Db, ctx: &Ctx, campaign_id: CampaignId, set_id: i64) -> DbResult<()> {
-    let set = get(db, set_id).await?;
     let mut tx = db.begin().await?;
-    let before: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as(
+    pin_tx(&mut tx, ctx, campaign_id, set_id).await?;
+    tx.commit().await
+}
+
+/// [`pin`] inside the caller's transaction.
+pub(crate) async fn pin_tx(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    campaign_id: CampaignId,
+    set_id: i64,
+) -> DbResult<()> {
+    let sql = format!("SELECT {COLUMNS} FROM criteria_sets WHERE id = $1");
+    let set: StoredSet = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(set_id).fetch_one(c).await)?;
+    let before: Option<(i64,)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT set_id FROM campaign_criteria_sets WHERE campaign_id = $1 AND level = $2"
     ).bind(campaign_id).bind(set.level.as_str()).fetch_optional(c).await)?;
     if before.is_some_and(|b| b.0 != set_id) {
         let scope = crate::setup::Scope::Level(campaign_id, set.level.as_str());
-        crate::setup::guard(&mut tx, parindex_domain::setup::Change::CriteriaSet, scope).await?;
+        crate::setup::guard(tx, parindex_domain::setup::Change::CriteriaSet, scope).await?;
     }
-    on_tx!(&mut tx, c => sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "INSERT INTO campaign_criteria_sets (campaign_id, level, set_id) VALUES ($1, $2, $3) \
          ON CONFLICT (campaign_id, level) DO UPDATE SET set_id = excluded.set_id"
     ).bind(campaign_id).bind(set.level.as_str()).bind(set_id).execute(c).await.map(|r| r.rows_affected()))?;
     audit::append(
-        &mut tx,
+        tx,
         ctx,
         Change {
             action: "criteria_set.pin",
@@ -131,5 +143,5 @@ pub async fn pin(db: &Db, ctx: &Ctx, campaign_id: CampaignId, set_id: i64) -> Db
         },
     )
     .await?;
-    tx.commit().await
+    Ok(())
 }

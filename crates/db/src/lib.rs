@@ -28,6 +28,7 @@ pub mod publication;
 pub mod questionnaires;
 pub mod respondents;
 pub mod results;
+pub mod rollover;
 pub mod scoring_inputs;
 pub mod second_factors;
 pub mod self_assessments;

@@ -47,6 +47,14 @@ pub async fn list(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<Unit>> {
     Ok(units)
 }
 
+/// The campaign's units inside the caller's transaction, by code.
+pub(crate) async fn list_tx(tx: &mut Tx, campaign_id: CampaignId) -> DbResult<Vec<Unit>> {
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE campaign_id = $1 ORDER BY code");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(campaign_id).fetch_all(c).await)?,
+    )
+}
+
 pub async fn get(db: &Db, id: UnitId) -> DbResult<Unit> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
     Ok(
@@ -77,16 +85,28 @@ fn conflict(e: sqlx::Error) -> DbError {
 
 pub async fn create(db: &Db, ctx: &Ctx, campaign_id: CampaignId, u: &UnitInput) -> DbResult<Unit> {
     let mut tx = db.begin().await?;
+    let created = insert_tx(&mut tx, ctx, campaign_id, u).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Adds a unit to a campaign inside the caller's transaction, with its audit entry.
+pub(crate) async fn insert_tx(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    campaign_id: CampaignId,
+    u: &UnitInput,
+) -> DbResult<Unit> {
     let key = parindex_domain::text::search_key(&format!("{} {}", u.name, u.short_name));
-    let (id,): (UnitId,) = on_tx!(&mut tx, c => sqlx::query_as(
+    let (id,): (UnitId,) = on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO units (campaign_id, code, level, name, short_name, not_ranked, email_domains, search_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     ).bind(campaign_id).bind(&u.code).bind(u.level.as_str()).bind(&u.name).bind(&u.short_name)
     .bind(u.not_ranked).bind(&u.email_domains).bind(&key)
     .fetch_one(c).await).map_err(conflict)?;
-    let created = get_tx(&mut tx, id).await?;
+    let created = get_tx(tx, id).await?;
     audit::append(
-        &mut tx,
+        tx,
         ctx,
         Change {
             action: "unit.create",
@@ -99,7 +119,6 @@ pub async fn create(db: &Db, ctx: &Ctx, campaign_id: CampaignId, u: &UnitInput) 
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 

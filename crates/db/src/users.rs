@@ -63,7 +63,8 @@ pub async fn list(db: &Db, unit_id: Option<UnitId>) -> DbResult<Vec<User>> {
     )
 }
 
-async fn insert_tx(tx: &mut Tx, ctx: &Ctx, u: &NewUser) -> DbResult<UserId> {
+/// Adds an account inside the caller's transaction, with its audit entry.
+pub(crate) async fn insert_tx(tx: &mut Tx, ctx: &Ctx, u: &NewUser) -> DbResult<UserId> {
     let key = parindex_domain::text::search_key(&format!("{} {}", u.full_name, u.username));
     let (id,): (UserId,) = on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO users (username, full_name, email, role, unit_id, password_hash, must_change_password, \

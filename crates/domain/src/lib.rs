@@ -20,6 +20,7 @@ pub mod points;
 pub mod respondents;
 pub mod rng;
 pub mod role;
+pub mod rollover;
 pub mod scoring;
 pub mod second_factor;
 pub mod self_assessment;

@@ -7,6 +7,7 @@ pub mod audit_checkpoint;
 pub mod audit_key;
 pub mod audit_report;
 pub mod backup;
+pub mod campaign_copy;
 pub mod compute_report;
 #[cfg(feature = "demo")]
 pub mod demo;

@@ -150,6 +150,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Campaigns (kỳ đánh giá).
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCommand,
+    },
     /// Accounts, from the server itself.
     Account {
         #[command(subcommand)]
@@ -254,6 +259,26 @@ enum IntegrityCommand {
         /// Shares of each interfering unit's links that are interfered with, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5,1")]
         shares: Vec<f64>,
+        /// Language of the report: vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// Create next year's campaign from an earlier one: its units, unit accounts (without a password
+    /// until one is issued), contacts (to confirm), respondent groups, questionnaires, scoring and
+    /// interference settings and criteria sets. The deadlines are proposed one year later and must be
+    /// confirmed on the campaign's page. Nothing of the old campaign's answers, lists or scores is
+    /// copied. One transaction: all or nothing.
+    Copy {
+        /// The year of the campaign to copy, e.g. 2023.
+        #[arg(long)]
+        from: i64,
+        /// The new campaign's year, e.g. 2024.
+        #[arg(long)]
+        year: i64,
         /// Language of the report: vi (default) or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -523,6 +548,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let db = serve::open_db(&settings).await?;
             print!("{}", parindex::loadtest::report(&db).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Campaign {
+            command: CampaignCommand::Copy { from, year, lang },
+        } => {
+            let db = serve::open_db(&settings).await?;
+            parindex_db::audit::check_key(&db).await?;
+            let lang = parindex_i18n::Lang::parse(&lang).unwrap_or(parindex_i18n::Lang::Vi);
+            let now = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+            print!(
+                "{}",
+                parindex::campaign_copy::run(&db, from, year, lang, now).await?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Account {

@@ -45,6 +45,8 @@ pub struct SupportRow {
     pub label: String,
     pub contact: SupportContact,
     pub fields: Vec<(String, String, String, String)>,
+    /// Copied from last year's campaign and not saved since.
+    pub to_confirm: bool,
 }
 
 impl SupportRow {
@@ -74,6 +76,7 @@ impl SupportRow {
             label: t(&format!("level-{}", contact.level)),
             contact,
             fields,
+            to_confirm: false,
         }
     }
 }
@@ -86,6 +89,8 @@ pub struct ShowPage {
     pub deadlines: Vec<DeadlineRow>,
     pub units: Vec<Unit>,
     pub support: Vec<SupportRow>,
+    /// The campaign this one was rolled over from.
+    pub predecessor: Option<Campaign>,
     pub can_edit: bool,
     /// Per level: its label, the pinned set (if any), and the stored sets of that level to choose from.
     pub criteria: Vec<CriteriaRow>,
@@ -169,15 +174,7 @@ impl CampaignForm {
         if year.is_none() {
             page.error("year", "campaign-year-invalid");
         }
-        let name_vi = text::clean(&self.name_vi);
-        let name_en = text::clean(&self.name_en);
-        for (field, v) in [("name_vi", &name_vi), ("name_en", &name_en)] {
-            if v.is_empty() {
-                page.error(field, "field-required");
-            } else if v.chars().count() > 200 {
-                page.error(field, "field-too-long");
-            }
-        }
+        let names = check_names(page, &self.name_vi, &self.name_en);
         let legal_basis = text::clean(&self.legal_basis);
         if legal_basis.chars().count() > 1000 {
             page.error("legal_basis", "field-too-long");
@@ -207,6 +204,7 @@ impl CampaignForm {
         if page.has_errors() {
             return None;
         }
+        let (name_vi, name_en) = names?;
         Some(CampaignInput {
             year: year?,
             name_vi,
@@ -217,6 +215,24 @@ impl CampaignForm {
             deadlines: dls,
         })
     }
+}
+
+/// A campaign's two names, cleaned, or none with the problems recorded on `page`.
+pub(crate) fn check_names(page: &mut Page, vi: &str, en: &str) -> Option<(String, String)> {
+    let (name_vi, name_en) = (text::clean(vi), text::clean(en));
+    let mut fine = true;
+    for (field, v) in [("name_vi", &name_vi), ("name_en", &name_en)] {
+        let problem = if v.is_empty() {
+            Some("field-required")
+        } else {
+            (v.chars().count() > 200).then_some("field-too-long")
+        };
+        if let Some(key) = problem {
+            page.error(field, key);
+            fine = false;
+        }
+    }
+    fine.then_some((name_vi, name_en))
 }
 
 fn deadline_fields(page: &Page, f: &CampaignForm) -> Vec<(String, String, String)> {
@@ -267,7 +283,15 @@ pub async fn show_page(
     let page = Page::new(meta, user, "campaign-title").with_notice(done);
     let page = page.with_title(campaign_title(meta, &campaign));
     let deadlines = deadline_rows(meta, &page, &deadlines::for_campaign(&state.db, id).await?);
-    let support = support_rows(meta, contacts::support_for(&state.db, id).await?);
+    let mut support = support_rows(meta, contacts::support_for(&state.db, id).await?);
+    let to_confirm = contacts::support_to_confirm(&state.db, id).await?;
+    for row in &mut support {
+        row.to_confirm = to_confirm.contains(&row.contact.level);
+    }
+    let predecessor = match campaign.predecessor_id {
+        Some(p) => Some(campaigns::get(&state.db, p).await?),
+        None => None,
+    };
     Ok(ShowPage {
         criteria: criteria_rows(state, meta, id).await?,
         page,
@@ -275,6 +299,7 @@ pub async fn show_page(
         deadlines,
         units: units::list(&state.db, id).await?,
         support,
+        predecessor,
         can_edit: user.role == parindex_domain::Role::MohaAdmin,
     })
 }

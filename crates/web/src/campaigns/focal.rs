@@ -27,6 +27,8 @@ pub struct FocalPage {
     pub editable: bool,
     pub open: bool,
     pub due: String,
+    /// Copied from last year's campaign and not saved since.
+    pub to_confirm: bool,
 }
 
 fn page_for(
@@ -52,6 +54,7 @@ fn page_for(
         due,
         form,
         page,
+        to_confirm: cx.focal.as_ref().is_some_and(|f| f.to_confirm),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The year's campaign as MoHA sets it up: the campaign and its deadlines, units and their
-//! extensions, support and focal contacts, criteria sets.
+//! extensions, support and focal contacts, criteria sets, and rolling a campaign over to next year.
 
 pub mod api;
 pub mod campaign;
@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod criteria_sets;
 pub mod extensions;
 pub mod focal;
+pub mod rollover;
 pub mod units;
 
 use crate::routes::Access::{MohaAdmin, MohaStaff, UnitOfficer, UnitReader};
@@ -32,6 +33,16 @@ pub fn routes() -> RouteTable {
             campaign::edit_form,
         )
         .post("/admin/campaigns/{campaign}", MohaAdmin, campaign::update)
+        .get(
+            "/admin/campaigns/{campaign}/copy",
+            MohaAdmin,
+            rollover::form,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/copy",
+            MohaAdmin,
+            rollover::create,
+        )
         .post(
             "/admin/campaigns/{campaign}/support",
             MohaAdmin,

@@ -434,7 +434,8 @@ pub async fn card(
     })
 }
 
-/// The same unit in the previous year's newest published result.
+/// The same unit in the newest published result of the campaign this one was rolled over from (or,
+/// for a campaign created by hand, of the year before).
 async fn previous(
     state: &AppState,
     shown: &Shown,
@@ -442,8 +443,13 @@ async fn previous(
     u: &UnitResult,
     lang: Lang,
 ) -> Option<Previous> {
-    let year = shown.campaign.year - 1;
-    let campaign = campaigns::by_year(&state.db, year).await.ok()?;
+    let campaign = match shown.campaign.predecessor_id {
+        Some(p) => campaigns::get(&state.db, p).await.ok()?,
+        None => campaigns::by_year(&state.db, shown.campaign.year - 1)
+            .await
+            .ok()?,
+    };
+    let year = campaign.year;
     let latest = results::latest_published(&state.db, campaign.id)
         .await
         .ok()??;

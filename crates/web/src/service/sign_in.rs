@@ -44,13 +44,16 @@ pub(crate) async fn check_password(
         return Ok(PasswordCheck::Locked { until });
     }
     let user = users::by_username(&state.db, username).await?;
-    let stored = user.as_ref().map_or_else(
-        || password::dummy_hash().to_string(),
-        |u| u.password_hash.clone(),
-    );
+    // An unknown account, or one with no password issued yet (a roll-over's copy), is checked
+    // against a dummy hash so that the answer takes as long as for a real one.
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
     let ok = password::verify(stored, given.to_string()).await;
     match user {
-        Some(u) if ok && u.active => Ok(PasswordCheck::Accepted(u)),
+        Some(u) if ok && u.active && !u.password_hash.is_empty() => Ok(PasswordCheck::Accepted(u)),
         _ => {
             parindex_db::throttle::record(&state.db, username, &meta.ip, now).await?;
             Ok(PasswordCheck::Refused)

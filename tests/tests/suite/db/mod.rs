@@ -78,3 +78,4 @@ mod deadline_rules;
 mod engines;
 mod login_sessions;
 mod migrations;
+mod rollover_suite;

@@ -19,6 +19,7 @@ mod http;
 mod long_lists;
 mod page_weight;
 mod refusals_in_place;
+mod rollover_pages;
 mod sa_dashboard;
 mod sa_report;
 mod self_assessment_api;

@@ -360,3 +360,69 @@ async fn the_command_line_resets_a_second_factor() {
 mod audit_chain;
 mod file_checks;
 mod loadtest;
+
+/// `parindex campaign copy --from 2023 --year 2024`: next year's campaign from the command line, as
+/// one audited transaction; the same year twice and an earlier year are refused with a clear word.
+#[tokio::test]
+async fn the_command_line_rolls_a_campaign_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(parindex(&data, &["migrate"]).status.success());
+    seed(&data).await;
+    let args = [
+        "campaign", "copy", "--from", "2023", "--year", "2024", "--lang", "en",
+    ];
+    let r = parindex(&data, &args);
+    assert!(r.status.success(), "{r:?}");
+    let text = stdout(&r);
+    assert!(
+        text.contains("Created the 2024 campaign") && text.contains("from 2023"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2024-12-15"),
+        "the deadlines a year on: {text}"
+    );
+    let again = parindex(&data, &args);
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already a campaign"),
+        "{again:?}"
+    );
+    let back = parindex(
+        &data,
+        &["campaign", "copy", "--from", "2023", "--year", "2020"],
+    );
+    assert!(!back.status.success());
+    assert!(
+        String::from_utf8_lossy(&back.stderr).contains("phải sau năm"),
+        "{back:?}"
+    );
+    let none = parindex(
+        &data,
+        &["campaign", "copy", "--from", "2019", "--year", "2020"],
+    );
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("2019"),
+        "{none:?}"
+    );
+    parindex_tests::use_test_audit_key();
+    let db = parindex_db::Db::connect(&format!("sqlite://{}", data.join("parindex.db").display()))
+        .await
+        .unwrap();
+    let new = parindex_db::campaigns::by_year(&db, 2024).await.unwrap();
+    let old = parindex_db::campaigns::by_year(&db, 2023).await.unwrap();
+    assert_eq!(new.predecessor_id, Some(old.id));
+    assert_eq!(
+        parindex_db::criteria_sets::pinned(&db, new.id)
+            .await
+            .unwrap()
+            .len(),
+        parindex_db::criteria_sets::pinned(&db, old.id)
+            .await
+            .unwrap()
+            .len()
+    );
+    db.close().await;
+    assert!(parindex(&data, &["audit", "verify"]).status.success());
+}
