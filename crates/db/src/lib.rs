@@ -14,6 +14,7 @@ pub mod backup;
 pub mod campaigns;
 pub mod contacts;
 pub mod copy;
+pub mod credentials;
 pub mod criteria_sets;
 pub mod ctx;
 pub mod deadlines;

@@ -7,9 +7,19 @@ use parindex_db::outbox::OutMail;
 
 /// The notice from the message keys `subject` and `body` (with `args`), Vietnamese first.
 pub fn bilingual(to: &str, subject: &str, body: &str, args: &[(&str, String)]) -> OutMail {
+    bilingual_with(to, subject, body, |_| args.to_vec())
+}
+
+/// [`bilingual`] with arguments that differ by language (e.g. a list naming roles).
+pub fn bilingual_with<'a>(
+    to: &str,
+    subject: &str,
+    body: &str,
+    args: impl Fn(Lang) -> Vec<(&'a str, String)>,
+) -> OutMail {
     let (vi, en) = (Lang::Vi, Lang::En);
-    let text_vi = vi.t_args(body, args);
-    let text_en = en.t_args(body, args);
+    let text_vi = vi.t_args(body, &args(vi));
+    let text_en = en.t_args(body, &args(en));
     OutMail {
         to: to.to_string(),
         subject: format!("{} / {}", vi.t(subject), en.t(subject)),

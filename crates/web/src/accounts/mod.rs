@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod campaign_issue;
 pub mod login;
 pub mod manage;
 pub mod password;
@@ -39,6 +40,16 @@ pub fn routes() -> RouteTable {
             "/admin/accounts/{user}/second-factor/reset",
             MohaAdmin,
             manage::reset_second_factor,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/accounts",
+            MohaAdmin,
+            campaign_issue::form,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/accounts",
+            MohaAdmin,
+            campaign_issue::issue,
         )
         .get("/admin/audit", MohaStaff, audit::browse)
 }

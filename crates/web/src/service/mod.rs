@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod appraisal;
+pub mod credentials;
 pub mod evidence;
 pub mod respondents;
 pub mod self_assessment;

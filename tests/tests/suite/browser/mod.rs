@@ -199,3 +199,4 @@ mod homes_and_forms;
 mod respondents;
 mod results_and_integrity;
 mod self_assessment;
+mod year_two;

@@ -8,6 +8,7 @@ use parindex_tests::app::{location, visible_text};
 use parindex_tests::{Engine, on_both_engines, spawn_app};
 use reqwest::StatusCode;
 
+mod account_issue;
 mod accounts;
 mod api_schema;
 mod audit_log;
