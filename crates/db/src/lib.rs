@@ -40,6 +40,7 @@ pub mod survey_mailing;
 pub mod survey_progress;
 pub mod survey_tallies;
 pub mod throttle;
+pub mod unit_import;
 pub mod units;
 pub mod users;
 

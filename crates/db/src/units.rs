@@ -124,22 +124,29 @@ pub(crate) async fn insert_tx(
 
 pub async fn update(db: &Db, ctx: &Ctx, id: UnitId, u: &UnitInput) -> DbResult<Unit> {
     let mut tx = db.begin().await?;
-    let before = get_tx(&mut tx, id).await?;
+    let after = update_tx(&mut tx, ctx, id, u).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// [`update`] inside the caller's transaction.
+pub(crate) async fn update_tx(tx: &mut Tx, ctx: &Ctx, id: UnitId, u: &UnitInput) -> DbResult<Unit> {
+    let before = get_tx(tx, id).await?;
     if before.level != u.level {
         let scope = crate::setup::Scope::Unit(id);
-        crate::setup::guard(&mut tx, parindex_domain::setup::Change::UnitLevel, scope).await?;
+        crate::setup::guard(tx, parindex_domain::setup::Change::UnitLevel, scope).await?;
     }
     let key = parindex_domain::text::search_key(&format!("{} {}", u.name, u.short_name));
-    on_tx!(&mut tx, c => sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "UPDATE units SET code = $1, level = $2, name = $3, short_name = $4, not_ranked = $5, \
          email_domains = $6, search_key = $7 WHERE id = $8"
     ).bind(&u.code).bind(u.level.as_str()).bind(&u.name).bind(&u.short_name).bind(u.not_ranked)
     .bind(&u.email_domains).bind(&key).bind(id)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(conflict)?;
-    let after = get_tx(&mut tx, id).await?;
+    let after = get_tx(tx, id).await?;
     audit::append(
-        &mut tx,
+        tx,
         ctx,
         Change {
             action: "unit.update",
@@ -152,6 +159,5 @@ pub async fn update(db: &Db, ctx: &Ctx, id: UnitId, u: &UnitInput) -> DbResult<U
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }

@@ -6,6 +6,7 @@ pub mod appraisal;
 pub mod audit;
 pub mod clock;
 pub mod criteria;
+pub mod crosswalk;
 pub mod deadline;
 pub mod email;
 pub mod evidence;
@@ -30,6 +31,7 @@ pub mod stored_name;
 pub mod survey;
 pub mod text;
 pub mod token;
+pub mod unit_code;
 
 pub use clock::{Clock, FixedClock, ShiftedClock, SteerableClock, SystemClock};
 pub use deadline::DeadlineKind;

@@ -29,6 +29,8 @@ pub enum Change {
     Groups,
     /// Move a unit to the other level.
     UnitLevel,
+    /// Take a unit out of the campaign (a units file without it).
+    RemoveUnit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +43,8 @@ pub enum Refusal {
     GroupsInUse,
     #[error("the unit has scores, respondents or an open survey")]
     UnitLevelInUse,
+    #[error("the unit to remove has scores, respondents or an open survey")]
+    RemoveUnitInUse,
 }
 
 impl Refusal {
@@ -51,6 +55,7 @@ impl Refusal {
             Refusal::QuestionnairesInUse => "qn-locked",
             Refusal::GroupsInUse => "rl-groups-locked",
             Refusal::UnitLevelInUse => "unit-level-in-use",
+            Refusal::RemoveUnitInUse => "unit-remove-in-use",
         }
     }
 }
@@ -66,6 +71,9 @@ pub fn may(change: Change, started: &Started) -> Result<(), Refusal> {
         Change::UnitLevel if started.scored || started.listed || started.survey_opened => {
             Err(Refusal::UnitLevelInUse)
         }
+        Change::RemoveUnit if started.scored || started.listed || started.survey_opened => {
+            Err(Refusal::RemoveUnitInUse)
+        }
         _ => Ok(()),
     }
 }
@@ -74,11 +82,12 @@ pub fn may(change: Change, started: &Started) -> Result<(), Refusal> {
 mod tests {
     use super::*;
 
-    const ALL: [Change; 4] = [
+    const ALL: [Change; 5] = [
         Change::CriteriaSet,
         Change::Questionnaires,
         Change::Groups,
         Change::UnitLevel,
+        Change::RemoveUnit,
     ];
 
     #[test]
@@ -101,6 +110,10 @@ mod tests {
         assert_eq!(
             may(Change::UnitLevel, &scored),
             Err(Refusal::UnitLevelInUse)
+        );
+        assert_eq!(
+            may(Change::RemoveUnit, &scored),
+            Err(Refusal::RemoveUnitInUse)
         );
         assert_eq!(may(Change::Questionnaires, &scored), Ok(()));
         assert_eq!(may(Change::Groups, &scored), Ok(()));

@@ -12,3 +12,4 @@ pub mod respondents_template;
 pub mod self_assessment_report;
 pub mod sheet;
 pub mod table;
+pub mod unit_rows;

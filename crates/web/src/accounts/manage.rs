@@ -74,6 +74,9 @@ pub struct IssuedPage {
 pub struct ImportErrorsPage {
     pub page: Page,
     pub problems: Vec<(usize, String, String, String)>,
+    /// Where the page's link leads back to, and its words.
+    pub back: String,
+    pub back_label: String,
 }
 
 pub use crate::service::accounts::AccountForm;
@@ -305,7 +308,12 @@ pub async fn import(
             (p.row, column, page.t(p.key), p.value)
         })
         .collect();
-    let body = ImportErrorsPage { page, problems };
+    let body = ImportErrorsPage {
+        back: "/admin/accounts".into(),
+        back_label: page.t("back-to-accounts"),
+        page,
+        problems,
+    };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
 }
 

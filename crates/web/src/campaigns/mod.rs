@@ -9,6 +9,7 @@ pub mod extensions;
 pub mod focal;
 pub mod rollover;
 pub mod units;
+pub mod units_file;
 
 use crate::routes::Access::{MohaAdmin, MohaStaff, UnitOfficer, UnitReader};
 use crate::routes::RouteTable;
@@ -65,6 +66,21 @@ pub fn routes() -> RouteTable {
             "/admin/campaigns/{campaign}/units",
             MohaAdmin,
             units::create,
+        )
+        .get(
+            "/admin/campaigns/{campaign}/units.xlsx",
+            MohaAdmin,
+            units_file::template,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/units/file",
+            MohaAdmin,
+            units_file::upload,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/units/file/apply",
+            MohaAdmin,
+            units_file::apply,
         )
         .get("/admin/units/{unit}/edit", MohaAdmin, units::edit_form)
         .post("/admin/units/{unit}", MohaAdmin, units::update)

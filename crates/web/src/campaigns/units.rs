@@ -56,13 +56,8 @@ pub struct UnitForm {
 
 impl UnitForm {
     fn validate(&self, page: &mut Page) -> Option<UnitInput> {
-        let code = self.code.trim().to_uppercase();
-        if code.is_empty()
-            || code.len() > 20
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        let code = parindex_domain::unit_code::parse(&self.code);
+        if code.is_none() {
             page.error("code", "unit-code-invalid");
         }
         let level = Level::parse(&self.level);
@@ -92,7 +87,7 @@ impl UnitForm {
             return None;
         }
         Some(UnitInput {
-            code,
+            code: code?,
             level: level?,
             name,
             short_name,

@@ -3,6 +3,7 @@
 pub mod export;
 pub mod json;
 pub mod moha;
+pub mod previous;
 pub mod public;
 pub mod report_card;
 pub mod view;

@@ -4,9 +4,10 @@
 //! and, once published, to the public. It prints cleanly.
 
 use crate::i18n::Lang;
+use crate::results::previous::{Previous, previous};
 use crate::results::view::{Shown, num, tier_letter, whole};
 use crate::state::AppState;
-use parindex_db::{campaigns, results};
+use parindex_db::results;
 use parindex_domain::criteria::{Depth, Node};
 use parindex_domain::scoring::uncertainty::{self, UnitInterval};
 use parindex_domain::scoring::{LeafStatus, LevelResult, NodeResult, UnitResult};
@@ -40,16 +41,6 @@ pub struct MethodRow {
     pub points: String,
     pub max: String,
     pub index: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Previous {
-    pub year: i64,
-    pub index: String,
-    pub place: String,
-    /// "+2,19" or "−0,51".
-    pub delta: String,
-    pub up: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -431,46 +422,5 @@ pub async fn card(
             .collect(),
         plan_combined: combined(level, u, picks, lang),
         version: shown.info.version,
-    })
-}
-
-/// The same unit in the newest published result of the campaign this one was rolled over from (or,
-/// for a campaign created by hand, of the year before).
-async fn previous(
-    state: &AppState,
-    shown: &Shown,
-    level: parindex_domain::Level,
-    u: &UnitResult,
-    lang: Lang,
-) -> Option<Previous> {
-    let campaign = match shown.campaign.predecessor_id {
-        Some(p) => campaigns::get(&state.db, p).await.ok()?,
-        None => campaigns::by_year(&state.db, shown.campaign.year - 1)
-            .await
-            .ok()?,
-    };
-    let year = campaign.year;
-    let latest = results::latest_published(&state.db, campaign.id)
-        .await
-        .ok()??;
-    let (_, result) = results::result(&state.db, campaign.id, latest.version)
-        .await
-        .ok()??;
-    let before = result.level(level)?.unit(&u.code)?;
-    let delta = u.index - before.index;
-    let sign = if delta.is_sign_negative() && !delta.is_zero() {
-        "−"
-    } else {
-        "+"
-    };
-    Some(Previous {
-        year,
-        index: num(lang, before.index),
-        place: before
-            .place
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| lang.t("res-not-ranked")),
-        delta: format!("{sign}{}", num(lang, delta.abs())),
-        up: !delta.is_sign_negative() || delta.is_zero(),
     })
 }

@@ -49,6 +49,32 @@ async fn moha_rolls_the_campaign_over_and_issues_accounts_on_a_phone() {
         .await
         .unwrap();
     assert_eq!(new.predecessor_id, Some(cid));
+    // The year's units as a file: Hải Phòng merged into Quảng Ninh, reviewed, then applied.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("don-vi-2024.xlsx");
+    std::fs::write(&file, units_file(&app, new.id).await).unwrap();
+    type_into(&b, "units-file", file.to_str().unwrap()).await;
+    click_to_navigate(&b, By::Css("#units-file-form button[type=submit]")).await;
+    fits(&b).await;
+    assert!(
+        text_of(&b, "#units-merged")
+            .await
+            .contains("QNI ← QNI, HPG")
+    );
+    assert!(text_of(&b, "#units-removed").await.contains("HPG"));
+    click_id(&b, "confirm").await;
+    click_to_navigate(&b, By::Css("#units-file-apply button[type=submit]")).await;
+    fits(&b).await;
+    assert!(
+        text_of(&b, "main")
+            .await
+            .contains("Đã áp dụng danh sách đơn vị")
+    );
+    assert!(
+        parindex_db::units::by_code(&app.db, new.id, "HPG")
+            .await
+            .is_err()
+    );
     // Issuing the accounts: the confirmation is asked for, then the e-mails go.
     click_to_navigate(&b, By::Id("go-issue")).await;
     fits(&b).await;
@@ -63,4 +89,38 @@ async fn moha_rolls_the_campaign_over_and_issues_accounts_on_a_phone() {
             .contains("btp.canbo@moj.gov.vn")
     );
     b.quit().await.unwrap();
+}
+
+/// The campaign's units as an .xlsx file with Hải Phòng merged into Quảng Ninh.
+async fn units_file(app: &TestApp, campaign: parindex_domain::CampaignId) -> Vec<u8> {
+    use parindex_import::sheet::Cell;
+    let rows: Vec<Vec<Cell>> = parindex_db::units::list(&app.db, campaign)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.code != "HPG")
+        .map(|u| {
+            let preds = if u.code == "QNI" { "QNI; HPG" } else { "" };
+            [
+                u.code.as_str(),
+                &u.name,
+                &u.short_name,
+                u.level.as_str(),
+                preds,
+            ]
+            .into_iter()
+            .map(|c| Cell::Text(c.to_string()))
+            .collect()
+        })
+        .collect();
+    let header: Vec<String> = [
+        "Mã đơn vị",
+        "Tên đầy đủ",
+        "Tên ngắn",
+        "Cấp",
+        "Đơn vị tiền nhiệm",
+    ]
+    .map(String::from)
+    .into();
+    parindex_import::sheet::table("Đơn vị", &header, &rows).unwrap()
 }

@@ -79,3 +79,4 @@ mod engines;
 mod login_sessions;
 mod migrations;
 mod rollover_suite;
+mod unit_import_suite;

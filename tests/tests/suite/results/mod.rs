@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 mod bootstrap;
 mod loading;
+mod year_two;
 
 /// Publishes the draft with `hash` as the administrator would, confirmed; panics if refused.
 async fn publish_as_admin(app: &TestApp, campaign_id: CampaignId, hash: &str) -> i64 {

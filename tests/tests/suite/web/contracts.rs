@@ -136,6 +136,11 @@ const VIETNAMESE_ALLOWED: &[(&str, usize, &str)] = &[
         "header names the importer accepts",
     ),
     (
+        "crates/import/src/unit_rows.rs",
+        7,
+        "header names the importer accepts",
+    ),
+    (
         "crates/parindex/src/settings.rs",
         1,
         "the default sender's name, a setting",
