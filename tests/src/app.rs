@@ -15,6 +15,8 @@ pub struct TestApp {
     pub engine: Engine,
     /// Where this app keeps evidence files (removed with the app).
     pub files_dir: tempfile::TempDir,
+    /// The server's state, for the jobs a server runs on its own (the hourly reminders).
+    pub state: AppState,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -46,7 +48,7 @@ async fn spawn(engine: Engine, mut config: WebConfig, own_origin: bool) -> TestA
     let files_dir = tempfile::tempdir().unwrap();
     let files = AppState::local_files(files_dir.path()).unwrap();
     let state = AppState::new(db.db.clone(), crate::clock_arc(&clock), config, files);
-    let app = parindex_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = parindex_web::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
@@ -57,6 +59,7 @@ async fn spawn(engine: Engine, mut config: WebConfig, own_origin: bool) -> TestA
         clock,
         engine,
         files_dir,
+        state,
     }
 }
 

@@ -23,6 +23,10 @@ pub struct Campaign {
     pub predecessor_id: Option<CampaignId>,
     /// False while the deadlines proposed by a roll-over await MoHA's confirmation.
     pub deadlines_confirmed: bool,
+    /// Whether units are reminded of their open deadlines by e-mail, and how many days before
+    /// ("7, 1"), besides the last day.
+    pub reminders_on: bool,
+    pub reminder_days: String,
 }
 
 /// The editable fields, already validated and cleaned by the caller.
@@ -39,7 +43,7 @@ pub struct CampaignInput {
 }
 
 const COLUMNS: &str = "id, year, name_vi, name_en, legal_basis, organiser, min_group_size, \
-     predecessor_id, deadlines_confirmed";
+     predecessor_id, deadlines_confirmed, reminders_on, reminder_days";
 
 pub async fn list(db: &Db) -> DbResult<Vec<Campaign>> {
     let sql = format!("SELECT {COLUMNS} FROM campaigns ORDER BY year DESC");
@@ -144,6 +148,39 @@ pub async fn update(
             campaign_id: Some(id),
             before: Some(snapshot(&before, &before_deadlines)),
             after: Some(snapshot(&after, &input.deadlines)),
+            ..Change::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Switches the campaign's deadline reminders on or off and sets their days (already checked).
+pub async fn set_reminders(
+    db: &Db,
+    ctx: &Ctx,
+    id: CampaignId,
+    on: bool,
+    days: &str,
+) -> DbResult<Campaign> {
+    let mut tx = db.begin().await?;
+    let before = get_tx(&mut tx, id).await?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE campaigns SET reminders_on = $1, reminder_days = $2 WHERE id = $3")
+        .bind(on).bind(days).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let after = get_tx(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Change {
+            action: "campaign.reminders",
+            entity: "campaign",
+            entity_id: id.to_string(),
+            campaign_id: Some(id),
+            before: Some(
+                serde_json::json!({ "on": before.reminders_on, "days": before.reminder_days }),
+            ),
+            after: Some(serde_json::json!({ "on": on, "days": days })),
             ..Change::default()
         },
     )

@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod pool;
 pub mod publication;
 pub mod questionnaires;
+pub mod reminders;
 pub mod respondents;
 pub mod results;
 pub mod rollover;

@@ -176,8 +176,10 @@ pub async fn copy(db: &Db, ctx: &Ctx, r: &Rollover) -> DbResult<Campaign> {
     let new = campaigns::insert_tx(&mut tx, ctx, &input, Some(old.id)).await?;
     let unit_map = copy_units(&mut tx, ctx, old.id, new.id).await?;
     let accounts = copy_accounts(&mut tx, ctx, &old, r.year, &unit_map).await?;
-    on_tx!(&mut tx, c => sqlx::query(SUPPORT_COPY).bind(new.id).bind(old.id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    for sql in [SUPPORT_COPY, REMINDERS_COPY] {
+        on_tx!(&mut tx, c => sqlx::query(sql).bind(new.id).bind(old.id)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
     for sql in SETTINGS {
         on_tx!(&mut tx, c => sqlx::query(sql).bind(new.id).bind(old.id).bind(ctx.now_ms)
             .execute(c).await.map(|r| r.rows_affected()))?;
@@ -201,6 +203,7 @@ pub async fn copy(db: &Db, ctx: &Ctx, r: &Rollover) -> DbResult<Campaign> {
         },
     )
     .await?;
+    let new = campaigns::get_tx(&mut tx, new.id).await?;
     tx.commit().await?;
     Ok(new)
 }
@@ -208,6 +211,11 @@ pub async fn copy(db: &Db, ctx: &Ctx, r: &Rollover) -> DbResult<Campaign> {
 /// The support contacts' copy, to confirm: ($1 new campaign, $2 old campaign).
 const SUPPORT_COPY: &str = "INSERT INTO support_contacts (campaign_id, level, name, phone, email, to_confirm) \
      SELECT $1, level, name, phone, email, TRUE FROM support_contacts WHERE campaign_id = $2";
+
+/// The deadline reminders' setting: ($1 new campaign, $2 old campaign).
+const REMINDERS_COPY: &str = "UPDATE campaigns SET \
+     reminders_on = (SELECT o.reminders_on FROM campaigns o WHERE o.id = $2), \
+     reminder_days = (SELECT o.reminder_days FROM campaigns o WHERE o.id = $2) WHERE id = $1";
 
 /// Copies of the campaign-wide settings: ($1 new campaign, $2 old campaign, $3 now).
 const SETTINGS: [&str; 5] = [

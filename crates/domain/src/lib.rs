@@ -18,6 +18,7 @@ pub mod message;
 pub mod password_policy;
 pub mod phone;
 pub mod points;
+pub mod reminder;
 pub mod respondents;
 pub mod rng;
 pub mod role;

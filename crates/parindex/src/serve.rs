@@ -64,6 +64,7 @@ pub async fn run(settings: Settings, opts: Options) -> anyhow::Result<()> {
     spawn_housekeeping(db.clone(), clock.clone());
     spawn_gauges(db.clone(), clock.clone());
     spawn_detection(db.clone(), clock.clone());
+    spawn_reminders(state.clone());
     let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
     let mailer = crate::mail::worker(&settings, db.clone(), clock.clone(), addr)?;
     let mail_task = tokio::spawn(mailer.run(mail_stopped));
@@ -120,6 +121,24 @@ fn spawn_audit_checkpoints(db: Db, clock: Arc<dyn Clock>) {
                 }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
+            }
+        }
+    });
+}
+
+/// Every hour, from a minute after start: the deadline reminders due to units (each goes once,
+/// whichever server decides it).
+fn spawn_reminders(state: AppState) {
+    tokio::spawn(async move {
+        let hour = std::time::Duration::from_secs(3600);
+        let start = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut tick = tokio::time::interval_at(start, hour);
+        loop {
+            tick.tick().await;
+            match parindex_web::service::reminders::run(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "deadline reminders queued"),
+                Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
             }
         }
     });

@@ -1230,3 +1230,20 @@ crosswalk-too-many = Too many predecessors (20 at most).
 notice-units-imported = The units were applied.
 units-file-confirm-required = Tick to confirm you have reviewed the changes before applying them.
 card-previous-weighted = the weighted index of its predecessors:
+
+## Deadline reminders to units
+reminder-mail-subject = PAR Index deadline reminder
+reminder-mail-body = { $unit } – PAR Index { $year }: the "{ $deadline }" deadline is { $day } (23:59), { $when }. Still to do: { $open } See and finish it at: { $link }
+reminder-days-left = { $n } days left
+reminder-last-day = today is the last day
+reminder-open-focal = the unit has not registered, or not confirmed, its PAR and IT focal contacts.
+reminder-open-list = the survey respondent list has not been sent to MoHA.
+reminder-open-sa-unfinished = { $n } self-assessment items are not finished, and the report is not approved and sent.
+reminder-open-sa-unsent = the self-assessment report has not been approved by the unit's leader and sent to MoHA.
+reminders-title = Deadline reminders to units
+reminders-on = E-mail units that still have work open before each deadline
+reminders-days = Days before the deadline to remind
+reminders-days-hint = Numbers of days, separated by commas, e.g. 7, 1. The last day is always reminded. The e-mails go to the unit's officers and PAR focal contact.
+reminders-days-invalid = Type at most 5 whole numbers from 1 to 60, separated by commas.
+reminders-state-on = On: { $days } days before, and on the last day.
+reminders-state-off = Off.

@@ -1230,3 +1230,20 @@ crosswalk-too-many = Quá nhiều đơn vị tiền nhiệm (tối đa 20).
 notice-units-imported = Đã áp dụng danh sách đơn vị.
 units-file-confirm-required = Hãy đánh dấu xác nhận đã xem lại trước khi áp dụng.
 card-previous-weighted = chỉ số bình quân gia quyền của các đơn vị tiền nhiệm:
+
+## Nhắc hạn cho đơn vị
+reminder-mail-subject = Nhắc hạn Chỉ số CCHC
+reminder-mail-body = { $unit } – kỳ đánh giá Chỉ số CCHC năm { $year }: hạn "{ $deadline }" là ngày { $day } (23:59), { $when }. Việc còn lại: { $open } Xem và hoàn thành tại: { $link }
+reminder-days-left = còn { $n } ngày
+reminder-last-day = hôm nay là ngày cuối cùng
+reminder-open-focal = đơn vị chưa đăng ký hoặc chưa xác nhận đầu mối CCHC và CNTT.
+reminder-open-list = danh sách người trả lời khảo sát chưa gửi Bộ Nội vụ.
+reminder-open-sa-unfinished = còn { $n } tiêu chí tự đánh giá chưa hoàn thành, và báo cáo chưa được phê duyệt, gửi đi.
+reminder-open-sa-unsent = báo cáo tự đánh giá chưa được lãnh đạo phê duyệt và gửi Bộ Nội vụ.
+reminders-title = Nhắc hạn qua thư cho đơn vị
+reminders-on = Gửi thư nhắc cho đơn vị còn việc chưa xong trước mỗi hạn chót
+reminders-days = Nhắc trước hạn bao nhiêu ngày
+reminders-days-hint = Các số ngày, cách nhau bằng dấu phẩy, ví dụ 7, 1. Ngày cuối cùng luôn được nhắc. Thư gửi tới cán bộ đầu mối và đầu mối CCHC của đơn vị.
+reminders-days-invalid = Nhập tối đa 5 số nguyên từ 1 đến 60, cách nhau bằng dấu phẩy.
+reminders-state-on = Đang bật: nhắc trước { $days } ngày và vào ngày cuối.
+reminders-state-off = Đang tắt.

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod criteria_sets;
 pub mod extensions;
 pub mod focal;
+pub mod reminders;
 pub mod rollover;
 pub mod units;
 pub mod units_file;
@@ -48,6 +49,11 @@ pub fn routes() -> RouteTable {
             "/admin/campaigns/{campaign}/support",
             MohaAdmin,
             contacts::set_support,
+        )
+        .post(
+            "/admin/campaigns/{campaign}/reminders",
+            MohaAdmin,
+            reminders::set,
         )
         .post(
             "/admin/campaigns/{campaign}/criteria-sets",

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appraisal;
 pub mod credentials;
 pub mod evidence;
+pub mod reminders;
 pub mod respondents;
 pub mod self_assessment;
 pub mod self_assessment_progress;

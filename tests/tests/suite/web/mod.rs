@@ -15,6 +15,7 @@ mod audit_log;
 mod campaigns;
 mod contracts;
 mod criteria_sets_pages;
+mod deadline_reminders;
 mod evidence_files;
 mod http;
 mod long_lists;
