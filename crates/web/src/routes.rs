@@ -61,10 +61,10 @@ impl RouteTable {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let filter = if method == Method::POST {
-            MethodFilter::POST
-        } else {
-            MethodFilter::GET
+        let filter = match method {
+            Method::POST => MethodFilter::POST,
+            Method::PUT => MethodFilter::PUT,
+            _ => MethodFilter::GET,
         };
         self.router = self.router.route(path, on(filter, handler));
         self.specs.push(RouteSpec {
@@ -89,6 +89,15 @@ impl RouteTable {
         T: 'static,
     {
         self.add(Method::POST, path, access, handler)
+    }
+
+    /// A whole-resource replacement (the API's respondent list).
+    pub fn put<H, T>(self, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, access, handler)
     }
 
     /// Adds another table's routes (an area's) to this one.

@@ -1,4 +1,4 @@
-//! The action matrix: every state-changing route (every POST in the route table), posted straight to
+//! The action matrix: every state-changing route (every POST and PUT in the route table), sent straight to
 //! the route as an attacker would, whatever the page offers, with a form that fills every field the
 //! pages use, by every role (anonymous, MoHA administrator and appraiser, and the officers, leaders
 //! and viewers of units at every stage of the demo), against their own unit and others, in three
@@ -97,6 +97,18 @@ fn kitchen_sink(unit: UnitId) -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The JSON body of a whole-resource replacement (the API's respondent list): one person the
+/// checks accept for any unit of the demo.
+fn replacement(unit: UnitId) -> serde_json::Value {
+    serde_json::json!({ "people": [{
+        "full_name": "Người Thử Ma Trận",
+        "position": "Chuyên viên",
+        "organisation": format!("Đơn vị {unit}"),
+        "group_code": "hdnd",
+        "email": "thu.nghiem@moj.gov.vn",
+    }]})
+}
+
 /// What must not move when a request is refused: the audit head, and every table's row count (one
 /// query). Sessions (the test signing in) and failed logins are not changes to the campaign.
 async fn fingerprint(app: &TestApp, counts_sql: &str) -> (i64, String, String) {
@@ -174,7 +186,7 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
     let posts: Vec<_> = route_table()
         .specs()
         .iter()
-        .filter(|s| s.method == Method::POST)
+        .filter(|s| s.method == Method::POST || s.method == Method::PUT)
         .cloned()
         .collect();
     assert!(posts.len() > 40, "{} POST routes", posts.len());
@@ -205,9 +217,12 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
                     ];
                     values.extend(ids(&app, unit).await);
                     let path = parindex_tests::access::fill_path(spec.path, &values);
-                    let mut req = client
-                        .request(Method::POST, app.url(&path))
-                        .form(&kitchen_sink(unit));
+                    let mut req = client.request(spec.method.clone(), app.url(&path));
+                    req = if spec.method == Method::PUT {
+                        req.json(&replacement(unit))
+                    } else {
+                        req.form(&kitchen_sink(unit))
+                    };
                     if let Some(id) = a.user_id {
                         let cookie = if a.pending {
                             pending_cookie(&app, id).await

@@ -27,6 +27,9 @@ use utoipa::{Modify, OpenApi};
         crate::self_assessment::api::self_assessment,
         crate::self_assessment::api::save_self_score,
         crate::survey::api::survey_progress,
+        crate::respondents::api::list,
+        crate::respondents::api::replace,
+        crate::integrity::api::findings,
         crate::results::public::api,
         crate::appraisal::api::appraisal,
     ),
@@ -59,7 +62,10 @@ impl Modify for SessionRefusals {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("parindex_session"))),
         );
         for item in doc.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+            for op in [&mut item.get, &mut item.post, &mut item.put]
+                .into_iter()
+                .flatten()
+            {
                 let signed_in = op
                     .security
                     .as_ref()

@@ -1,6 +1,7 @@
 //! Interference detection: MoHA's queue of flagged units, the evidence per unit and the
 //! decision.
 
+pub mod api;
 pub mod moha;
 
 use crate::routes::Access::{MohaAdmin, MohaStaff};
@@ -9,6 +10,11 @@ use crate::routes::RouteTable;
 /// This area's routes, each with the access rule it promises.
 pub fn routes() -> RouteTable {
     RouteTable::default()
+        .get(
+            "/api/v1/campaigns/{campaign}/integrity",
+            MohaStaff,
+            api::findings,
+        )
         .get(
             "/admin/campaigns/{campaign}/integrity",
             MohaStaff,

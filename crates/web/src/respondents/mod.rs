@@ -1,6 +1,7 @@
 //! The survey respondent list: a unit compiles, imports and sends it; MoHA reviews it,
 //! decides group exceptions and sets the respondent groups.
 
+pub mod api;
 pub mod groups;
 pub mod import;
 pub mod list;
@@ -46,6 +47,12 @@ pub fn routes() -> RouteTable {
             "/admin/units/{unit}/respondents/exceptions",
             MohaStaff,
             moha::decide_exception,
+        )
+        .get("/api/v1/units/{unit}/respondents", UnitReader, api::list)
+        .put(
+            "/api/v1/units/{unit}/respondents",
+            UnitOfficer,
+            api::replace,
         )
         .get("/unit/{unit}/respondents", UnitReader, list::show)
         .get("/unit/{unit}/respondents.xlsx", UnitReader, import::export)

@@ -12,8 +12,8 @@ use parindex_db::{Ctx, DbError};
 use parindex_domain::UnitId;
 use parindex_domain::deadline::DeadlineKind;
 use parindex_domain::respondents::{
-    Checked, Column, Coverage, ExceptionState, Group, ListRefusal, Respondent, Status, check,
-    coverage, may_ask_exception, may_edit,
+    Checked, Column, Coverage, ExceptionState, Group, ListRefusal, RawRow, Respondent, Status,
+    check, coverage, may_ask_exception, may_edit,
 };
 use parindex_import::{respondent_rows, table};
 use sha2::{Digest, Sha256};
@@ -164,8 +164,7 @@ pub(crate) async fn import(
             return Ok(ImportOutcome::MissingColumns(cols));
         }
     };
-    let existing: Vec<Respondent> = l.people.iter().map(|p| p.person.clone()).collect();
-    let checked = check(&raw, &l.groups, &l.domains(), &existing);
+    let checked = check_rows(l, &raw);
     if !checked.ok() {
         let annotated = respondent_rows::with_errors(&rows, &checked)
             .map_err(|e| AppError::internal("errors file", e))?;
@@ -183,9 +182,29 @@ pub(crate) async fn import(
             errors_key,
         });
     }
+    let added = store_checked(state, ctx, l, &checked, bytes).await?;
+    Ok(ImportOutcome::Imported { checked, added })
+}
+
+/// A new list's rows checked against the unit's groups, domains and people already listed: the one
+/// check a file import and the API's replacement both go through.
+pub(crate) fn check_rows(l: &Loaded, raw: &[RawRow]) -> Checked {
+    let existing: Vec<Respondent> = l.people.iter().map(|p| p.person.clone()).collect();
+    check(raw, &l.groups, &l.domains(), &existing)
+}
+
+/// Replaces the unit's list with the checked rows in one transaction; `source` is what they came
+/// from (a file, a JSON body), recorded by its SHA-256. Returns how many people were stored.
+pub(crate) async fn store_checked(
+    state: &AppState,
+    ctx: &Ctx,
+    l: &Loaded,
+    checked: &Checked,
+    source: &[u8],
+) -> AppResult<usize> {
     let people: Vec<Respondent> = checked.rows.iter().map(|(_, r)| r.clone()).collect();
-    let source = hex::encode(Sha256::digest(bytes));
-    let added = store::import(
+    let source = hex::encode(Sha256::digest(source));
+    store::import(
         &state.db,
         ctx,
         l.cx.campaign.id,
@@ -194,8 +213,7 @@ pub(crate) async fn import(
         &source,
     )
     .await
-    .map_err(stale)?;
-    Ok(ImportOutcome::Imported { checked, added })
+    .map_err(stale)
 }
 
 /// A write refused because the list moved on, or a duplicate, in the user's terms.

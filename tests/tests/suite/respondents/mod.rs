@@ -76,5 +76,6 @@ fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 mod import_and_send;
+mod list_api;
 
 mod deadline_and_national;
