@@ -388,6 +388,42 @@ mod tests {
         assert_eq!(twice, read);
     }
 
+    /// The shipped 2025 merger: 34 provinces formed from all 63 earlier ones, each exactly once, and
+    /// the 11 that stayed as their own predecessor.
+    #[test]
+    fn the_shipped_2025_merger_reads_and_covers_every_earlier_province() {
+        let read = |t: &str| crate::table::read(t.as_bytes(), crate::table::Limits::default());
+        let before_rows = read(include_str!(
+            "../../../frameworks/2025/provinces-before-2025.csv"
+        ))
+        .expect("readable");
+        let before = validate(&before_rows, None).expect("valid");
+        assert_eq!(before.len(), 63);
+        let codes: HashSet<String> = before.iter().map(|r| r.code.clone()).collect();
+        let after_rows =
+            read(include_str!("../../../frameworks/2025/provinces-2025.csv")).expect("readable");
+        let after = validate(&after_rows, Some(&codes)).expect("valid");
+        assert_eq!(after.len(), 34);
+        let mut seen: Vec<&str> = after
+            .iter()
+            .flat_map(|r| r.predecessors.iter().map(|(c, _)| c.as_str()))
+            .collect();
+        seen.sort_unstable();
+        let mut all: Vec<&str> = codes.iter().map(String::as_str).collect();
+        all.sort_unstable();
+        assert_eq!(seen, all, "each earlier province once");
+        let stayed = after
+            .iter()
+            .filter(|r| r.predecessors.len() == 1 && r.predecessors[0].0 == r.code)
+            .count();
+        assert_eq!(stayed, 11);
+        assert!(
+            after
+                .iter()
+                .all(|r| r.predecessors.iter().all(|(_, w)| w == "1"))
+        );
+    }
+
     #[test]
     fn every_problem_is_reported_with_its_row_and_column() {
         let before: HashSet<String> = ["VPC"].map(String::from).into();
