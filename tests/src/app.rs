@@ -177,6 +177,25 @@ impl TestApp {
             .unwrap();
     }
 
+    /// The demo's campaign rolled over to `year` as the copy page proposes it, without criteria sets.
+    pub async fn roll_over(&self, year: i64) -> parindex_db::campaigns::Campaign {
+        let from = self.campaign_id().await;
+        let p = parindex_db::rollover::preview(&self.db, from, year)
+            .await
+            .unwrap();
+        let plan = parindex_db::rollover::Rollover {
+            from,
+            year,
+            name_vi: p.name_vi,
+            name_en: p.name_en,
+            sets: vec![],
+        };
+        let now = parindex_domain::Clock::now_ms(&self.clock);
+        parindex_db::rollover::copy(&self.db, &parindex_db::Ctx::system(now), &plan)
+            .await
+            .unwrap()
+    }
+
     pub async fn campaign_id(&self) -> parindex_domain::CampaignId {
         parindex_db::campaigns::by_year(&self.db, parindex::demo::DEMO_YEAR)
             .await

@@ -2,7 +2,8 @@
 //! any order): Tên đăng nhập/username, Họ và tên/full_name, Email, Vai trò/role, Mã đơn vị/unit_code.
 //! The import is all or nothing: every problem is reported, and one problem means nothing is created.
 
-use parindex_domain::text::{clean, search_key};
+use crate::header::Columns;
+use parindex_domain::text::search_key;
 use parindex_domain::{Email, Role};
 use std::collections::{HashMap, HashSet};
 
@@ -109,18 +110,9 @@ pub fn validate(
             value: String::new(),
         }]);
     };
-    let mut index: HashMap<Column, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        let key = search_key(h);
-        if let Some(c) = Column::ALL
-            .into_iter()
-            .find(|c| c.aliases().contains(&key.as_str()))
-        {
-            index.entry(c).or_insert(i);
-        }
-    }
+    let columns = Columns::read(header, &Column::ALL, Column::aliases);
     for c in Column::ALL {
-        if !index.contains_key(&c) {
+        if !columns.has(c) {
             problems.push(Problem {
                 row: 1,
                 column: Some(c),
@@ -132,13 +124,7 @@ pub fn validate(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let cell = |r: &Vec<String>, c: Column| {
-        index
-            .get(&c)
-            .and_then(|i| r.get(*i))
-            .map(|s| clean(s))
-            .unwrap_or_default()
-    };
+    let cell = |r: &Vec<String>, c: Column| columns.cell(r, c);
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, r) in rows.iter().enumerate().skip(1) {

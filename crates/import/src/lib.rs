@@ -6,6 +6,7 @@ pub mod accounts_template;
 pub mod criteria_rows;
 pub mod csv_cell;
 pub mod figures;
+pub mod header;
 pub mod respondent_rows;
 pub mod respondents_export;
 pub mod respondents_template;

@@ -4,8 +4,9 @@
 //! "VPC:1,5; HPG:2"). Vietnamese or English headers, in any order. All or nothing: every problem is
 //! reported, and one problem means nothing changes.
 
+use crate::header::Columns;
 use parindex_domain::crosswalk::{self, Link};
-use parindex_domain::text::{clean, search_key};
+use parindex_domain::text::search_key;
 use parindex_domain::{Level, email, unit_code};
 use std::collections::{HashMap, HashSet};
 
@@ -173,31 +174,16 @@ pub fn validate(
     let Some(header) = rows.first() else {
         return Err(vec![problem(1, None, "import-empty", "")]);
     };
-    let mut index: HashMap<Column, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        let key = search_key(h);
-        if let Some(c) = Column::ALL
-            .into_iter()
-            .find(|c| c.aliases().contains(&key.as_str()))
-        {
-            index.entry(c).or_insert(i);
-        }
-    }
+    let columns = Columns::read(header, &Column::ALL, Column::aliases);
     let missing: Vec<Problem> = Column::ALL
         .into_iter()
-        .filter(|c| c.required() && !index.contains_key(c))
+        .filter(|c| c.required() && !columns.has(*c))
         .map(|c| problem(1, Some(c), "import-missing-column", c.header()))
         .collect();
     if !missing.is_empty() {
         return Err(missing);
     }
-    let cell = |r: &Vec<String>, c: Column| {
-        index
-            .get(&c)
-            .and_then(|i| r.get(*i))
-            .map(|s| clean(s))
-            .unwrap_or_default()
-    };
+    let cell = |r: &Vec<String>, c: Column| columns.cell(r, c);
     let mut problems = Vec::new();
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();

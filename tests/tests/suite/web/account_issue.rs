@@ -3,27 +3,7 @@
 //! passwords working, stored only hashed; refusals changing nothing.
 
 use super::*;
-use parindex_db::campaigns::Campaign;
 use parindex_domain::Role;
-
-/// The demo's 2023 campaign rolled over to 2024, as the copy page would.
-async fn rolled(app: &parindex_tests::TestApp) -> Campaign {
-    let cid = app.campaign_id().await;
-    let p = parindex_db::rollover::preview(&app.db, cid, 2024)
-        .await
-        .unwrap();
-    let plan = parindex_db::rollover::Rollover {
-        from: cid,
-        year: 2024,
-        name_vi: p.name_vi,
-        name_en: p.name_en,
-        sets: vec![],
-    };
-    let now = parindex_domain::Clock::now_ms(&app.clock);
-    parindex_db::rollover::copy(&app.db, &parindex_db::Ctx::system(now), &plan)
-        .await
-        .unwrap()
-}
 
 /// Signs in with a one-time password: accepted, and sent to change it.
 async fn first_login(app: &parindex_tests::TestApp, username: &str, password: &str) {
@@ -41,7 +21,7 @@ async fn first_login(app: &parindex_tests::TestApp, username: &str, password: &s
 
 async fn accounts_go_by_e_mail_to_each_units_focal_address(engine: Engine) {
     let app = spawn_app(engine).await;
-    let new = rolled(&app).await;
+    let new = app.roll_over(2024).await;
     // BCT registers its focal address for 2024; it has an officer, but no leader or viewer.
     let bct = parindex_db::units::by_code(&app.db, new.id, "BCT")
         .await
@@ -179,7 +159,7 @@ async fn accounts_go_by_e_mail_to_each_units_focal_address(engine: Engine) {
 
 async fn accounts_come_as_a_sheet_to_hand_over(engine: Engine) {
     let app = spawn_app(engine).await;
-    let new = rolled(&app).await;
+    let new = app.roll_over(2024).await;
     let admin = app.demo_login("moha.admin").await;
     let r = app
         .post(

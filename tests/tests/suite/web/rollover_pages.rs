@@ -153,21 +153,7 @@ async fn the_campaign_rolls_over_from_its_preview(engine: Engine) {
 
 async fn a_copied_account_cannot_sign_in_before_a_password_is_issued(engine: Engine) {
     let app = spawn_app(engine).await;
-    let cid = app.campaign_id().await;
-    let p = parindex_db::rollover::preview(&app.db, cid, 2024)
-        .await
-        .unwrap();
-    let plan = parindex_db::rollover::Rollover {
-        from: cid,
-        year: 2024,
-        name_vi: p.name_vi,
-        name_en: p.name_en,
-        sets: vec![],
-    };
-    let ctx = parindex_db::Ctx::system(0);
-    parindex_db::rollover::copy(&app.db, &ctx, &plan)
-        .await
-        .unwrap();
+    app.roll_over(2024).await;
     assert!(
         users::by_username(&app.db, "btp.canbo.2024")
             .await
