@@ -235,3 +235,15 @@ pub async fn predecessors(db: &Db, unit_id: UnitId) -> DbResult<Vec<(String, Str
          WHERE x.unit_id = $1 ORDER BY u.code"
     ).bind(unit_id).fetch_all(p).await)?)
 }
+
+/// The crosswalk of a campaign's units: (unit code, predecessor code, predecessor short name, weight).
+pub async fn crosswalk(
+    db: &Db,
+    campaign_id: CampaignId,
+) -> DbResult<Vec<(String, String, String, String)>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT u.code, pu.code, pu.short_name, x.weight FROM unit_predecessors x \
+         JOIN units u ON u.id = x.unit_id JOIN units pu ON pu.id = x.predecessor_id \
+         WHERE u.campaign_id = $1 ORDER BY u.code, pu.code"
+    ).bind(campaign_id).fetch_all(p).await)?)
+}

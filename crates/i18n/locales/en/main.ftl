@@ -1247,3 +1247,5 @@ reminders-days-hint = Numbers of days, separated by commas, e.g. 7, 1. The last 
 reminders-days-invalid = Type at most 5 whole numbers from 1 to 60, separated by commas.
 reminders-state-on = On: { $days } days before, and on the last day.
 reminders-state-off = Off.
+res-col-change = Change since last year
+res-change-from = against the weighted index of

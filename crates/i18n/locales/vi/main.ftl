@@ -1247,3 +1247,5 @@ reminders-days-hint = Các số ngày, cách nhau bằng dấu phẩy, ví dụ 
 reminders-days-invalid = Nhập tối đa 5 số nguyên từ 1 đến 60, cách nhau bằng dấu phẩy.
 reminders-state-on = Đang bật: nhắc trước { $days } ngày và vào ngày cuối.
 reminders-state-off = Đang tắt.
+res-col-change = So với năm trước
+res-change-from = so với bình quân gia quyền của

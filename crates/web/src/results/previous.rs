@@ -1,15 +1,18 @@
 //! A unit's change since last year: its index against the newest published result of the campaign
 //! this one was rolled over from (or, for a campaign created by hand, of the year before). A unit that
 //! kept its code compares with itself; a unit with predecessors in the crosswalk (a merger, a split)
-//! compares with their weighted index, and names them.
+//! compares with their weighted index, and names them. Loaded once per page, for every unit shown.
 
 use crate::i18n::Lang;
-use crate::results::view::{Shown, num};
+use crate::results::view::num;
 use crate::state::AppState;
-use parindex_db::{campaigns, results, unit_import, units};
+use parindex_db::campaigns::{self, Campaign};
+use parindex_db::{results, unit_import};
+use parindex_domain::Level;
 use parindex_domain::crosswalk;
 use parindex_domain::scoring::{CampaignResult, UnitResult};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 #[derive(Debug, Clone)]
@@ -25,88 +28,98 @@ pub struct Previous {
     pub from: String,
 }
 
-/// What the unit compares with: an index, a place, and whom it stands for.
-struct Before {
-    index: Decimal,
-    place: String,
-    from: String,
+/// What a campaign's units compare with: the campaign before's newest published result, and the
+/// crosswalk of this campaign's units (code → (predecessor code, short name, weight)).
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    year: i64,
+    result: CampaignResult,
+    links: HashMap<String, Vec<(String, String, String)>>,
 }
 
-pub async fn previous(
-    state: &AppState,
-    shown: &Shown,
-    level: parindex_domain::Level,
-    u: &UnitResult,
-    lang: Lang,
-) -> Option<Previous> {
-    let campaign = match shown.campaign.predecessor_id {
+/// The baseline of `campaign`, if the campaign before has a published result.
+pub async fn baseline(state: &AppState, campaign: &Campaign) -> Option<Baseline> {
+    let before = match campaign.predecessor_id {
         Some(p) => campaigns::get(&state.db, p).await.ok()?,
-        None => campaigns::by_year(&state.db, shown.campaign.year - 1)
+        None => campaigns::by_year(&state.db, campaign.year - 1)
             .await
             .ok()?,
     };
-    let latest = results::latest_published(&state.db, campaign.id)
+    let latest = results::latest_published(&state.db, before.id)
         .await
         .ok()??;
-    let (_, result) = results::result(&state.db, campaign.id, latest.version)
+    let (_, result) = results::result(&state.db, before.id, latest.version)
         .await
         .ok()??;
-    let unit = units::by_code(&state.db, shown.campaign.id, &u.code)
-        .await
-        .ok()?;
-    let links = unit_import::predecessors(&state.db, unit.id).await.ok()?;
-    let before = if links.is_empty() {
-        let b = result.level(level)?.unit(&u.code)?;
-        Before {
-            index: b.index,
-            place: b
-                .place
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| lang.t("res-not-ranked")),
-            from: String::new(),
-        }
-    } else {
-        weighted(&result, &links, lang)?
-    };
-    let delta = u.index - before.index;
-    let sign = if delta.is_sign_negative() && !delta.is_zero() {
-        "−"
-    } else {
-        "+"
-    };
-    Some(Previous {
-        year: campaign.year,
-        index: num(lang, before.index),
-        place: before.place,
-        delta: format!("{sign}{}", num(lang, delta.abs())),
-        up: !delta.is_sign_negative() || delta.is_zero(),
-        from: before.from,
+    let mut links: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    for (unit, code, name, weight) in unit_import::crosswalk(&state.db, campaign.id).await.ok()? {
+        links.entry(unit).or_default().push((code, name, weight));
+    }
+    Some(Baseline {
+        year: before.year,
+        result,
+        links,
     })
 }
 
-/// The predecessors' weighted index; none unless every predecessor has a published index.
-fn weighted(
-    result: &CampaignResult,
-    links: &[(String, String, String)],
-    lang: Lang,
-) -> Option<Before> {
-    let mut parts = Vec::with_capacity(links.len());
-    for (code, _, weight) in links {
-        let index = result
-            .levels
-            .iter()
-            .find_map(|l| l.unit(code))
-            .map(|r| r.index)?;
-        parts.push((index, Decimal::from_str(weight).ok()?));
+impl Baseline {
+    /// How `u` (of `level`) compares with its baseline, if it has one.
+    pub fn compare(&self, level: Level, u: &UnitResult, lang: Lang) -> Option<Previous> {
+        let (index, place, from) = match self.links.get(&u.code) {
+            Some(links) => {
+                let (index, from) = self.weighted(links, lang)?;
+                (index, String::new(), from)
+            }
+            None => {
+                let b = self.result.level(level)?.unit(&u.code)?;
+                let place = b
+                    .place
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| lang.t("res-not-ranked"));
+                (b.index, place, String::new())
+            }
+        };
+        let delta = u.index - index;
+        let sign = if delta.is_sign_negative() && !delta.is_zero() {
+            "−"
+        } else {
+            "+"
+        };
+        Some(Previous {
+            year: self.year,
+            index: num(lang, index),
+            place,
+            delta: format!("{sign}{}", num(lang, delta.abs())),
+            up: !delta.is_sign_negative() || delta.is_zero(),
+            from,
+        })
     }
-    let from = links
-        .iter()
-        .map(|(_, name, w)| format!("{name} (×{})", lang.decimal(w)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Some(Before {
-        index: crosswalk::weighted(&parts)?,
-        place: String::new(),
-        from,
-    })
+
+    /// The predecessors' weighted index and their names; none unless every one has an index.
+    fn weighted(
+        &self,
+        links: &[(String, String, String)],
+        lang: Lang,
+    ) -> Option<(Decimal, String)> {
+        let mut parts = Vec::with_capacity(links.len());
+        for (code, _, weight) in links {
+            let index = self
+                .result
+                .levels
+                .iter()
+                .find_map(|l| l.unit(code))
+                .map(|r| r.index)?;
+            parts.push((index, Decimal::from_str(weight).ok()?));
+        }
+        let from = links
+            .iter()
+            .map(|(_, name, w)| format!("{name} (×{})", lang.decimal(w)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some((crosswalk::weighted(&parts)?, from))
+    }
+
+    pub fn year(&self) -> i64 {
+        self.year
+    }
 }

@@ -4,7 +4,7 @@
 //! and, once published, to the public. It prints cleanly.
 
 use crate::i18n::Lang;
-use crate::results::previous::{Previous, previous};
+use crate::results::previous::Previous;
 use crate::results::view::{Shown, num, tier_letter, whole};
 use crate::state::AppState;
 use parindex_db::results;
@@ -404,7 +404,10 @@ pub async fn card(
         methods: methods(u, lang),
         strengths,
         weaknesses,
-        previous: previous(state, shown, level.level, u, lang).await,
+        previous: shown
+            .baseline
+            .as_ref()
+            .and_then(|b| b.compare(level.level, u, lang)),
         cancelled: u.survey_cancelled,
         missing: u.missing,
         version_label: shown.version_label(lang),

@@ -35,6 +35,8 @@ pub struct Shown {
     pub tiers: TierBands,
     /// The version's 95% intervals by unit code (units without respondents enough have none).
     pub intervals: HashMap<String, UnitInterval>,
+    /// What the units compare with: last year's published result, through the crosswalk.
+    pub baseline: Option<crate::results::previous::Baseline>,
 }
 
 impl Shown {
@@ -108,7 +110,9 @@ pub async fn load(
         .into_iter()
         .map(|i| (i.code.clone(), i))
         .collect();
+    let baseline = crate::results::previous::baseline(state, &campaign).await;
     Ok(Some(Shown {
+        baseline,
         campaign,
         info,
         result,
@@ -163,6 +167,10 @@ pub struct RankRow {
     pub interval: String,
     /// The place's 95% interval, "9 – 15"; empty without one.
     pub places: String,
+    /// The change since last year, "+1,37" (against the predecessors' weighted index for a merged
+    /// unit, named in `change_from`); empty without a comparison.
+    pub change: String,
+    pub change_from: String,
 }
 
 #[derive(Debug, Clone)]
@@ -201,10 +209,21 @@ pub struct LevelView {
     pub average: String,
     /// Whether some unit has a 95% interval (the chart's explanation shows only then).
     pub has_intervals: bool,
+    /// Whether some unit compares with last year (the change column shows only then).
+    pub has_change: bool,
 }
 
-fn row(shown: &Shown, lang: Lang, u: &UnitResult) -> RankRow {
+fn row(shown: &Shown, lang: Lang, level: Level, u: &UnitResult) -> RankRow {
+    let previous = shown
+        .baseline
+        .as_ref()
+        .and_then(|b| b.compare(level, u, lang));
     RankRow {
+        change: previous
+            .as_ref()
+            .map(|p| p.delta.clone())
+            .unwrap_or_default(),
+        change_from: previous.map(|p| p.from).unwrap_or_default(),
         place: u
             .place
             .map(|p| p.to_string())
@@ -295,15 +314,20 @@ pub fn level_view(shown: &Shown, lang: Lang, level: &LevelResult) -> LevelView {
             parindex_domain::scoring::half_up(&(sum / from_int(ranked.len() as i64))),
         )
     };
+    let ranked_rows: Vec<RankRow> = ranked
+        .iter()
+        .map(|u| row(shown, lang, level.level, u))
+        .collect();
     LevelView {
+        has_change: ranked_rows.iter().any(|r| !r.change.is_empty()),
         level: level.level.as_str(),
         criteria_set: level.criteria_set.clone(),
-        ranked: ranked.iter().map(|u| row(shown, lang, u)).collect(),
+        ranked: ranked_rows,
         apart: level
             .units
             .iter()
             .filter(|u| u.place.is_none())
-            .map(|u| row(shown, lang, u))
+            .map(|u| row(shown, lang, level.level, u))
             .collect(),
         chart_height: 8 + bars.len() as i64 * ROW + 24,
         chart_width: CHART_LABEL + 100 * CHART_SCALE + 60,

@@ -197,6 +197,21 @@ async fn a_merged_unit_compares_with_its_predecessors_weighted_index(engine: Eng
     };
     let delta_text = format!("{sign}{:.2}", delta.abs()).replace('.', ",");
     assert!(card.contains(&delta_text), "{delta_text} in {card}");
+    // The public ranking carries the same change, naming the predecessors.
+    let ranking = app
+        .get(&app.client(), "/results/2024")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let at = ranking
+        .find("data-change=\"QNI\"")
+        .expect("a change column");
+    let cell = &ranking[at..at + ranking[at..].find("</td>").unwrap()];
+    assert!(
+        cell.contains(&delta_text) && cell.contains("(×2)"),
+        "{cell}"
+    );
     // A unit that kept its code still compares with itself.
     let agg = visible_text(&app.page_text(&admin, "/results/2024/unit/AGG").await);
     assert!(
