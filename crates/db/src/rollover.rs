@@ -275,7 +275,7 @@ async fn copy_accounts(
             full_name: a.full_name,
             email: a.email,
             role: a.role,
-            unit_id: unit_map.get(&a.unit_id).copied(),
+            unit_id: Some(unit_map.get(&a.unit_id).copied().ok_or(DbError::NotFound)?),
             password_hash: String::new(),
             must_change_password: true,
         };

@@ -164,6 +164,9 @@ fn same(u: &Unit, n: &UnitInput) -> bool {
 async fn remove_tx(tx: &mut Tx, ctx: &Ctx, u: &Unit) -> DbResult<()> {
     let scope = crate::setup::Scope::Unit(u.id);
     crate::setup::guard(tx, parindex_domain::setup::Change::RemoveUnit, scope).await?;
+    let idle: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT username FROM users WHERE unit_id = $1 AND password_hash = '' ORDER BY username"
+    ).bind(u.id).fetch_all(c).await)?;
     on_tx!(tx, c => sqlx::query("DELETE FROM users WHERE unit_id = $1 AND password_hash = ''")
         .bind(u.id).execute(c).await.map(|r| r.rows_affected()))?;
     let (left,): (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM users WHERE unit_id = $1")
@@ -181,7 +184,10 @@ async fn remove_tx(tx: &mut Tx, ctx: &Ctx, u: &Unit) -> DbResult<()> {
             entity: "unit",
             entity_id: u.id.to_string(),
             campaign_id: Some(u.campaign_id),
-            before: Some(serde_json::json!(u)),
+            before: Some(serde_json::json!({
+                "unit": u,
+                "accounts_without_password": idle.into_iter().map(|(n,)| n).collect::<Vec<_>>(),
+            })),
             ..Change::default()
         },
     )
