@@ -1249,3 +1249,5 @@ reminders-state-on = On: { $days } days before, and on the last day.
 reminders-state-off = Off.
 res-col-change = Change since last year
 res-change-from = against the weighted index of
+res-col-previous-index = Last year's index (or its predecessors' weighted index)
+res-col-predecessors = Predecessors (code:weight)

@@ -1249,3 +1249,5 @@ reminders-state-on = Đang bật: nhắc trước { $days } ngày và vào ngày
 reminders-state-off = Đang tắt.
 res-col-change = So với năm trước
 res-change-from = so với bình quân gia quyền của
+res-col-previous-index = Chỉ số năm trước (hoặc bình quân gia quyền của đơn vị tiền nhiệm)
+res-col-predecessors = Đơn vị tiền nhiệm (mã:trọng số)

@@ -26,6 +26,9 @@ fn headers(lang: Lang) -> Vec<String> {
         "res-col-max",
         "res-col-cancelled",
         "res-col-missing",
+        "res-col-previous-index",
+        "res-col-change",
+        "res-col-predecessors",
     ])
 }
 
@@ -52,6 +55,7 @@ fn rows(shown: &Shown, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
     for l in &shown.result.levels {
         for u in &l.units {
             let i = shown.interval(&u.code);
+            let before = shown.baseline.as_ref().and_then(|b| b.before(l.level, u));
             let index = i.and_then(|i| i.index);
             let place = i.and_then(|i| i.place);
             let mut r = vec![
@@ -69,6 +73,24 @@ fn rows(shown: &Shown, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
                 format!("{:.2}", u.max),
                 if u.survey_cancelled { "1" } else { "0" }.to_string(),
                 u.missing.to_string(),
+                before
+                    .as_ref()
+                    .map(|b| format!("{:.2}", b.index))
+                    .unwrap_or_default(),
+                before
+                    .as_ref()
+                    .map(|b| format!("{:.2}", b.change(u.index)))
+                    .unwrap_or_default(),
+                before
+                    .map(|b| {
+                        let codes: Vec<String> = b
+                            .predecessors
+                            .into_iter()
+                            .map(|(c, _, w)| format!("{c}:{w}"))
+                            .collect();
+                        codes.join("; ")
+                    })
+                    .unwrap_or_default(),
             ];
             for f in &fields {
                 r.push(

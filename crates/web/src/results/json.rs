@@ -2,6 +2,7 @@
 //! `ranking.json` download, one type for both and for the OpenAPI document's `Results`.
 
 use crate::results::view::{Shown, tier_letter};
+use parindex_domain::Level;
 use parindex_domain::criteria::Depth;
 use parindex_domain::scoring::{self, Tier};
 use rust_decimal::Decimal;
@@ -57,6 +58,13 @@ pub struct UnitResult {
     pub survey_cancelled: bool,
     /// Items with no score, counted answer or figure.
     pub missing: u32,
+    /// What the unit compares with from the campaign before (its own index, or its predecessors'
+    /// weighted index), and the change since, e.g. "80.02" and "-0.51"; null without a comparison.
+    pub previous_index: Option<String>,
+    pub change: Option<String>,
+    /// The codes of the units it succeeds in the campaign before, for a merged or split unit; empty
+    /// when it compares with itself.
+    pub predecessors: Vec<String>,
     pub methods: Vec<MethodPoints>,
     pub fields: Vec<NodeResult>,
     pub criteria: Vec<NodeResult>,
@@ -98,7 +106,11 @@ impl Results {
             .map(|l| LevelResults {
                 level: l.level.as_str(),
                 criteria_set: l.criteria_set.clone(),
-                units: l.units.iter().map(|u| UnitResult::of(shown, u)).collect(),
+                units: l
+                    .units
+                    .iter()
+                    .map(|u| UnitResult::of(shown, l.level, u))
+                    .collect(),
             })
             .collect();
         Results {
@@ -114,8 +126,9 @@ impl Results {
 }
 
 impl UnitResult {
-    fn of(shown: &Shown, u: &scoring::UnitResult) -> UnitResult {
+    fn of(shown: &Shown, level: Level, u: &scoring::UnitResult) -> UnitResult {
         let interval = shown.interval(&u.code);
+        let before = shown.baseline.as_ref().and_then(|b| b.before(level, u));
         let nodes = |d: Depth| -> Vec<NodeResult> {
             u.nodes
                 .iter()
@@ -148,6 +161,11 @@ impl UnitResult {
             max: fixed(u.max),
             survey_cancelled: u.survey_cancelled,
             missing: u.missing,
+            previous_index: before.as_ref().map(|b| fixed(b.index)),
+            change: before.as_ref().map(|b| fixed(b.change(u.index))),
+            predecessors: before
+                .map(|b| b.predecessors.into_iter().map(|(c, _, _)| c).collect())
+                .unwrap_or_default(),
             methods: u
                 .methods
                 .iter()

@@ -62,61 +62,84 @@ pub async fn baseline(state: &AppState, campaign: &Campaign) -> Option<Baseline>
     })
 }
 
+/// What one unit compares with.
+#[derive(Debug, Clone)]
+pub struct Before {
+    pub index: Decimal,
+    /// Its place last year, for a unit compared with itself.
+    pub place: Option<u32>,
+    /// For a unit with predecessors: (code, short name, weight) of each.
+    pub predecessors: Vec<(String, String, String)>,
+}
+
+impl Before {
+    /// The change from this to `now`, as exports write it: "1.37", "-0.51".
+    pub fn change(&self, now: Decimal) -> Decimal {
+        now - self.index
+    }
+}
+
 impl Baseline {
-    /// How `u` (of `level`) compares with its baseline, if it has one.
-    pub fn compare(&self, level: Level, u: &UnitResult, lang: Lang) -> Option<Previous> {
-        let (index, place, from) = match self.links.get(&u.code) {
+    /// What `u` (of `level`) compares with, if anything: its predecessors' weighted index (none
+    /// unless every one has an index), or its own last result.
+    pub fn before(&self, level: Level, u: &UnitResult) -> Option<Before> {
+        match self.links.get(&u.code) {
             Some(links) => {
-                let (index, from) = self.weighted(links, lang)?;
-                (index, String::new(), from)
+                let mut parts = Vec::with_capacity(links.len());
+                for (code, _, weight) in links {
+                    let index = self
+                        .result
+                        .levels
+                        .iter()
+                        .find_map(|l| l.unit(code))
+                        .map(|r| r.index)?;
+                    parts.push((index, Decimal::from_str(weight).ok()?));
+                }
+                Some(Before {
+                    index: crosswalk::weighted(&parts)?,
+                    place: None,
+                    predecessors: links.clone(),
+                })
             }
             None => {
                 let b = self.result.level(level)?.unit(&u.code)?;
-                let place = b
-                    .place
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| lang.t("res-not-ranked"));
-                (b.index, place, String::new())
+                Some(Before {
+                    index: b.index,
+                    place: b.place,
+                    predecessors: Vec::new(),
+                })
             }
-        };
-        let delta = u.index - index;
+        }
+    }
+
+    /// How `u` compares, as the pages say it.
+    pub fn compare(&self, level: Level, u: &UnitResult, lang: Lang) -> Option<Previous> {
+        let before = self.before(level, u)?;
+        let delta = before.change(u.index);
         let sign = if delta.is_sign_negative() && !delta.is_zero() {
             "−"
         } else {
             "+"
         };
+        let place = match (&before.predecessors.is_empty(), before.place) {
+            (false, _) => String::new(),
+            (true, Some(p)) => p.to_string(),
+            (true, None) => lang.t("res-not-ranked"),
+        };
+        let from = before
+            .predecessors
+            .iter()
+            .map(|(_, name, w)| format!("{name} (×{})", lang.decimal(w)))
+            .collect::<Vec<_>>()
+            .join(", ");
         Some(Previous {
             year: self.year,
-            index: num(lang, index),
+            index: num(lang, before.index),
             place,
             delta: format!("{sign}{}", num(lang, delta.abs())),
             up: !delta.is_sign_negative() || delta.is_zero(),
             from,
         })
-    }
-
-    /// The predecessors' weighted index and their names; none unless every one has an index.
-    fn weighted(
-        &self,
-        links: &[(String, String, String)],
-        lang: Lang,
-    ) -> Option<(Decimal, String)> {
-        let mut parts = Vec::with_capacity(links.len());
-        for (code, _, weight) in links {
-            let index = self
-                .result
-                .levels
-                .iter()
-                .find_map(|l| l.unit(code))
-                .map(|r| r.index)?;
-            parts.push((index, Decimal::from_str(weight).ok()?));
-        }
-        let from = links
-            .iter()
-            .map(|(_, name, w)| format!("{name} (×{})", lang.decimal(w)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Some((crosswalk::weighted(&parts)?, from))
     }
 
     pub fn year(&self) -> i64 {

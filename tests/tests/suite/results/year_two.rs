@@ -212,6 +212,37 @@ async fn a_merged_unit_compares_with_its_predecessors_weighted_index(engine: Eng
         cell.contains(&delta_text) && cell.contains("(×2)"),
         "{cell}"
     );
+    // The exports carry both figures: the JSON of the API, and the .csv.
+    let json: serde_json::Value = app
+        .client()
+        .get(app.url("/api/v1/results/2024"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let units = json["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["units"].as_array().unwrap().clone())
+        .collect::<Vec<_>>();
+    let q = units.iter().find(|u| u["code"] == "QNI").unwrap();
+    assert_eq!(q["previous_index"], format!("{expected:.2}"));
+    assert_eq!(q["change"], format!("{delta:.2}"));
+    assert_eq!(q["predecessors"], serde_json::json!(["HPG", "QNI"]));
+    let csv = app
+        .get(&app.client(), "/results/2024/ranking.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let line = csv.lines().find(|l| l.contains(",QNI,")).unwrap();
+    assert!(
+        line.contains(&format!(",{expected:.2},{delta:.2},")) && line.contains("QNI:2"),
+        "{line}"
+    );
     // A unit that kept its code still compares with itself.
     let agg = visible_text(&app.page_text(&admin, "/results/2024/unit/AGG").await);
     assert!(
