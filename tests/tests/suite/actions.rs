@@ -277,7 +277,7 @@ async fn every_action_as_every_role_in_every_state_changes_nothing_when_refused(
         failures.join("\n")
     );
     let summary = format!(
-        "{engine:?}: action matrix: {} POST actions × {} states × {} roles and accounts = {cases} cases \
+        "{engine:?}: action matrix: {} POST and PUT actions × {} states × {} roles and accounts = {cases} cases \
          (with own and other units); {refused} refused, each leaving the database unchanged",
         posts.len(),
         states.len(),
