@@ -61,9 +61,9 @@ pub struct UnitState {
     /// Focal contacts registered (and, when copied from last year, confirmed).
     pub focal_done: bool,
     pub list: ListState,
-    pub report: State,
-    /// Self-assessed items not finished yet.
-    pub unfinished: usize,
+    /// The self-assessment report's state and its items not finished yet; none while the unit's
+    /// level has no criteria set to assess against.
+    pub self_assessment: Option<(State, usize)>,
 }
 
 /// What is still open before a deadline of `kind`: a message key and the count it names. Nothing
@@ -74,12 +74,13 @@ pub fn open(kind: DeadlineKind, s: &UnitState) -> Option<(&'static str, usize)> 
         DeadlineKind::RespondentList if s.list == ListState::Draft => {
             Some(("reminder-open-list", 0))
         }
-        DeadlineKind::SelfAssessment if s.unfinished > 0 => {
-            Some(("reminder-open-sa-unfinished", s.unfinished))
-        }
-        DeadlineKind::SelfAssessment if s.report != State::Submitted => {
-            Some(("reminder-open-sa-unsent", 0))
-        }
+        DeadlineKind::SelfAssessment => match s.self_assessment {
+            Some((_, unfinished)) if unfinished > 0 => {
+                Some(("reminder-open-sa-unfinished", unfinished))
+            }
+            Some((report, _)) if report != State::Submitted => Some(("reminder-open-sa-unsent", 0)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -94,8 +95,7 @@ mod tests {
         let done = UnitState {
             focal_done: true,
             list: ListState::Sent,
-            report: State::Submitted,
-            unfinished: 0,
+            self_assessment: Some((State::Submitted, 0)),
         };
         for k in DeadlineKind::ALL {
             assert_eq!(open(k, &done), None, "{k:?}");
@@ -103,8 +103,7 @@ mod tests {
         let behind = UnitState {
             focal_done: false,
             list: ListState::Draft,
-            report: State::Draft,
-            unfinished: 12,
+            self_assessment: Some((State::Draft, 12)),
         };
         assert_eq!(
             open(DeadlineKind::FocalRegistration, &behind),
@@ -120,14 +119,18 @@ mod tests {
         );
         assert_eq!(open(DeadlineKind::SurveyAnswers, &behind), None);
         let approved = UnitState {
-            unfinished: 0,
-            report: State::Approved,
+            self_assessment: Some((State::Approved, 0)),
             ..behind
         };
         assert_eq!(
             open(DeadlineKind::SelfAssessment, &approved),
             Some(("reminder-open-sa-unsent", 0))
         );
+        let no_set = UnitState {
+            self_assessment: None,
+            ..behind
+        };
+        assert_eq!(open(DeadlineKind::SelfAssessment, &no_set), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Deadline reminders to units, run every hour by each server: for every campaign that sends them,
+//! Deadline reminders to units, run every hour by each server: for every campaign that sends them
+//! (and whose deadlines are confirmed),
 //! every unit that still has something open before one of its deadlines (with any extension) is
 //! e-mailed on the campaign's reminder days and on the last day, at its officers' and PAR focal
 //! contact's addresses, through the outbox. Each reminder goes once, whichever server decides it.
@@ -22,13 +23,20 @@ pub async fn run(state: &AppState) -> AppResult<usize> {
     let ctx = Ctx::system(state.clock.now_ms());
     let mut sent = 0;
     for c in campaigns::list(&state.db).await? {
-        if !c.reminders_on {
+        // Deadlines a roll-over proposed are not reminded of until MoHA confirms them.
+        if !c.reminders_on || !c.deadlines_confirmed {
             continue;
         }
         let days = reminder::parse_days(&c.reminder_days)
             .unwrap_or_else(|| reminder::DEFAULT_DAYS.to_vec());
         for u in units::list(&state.db, c.id).await? {
-            sent += remind_unit(state, &ctx, u.id, today, &days).await?;
+            // One unit that cannot be read holds up no other.
+            match remind_unit(state, &ctx, u.id, today, &days).await {
+                Ok(n) => sent += n,
+                Err(e) => {
+                    tracing::warn!(unit = %u.id, error = %e, "deadline reminders skipped a unit")
+                }
+            }
         }
     }
     Ok(sent)
@@ -53,12 +61,14 @@ async fn remind_unit(
     if due.is_empty() {
         return Ok(0);
     }
-    let tasks = UnitTasks::load(state, unit_id).await?;
+    // A level with no criteria set yet has no self-assessment to remind of.
+    let tasks = UnitTasks::load(state, unit_id).await.ok();
     let st = UnitState {
         focal_done: cx.focal.as_ref().is_some_and(|f| !f.to_confirm),
-        list: tasks.list.state,
-        report: tasks.sa.report.state,
-        unfinished: tasks.unfinished().0,
+        list: parindex_db::respondents::list(&state.db, unit_id)
+            .await?
+            .state,
+        self_assessment: tasks.map(|t| (t.sa.report.state, t.unfinished().0)),
     };
     let to = reminders::recipients(&state.db, unit_id).await?;
     let mut sent = 0;

@@ -103,6 +103,27 @@ async fn units_reminded_of_their_open_deadlines_once(engine: Engine) {
         .text("SELECT body_text FROM outbox WHERE kind = 'reminder' AND body_text LIKE '%ngày cuối cùng%' LIMIT 1")
         .await;
     assert!(last.contains("today is the last day"), "{last}");
+    // A rolled-over campaign's proposed deadlines are not reminded of until they are confirmed.
+    let next = app.roll_over(2024).await;
+    assert!(!next.deadlines_confirmed);
+    app.clock.set(datetime!(2024-12-12 09:00 +7));
+    assert_eq!(reminders_on(&app).await, 0);
+    // Confirmed, they are; a level with no criteria set yet holds up no unit's reminder.
+    let admin = app.demo_login("moha.admin").await;
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{}", next.id),
+            &[
+                ("year", "2024"),
+                ("name_vi", "Chỉ số CCHC năm 2024"),
+                ("name_en", "PAR Index 2024"),
+                ("dl_respondent_list", "15/12/2024"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(reminders_on(&app).await > 0);
     let audit = audit::list(&app.db, &audit::Filter::default(), 500)
         .await
         .unwrap();
