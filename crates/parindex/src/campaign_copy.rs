@@ -8,6 +8,21 @@ use parindex_i18n::Lang;
 use std::fmt::Write;
 use std::time::Instant;
 
+/// The command as the server runs it: its database (with the audit key checked), the system clock and
+/// the language asked for (Vietnamese unless "en").
+pub async fn command(
+    settings: &crate::settings::Settings,
+    from: i64,
+    year: i64,
+    lang: &str,
+) -> anyhow::Result<String> {
+    let db = crate::serve::open_db(settings).await?;
+    parindex_db::audit::check_key(&db).await?;
+    let lang = Lang::parse(lang).unwrap_or(Lang::Vi);
+    let now = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
+    run(&db, from, year, lang, now).await
+}
+
 /// Copies the campaign of year `from` to `year` and says what was created, or why not.
 pub async fn run(db: &Db, from: i64, year: i64, lang: Lang, now_ms: i64) -> anyhow::Result<String> {
     let old = campaigns::by_year(db, from).await.map_err(|e| match e {

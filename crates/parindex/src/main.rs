@@ -267,11 +267,7 @@ enum IntegrityCommand {
 
 #[derive(Subcommand)]
 enum CampaignCommand {
-    /// Create next year's campaign from an earlier one: its units, unit accounts (without a password
-    /// until one is issued), contacts (to confirm), respondent groups, questionnaires, scoring and
-    /// interference settings and criteria sets. The deadlines are proposed one year later and must be
-    /// confirmed on the campaign's page. Nothing of the old campaign's answers, lists or scores is
-    /// copied. One transaction: all or nothing.
+    /// Create next year's campaign from an earlier one's set-up, in one transaction (docs/year-two.md).
     Copy {
         /// The year of the campaign to copy, e.g. 2023.
         #[arg(long)]
@@ -553,13 +549,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Campaign {
             command: CampaignCommand::Copy { from, year, lang },
         } => {
-            let db = serve::open_db(&settings).await?;
-            parindex_db::audit::check_key(&db).await?;
-            let lang = parindex_i18n::Lang::parse(&lang).unwrap_or(parindex_i18n::Lang::Vi);
-            let now = parindex_domain::Clock::now_ms(&parindex_domain::SystemClock);
             print!(
                 "{}",
-                parindex::campaign_copy::run(&db, from, year, lang, now).await?
+                parindex::campaign_copy::command(&settings, from, year, &lang).await?
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -404,10 +404,7 @@ pub async fn card(
         methods: methods(u, lang),
         strengths,
         weaknesses,
-        previous: shown
-            .baseline
-            .as_ref()
-            .and_then(|b| b.compare(level.level, u, lang)),
+        previous: shown.previous(level.level, u, lang),
         cancelled: u.survey_cancelled,
         missing: u.missing,
         version_label: shown.version_label(lang),

@@ -40,6 +40,18 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// How a unit compares with last year, as the pages say it.
+    pub fn previous(
+        &self,
+        level: Level,
+        u: &UnitResult,
+        lang: Lang,
+    ) -> Option<crate::results::previous::Previous> {
+        self.baseline
+            .as_ref()
+            .and_then(|b| b.compare(level, u, lang))
+    }
+
     /// The unit's intervals, when it has them.
     pub fn interval(&self, code: &str) -> Option<&UnitInterval> {
         self.intervals.get(code)
@@ -214,10 +226,7 @@ pub struct LevelView {
 }
 
 fn row(shown: &Shown, lang: Lang, level: Level, u: &UnitResult) -> RankRow {
-    let previous = shown
-        .baseline
-        .as_ref()
-        .and_then(|b| b.compare(level, u, lang));
+    let previous = shown.previous(level, u, lang);
     RankRow {
         change: previous
             .as_ref()

@@ -74,7 +74,8 @@ fn roles(r: &Roster) -> Vec<Role> {
     r.accounts.iter().map(|a| a.role).collect()
 }
 
-/// Issues the campaign's accounts as described above, all in one transaction.
+/// Issues the campaign's accounts as described above, all in one transaction. An outcome with
+/// nothing issued wrote nothing.
 #[tracing::instrument(skip_all, fields(actor = %ctx.actor, campaign_id = %campaign_id))]
 pub async fn issue(
     state: &AppState,
@@ -84,80 +85,116 @@ pub async fn issue(
     delivery: Delivery,
 ) -> AppResult<Outcome> {
     let campaign = campaigns::get(&state.db, campaign_id).await?;
-    let roster = credentials::roster(&state.db, campaign_id).await?;
-    let mut plan = Issue::default();
-    let mut out = Outcome::default();
-    // Where each issued row's hash goes: an existing account's, or a new one's.
-    let mut slots = Vec::new();
-    for unit in &roster {
-        let address = unit.focal_email.clone();
-        if address.is_none() && (delivery == Delivery::Email || standard) {
-            if delivery == Delivery::Email || !missing_standard(&roles(unit)).is_empty() {
-                out.no_address
-                    .push((unit.code.clone(), unit.short_name.clone()));
-            }
-            if delivery == Delivery::Email {
-                continue;
-            }
-        }
-        let first = out.issued.len();
-        for a in unit.accounts.iter().filter(|a| a.awaiting) {
-            let password = password::temporary()?;
-            slots.push(Slot::Existing(plan.passwords.len()));
-            plan.passwords.push((a.id, String::new()));
-            out.issued
-                .push(row(unit, &a.username, &a.full_name, a.role, password));
-        }
-        if let (true, Some(to)) = (standard, &address) {
-            for role in missing_standard(&roles(unit)) {
-                let Some(username) = standard_username(&unit.code, role, campaign.year) else {
-                    continue;
-                };
-                let full_name = format!(
-                    "{} – {}",
-                    Lang::Vi.t(&format!("role-{}", role.as_str())),
-                    unit.short_name
-                );
-                let password = password::temporary()?;
-                slots.push(Slot::New(plan.created.len()));
-                plan.created.push(NewUser {
-                    username: username.clone(),
-                    full_name: full_name.clone(),
-                    email: to.clone(),
-                    role,
-                    unit_id: Some(unit.unit_id),
-                    password_hash: String::new(),
-                    must_change_password: true,
-                });
-                out.issued
-                    .push(row(unit, &username, &full_name, role, password));
-            }
-        }
-        if let (Delivery::Email, Some(to), false) = (delivery, &address, out.issued.len() == first)
-        {
-            plan.mails
-                .push(mail(state, to, campaign.year, unit, &out.issued[first..]));
-            for r in &mut out.issued[first..] {
-                r.sent_to = Some(to.clone());
-            }
-        }
+    let mut draft = Draft::default();
+    for unit in &credentials::roster(&state.db, campaign_id).await? {
+        draft.unit(state, unit, campaign.year, standard, delivery)?;
     }
-    if out.issued.is_empty() {
-        return Ok(out);
+    if draft.out.issued.is_empty() {
+        return Ok(draft.out);
     }
-    let hashes = hash_all(out.issued.iter().map(|r| r.password.clone()).collect()).await?;
-    for (slot, hash) in slots.into_iter().zip(hashes) {
-        match slot {
-            Slot::Existing(i) => plan.passwords[i].1 = hash,
-            Slot::New(i) => plan.created[i].password_hash = hash,
-        }
-    }
+    let (plan, out) = draft.hashed().await?;
     match credentials::issue(&state.db, ctx, campaign_id, &plan).await {
         Ok(()) => Ok(out),
         Err(DbError::Conflict(_)) | Err(DbError::Stale) => {
             Err(AppError::BadRequest("issue-accounts-changed"))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The issue being put together: what to write, what to report, and where each row's hash goes
+/// (an existing account's, or a new one's) once the passwords are hashed.
+#[derive(Default)]
+struct Draft {
+    plan: Issue,
+    out: Outcome,
+    slots: Vec<Slot>,
+}
+
+impl Draft {
+    /// One unit's share: its accounts awaiting a password, its missing standard accounts, its e-mail.
+    fn unit(
+        &mut self,
+        state: &AppState,
+        unit: &Roster,
+        year: i64,
+        standard: bool,
+        delivery: Delivery,
+    ) -> AppResult<()> {
+        let address = unit.focal_email.clone();
+        if address.is_none() && (delivery == Delivery::Email || standard) {
+            if delivery == Delivery::Email || !missing_standard(&roles(unit)).is_empty() {
+                self.out
+                    .no_address
+                    .push((unit.code.clone(), unit.short_name.clone()));
+            }
+            if delivery == Delivery::Email {
+                return Ok(());
+            }
+        }
+        let first = self.out.issued.len();
+        for a in unit.accounts.iter().filter(|a| a.awaiting) {
+            self.slots.push(Slot::Existing(self.plan.passwords.len()));
+            self.plan.passwords.push((a.id, String::new()));
+            let password = password::temporary()?;
+            self.out
+                .issued
+                .push(row(unit, &a.username, &a.full_name, a.role, password));
+        }
+        if let (true, Some(to)) = (standard, &address) {
+            for role in missing_standard(&roles(unit)) {
+                self.standard(unit, role, year, to)?;
+            }
+        }
+        if let (Delivery::Email, Some(to), false) =
+            (delivery, &address, self.out.issued.len() == first)
+        {
+            let rows = &mut self.out.issued[first..];
+            self.plan.mails.push(mail(state, to, year, unit, rows));
+            for r in rows {
+                r.sent_to = Some(to.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// A standard account the unit lacks, at its focal address.
+    fn standard(&mut self, unit: &Roster, role: Role, year: i64, to: &str) -> AppResult<()> {
+        let Some(username) = standard_username(&unit.code, role, year) else {
+            return Ok(());
+        };
+        let full_name = format!(
+            "{} – {}",
+            Lang::Vi.t(&format!("role-{}", role.as_str())),
+            unit.short_name
+        );
+        self.slots.push(Slot::New(self.plan.created.len()));
+        self.plan.created.push(NewUser {
+            username: username.clone(),
+            full_name: full_name.clone(),
+            email: to.to_string(),
+            role,
+            unit_id: Some(unit.unit_id),
+            password_hash: String::new(),
+            must_change_password: true,
+        });
+        let password = password::temporary()?;
+        self.out
+            .issued
+            .push(row(unit, &username, &full_name, role, password));
+        Ok(())
+    }
+
+    /// The plan with every one-time password's hash in place.
+    async fn hashed(mut self) -> AppResult<(Issue, Outcome)> {
+        let passwords = self.out.issued.iter().map(|r| r.password.clone()).collect();
+        for (slot, hash) in self.slots.into_iter().zip(hash_all(passwords).await?) {
+            match slot {
+                Slot::Existing(i) => self.plan.passwords[i].1 = hash,
+                Slot::New(i) => self.plan.created[i].password_hash = hash,
+            }
+        }
+        Ok((self.plan, self.out))
     }
 }
 
