@@ -31,8 +31,8 @@ pub struct Changes {
     pub updated: Vec<String>,
     /// Codes the file leaves out: (code, short name).
     pub removed: Vec<(String, String)>,
-    /// Units made of several predecessors: (code, predecessor codes).
-    pub merged: Vec<(String, Vec<String>)>,
+    /// Units made of several predecessors: (code, [(predecessor code, weight)]).
+    pub merged: Vec<(String, Vec<(String, String)>)>,
     /// Predecessors shared by several units: (predecessor code, successor codes).
     pub split: Vec<(String, Vec<String>)>,
     pub unchanged: usize,
@@ -73,8 +73,12 @@ pub fn diff(current: &[Unit], incoming: &[Incoming]) -> Changes {
             }
         }
         if i.predecessors.len() > 1 {
-            let codes = i.predecessors.iter().map(|l| l.code.clone()).collect();
-            c.merged.push((n.code.clone(), codes));
+            let links = i
+                .predecessors
+                .iter()
+                .map(|l| (l.code.clone(), l.weight.normalize().to_string()))
+                .collect();
+            c.merged.push((n.code.clone(), links));
         }
     }
     for u in current {
@@ -99,9 +103,58 @@ pub fn diff(current: &[Unit], incoming: &[Incoming]) -> Changes {
     c
 }
 
-/// What the file would change, read now (the review step).
-pub async fn preview(db: &Db, campaign_id: CampaignId, incoming: &[Incoming]) -> DbResult<Changes> {
-    Ok(diff(&units::list(db, campaign_id).await?, incoming))
+/// How a merged unit's predecessors weigh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weighting {
+    /// As the file writes them (1 where it writes none).
+    AsWritten,
+    /// By each predecessor's completed survey responses in the campaign before, for every unit with
+    /// several predecessors (the file's weights of those units are not used).
+    Respondents,
+}
+
+/// What the file would change, read now (the review step), with the weights it would store.
+pub async fn preview(
+    db: &Db,
+    campaign_id: CampaignId,
+    incoming: &[Incoming],
+    weighting: Weighting,
+) -> DbResult<Changes> {
+    let campaign = campaigns::get(db, campaign_id).await?;
+    let mut tx = db.begin().await?;
+    let weighed = weigh_tx(&mut tx, campaign.predecessor_id, incoming, weighting).await?;
+    let current = units::list_tx(&mut tx, campaign_id).await?;
+    tx.commit().await?;
+    Ok(diff(&current, &weighed))
+}
+
+/// `incoming` with the weights `weighting` gives. Refused when a merged unit's predecessor has no
+/// completed response to weigh by.
+async fn weigh_tx(
+    tx: &mut Tx,
+    before: Option<CampaignId>,
+    incoming: &[Incoming],
+    weighting: Weighting,
+) -> DbResult<Vec<Incoming>> {
+    let (Weighting::Respondents, Some(before)) = (weighting, before) else {
+        return Ok(incoming.to_vec());
+    };
+    let counts: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.code, COUNT(i.completed_at) FROM units u LEFT JOIN survey_invitations i ON i.unit_id = u.id \
+         WHERE u.campaign_id = $1 GROUP BY u.code"
+    ).bind(before).fetch_all(c).await)?;
+    let counts: HashMap<String, i64> = counts.into_iter().collect();
+    let mut out = incoming.to_vec();
+    for i in out.iter_mut().filter(|i| i.predecessors.len() > 1) {
+        for l in &mut i.predecessors {
+            let n = counts.get(&l.code).copied().unwrap_or(0);
+            if n == 0 {
+                return Err(DbError::Refused("units-file-no-respondents"));
+            }
+            l.weight = rust_decimal::Decimal::from(n);
+        }
+    }
+    Ok(out)
 }
 
 /// Applies the file in one transaction and returns what it changed.
@@ -110,9 +163,11 @@ pub async fn apply(
     ctx: &Ctx,
     campaign_id: CampaignId,
     incoming: &[Incoming],
+    weighting: Weighting,
 ) -> DbResult<Changes> {
     let campaign = campaigns::get(db, campaign_id).await?;
     let mut tx = db.begin().await?;
+    let incoming = &weigh_tx(&mut tx, campaign.predecessor_id, incoming, weighting).await?;
     let current = units::list_tx(&mut tx, campaign_id).await?;
     let changes = diff(&current, incoming);
     let mut ids: HashMap<String, UnitId> = HashMap::new();
@@ -143,6 +198,10 @@ pub async fn apply(
             after: Some(serde_json::json!({
                 "added": changes.added, "renamed": changes.renamed, "updated": changes.updated,
                 "removed": changes.removed, "crosswalk": crosswalk,
+                "weighting": match weighting {
+                    Weighting::AsWritten => "as_written",
+                    Weighting::Respondents => "respondents",
+                },
             })),
             ..Change::default()
         },

@@ -17,7 +17,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::campaigns::{self, Campaign};
-use parindex_db::unit_import::{self, Changes, Incoming};
+use parindex_db::unit_import::{self, Changes, Incoming, Weighting};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::{Db, DbError};
 use parindex_domain::CampaignId;
@@ -41,6 +41,8 @@ pub struct ReviewPage {
     pub changes: Changes,
     /// The checked rows, carried to the apply step (checked again there).
     pub rows_json: String,
+    /// "file" or "respondents": how merged units' predecessors weigh.
+    pub weights: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -57,6 +59,18 @@ pub struct ErrorsPage {
 pub struct ApplyForm {
     pub rows: String,
     pub confirm: String,
+    /// "respondents" to weigh merged units' predecessors by their responses; anything else: the file.
+    pub weights: String,
+    /// "review" to see the changes again with these weights; anything else applies them.
+    pub action: String,
+}
+
+fn weighting(f: &ApplyForm) -> Weighting {
+    if f.weights == "respondents" {
+        Weighting::Respondents
+    } else {
+        Weighting::AsWritten
+    }
 }
 
 /// The campaign's units as the file to edit, with their predecessors.
@@ -113,7 +127,7 @@ pub async fn upload(
     match checked {
         Ok(rows) => {
             let page = Page::new(&meta, &admin, "units-file-review-title");
-            review(&state, page, campaign, &rows).await
+            review(&state, page, campaign, &rows, Weighting::AsWritten).await
         }
         Err(problems) => Ok(errors(&meta, &admin, id, problems)),
     }
@@ -137,15 +151,20 @@ pub async fn apply(
         Ok(rows) => rows,
         Err(problems) => return Ok(errors(&meta, &admin, id, problems)),
     };
-    if f.confirm != "yes" {
+    let weighting = weighting(&f);
+    if f.action == "review" || f.confirm != "yes" {
         let mut page = Page::new(&meta, &admin, "units-file-review-title");
-        page.error("confirm", "units-file-confirm-required");
-        let mut r = review(&state, page, campaign, &rows).await?;
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        if f.action != "review" {
+            page.error("confirm", "units-file-confirm-required");
+        }
+        let mut r = review(&state, page, campaign, &rows, weighting).await?;
+        if f.action != "review" {
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        }
         return Ok(r);
     }
     let ctx = meta.ctx(Some(admin.id), &admin.username, state.clock.now_ms());
-    match unit_import::apply(&state.db, &ctx, id, &incoming(&rows)).await {
+    match unit_import::apply(&state.db, &ctx, id, &incoming(&rows), weighting).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/admin/campaigns/{id}?done=units-imported#units"))
                 .into_response(),
@@ -200,11 +219,27 @@ fn incoming(rows: &[UnitRow]) -> Vec<Incoming> {
 
 async fn review(
     state: &AppState,
-    page: Page,
+    mut page: Page,
     campaign: Campaign,
     rows: &[UnitRow],
+    weighting: Weighting,
 ) -> AppResult<Response> {
-    let changes = unit_import::preview(&state.db, campaign.id, &incoming(rows)).await?;
+    let changes =
+        match unit_import::preview(&state.db, campaign.id, &incoming(rows), weighting).await {
+            Ok(c) => c,
+            Err(DbError::Refused(key)) => {
+                // The weights cannot be had: say so on the weights' field, and show the file's.
+                page.error("weights", key);
+                unit_import::preview(
+                    &state.db,
+                    campaign.id,
+                    &incoming(rows),
+                    Weighting::AsWritten,
+                )
+                .await?
+            }
+            Err(e) => return Err(e.into()),
+        };
     let rows_json =
         serde_json::to_string(rows).map_err(|e| AppError::internal("carrying the rows", e))?;
     Ok(ReviewPage {
@@ -212,6 +247,10 @@ async fn review(
         campaign,
         changes,
         rows_json,
+        weights: match weighting {
+            Weighting::Respondents => "respondents",
+            Weighting::AsWritten => "file",
+        },
     }
     .into_response())
 }

@@ -59,11 +59,11 @@ async fn moha_rolls_the_campaign_over_and_issues_accounts_on_a_phone() {
     assert!(
         text_of(&b, "#units-merged")
             .await
-            .contains("QNI ← QNI, HPG")
+            .contains("QNI ← QNI ×1, HPG ×1")
     );
     assert!(text_of(&b, "#units-removed").await.contains("HPG"));
     click_id(&b, "confirm").await;
-    click_to_navigate(&b, By::Css("#units-file-apply button[type=submit]")).await;
+    click_to_navigate(&b, By::Id("units-file-apply-button")).await;
     fits(&b).await;
     assert!(
         text_of(&b, "main")

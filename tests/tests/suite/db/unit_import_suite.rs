@@ -2,7 +2,7 @@
 //! rests on it, and the crosswalk only towards the campaign before.
 
 use super::*;
-use parindex_db::unit_import::{self, Incoming};
+use parindex_db::unit_import::{self, Incoming, Weighting};
 use parindex_domain::crosswalk::Link;
 
 fn same_as(units: &[units::Unit]) -> Vec<Incoming> {
@@ -58,7 +58,7 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
         .filter(|i| i.input.code != scored.code)
         .chain(same_as(&[used.clone(), idle.clone()]))
         .collect();
-    let err = unit_import::apply(&db, &ctx(2), c.id, &without)
+    let err = unit_import::apply(&db, &ctx(2), c.id, &without, Weighting::AsWritten)
         .await
         .unwrap_err();
     assert!(
@@ -68,7 +68,7 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
     assert_eq!(counts(&db).await, before);
 
     // Leaving out the unit whose account has a password: refused, nothing changes.
-    let err = unit_import::apply(&db, &ctx(3), c.id, &same_as(&current))
+    let err = unit_import::apply(&db, &ctx(3), c.id, &same_as(&current), Weighting::AsWritten)
         .await
         .unwrap_err();
     assert!(
@@ -85,13 +85,17 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
             i.input.short_name = "Tỉnh Quảng Ninh (mới)".into();
         }
     }
-    let changes = unit_import::preview(&db, c.id, &keep).await.unwrap();
+    let changes = unit_import::preview(&db, c.id, &keep, Weighting::AsWritten)
+        .await
+        .unwrap();
     assert_eq!(
         changes.removed,
         vec![("ZZB".to_string(), "Tỉnh B".to_string())]
     );
     assert_eq!(changes.renamed.len(), 1);
-    let applied = unit_import::apply(&db, &ctx(4), c.id, &keep).await.unwrap();
+    let applied = unit_import::apply(&db, &ctx(4), c.id, &keep, Weighting::AsWritten)
+        .await
+        .unwrap();
     assert_eq!(applied, changes);
     assert!(units::by_code(&db, c.id, "ZZB").await.is_err());
     assert!(
@@ -121,7 +125,7 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
         weight: rust_decimal::Decimal::ONE,
     }];
     let before = counts(&db).await;
-    let err = unit_import::apply(&db, &ctx(5), c.id, &linked)
+    let err = unit_import::apply(&db, &ctx(5), c.id, &linked, Weighting::AsWritten)
         .await
         .unwrap_err();
     assert!(
@@ -132,4 +136,103 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
     assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
 }
 
-on_both_engines!(a_units_file_takes_out_only_units_nothing_rests_on);
+/// `n` completed survey responses for `unit` of `campaign`, written behind the application's back.
+async fn completed(db: &parindex_tests::TestDb, campaign: i64, unit: UnitId, n: usize) {
+    for k in 0..n {
+        let email = format!("r{k}.{unit}@example.gov.vn");
+        parindex_tests::measure::exec_sql(
+            db,
+            format!(
+                "INSERT INTO respondents (unit_id, full_name, position, organisation, group_code, email, \
+                 search_key, created_at, updated_at) VALUES ({unit}, 'Người {k}', 'Chuyên viên', 'Sở', 'hdnd', \
+                 '{email}', 'nguoi {k}', 0, 0)"
+            ),
+        )
+        .await;
+        parindex_tests::measure::exec_sql(
+            db,
+            format!(
+                "INSERT INTO survey_invitations (campaign_id, unit_id, respondent_id, group_code, email, delivery, \
+                 invited_at, completed_at, last_mailed_at) SELECT {campaign}, {unit}, id, 'hdnd', email, 'sent', 0, 1, 0 \
+                 FROM respondents WHERE email = '{email}'"
+            ),
+        )
+        .await;
+    }
+}
+
+async fn merged_units_can_weigh_by_last_years_responses(engine: Engine) {
+    let db = fresh_db(engine).await;
+    parindex::demo::seed(&db, 1_702_000_000_000).await.unwrap();
+    let old = campaigns::by_year(&db, 2023).await.unwrap();
+    let qni = units::by_code(&db, old.id, "QNI").await.unwrap().id;
+    let hpg = units::by_code(&db, old.id, "HPG").await.unwrap().id;
+    completed(&db, old.id.get(), qni, 3).await;
+    completed(&db, old.id.get(), hpg, 1).await;
+    let p = parindex_db::rollover::preview(&db, old.id, 2024)
+        .await
+        .unwrap();
+    let plan = parindex_db::rollover::Rollover {
+        from: old.id,
+        year: 2024,
+        name_vi: p.name_vi,
+        name_en: p.name_en,
+        sets: vec![],
+    };
+    let new = parindex_db::rollover::copy(&db, &ctx(1), &plan)
+        .await
+        .unwrap();
+    let mut file: Vec<Incoming> = same_as(&units::list(&db, new.id).await.unwrap())
+        .into_iter()
+        .filter(|i| i.input.code != "HPG")
+        .collect();
+    let link = |code: &str| Link {
+        code: code.into(),
+        weight: rust_decimal::Decimal::ONE,
+    };
+    for i in file.iter_mut().filter(|i| i.input.code == "QNI") {
+        i.predecessors = vec![link("QNI"), link("HPG")];
+    }
+    let shown = unit_import::preview(&db, new.id, &file, Weighting::Respondents)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown.merged,
+        vec![(
+            "QNI".to_string(),
+            vec![
+                ("QNI".to_string(), "3".to_string()),
+                ("HPG".to_string(), "1".to_string())
+            ]
+        )]
+    );
+    unit_import::apply(&db, &ctx(2), new.id, &file, Weighting::Respondents)
+        .await
+        .unwrap();
+    let qni24 = units::by_code(&db, new.id, "QNI").await.unwrap().id;
+    let stored = unit_import::predecessors(&db, qni24).await.unwrap();
+    let weights: Vec<(String, String)> = stored.into_iter().map(|(c, _, w)| (c, w)).collect();
+    assert_eq!(
+        weights,
+        vec![("HPG".into(), "1".into()), ("QNI".into(), "3".into())]
+    );
+    // A predecessor without responses cannot be weighed so: refused, nothing changed.
+    let mut dng = file.clone();
+    for i in dng.iter_mut().filter(|i| i.input.code == "QNI") {
+        i.predecessors = vec![link("QNI"), link("DNG")];
+    }
+    let before = counts(&db).await;
+    let err = unit_import::apply(&db, &ctx(3), new.id, &dng, Weighting::Respondents)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DbError::Refused("units-file-no-respondents")),
+        "{err:?}"
+    );
+    assert_eq!(counts(&db).await, before);
+}
+
+on_both_engines!(
+    a_units_file_takes_out_only_units_nothing_rests_on,
+    merged_units_can_weigh_by_last_years_responses,
+);

@@ -89,7 +89,7 @@ async fn a_merged_unit_compares_with_its_predecessors_weighted_index(engine: Eng
     assert_eq!(r.status(), StatusCode::OK);
     let review = r.text().await.unwrap();
     let text = visible_text(&review);
-    assert!(text.contains("QNI ← QNI, HPG"), "{text}");
+    assert!(text.contains("QNI ← QNI ×2, HPG ×1"), "{text}");
     assert!(
         text.contains("HPG · ") && text.contains("Bỏ 1 đơn vị"),
         "{text}"
@@ -97,6 +97,26 @@ async fn a_merged_unit_compares_with_its_predecessors_weighted_index(engine: Eng
     assert!(text.contains("Bộ Dân tộc và Tôn giáo"), "{text}");
     let rows_json = carried_rows(&review);
     let path = format!("/admin/campaigns/{c2024}/units/file/apply");
+    // Weighing by last year's responses needs responses: none were completed in the demo's 2023,
+    // so the review says why and keeps the file's weights.
+    let r = app
+        .post(
+            &admin,
+            &path,
+            &[
+                ("rows", &rows_json),
+                ("weights", "respondents"),
+                ("action", "review"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = visible_text(&r.text().await.unwrap());
+    assert!(
+        text.contains("không có phiếu khảo sát hoàn thành"),
+        "{text}"
+    );
+    assert!(text.contains("QNI ← QNI ×2, HPG ×1"), "{text}");
     // Not confirmed: nothing changes.
     let r = app.post(&admin, &path, &[("rows", &rows_json)]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
