@@ -204,9 +204,13 @@ pub async fn simulate_demo(app: &TestApp) -> parindex::simulate::Summary {
     let clock = app.clock.clone();
     let set_time = move |ms: i64| clock.set(parindex_domain::clock::from_ms(ms));
     let now = parindex_domain::Clock::now_ms(&app.clock);
+    let campaign = parindex_db::campaigns::by_year(&app.db, parindex::demo::DEMO_YEAR)
+        .await
+        .unwrap();
     parindex::simulate::run(
         &app.db,
         &app.base,
+        &campaign,
         now,
         &parindex::simulate::Options::default(),
         &set_time,

@@ -18,6 +18,32 @@ use std::collections::{BTreeMap, HashMap};
 pub struct Incoming {
     pub input: UnitInput,
     pub predecessors: Vec<Link>,
+    /// What the file leaves out, which a unit already in the campaign keeps.
+    pub kept: Kept,
+}
+
+/// The optional columns a file may leave out: a unit already in the campaign keeps its own value
+/// of each (a new unit has none, and is ranked).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kept {
+    pub email_domains: bool,
+    pub not_ranked: bool,
+}
+
+/// `incoming` with what the file left out taken from the units of `current` with the same code.
+fn with_kept(current: &[Unit], mut incoming: Vec<Incoming>) -> Vec<Incoming> {
+    for i in &mut incoming {
+        let Some(u) = current.iter().find(|u| u.code == i.input.code) else {
+            continue;
+        };
+        if i.kept.email_domains {
+            i.input.email_domains = u.email_domains.clone();
+        }
+        if i.kept.not_ranked {
+            i.input.not_ranked = u.not_ranked;
+        }
+    }
+    incoming
 }
 
 /// What the file changes, as the review page lists it.
@@ -125,7 +151,7 @@ pub async fn preview(
     let weighed = weigh_tx(&mut tx, campaign.predecessor_id, incoming, weighting).await?;
     let current = units::list_tx(&mut tx, campaign_id).await?;
     tx.commit().await?;
-    Ok(diff(&current, &weighed))
+    Ok(diff(&current, &with_kept(&current, weighed)))
 }
 
 /// `incoming` with the weights `weighting` gives. Refused when a merged unit's predecessor has no
@@ -167,8 +193,9 @@ pub async fn apply(
 ) -> DbResult<Changes> {
     let campaign = campaigns::get(db, campaign_id).await?;
     let mut tx = db.begin().await?;
-    let incoming = &weigh_tx(&mut tx, campaign.predecessor_id, incoming, weighting).await?;
+    let weighed = weigh_tx(&mut tx, campaign.predecessor_id, incoming, weighting).await?;
     let current = units::list_tx(&mut tx, campaign_id).await?;
+    let incoming = &with_kept(&current, weighed);
     let changes = diff(&current, incoming);
     let mut ids: HashMap<String, UnitId> = HashMap::new();
     for i in incoming {

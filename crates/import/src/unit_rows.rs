@@ -1,8 +1,9 @@
 //! The year's units as a file MoHA uploads: Mã đơn vị/code, Tên đầy đủ/name, Tên ngắn/short_name,
 //! Cấp/level, and optionally Tên miền thư/email_domains, Không xếp hạng/not_ranked and
 //! Đơn vị tiền nhiệm/predecessors (codes in the campaign before, with optional weights: "HNI, HTY" or
-//! "VPC:1,5; HPG:2"). Vietnamese or English headers, in any order. All or nothing: every problem is
-//! reported, and one problem means nothing changes.
+//! "VPC:1,5; HPG:2"). Vietnamese or English headers, in any order. An optional column the file leaves
+//! out changes nothing: each unit keeps its own domains and "not ranked". All or nothing: every
+//! problem is reported, and one problem means nothing changes.
 
 use crate::header::Columns;
 use parindex_domain::crosswalk::{self, Link};
@@ -106,9 +107,10 @@ pub struct UnitRow {
     pub name: String,
     pub short_name: String,
     pub level: Level,
-    /// Comma-separated, cleaned.
-    pub email_domains: String,
-    pub not_ranked: bool,
+    /// Comma-separated, cleaned; `None` when the file has no such column (the unit keeps its own).
+    pub email_domains: Option<String>,
+    /// `None` when the file has no such column (the unit keeps its own).
+    pub not_ranked: Option<bool>,
     /// (code in the campaign before, weight as written).
     pub predecessors: Vec<(String, String)>,
 }
@@ -125,6 +127,30 @@ impl UnitRow {
             })
             .collect()
     }
+}
+
+/// `rows` as a file again, header first, without the optional columns the first row was read
+/// without: what [`validate`] reads back into the same rows.
+pub fn table(rows: &[UnitRow]) -> Vec<Vec<String>> {
+    let (domains, flag) = rows.first().map_or((true, true), |r| {
+        (r.email_domains.is_some(), r.not_ranked.is_some())
+    });
+    let keep = |i: usize| match Column::ALL[i] {
+        Column::EmailDomains => domains,
+        Column::NotRanked => flag,
+        _ => true,
+    };
+    let pick = |cells: Vec<String>| -> Vec<String> {
+        cells
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, c)| c)
+            .collect()
+    };
+    std::iter::once(pick(header()))
+        .chain(rows.iter().map(|r| pick(cells(r))))
+        .collect()
 }
 
 /// The file's header row, as the template has it.
@@ -150,8 +176,8 @@ pub fn cells(r: &UnitRow) -> Vec<String> {
         r.name.clone(),
         r.short_name.clone(),
         r.level.as_str().to_string(),
-        r.email_domains.clone(),
-        if r.not_ranked { "x" } else { "" }.to_string(),
+        r.email_domains.clone().unwrap_or_default(),
+        if r.not_ranked == Some(true) { "x" } else { "" }.to_string(),
         links.join("; "),
     ]
 }
@@ -269,8 +295,10 @@ pub fn validate(
             name,
             short_name,
             level,
-            email_domains: domains.join(", "),
-            not_ranked,
+            email_domains: columns
+                .has(Column::EmailDomains)
+                .then(|| domains.join(", ")),
+            not_ranked: columns.has(Column::NotRanked).then_some(not_ranked),
             predecessors: links
                 .into_iter()
                 .map(|l| (l.code, l.weight.normalize().to_string()))
@@ -336,7 +364,9 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].code, "BTP");
         assert_eq!(r[0].level, Level::Ministry);
-        assert!(r[1].not_ranked);
+        assert_eq!(r[1].not_ranked, Some(true));
+        // No domains column: each unit keeps its own.
+        assert_eq!(r[0].email_domains, None);
         assert_eq!(
             r[1].predecessors,
             vec![("HPG".into(), "2".into()), ("VPC".into(), "1.5".into())]
@@ -366,30 +396,22 @@ mod tests {
             ],
         ]);
         let read = validate(&file, Some(&before)).expect("valid");
-        let again: Vec<Vec<String>> = std::iter::once(header())
-            .chain(read.iter().map(cells))
-            .collect();
-        let mut twice = validate(&again, Some(&before)).expect("valid");
+        let mut twice = validate(&table(&read), Some(&before)).expect("valid");
         twice[0].row = read[0].row;
         assert_eq!(twice, read);
     }
 
-    /// The shipped 2025 merger: 34 provinces formed from all 63 earlier ones, each exactly once, and
-    /// the 11 that stayed as their own predecessor.
-    #[test]
-    fn the_shipped_2025_merger_reads_and_covers_every_earlier_province() {
-        let read = |t: &str| crate::table::read(t.as_bytes(), crate::table::Limits::default());
-        let before_rows = read(include_str!(
-            "../../../frameworks/2025/provinces-before-2025.csv"
-        ))
-        .expect("readable");
-        let before = validate(&before_rows, None).expect("valid");
-        assert_eq!(before.len(), 63);
+    /// A shipped pair of files, before and after: both read and check, and every unit before is a
+    /// predecessor exactly once. Returns the rows after.
+    fn shipped_pair(before: &str, after: &str, counts: (usize, usize)) -> Vec<UnitRow> {
+        let read = |t: &str| {
+            let rows = crate::table::read(t.as_bytes(), crate::table::Limits::default());
+            rows.expect("readable")
+        };
+        let before = validate(&read(before), None).expect("valid");
         let codes: HashSet<String> = before.iter().map(|r| r.code.clone()).collect();
-        let after_rows =
-            read(include_str!("../../../frameworks/2025/provinces-2025.csv")).expect("readable");
-        let after = validate(&after_rows, Some(&codes)).expect("valid");
-        assert_eq!(after.len(), 34);
+        let after = validate(&read(after), Some(&codes)).expect("valid");
+        assert_eq!((before.len(), after.len()), counts);
         let mut seen: Vec<&str> = after
             .iter()
             .flat_map(|r| r.predecessors.iter().map(|(c, _)| c.as_str()))
@@ -397,17 +419,48 @@ mod tests {
         seen.sort_unstable();
         let mut all: Vec<&str> = codes.iter().map(String::as_str).collect();
         all.sort_unstable();
-        assert_eq!(seen, all, "each earlier province once");
-        let stayed = after
-            .iter()
-            .filter(|r| r.predecessors.len() == 1 && r.predecessors[0].0 == r.code)
-            .count();
-        assert_eq!(stayed, 11);
+        assert_eq!(seen, all, "each earlier unit once");
         assert!(
             after
                 .iter()
                 .all(|r| r.predecessors.iter().all(|(_, w)| w == "1"))
         );
+        after
+    }
+
+    /// The shipped 2025 merger: 34 provinces formed from all 63 earlier ones, each exactly once, and
+    /// the 11 that stayed as their own predecessor.
+    #[test]
+    fn the_shipped_2025_merger_reads_and_covers_every_earlier_province() {
+        let after = shipped_pair(
+            include_str!("../../../frameworks/2025/provinces-before-2025.csv"),
+            include_str!("../../../frameworks/2025/provinces-2025.csv"),
+            (63, 34),
+        );
+        let stayed = after
+            .iter()
+            .filter(|r| r.predecessors.len() == 1 && r.predecessors[0].0 == r.code)
+            .count();
+        assert_eq!(stayed, 11);
+        assert!(after.iter().all(|r| r.level == Level::Province));
+    }
+
+    /// The shipped 2025 ministries: 14 from the 19 before, five of them merged.
+    #[test]
+    fn the_shipped_2025_ministries_file_maps_19_bodies_onto_14() {
+        let after = shipped_pair(
+            include_str!("../../../frameworks/2025/ministries-before-2025.csv"),
+            include_str!("../../../frameworks/2025/ministries-2025.csv"),
+            (19, 14),
+        );
+        let merged: Vec<&str> = after
+            .iter()
+            .filter(|r| r.predecessors.len() > 1)
+            .map(|r| r.code.as_str())
+            .collect();
+        assert_eq!(merged, ["BNV", "BTC", "BNNMT", "BXD", "BKHCN"]);
+        assert!(after.iter().all(|r| r.level == Level::Ministry));
+        assert!(after.iter().all(|r| r.email_domains.is_none()));
     }
 
     #[test]

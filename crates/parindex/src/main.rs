@@ -27,47 +27,6 @@ struct Cli {
     command: Option<Command>,
 }
 
-/// The demo's flags of `serve` (built with the `demo` feature only).
-#[cfg(feature = "demo")]
-#[derive(clap::Args, Default)]
-struct DemoArgs {
-    /// Add the demo 2023 campaign with an account for every role, and run as of 10/12/2023.
-    #[arg(long)]
-    demo: bool,
-    /// With --demo: run the whole campaign (lists, survey answered through the pages, self-assessments,
-    /// SIPAS) to a published result.
-    #[arg(long, requires = "demo")]
-    simulate: bool,
-    /// With --simulate: which units interfere, how and on which share of their links, e.g.
-    /// "HPG=one-person:0.5,DNG=meeting-room:0.6" ("none" for an honest campaign). Ways:
-    /// one-person, dictated, meeting-room, officer-session, dictated-best.
-    #[arg(long, requires = "simulate")]
-    interfere: Option<String>,
-    /// Run on a simulated clock from this instant (RFC 3339, e.g. 2023-12-10T09:00:00+07:00).
-    #[arg(long)]
-    now: Option<String>,
-}
-
-#[cfg(feature = "demo")]
-impl DemoArgs {
-    fn options(self) -> anyhow::Result<parindex::demo_serve::Options> {
-        let now = match self.now {
-            Some(s) => Some(
-                time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
-                    .map_err(|e| anyhow::anyhow!("--now {s}: {e}"))?,
-            ),
-            None if self.demo => Some(parindex::demo::DEMO_NOW),
-            None => None,
-        };
-        Ok(parindex::demo_serve::Options {
-            demo: self.demo,
-            simulate: self.simulate,
-            interference: self.interfere,
-            now,
-        })
-    }
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (the default).
@@ -77,7 +36,7 @@ enum Command {
         listen: Option<String>,
         #[cfg(feature = "demo")]
         #[command(flatten)]
-        demo: DemoArgs,
+        demo: parindex::demo_serve::Args,
         /// Do not apply pending migrations at start-up (run `parindex migrate` yourself).
         #[arg(long)]
         no_migrate: bool,
@@ -336,7 +295,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve {
         listen: None,
         #[cfg(feature = "demo")]
-        demo: DemoArgs::default(),
+        demo: parindex::demo_serve::Args::default(),
         no_migrate: false,
     }) {
         Command::Serve {

@@ -10,7 +10,8 @@
 
 use crate::demo::{TO_SUBMITTED, seed_list, take_steps};
 use crate::respondent_sim::LinkRef;
-use parindex_db::{Ctx, Db, campaigns, criteria_sets, questionnaires, respondents, results};
+use parindex_db::campaigns::Campaign;
+use parindex_db::{Ctx, Db, criteria_sets, questionnaires, respondents, results};
 use parindex_db::{integrity, publication, scoring_inputs, self_assessments, survey, units};
 use parindex_domain::criteria::Method;
 use parindex_domain::integrity::evaluate::Score;
@@ -29,15 +30,21 @@ use std::sync::Arc;
 /// question, and detection must tell them from a unit that told its staff to.
 pub const SATISFIED: [&str; 1] = ["QNI"];
 
-/// How well a unit does, 0.60–0.94, fixed by its code (1 for the [`SATISFIED`] units).
-fn quality(code: &str) -> f64 {
+/// How well a unit does in `year`, 0.60–0.94 in 2023 and within 0.04 of that later, fixed by its
+/// code (1 for the [`SATISFIED`] units).
+fn quality(code: &str, year: i64) -> f64 {
     if SATISFIED.contains(&code) {
         return 1.0;
     }
     let h = code
         .bytes()
         .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    0.60 + (h % 35) as f64 / 100.0
+    let drift = if year == crate::demo::DEMO_YEAR {
+        0
+    } else {
+        ((h / 35).wrapping_add(year.unsigned_abs()) % 9) as i64 - 4
+    };
+    0.60 + (h % 35) as f64 / 100.0 + drift as f64 / 100.0
 }
 
 /// Which demo units interfere, how, and on which share of their links, unless told otherwise.
@@ -74,6 +81,8 @@ pub struct Options {
     pub seed: u64,
     /// Days the respondents answer over.
     pub days: u32,
+    /// People per group on the lists given to units whose list is empty.
+    pub per_group: usize,
 }
 
 impl Default for Options {
@@ -82,6 +91,7 @@ impl Default for Options {
             interference: parse_interference(DEFAULT_INTERFERENCE).unwrap_or_default(),
             seed: 2023,
             days: 10,
+            per_group: 6,
         }
     }
 }
@@ -99,18 +109,20 @@ pub struct Summary {
     pub score: Score,
 }
 
-/// Runs the whole demo campaign against the server listening at `base` (e.g. http://127.0.0.1:8080).
-/// `set_time` moves the server's clock (the respondents answer over simulated days).
+/// Runs a demo campaign (the 2023 one, or a later one built from it) against the server listening
+/// at `base` (e.g. http://127.0.0.1:8080). `set_time` moves the server's clock (the respondents
+/// answer over simulated days).
 pub async fn run(
     db: &Db,
     base: &str,
+    campaign: &Campaign,
     now_ms: i64,
     opts: &Options,
     set_time: &(dyn Fn(i64) + Send + Sync),
 ) -> anyhow::Result<Summary> {
     let ctx = Ctx::system(now_ms);
-    let campaign = campaigns::by_year(db, crate::demo::DEMO_YEAR).await?;
     let c = campaign.id;
+    let year = campaign.year;
     let answer_day = parindex_db::deadlines::for_campaign(db, c)
         .await?
         .into_iter()
@@ -132,7 +144,16 @@ pub async fn run(
         // 1. An accepted list for every unit.
         let list = respondents::list(db, u.id).await?;
         if respondents::people(db, u.id).await?.is_empty() {
-            seed_list(db, &ctx, c, u.id, &u.code, 6, ListState::Accepted).await?;
+            seed_list(
+                db,
+                &ctx,
+                c,
+                u.id,
+                &u.code,
+                opts.per_group,
+                ListState::Accepted,
+            )
+            .await?;
         } else {
             if list.state == ListState::Draft {
                 respondents::transition(db, &ctx, c, u.id, ListState::Draft, ListState::Sent, "")
@@ -152,10 +173,10 @@ pub async fn run(
             }
         }
         // 2. The survey opened, each invitation's link kept to answer with.
-        let q = quality(&u.code);
+        let q = quality(&u.code, year);
         if survey::opened_at(db, u.id).await?.is_none() {
             let opened =
-                crate::survey_links::open_keeping_links(db, &ctx, &campaign, u, &answer_day, base)
+                crate::survey_links::open_keeping_links(db, &ctx, campaign, u, &answer_day, base)
                     .await?;
             links.extend(opened.into_iter().map(|t| (t, u.id)));
         }
@@ -200,7 +221,7 @@ pub async fn run(
                 unit_id: unit_id.get(),
                 level: u.level.to_string(),
                 links: Vec::new(),
-                quality: quality(&u.code),
+                quality: quality(&u.code, year),
                 interference: opts
                     .interference
                     .iter()
@@ -219,7 +240,7 @@ pub async fn run(
         .map(|(level, set)| (level.to_string(), Shape::from_set(set)))
         .collect();
     let plan = model::plan(&specs, &shapes, now_ms, opts.days, opts.seed);
-    let officers: HashMap<i64, (String, String)> = crate::demo::logins()
+    let officers: HashMap<i64, (String, String)> = crate::demo::logins_in(year)
         .into_iter()
         .filter(|l| l.role == parindex_domain::Role::UnitOfficer)
         .filter_map(|l| {

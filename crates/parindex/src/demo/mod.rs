@@ -167,6 +167,26 @@ pub fn logins() -> Vec<DemoLogin> {
         .collect()
 }
 
+/// The demo's logins in the campaign of `year`: the 2023 ones, or for a campaign rolled over from it
+/// the copies of the unit accounts (`btp.canbo.2025`) whose unit is still there, beside MoHA's.
+pub fn logins_in(year: i64) -> Vec<DemoLogin> {
+    if year == DEMO_YEAR {
+        return logins();
+    }
+    logins()
+        .into_iter()
+        .filter(|l| l.unit.is_empty() || year_2025::keeps(&l.unit))
+        .map(|l| DemoLogin {
+            username: if l.unit.is_empty() {
+                l.username
+            } else {
+                parindex_domain::rollover::username(&l.username, DEMO_YEAR, year, |_| false)
+            },
+            ..l
+        })
+        .collect()
+}
+
 fn email_for(username: &str, unit: &str) -> String {
     let domain = UNITS
         .iter()
@@ -335,6 +355,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
 
 mod respondents;
 mod self_assessments;
+pub mod year_2025;
 
 pub use respondents::seed_list;
 use respondents::seed_respondents;

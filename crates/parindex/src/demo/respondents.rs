@@ -51,14 +51,16 @@ pub async fn seed_list(
     ];
     let groups = store::groups(db, campaign_id).await?;
     {
-        let Some(u) = UNITS.iter().find(|u| u.code == code) else {
-            return Ok(());
+        let u = parindex_db::units::get(db, unit_id).await?;
+        // A unit without a known mail domain gets an illustrative one.
+        let domain = match u.email_domains.split(',').next().map(str::trim) {
+            Some(d) if !d.is_empty() => d.to_string(),
+            _ => format!("{}.gov.example", code.to_lowercase()),
         };
-        let domain = u.domains.split(',').next().unwrap_or("example.gov.vn");
         let mut people = Vec::new();
         for (gi, g) in groups.for_level(u.level.as_str()).iter().enumerate() {
             // Hà Nội has not reached its delegates yet (an exception below).
-            if code == "HNI" && g.priority {
+            if code == "HNI" && stage == ListState::Draft && g.priority {
                 continue;
             }
             let (count, orgs) = match g.rule {
@@ -75,6 +77,7 @@ pub async fn seed_list(
                 let org = match g.code.as_str() {
                     "hdnd" => "Hội đồng nhân dân".to_string(),
                     "lanh_dao_huyen" => format!("Ủy ban nhân dân huyện số {}", i % orgs + 1),
+                    "lanh_dao_xa" => format!("Ủy ban nhân dân xã số {}", i % orgs + 1),
                     "lanh_dao_hoi" => format!("Hội nghề nghiệp số {}", i % orgs + 1),
                     _ => format!(
                         "{} số {}",
@@ -108,7 +111,7 @@ pub async fn seed_list(
             }
         }
         store::import(db, ctx, campaign_id, unit_id, &people, "demo").await?;
-        if code == "HNI" {
+        if code == "HNI" && stage == ListState::Draft {
             store::request_exception(
                 db,
                 ctx,

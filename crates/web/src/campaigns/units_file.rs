@@ -17,7 +17,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::campaigns::{self, Campaign};
-use parindex_db::unit_import::{self, Changes, Incoming, Weighting};
+use parindex_db::unit_import::{self, Changes, Incoming, Kept, Weighting};
 use parindex_db::units::{self, UnitInput};
 use parindex_db::{Db, DbError};
 use parindex_domain::CampaignId;
@@ -90,8 +90,8 @@ pub async fn template(
             name: u.name,
             short_name: u.short_name,
             level: u.level,
-            email_domains: u.email_domains,
-            not_ranked: u.not_ranked,
+            email_domains: Some(u.email_domains),
+            not_ranked: Some(u.not_ranked),
             predecessors: preds.into_iter().map(|(c, _, w)| (c, w)).collect(),
         };
         rows.push(unit_rows::cells(&row).into_iter().map(Cell::Text).collect());
@@ -144,9 +144,7 @@ pub async fn apply(
     let campaign = campaigns::get(&state.db, id).await?;
     let sent: Vec<UnitRow> =
         serde_json::from_str(&f.rows).map_err(|_| AppError::BadRequest("error-bad-input"))?;
-    let table: Vec<Vec<String>> = std::iter::once(unit_rows::header())
-        .chain(sent.iter().map(unit_rows::cells))
-        .collect();
+    let table = unit_rows::table(&sent);
     let rows = match check(&state.db, &campaign, &table).await? {
         Ok(rows) => rows,
         Err(problems) => return Ok(errors(&meta, &admin, id, problems)),
@@ -201,7 +199,8 @@ async fn check(
     Ok(unit_rows::validate(table, before.as_ref()))
 }
 
-fn incoming(rows: &[UnitRow]) -> Vec<Incoming> {
+/// The checked rows as the units to store.
+pub fn incoming(rows: &[UnitRow]) -> Vec<Incoming> {
     rows.iter()
         .map(|r| Incoming {
             input: UnitInput {
@@ -209,10 +208,14 @@ fn incoming(rows: &[UnitRow]) -> Vec<Incoming> {
                 level: r.level,
                 name: r.name.clone(),
                 short_name: r.short_name.clone(),
-                not_ranked: r.not_ranked,
-                email_domains: r.email_domains.clone(),
+                not_ranked: r.not_ranked.unwrap_or(false),
+                email_domains: r.email_domains.clone().unwrap_or_default(),
             },
             predecessors: r.links(),
+            kept: Kept {
+                email_domains: r.email_domains.is_none(),
+                not_ranked: r.not_ranked.is_none(),
+            },
         })
         .collect()
 }

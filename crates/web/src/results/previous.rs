@@ -81,9 +81,12 @@ impl Before {
 
 impl Baseline {
     /// What `u` (of `level`) compares with, if anything: its predecessors' weighted index (none
-    /// unless every one has an index), or its own last result.
+    /// unless every one has an index), or its own last result (also when the crosswalk names it as
+    /// its only predecessor).
     pub fn before(&self, level: Level, u: &UnitResult) -> Option<Before> {
-        match self.links.get(&u.code) {
+        let itself =
+            |links: &&Vec<(String, String, String)>| links.len() == 1 && links[0].0 == u.code;
+        match self.links.get(&u.code).filter(|l| !itself(l)) {
             Some(links) => {
                 let mut parts = Vec::with_capacity(links.len());
                 for (code, _, weight) in links {

@@ -2,7 +2,7 @@
 //! rests on it, and the crosswalk only towards the campaign before.
 
 use super::*;
-use parindex_db::unit_import::{self, Incoming, Weighting};
+use parindex_db::unit_import::{self, Incoming, Kept, Weighting};
 use parindex_domain::crosswalk::Link;
 
 fn same_as(units: &[units::Unit]) -> Vec<Incoming> {
@@ -18,6 +18,7 @@ fn same_as(units: &[units::Unit]) -> Vec<Incoming> {
                 email_domains: u.email_domains.clone(),
             },
             predecessors: vec![],
+            kept: Kept::default(),
         })
         .collect()
 }
@@ -83,6 +84,12 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
     for i in &mut keep {
         if i.input.code == "QNI" {
             i.input.short_name = "Tỉnh Quảng Ninh (mới)".into();
+            // A file without the domains and "not ranked" columns: the unit keeps its own.
+            i.input.email_domains.clear();
+            i.kept = Kept {
+                email_domains: true,
+                not_ranked: true,
+            };
         }
     }
     let changes = unit_import::preview(&db, c.id, &keep, Weighting::AsWritten)
@@ -93,6 +100,7 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
         vec![("ZZB".to_string(), "Tỉnh B".to_string())]
     );
     assert_eq!(changes.renamed.len(), 1);
+    assert!(changes.updated.is_empty(), "{:?}", changes.updated);
     let applied = unit_import::apply(&db, &ctx(4), c.id, &keep, Weighting::AsWritten)
         .await
         .unwrap();
@@ -104,10 +112,9 @@ async fn a_units_file_takes_out_only_units_nothing_rests_on(engine: Engine) {
             .unwrap()
             .is_none()
     );
-    assert_eq!(
-        units::by_code(&db, c.id, "QNI").await.unwrap().short_name,
-        "Tỉnh Quảng Ninh (mới)"
-    );
+    let qni = units::by_code(&db, c.id, "QNI").await.unwrap();
+    assert_eq!(qni.short_name, "Tỉnh Quảng Ninh (mới)");
+    assert_eq!(qni.email_domains, "quangninh.gov.vn");
     let actions = audit_actions(&db).await;
     assert!(
         actions.ends_with(&[

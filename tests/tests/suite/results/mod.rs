@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 mod bootstrap;
+mod demo_2025;
 mod loading;
 mod year_two;
 
