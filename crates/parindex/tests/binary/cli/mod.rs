@@ -213,17 +213,20 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let (server, url, mut lines) = serve_demo(&data, &["--simulate"]);
-    let mut detection = String::new();
-    let done = loop {
+    let (mut detection, mut done) = (String::new(), String::new());
+    loop {
         let line = lines.next().unwrap().unwrap();
         assert!(!line.contains("simulation failed"), "{line}");
-        if line.starts_with("interference detection") {
+        if line.starts_with("2023: interference detection") {
             detection = line.clone();
         }
-        if line.starts_with("simulation done") {
-            break line;
+        if line.starts_with("2023: ") && line.contains("respondents answered") {
+            done = line.trim_start_matches("2023: ").to_string();
         }
-    };
+        if line.starts_with("simulation done") {
+            break;
+        }
+    }
     // The five units the demo makes interfere are flagged, and no honest one.
     assert!(
         detection.contains("precision 100%, recall 100%, 0 of 5 honest units flagged"),
@@ -231,15 +234,7 @@ async fn the_demo_simulation_publishes_a_result_and_compute_agrees() {
     );
     assert!(detection.contains(", 0 server errors"), "{detection}");
     assert!(done.contains("published as version 1"), "{done}");
-    let answered: usize = done
-        .split(": ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let answered: usize = done.split(' ').next().unwrap().parse().unwrap();
     assert!(answered > 100, "{done}");
     let page = reqwest::get(format!("{url}results/2023")).await.unwrap();
     assert_eq!(page.status(), 200);
