@@ -37,6 +37,7 @@ pub mod self_assessments;
 pub mod sessions;
 pub mod setup;
 pub mod survey;
+pub mod survey_events;
 pub mod survey_mailing;
 pub mod survey_progress;
 pub mod survey_tallies;

@@ -216,31 +216,6 @@ async fn trace(
     Ok(())
 }
 
-/// Records an event that changes nothing else (a page shown, the check page shown).
-pub async fn record_event(
-    db: &Db,
-    invitation_id: i64,
-    event: &str,
-    page: i64,
-    t: &Trace,
-    now_ms: i64,
-) -> DbResult<()> {
-    let mut tx = db.begin().await?;
-    trace(&mut tx, invitation_id, event, page, t, now_ms).await?;
-    tx.commit().await
-}
-
-/// The link was opened: counted once for progress, recorded every time in the paradata.
-pub async fn opened(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<()> {
-    let mut tx = db.begin().await?;
-    on_tx!(&mut tx, c => sqlx::query(
-        "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2) WHERE id = $1"
-    ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-    let ev = parindex_domain::survey::paradata::event::OPENED;
-    trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
-    tx.commit().await
-}
-
 /// Marks the invitation started (the respondent pressed Start), unless it is already complete.
 async fn touch_started(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> DbResult<()> {
     let n = on_tx!(tx, c => sqlx::query(

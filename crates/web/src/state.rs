@@ -47,6 +47,8 @@ impl Default for WebConfig {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
+    /// The respondent path's events (a link opened, a page shown), written in batches.
+    pub events: parindex_db::survey_events::EventWriter,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
     /// Where evidence files are kept (local disk by default; any S3-compatible store later).
@@ -75,6 +77,7 @@ impl AppState {
         files: Arc<dyn object_store::ObjectStore>,
     ) -> Self {
         AppState {
+            events: parindex_db::survey_events::EventWriter::new(db.clone()),
             db,
             clock,
             config: Arc::new(config),

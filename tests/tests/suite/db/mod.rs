@@ -79,4 +79,5 @@ mod engines;
 mod login_sessions;
 mod migrations;
 mod rollover_suite;
+mod survey_events_suite;
 mod unit_import_suite;

@@ -18,6 +18,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parindex_db::survey::{self, LinkView, Trace};
+use parindex_db::survey_events::Event;
 use parindex_db::{DbError, throttle};
 use parindex_domain::UnitId;
 use parindex_domain::deadline;
@@ -226,12 +227,33 @@ async fn record(
     meta: &Meta,
     headers: &HeaderMap,
     open: &Open,
-    what: &str,
+    what: &'static str,
     page: i64,
 ) -> AppResult<()> {
-    let t = trace(state, meta, headers, &open.link).await;
-    let id = open.link.invitation_id;
-    Ok(survey::record_event(&state.db, id, what, page, &t, state.clock.now_ms()).await?)
+    Ok(state
+        .events
+        .record(event(state, meta, headers, &open.link, what, page).await)
+        .await?)
+}
+
+/// What the respondent was shown, as the event writer takes it.
+async fn event(
+    state: &AppState,
+    meta: &Meta,
+    headers: &HeaderMap,
+    link: &LinkView,
+    what: &'static str,
+    page: i64,
+) -> Event {
+    Event {
+        invitation_id: link.invitation_id,
+        event: what,
+        page,
+        trace: trace(state, meta, headers, link).await,
+        at: state.clock.now_ms(),
+        // The first opening counts for progress.
+        opens: link.opened_at.is_none(),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -259,8 +281,9 @@ pub async fn landing(
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
-    let t = trace(&state, &meta, &headers, &open.link).await;
-    survey::opened(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await?;
+    let opened = parindex_domain::survey::paradata::event::OPENED;
+    let e = event(&state, &meta, &headers, &open.link, opened, 0).await;
+    state.events.record(e).await?;
     let qn = open.questionnaire()?;
     let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
     let page = open.page(&meta, &title).with_notice(done.done.as_deref());
