@@ -117,6 +117,7 @@ async fn answer_all(app: &TestApp, tokens: &[String]) {
         .await
         .unwrap()
         .unwrap();
+    let writes = parindex_db::write_queue::WriteQueue::new(app.db.clone());
     for t in tokens {
         let v = survey::by_token(&app.db, t).await.unwrap().unwrap();
         let answers: Vec<(String, String)> = set
@@ -126,7 +127,7 @@ async fn answer_all(app: &TestApp, tokens: &[String]) {
             .iter()
             .map(|q| (q.code.clone(), "B".to_string()))
             .collect();
-        survey::save_answers(&app.db, v.invitation_id, 1, &answers, &Trace::default(), 0)
+        survey::save_answers(&writes, v.invitation_id, 1, &answers, &Trace::default(), 0)
             .await
             .unwrap();
     }

@@ -45,6 +45,7 @@ pub mod throttle;
 pub mod unit_import;
 pub mod units;
 pub mod users;
+pub mod write_queue;
 
 pub use ctx::Ctx;
 pub use error::DbError;

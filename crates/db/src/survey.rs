@@ -9,10 +9,12 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
+use crate::write_queue::WriteQueue;
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::respondents::ListState;
 use parindex_domain::token;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Why an e-mail goes out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,18 +230,29 @@ async fn touch_started(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> DbResult
     Ok(())
 }
 
-pub async fn start(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<()> {
-    let mut tx = db.begin().await?;
-    touch_started(&mut tx, invitation_id, now_ms).await?;
-    let ev = parindex_domain::survey::paradata::event::STARTED;
-    trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
-    tx.commit().await
+pub async fn start(
+    writes: &WriteQueue,
+    invitation_id: i64,
+    t: &Trace,
+    now_ms: i64,
+) -> DbResult<()> {
+    let t = Arc::new(t.clone());
+    writes
+        .run(move |tx| {
+            let t = t.clone();
+            Box::pin(async move {
+                touch_started(tx, invitation_id, now_ms).await?;
+                let ev = parindex_domain::survey::paradata::event::STARTED;
+                trace(tx, invitation_id, ev, 0, &t, now_ms).await
+            })
+        })
+        .await
 }
 
 /// Saves a page's answers (replacing earlier ones). Refused with `Stale` once the response is
 /// submitted.
 pub async fn save_answers(
-    db: &Db,
+    writes: &WriteQueue,
     invitation_id: i64,
     page: i64,
     answers: &[(String, String)],
@@ -248,34 +261,42 @@ pub async fn save_answers(
 ) -> DbResult<()> {
     // A page's answers in one statement: the write lock is held for fewer round trips. A question
     // given twice keeps its last answer, as separate statements would.
-    let mut last: Vec<(&str, &str)> = Vec::with_capacity(answers.len());
+    let mut last: Vec<(String, String)> = Vec::with_capacity(answers.len());
     for (code, key) in answers {
-        last.retain(|(c, _)| *c != code.as_str());
-        last.push((code, key));
+        last.retain(|(c, _)| c != code);
+        last.push((code.clone(), key.clone()));
     }
     let rows: Vec<String> = (0..last.len())
         .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
         .collect();
-    let sql = format!(
+    let sql = Arc::new(format!(
         "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) VALUES {} \
          ON CONFLICT (invitation_id, question_code) \
          DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at",
         rows.join(", ")
-    );
-    let mut tx = db.begin().await?;
-    touch_started(&mut tx, invitation_id, now_ms).await?;
-    if !last.is_empty() {
-        on_tx!(&mut tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(invitation_id).bind(now_ms);
-            for (code, key) in &last {
-                q = q.bind(*code).bind(*key);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
-    }
-    let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
-    trace(&mut tx, invitation_id, ev, page, t, now_ms).await?;
-    tx.commit().await
+    ));
+    let (last, t) = (Arc::new(last), Arc::new(t.clone()));
+    writes
+        .run(move |tx| {
+            let (sql, last, t) = (sql.clone(), last.clone(), t.clone());
+            Box::pin(async move {
+                touch_started(tx, invitation_id, now_ms).await?;
+                if !last.is_empty() {
+                    on_tx!(tx, c => {
+                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str().to_owned()))
+                            .bind(invitation_id)
+                            .bind(now_ms);
+                        for (code, key) in last.iter() {
+                            q = q.bind(code.as_str()).bind(key.as_str());
+                        }
+                        q.execute(c).await.map(|r| r.rows_affected())
+                    })?;
+                }
+                let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
+                trace(tx, invitation_id, ev, page, &t, now_ms).await
+            })
+        })
+        .await
 }
 
 /// The answers saved so far, by question code.
@@ -289,18 +310,29 @@ pub async fn answers(db: &Db, invitation_id: i64) -> DbResult<HashMap<String, St
 /// The one final submission. `Ok(true)` when this call submitted it, `Ok(false)` when it was already
 /// submitted (a double click or a retry): either way exactly one response is stored, and added to
 /// the survey's tallies in the same transaction.
-pub async fn submit(db: &Db, invitation_id: i64, t: &Trace, now_ms: i64) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
-    let n = on_tx!(&mut tx, c => sqlx::query(
-        "UPDATE survey_invitations SET completed_at = $2, started_at = COALESCE(started_at, $2), \
-         opened_at = COALESCE(opened_at, $2) WHERE id = $1 AND completed_at IS NULL"
-    ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-    if n == 0 {
-        return Ok(false);
-    }
-    crate::survey_tallies::add_submission(&mut tx, invitation_id).await?;
-    let ev = parindex_domain::survey::paradata::event::SUBMITTED;
-    trace(&mut tx, invitation_id, ev, 0, t, now_ms).await?;
-    tx.commit().await?;
-    Ok(true)
+pub async fn submit(
+    writes: &WriteQueue,
+    invitation_id: i64,
+    t: &Trace,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let t = Arc::new(t.clone());
+    writes
+        .run(move |tx| {
+            let t = t.clone();
+            Box::pin(async move {
+                let n = on_tx!(tx, c => sqlx::query(
+                    "UPDATE survey_invitations SET completed_at = $2, started_at = COALESCE(started_at, $2), \
+                     opened_at = COALESCE(opened_at, $2) WHERE id = $1 AND completed_at IS NULL"
+                ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
+                if n == 0 {
+                    return Ok(false);
+                }
+                crate::survey_tallies::add_submission(tx, invitation_id).await?;
+                let ev = parindex_domain::survey::paradata::event::SUBMITTED;
+                trace(tx, invitation_id, ev, 0, &t, now_ms).await?;
+                Ok(true)
+            })
+        })
+        .await
 }

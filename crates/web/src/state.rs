@@ -49,6 +49,8 @@ pub struct AppState {
     pub db: Db,
     /// The respondent path's events (a link opened, a page shown), written in batches.
     pub events: parindex_db::survey_events::EventWriter,
+    /// The respondent path's writes (start, a page saved, the submission), committed in batches.
+    pub writes: parindex_db::write_queue::WriteQueue,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
     /// Where evidence files are kept (local disk by default; any S3-compatible store later).
@@ -78,6 +80,7 @@ impl AppState {
     ) -> Self {
         AppState {
             events: parindex_db::survey_events::EventWriter::new(db.clone()),
+            writes: parindex_db::write_queue::WriteQueue::new(db.clone()),
             db,
             clock,
             config: Arc::new(config),

@@ -78,6 +78,6 @@ mod deadline_rules;
 mod engines;
 mod login_sessions;
 mod migrations;
+mod respondent_writes_suite;
 mod rollover_suite;
-mod survey_events_suite;
 mod unit_import_suite;

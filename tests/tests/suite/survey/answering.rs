@@ -357,11 +357,12 @@ async fn a_page_saved_again_keeps_one_answer_per_question(engine: Engine) {
             .collect()
     };
     let t = Trace::default();
-    store::save_answers(&app.db, id, 1, &pairs(&[("q1", "a"), ("q2", "b")]), &t, 1)
+    let writes = parindex_db::write_queue::WriteQueue::new(app.db.clone());
+    store::save_answers(&writes, id, 1, &pairs(&[("q1", "a"), ("q2", "b")]), &t, 1)
         .await
         .unwrap();
     store::save_answers(
-        &app.db,
+        &writes,
         id,
         1,
         &pairs(&[("q2", "c"), ("q2", "d"), ("q3", "e")]),
@@ -370,7 +371,7 @@ async fn a_page_saved_again_keeps_one_answer_per_question(engine: Engine) {
     )
     .await
     .unwrap();
-    store::save_answers(&app.db, id, 2, &[], &t, 3)
+    store::save_answers(&writes, id, 2, &[], &t, 3)
         .await
         .unwrap();
     let saved = store::answers(&app.db, id).await.unwrap();

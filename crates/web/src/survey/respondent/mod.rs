@@ -328,7 +328,14 @@ pub async fn start(
         set_cookie = Some(c);
     }
     let t = trace(&state, &meta, &headers, &open.link).await;
-    match survey::start(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await {
+    match survey::start(
+        &state.writes,
+        open.link.invitation_id,
+        &t,
+        state.clock.now_ms(),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(DbError::Stale) => return Ok(Redirect::to(&open.base()).into_response()),
         Err(e) => return Err(e.into()),

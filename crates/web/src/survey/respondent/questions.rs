@@ -191,7 +191,7 @@ pub async fn save_page(
     };
     let t = trace(&state, &meta, &headers, &open.link).await;
     match survey::save_answers(
-        &state.db,
+        &state.writes,
         open.link.invitation_id,
         n as i64,
         &answers,

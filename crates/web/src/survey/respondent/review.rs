@@ -112,7 +112,14 @@ pub async fn submit(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let t = trace(&state, &meta, &headers, &open.link).await;
-    if survey::submit(&state.db, open.link.invitation_id, &t, state.clock.now_ms()).await? {
+    if survey::submit(
+        &state.writes,
+        open.link.invitation_id,
+        &t,
+        state.clock.now_ms(),
+    )
+    .await?
+    {
         metrics::counter!("parindex_survey_completed_total").increment(1);
         // Post/redirect/get: the response is in once this answer is sent, and a refresh of the
         // thank-you page asks for it again rather than posting the submission twice.

@@ -1,0 +1,182 @@
+//! The respondent path's events and writes are committed in batches: many requests share one
+//! transaction, every one is stored, and a failure reaches only its own request.
+
+use super::*;
+use parindex_db::survey::{self, Trace};
+use parindex_db::survey_events::{Event, EventWriter};
+use parindex_db::write_queue::WriteQueue;
+
+fn event(invitation_id: i64, at: i64, opens: bool) -> Event {
+    Event {
+        invitation_id,
+        event: parindex_domain::survey::paradata::event::PAGE_SHOWN,
+        page: 1,
+        trace: Trace {
+            session_hash: format!("s{at}"),
+            ..Trace::default()
+        },
+        at,
+        opens,
+    }
+}
+
+/// Commits made so far (SQLite's fence counts them; PostgreSQL has none to count).
+fn commits(db: &Db) -> Option<u64> {
+    match db {
+        Db::Sqlite(_, gate) => Some(gate.fence.counts().0),
+        Db::Postgres(_) => None,
+    }
+}
+
+async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let now = 1_702_000_000_000;
+    parindex::demo::seed(&db, now).await.unwrap();
+    let (_, tokens) =
+        parindex_tests::survey::open_listed_unit(&db, "BTP", 2, now, "http://127.0.0.1").await;
+    let mut ids = Vec::new();
+    for t in &tokens {
+        ids.push(
+            survey::by_token(&db, t)
+                .await
+                .unwrap()
+                .unwrap()
+                .invitation_id,
+        );
+    }
+    let writer = EventWriter::new(db.clone());
+    let rows = |db: Db| async move {
+        match &db {
+            Db::Sqlite(p, _) => {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM survey_paradata")
+                    .fetch_one(p)
+                    .await
+                    .unwrap()
+            }
+            Db::Postgres(p) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM survey_paradata")
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        }
+    };
+    let before = rows(db.clone()).await;
+    let commits_before = commits(&db);
+
+    // 200 requests at once, each link's first event opening it.
+    let n = 200usize;
+    let all = (0..n).map(|i| {
+        let w = writer.clone();
+        let (id, opens) = (ids[i % ids.len()], i < ids.len());
+        tokio::spawn(async move { w.record(event(id, now + i as i64, opens)).await })
+    });
+    for r in futures_util::future::join_all(all).await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(rows(db.clone()).await - before, n as i64);
+    for t in &tokens {
+        let v = survey::by_token(&db, t).await.unwrap().unwrap();
+        assert!(v.opened_at.is_some(), "every link is marked opened");
+    }
+    if let (Some(a), Some(b)) = (commits_before, commits(&db)) {
+        assert!(b - a < n as u64 / 4, "{} commits for {n} events", b - a);
+    }
+
+    // A bad event (no such invitation) beside good ones: only its own request fails.
+    let before = rows(db.clone()).await;
+    let mixed = (0..41).map(|i| {
+        let w = writer.clone();
+        let id = if i == 20 { -1 } else { ids[i % ids.len()] };
+        tokio::spawn(async move { (i, w.record(event(id, now + 1_000 + i as i64, false)).await) })
+    });
+    for r in futures_util::future::join_all(mixed).await {
+        let (i, r) = r.unwrap();
+        assert_eq!(r.is_err(), i == 20, "event {i}: {r:?}");
+    }
+    assert_eq!(rows(db.clone()).await - before, 40);
+}
+
+/// Page saves from many requests at once share transactions; a save on a submitted response is
+/// refused as `Stale` alone, and every other save in its batch is stored.
+async fn many_requests_writes_share_transactions_and_a_refusal_stays_its_own(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let now = 1_702_000_000_000;
+    parindex::demo::seed(&db, now).await.unwrap();
+    let (_, tokens) =
+        parindex_tests::survey::open_listed_unit(&db, "BTP", 2, now, "http://127.0.0.1").await;
+    let mut ids = Vec::new();
+    for t in &tokens {
+        ids.push(
+            survey::by_token(&db, t)
+                .await
+                .unwrap()
+                .unwrap()
+                .invitation_id,
+        );
+    }
+    let writes = WriteQueue::new(db.clone());
+    let t = Trace::default();
+    // The first response is submitted; the second started.
+    assert!(survey::submit(&writes, ids[0], &t, now).await.unwrap());
+    assert!(
+        !survey::submit(&writes, ids[0], &t, now + 1).await.unwrap(),
+        "only once"
+    );
+    survey::start(&writes, ids[1], &t, now).await.unwrap();
+
+    // 120 saves at once on open responses: a handful of transactions.
+    let commits_before = commits(&db);
+    let open: Vec<i64> = ids[1..].to_vec();
+    let all = (0..120usize).map(|i| {
+        let w = writes.clone();
+        let id = open[i % open.len()];
+        tokio::spawn(async move {
+            let answer = vec![(format!("p{i}"), "B".to_string())];
+            survey::save_answers(&w, id, 1, &answer, &Trace::default(), now + 5).await
+        })
+    });
+    for r in futures_util::future::join_all(all).await {
+        r.unwrap().unwrap();
+    }
+    if let (Some(a), Some(b)) = (commits_before, commits(&db)) {
+        assert!(b - a < 30, "{} commits for 120 saves", b - a);
+    }
+    let mut stored = 0;
+    for id in &open {
+        stored += survey::answers(&db, *id).await.unwrap().len();
+    }
+    assert_eq!(stored, 120);
+
+    // The same beside saves on the submitted response: those alone are refused.
+
+    let n = 120usize;
+    let all = (0..n).map(|i| {
+        let w = writes.clone();
+        let id = ids[i % ids.len()];
+        let answer = vec![(format!("q{i}"), "A".to_string())];
+        tokio::spawn(async move {
+            let r = survey::save_answers(&w, id, 1, &answer, &Trace::default(), now + 10).await;
+            (id, r)
+        })
+    });
+    let mut saved = 0;
+    for r in futures_util::future::join_all(all).await {
+        let (id, r) = r.unwrap();
+        if id == ids[0] {
+            assert!(matches!(r, Err(DbError::Stale)), "{r:?}");
+        } else {
+            r.unwrap();
+            saved += 1;
+        }
+    }
+    let mut stored = 0;
+    for id in &ids {
+        stored += survey::answers(&db, *id).await.unwrap().len();
+    }
+    assert_eq!(stored, 120 + saved, "every save but the refused ones");
+    assert!(survey::answers(&db, ids[0]).await.unwrap().is_empty());
+}
+
+on_both_engines!(
+    many_requests_events_share_transactions_and_all_are_stored,
+    many_requests_writes_share_transactions_and_a_refusal_stays_its_own
+);
