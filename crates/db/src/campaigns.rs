@@ -29,6 +29,13 @@ pub struct Campaign {
     pub reminder_days: String,
 }
 
+impl Campaign {
+    /// The documents of the legal basis, in order.
+    pub fn legal_basis_items(&self) -> Vec<String> {
+        parindex_domain::legal_basis::items(&self.legal_basis)
+    }
+}
+
 /// The editable fields, already validated and cleaned by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CampaignInput {

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod extension;
 pub mod ids;
 pub mod integrity;
+pub mod legal_basis;
 pub mod level;
 pub mod message;
 pub mod password_policy;

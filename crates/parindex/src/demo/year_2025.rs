@@ -43,9 +43,9 @@ const AFTER: [&str; 2] = [
 
 const NAME_VI: &str = "Chỉ số cải cách hành chính năm 2025 (số liệu minh họa)";
 const NAME_EN: &str = "Public Administration Reform Index 2025 (illustrative figures)";
-const LEGAL_BASIS: &str = "Quyết định 876/QĐ-BNV ngày 10/11/2022; Nghị quyết 176/2025/QH15 ngày \
-     18/02/2025 (cơ cấu tổ chức của Chính phủ); Nghị quyết 202/2025/QH15 ngày 12/6/2025 (sắp xếp \
-     đơn vị hành chính cấp tỉnh). Kỳ đánh giá minh họa.";
+const LEGAL_BASIS: &str = "Quyết định 876/QĐ-BNV ngày 10/11/2022\n\
+     Nghị quyết 176/2025/QH15 ngày 18/02/2025 về cơ cấu tổ chức của Chính phủ\n\
+     Nghị quyết 202/2025/QH15 ngày 12/6/2025 về việc sắp xếp đơn vị hành chính cấp tỉnh";
 
 /// The province group that gave way, and the one that took its place.
 const DISTRICT_GROUP: &str = "lanh_dao_huyen";

@@ -153,7 +153,7 @@ impl CampaignForm {
             year: c.year.to_string(),
             name_vi: c.name_vi.clone(),
             name_en: c.name_en.clone(),
-            legal_basis: c.legal_basis.clone(),
+            legal_basis: c.legal_basis_items().join("\n"),
             organiser: c.organiser.clone(),
             min_group_size: c.min_group_size.to_string(),
             dl_respondent_list: get(DeadlineKind::RespondentList),
@@ -175,10 +175,11 @@ impl CampaignForm {
             page.error("year", "campaign-year-invalid");
         }
         let names = check_names(page, &self.name_vi, &self.name_en);
-        let legal_basis = text::clean(&self.legal_basis);
-        if legal_basis.chars().count() > 1000 {
-            page.error("legal_basis", "field-too-long");
-        }
+        let legal_basis =
+            parindex_domain::legal_basis::parse(&self.legal_basis).unwrap_or_else(|key| {
+                page.error("legal_basis", key);
+                String::new()
+            });
         let organiser = match text::clean(&self.organiser) {
             o if o.is_empty() => parindex_i18n::Lang::Vi.t("app-owner"),
             o => o,

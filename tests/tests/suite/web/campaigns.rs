@@ -251,7 +251,10 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
                 ("year", "2024"),
                 ("name_vi", "Chỉ số CCHC năm 2024"),
                 ("name_en", "PAR Index 2024"),
-                ("legal_basis", "1150/QĐ-BNV"),
+                (
+                    "legal_basis",
+                    "Quyết định 1150/QĐ-BNV\r\n\r\n  Công văn 7156/BNV-CCHC  ",
+                ),
                 ("dl_respondent_list", "15/12/2024"),
                 ("min_group_size", "8"),
             ],
@@ -278,6 +281,47 @@ async fn campaigns_and_units_are_managed_through_forms(engine: Engine) {
     assert!(
         shown.contains("<dd id=\"campaign-min-group\">8</dd>"),
         "{shown}"
+    );
+    // The legal basis is a list, one document per line, blank lines dropped.
+    assert_eq!(
+        stored.legal_basis,
+        "Quyết định 1150/QĐ-BNV\nCông văn 7156/BNV-CCHC"
+    );
+    assert!(
+        shown.contains(
+            "<ul id=\"campaign-legal-basis\"><li>Quyết định 1150/QĐ-BNV</li><li>Công văn 7156/BNV-CCHC</li></ul>"
+        ),
+        "{shown}"
+    );
+    // More than 20 documents: refused on the field, with the input kept.
+    let many: Vec<String> = (1..=21).map(|i| format!("Công văn {i}/BNV")).collect();
+    let many = many.join("\n");
+    let r = app
+        .post(
+            &admin,
+            &format!("/admin/campaigns/{id}"),
+            &[
+                ("year", "2024"),
+                ("name_vi", "Chỉ số CCHC năm 2024"),
+                ("name_en", "PAR Index 2024"),
+                ("legal_basis", many.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        visible_text(&html).contains("Căn cứ pháp lý có tối đa 20 văn bản"),
+        "{html}"
+    );
+    assert!(html.contains("Công văn 21/BNV</textarea>"), "{html}");
+    assert_eq!(
+        parindex_db::campaigns::get(&app.db, id)
+            .await
+            .unwrap()
+            .legal_basis,
+        stored.legal_basis,
+        "nothing saved"
     );
     let dup = app
         .post(
