@@ -64,6 +64,8 @@ pub struct Outcome {
     pub request_us: Vec<u64>,
     /// Each completed respondent's whole path, in microseconds, sorted.
     pub path_us: Vec<u64>,
+    /// When each respondent completed, in whole seconds from the start.
+    pub done_at_s: Vec<u64>,
     /// The server's CPU seconds (user, system) over the run, when its process id was given.
     pub server_cpu: Option<(f64, f64)>,
     /// This process's CPU seconds (user, system) over the run.
@@ -113,11 +115,34 @@ impl Outcome {
             cores(self.server_cpu),
             cores(self.client_cpu),
         );
+        let minutes = per_minute(&self.done_at_s, self.wall);
+        if minutes.len() > 1 {
+            let rates: Vec<String> = minutes
+                .iter()
+                .map(|n| format!("{:.1}", *n as f64 / 60.0))
+                .collect();
+            out.push_str(&format!(
+                "completed a second, minute by minute: {}\n",
+                rates.join(", ")
+            ));
+        }
         for f in &self.failures {
             out.push_str(&format!("failure: {f}\n"));
         }
         out
     }
+}
+
+/// Completions in each whole minute of a run that lasted `wall` (a last, partial minute left out),
+/// to see whether throughput drifts.
+pub fn per_minute(done_at_s: &[u64], wall: Duration) -> Vec<usize> {
+    let mut minutes = vec![0usize; (wall.as_secs() / 60) as usize];
+    for s in done_at_s {
+        if let Some(m) = minutes.get_mut((s / 60) as usize) {
+            *m += 1;
+        }
+    }
+    minutes
 }
 
 /// A process's CPU seconds so far (user, system), from `/proc/PID/stat`.
@@ -170,6 +195,7 @@ struct Tally {
     requests: usize,
     request_us: Vec<u64>,
     path_us: Vec<u64>,
+    done_at_s: Vec<u64>,
     failures: Vec<String>,
 }
 
@@ -266,6 +292,7 @@ pub async fn run(
                         t.completed += 1;
                         t.path_us
                             .push(u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX));
+                        t.done_at_s.push(start.elapsed().as_secs());
                     }
                     Ok(false) => {
                         t.failed += 1;
@@ -293,6 +320,7 @@ pub async fn run(
         out.requests += t.requests;
         out.request_us.extend(t.request_us);
         out.path_us.extend(t.path_us);
+        out.done_at_s.extend(t.done_at_s);
         for f in t.failures {
             if out.failures.len() < 5 {
                 out.failures.push(f);
@@ -315,6 +343,13 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completions_count_per_whole_minute() {
+        let done = [0, 59, 60, 61, 119, 150, 185];
+        assert_eq!(per_minute(&done, Duration::from_secs(185)), [2, 3, 1]);
+        assert!(per_minute(&done, Duration::from_secs(59)).is_empty());
+    }
 
     #[test]
     fn visits_are_blocks_of_requests() {
