@@ -33,7 +33,7 @@ const MAX_BATCH: usize = 512;
 /// Events waiting for the writer, at most.
 const QUEUE: usize = 8192;
 
-type Job = (Event, oneshot::Sender<Result<(), String>>);
+type Job = (Event, oneshot::Sender<DbResult<()>>);
 
 /// The writer of one database's events, started on first use.
 #[derive(Debug, Clone)]
@@ -56,9 +56,7 @@ impl EventWriter {
         let (reply, done) = oneshot::channel();
         let unavailable = || DbError::Unavailable("the event writer has stopped".into());
         queue.send((e, reply)).await.map_err(|_| unavailable())?;
-        done.await
-            .map_err(|_| unavailable())?
-            .map_err(DbError::Other)
+        done.await.map_err(|_| unavailable())?
     }
 }
 
@@ -76,8 +74,7 @@ fn spawn(db: Db) -> mpsc::Sender<Job> {
             }
             // One at a time, so that one bad event fails only its own request.
             for (e, reply) in batch.drain(..) {
-                let r = write(&db, &[&e]).await.map_err(|e| e.to_string());
-                let _ = reply.send(r);
+                let _ = reply.send(write(&db, &[&e]).await);
             }
         }
     });

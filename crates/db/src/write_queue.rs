@@ -50,11 +50,6 @@ impl WriteQueue {
         }
     }
 
-    /// The database written to.
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
     /// Runs `work` in the next batch; returns its result once the batch is committed (and, on
     /// SQLite, on disk), or its error from running alone.
     pub async fn run<T, F>(&self, mut work: F) -> DbResult<T>

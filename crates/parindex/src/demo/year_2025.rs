@@ -17,7 +17,7 @@
 use parindex_db::campaigns::{self, Campaign, CampaignInput};
 use parindex_db::rollover::{self, Rollover};
 use parindex_db::unit_import::{self, Weighting};
-use parindex_db::units::{self, UnitInput};
+use parindex_db::units;
 use parindex_db::{Ctx, Db, deadlines, questionnaires, respondents, results, users};
 use parindex_import::{table, unit_rows};
 use std::collections::HashSet;
@@ -121,19 +121,12 @@ async fn widen(db: &Db, ctx: &Ctx, campaign: &Campaign) -> anyhow::Result<()> {
         .into_iter()
         .map(|u| u.code)
         .collect();
-    for r in rows(&BEFORE, None)?
+    let rows = rows(&BEFORE, None)?;
+    for i in parindex_web::campaigns::units_file::incoming(&rows)
         .into_iter()
-        .filter(|r| !have.contains(&r.code))
+        .filter(|i| !have.contains(&i.input.code))
     {
-        let input = UnitInput {
-            code: r.code,
-            level: r.level,
-            name: r.name,
-            short_name: r.short_name,
-            not_ranked: r.not_ranked.unwrap_or(false),
-            email_domains: r.email_domains.unwrap_or_default(),
-        };
-        units::create(db, ctx, campaign.id, &input).await?;
+        units::create(db, ctx, campaign.id, &i.input).await?;
     }
     Ok(())
 }
@@ -149,7 +142,7 @@ pub async fn build(db: &Db, ctx: &Ctx) -> anyhow::Result<Campaign> {
         .into_iter()
         .map(|u| u.code)
         .collect();
-    let incoming = rows(&AFTER, Some(&before)).map_err(|e| {
+    let after = rows(&AFTER, Some(&before)).map_err(|e| {
         anyhow::anyhow!(
             "{e}: the 2023 campaign was published before it held every unit of the year before \
              the reorganisation; build the 2025 demo in a new data folder"
@@ -168,7 +161,7 @@ pub async fn build(db: &Db, ctx: &Ctx) -> anyhow::Result<Campaign> {
         },
     )
     .await?;
-    let incoming = parindex_web::campaigns::units_file::incoming(&incoming);
+    let incoming = parindex_web::campaigns::units_file::incoming(&after);
     unit_import::apply(db, ctx, new.id, &incoming, Weighting::AsWritten).await?;
     let mut groups = respondents::groups(db, new.id).await?;
     for g in groups

@@ -28,38 +28,28 @@ fn commits(db: &Db) -> Option<u64> {
     }
 }
 
-async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engine) {
+/// The demo seeded at `NOW`, with Bộ Tư pháp's survey open: the database, the links' tokens and
+/// their invitations' ids.
+async fn open_survey(engine: Engine) -> (parindex_tests::TestDb, Vec<String>, Vec<i64>) {
     let db = fresh_db(engine).await;
-    let now = 1_702_000_000_000;
-    parindex::demo::seed(&db, now).await.unwrap();
+    parindex::demo::seed(&db, NOW).await.unwrap();
     let (_, tokens) =
-        parindex_tests::survey::open_listed_unit(&db, "BTP", 2, now, "http://127.0.0.1").await;
+        parindex_tests::survey::open_listed_unit(&db, "BTP", 2, NOW, "http://127.0.0.1").await;
     let mut ids = Vec::new();
     for t in &tokens {
-        ids.push(
-            survey::by_token(&db, t)
-                .await
-                .unwrap()
-                .unwrap()
-                .invitation_id,
-        );
+        let view = survey::by_token(&db, t).await.unwrap().unwrap();
+        ids.push(view.invitation_id);
     }
+    (db, tokens, ids)
+}
+
+const NOW: i64 = 1_702_000_000_000;
+
+async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engine) {
+    let (db, tokens, ids) = open_survey(engine).await;
+    let now = NOW;
     let writer = EventWriter::new(db.clone());
-    let rows = |db: Db| async move {
-        match &db {
-            Db::Sqlite(p, _) => {
-                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM survey_paradata")
-                    .fetch_one(p)
-                    .await
-                    .unwrap()
-            }
-            Db::Postgres(p) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM survey_paradata")
-                .fetch_one(p)
-                .await
-                .unwrap(),
-        }
-    };
-    let before = rows(db.clone()).await;
+    let before = db.scalar("SELECT COUNT(*) FROM survey_paradata").await;
     let commits_before = commits(&db);
 
     // 200 requests at once, each link's first event opening it.
@@ -72,7 +62,10 @@ async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engi
     for r in futures_util::future::join_all(all).await {
         r.unwrap().unwrap();
     }
-    assert_eq!(rows(db.clone()).await - before, n as i64);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM survey_paradata").await - before,
+        n as i64
+    );
     for t in &tokens {
         let v = survey::by_token(&db, t).await.unwrap().unwrap();
         assert!(v.opened_at.is_some(), "every link is marked opened");
@@ -82,7 +75,7 @@ async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engi
     }
 
     // A bad event (no such invitation) beside good ones: only its own request fails.
-    let before = rows(db.clone()).await;
+    let before = db.scalar("SELECT COUNT(*) FROM survey_paradata").await;
     let mixed = (0..41).map(|i| {
         let w = writer.clone();
         let id = if i == 20 { -1 } else { ids[i % ids.len()] };
@@ -92,27 +85,17 @@ async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engi
         let (i, r) = r.unwrap();
         assert_eq!(r.is_err(), i == 20, "event {i}: {r:?}");
     }
-    assert_eq!(rows(db.clone()).await - before, 40);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM survey_paradata").await - before,
+        40
+    );
 }
 
 /// Page saves from many requests at once share transactions; a save on a submitted response is
 /// refused as `Stale` alone, and every other save in its batch is stored.
 async fn many_requests_writes_share_transactions_and_a_refusal_stays_its_own(engine: Engine) {
-    let db = fresh_db(engine).await;
-    let now = 1_702_000_000_000;
-    parindex::demo::seed(&db, now).await.unwrap();
-    let (_, tokens) =
-        parindex_tests::survey::open_listed_unit(&db, "BTP", 2, now, "http://127.0.0.1").await;
-    let mut ids = Vec::new();
-    for t in &tokens {
-        ids.push(
-            survey::by_token(&db, t)
-                .await
-                .unwrap()
-                .unwrap()
-                .invitation_id,
-        );
-    }
+    let (db, _, ids) = open_survey(engine).await;
+    let now = NOW;
     let writes = WriteQueue::new(db.clone());
     let t = Trace::default();
     // The first response is submitted; the second started.

@@ -221,7 +221,8 @@ async fn trace(state: &AppState, meta: &Meta, headers: &HeaderMap, link: &LinkVi
     }
 }
 
-/// Records that the respondent was shown something (a page, the check page).
+/// Records that the respondent was shown something (the landing page, a page, the check page),
+/// through the event writer; the first opening also counts for progress.
 async fn record(
     state: &AppState,
     meta: &Meta,
@@ -230,30 +231,16 @@ async fn record(
     what: &'static str,
     page: i64,
 ) -> AppResult<()> {
-    Ok(state
-        .events
-        .record(event(state, meta, headers, &open.link, what, page).await)
-        .await?)
-}
-
-/// What the respondent was shown, as the event writer takes it.
-async fn event(
-    state: &AppState,
-    meta: &Meta,
-    headers: &HeaderMap,
-    link: &LinkView,
-    what: &'static str,
-    page: i64,
-) -> Event {
-    Event {
+    let link = &open.link;
+    let e = Event {
         invitation_id: link.invitation_id,
         event: what,
         page,
         trace: trace(state, meta, headers, link).await,
         at: state.clock.now_ms(),
-        // The first opening counts for progress.
         opens: link.opened_at.is_none(),
-    }
+    };
+    Ok(state.events.record(e).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -282,8 +269,7 @@ pub async fn landing(
         Err(r) => return Ok(r),
     };
     let opened = parindex_domain::survey::paradata::event::OPENED;
-    let e = event(&state, &meta, &headers, &open.link, opened, 0).await;
-    state.events.record(e).await?;
+    record(&state, &meta, &headers, &open, opened, 0).await?;
     let qn = open.questionnaire()?;
     let title = meta.lang.pick(&qn.title_vi, &qn.title_en);
     let page = open.page(&meta, &title).with_notice(done.done.as_deref());
