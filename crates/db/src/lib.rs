@@ -2,7 +2,9 @@
 //!
 //! Every query body is written once in portable SQL (`$1` placeholders, `RETURNING`, `ON CONFLICT`) and
 //! expanded for each engine by the `on_pool!`/`on_tx!` macros; engine arms appear only where the dialects
-//! differ. Every change is written together with its audit entry in one transaction.
+//! differ. Every change is written together with its audit entry in one transaction. The respondent
+//! path's hottest reads and writes also run on SQLite on the calling thread ([`inline`]), the writes
+//! built once as data ([`steps`]) for either engine.
 
 #[macro_use]
 mod dispatch;
@@ -22,6 +24,7 @@ pub mod durability;
 pub mod error;
 pub mod evidence;
 pub mod exclusive;
+pub mod inline;
 pub mod integrity;
 pub mod outbox;
 pub mod pool;
@@ -36,6 +39,7 @@ pub mod second_factors;
 pub mod self_assessments;
 pub mod sessions;
 pub mod setup;
+pub mod steps;
 pub mod survey;
 pub mod survey_events;
 pub mod survey_mailing;
@@ -49,4 +53,4 @@ pub mod write_queue;
 
 pub use ctx::Ctx;
 pub use error::DbError;
-pub use pool::{Db, Engine, Tx, WriteGate};
+pub use pool::{Db, Engine, SqliteSide, Tx};

@@ -2,6 +2,7 @@
 
 use crate::durability::WalFence;
 use crate::error::DbResult;
+use crate::inline::Inline;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -10,29 +11,62 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// One database. On SQLite, write transactions also pass a [`WriteGate`].
+/// One database. On SQLite, write transactions also pass the [`SqliteSide`]'s write gate.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool, WriteGate),
+    Sqlite(SqlitePool, SqliteSide),
     Postgres(PgPool),
 }
 
+/// What this process keeps beside a SQLite pool.
+///
 /// SQLite lets one transaction write at a time; the others wait in SQLite's busy handler, which
-/// sleeps in growing steps (up to 100 ms) and so turns a queue of writers into long tails. The gate
-/// queues this process's write transactions in order instead: a transaction holds it until it ends.
-/// A commit then waits at the gate's [`WalFence`] until it is on disk.
+/// sleeps in growing steps (up to 100 ms) and so turns a queue of writers into long tails. The write
+/// gate queues this process's write transactions in order instead: a transaction holds it until it
+/// ends. A commit then waits at the [`WalFence`] until it is on disk. A database in a file also has
+/// [`Inline`] for the respondent path.
 #[derive(Debug, Clone)]
-pub struct WriteGate {
+pub struct SqliteSide {
     lock: Arc<tokio::sync::Mutex<()>>,
     pub fence: Arc<WalFence>,
+    pub(crate) inline: Option<Arc<Inline>>,
 }
 
-impl WriteGate {
-    fn new(db_file: Option<std::path::PathBuf>) -> WriteGate {
-        WriteGate {
+impl SqliteSide {
+    fn new(db_file: Option<std::path::PathBuf>) -> SqliteSide {
+        SqliteSide {
             lock: Arc::default(),
-            fence: Arc::new(WalFence::new(db_file)),
+            fence: Arc::new(WalFence::new(db_file.clone())),
+            inline: db_file.map(|f| Arc::new(Inline::new(f))),
         }
+    }
+}
+
+impl SqliteSide {
+    /// Runs `f` in one write transaction on the inline writer, on this thread, in its turn at the
+    /// write gate; returns once the commit is on disk, like [`Tx::commit`]. `None` for a database
+    /// without a file, which has no inline writer.
+    pub(crate) async fn write_inline<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> DbResult<T>,
+    ) -> Option<DbResult<T>> {
+        let inline = self.inline.as_deref()?;
+        Some(self.write_with(inline, f).await)
+    }
+
+    async fn write_with<T>(
+        &self,
+        inline: &Inline,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> DbResult<T>,
+    ) -> DbResult<T> {
+        let guard = tokio::time::timeout(GATE_WAIT, self.lock.clone().lock_owned())
+            .await
+            .map_err(|_| crate::error::DbError::Unavailable("the database is busy".into()))?;
+        let out = crate::inline::on_this_thread(|| inline.write(f))?;
+        // The next writer goes ahead while this commit waits to be on disk.
+        drop(guard);
+        self.fence.wait(self.fence.ticket()).await?;
+        Ok(out)
     }
 }
 
@@ -101,7 +135,23 @@ impl Db {
             })
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool, WriteGate::new(db_file)))
+        Ok(Db::Sqlite(pool, SqliteSide::new(db_file)))
+    }
+
+    /// The respondent path's readers on this thread: SQLite in a file only.
+    pub(crate) fn inline(&self) -> Option<&Inline> {
+        match self {
+            Db::Sqlite(_, side) => side.inline.as_deref(),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// The SQLite side of this database, if it is SQLite.
+    pub(crate) fn sqlite_side(&self) -> Option<&SqliteSide> {
+        match self {
+            Db::Sqlite(_, side) => Some(side),
+            Db::Postgres(_) => None,
+        }
     }
 
     pub fn engine(&self) -> Engine {

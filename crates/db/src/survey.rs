@@ -9,10 +9,12 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
+use crate::steps::{self, Param, Step};
 use crate::write_queue::WriteQueue;
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::respondents::ListState;
 use parindex_domain::token;
+use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -174,13 +176,8 @@ pub struct LinkView {
     pub organiser: String,
 }
 
-/// The link with this secret, if there is one, with what its pages need in the same query.
-pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> {
-    if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    Ok(on_pool!(db, p => sqlx::query_as(
-        "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
+/// The link behind a token's hash, with what its pages need.
+const LINK_BY_TOKEN: &str = "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
          i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt, \
          COALESCE(e.due_date, d.due_date) AS answer_deadline, q.sha256 AS questionnaire_sha, \
          c.organiser FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
@@ -189,8 +186,48 @@ pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> 
          LEFT JOIN campaign_deadlines d ON d.campaign_id = i.campaign_id AND d.kind = 'survey_answers' \
          LEFT JOIN deadline_extensions e ON e.unit_id = i.unit_id AND e.kind = 'survey_answers' \
          LEFT JOIN campaign_questionnaires q ON q.campaign_id = i.campaign_id AND q.level = u.level \
-         WHERE l.token_hash = $1"
-    ).bind(token::hash(token_value)).fetch_optional(p).await)?)
+         WHERE l.token_hash = $1";
+
+/// The link with this secret, if there is one, with what its pages need in the same query. On
+/// SQLite the read runs on this thread ([`crate::inline`]).
+pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> {
+    if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let hash = token::hash(token_value);
+    if let Some(r) = db.inline() {
+        return r.read(|c| {
+            c.prepare_cached(LINK_BY_TOKEN)?
+                .query_row([&hash], link_view)
+                .optional()
+        });
+    }
+    Ok(on_pool!(db, p => sqlx::query_as(LINK_BY_TOKEN).bind(&hash).fetch_optional(p).await)?)
+}
+
+/// A [`LinkView`] from an inline read's row, by the columns' names as sqlx decodes it.
+fn link_view(r: &rusqlite::Row<'_>) -> rusqlite::Result<LinkView> {
+    let level: String = r.get("unit_level")?;
+    let unit_level = parindex_domain::Level::parse(&level).ok_or_else(|| {
+        let e = format!("unknown level {level:?}");
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })?;
+    Ok(LinkView {
+        invitation_id: r.get("invitation_id")?,
+        campaign_id: CampaignId(r.get("campaign_id")?),
+        unit_id: UnitId(r.get("unit_id")?),
+        group_code: r.get("group_code")?,
+        revoked: r.get("revoked")?,
+        opened_at: r.get("opened_at")?,
+        started_at: r.get("started_at")?,
+        completed_at: r.get("completed_at")?,
+        unit_name: r.get("unit_name")?,
+        unit_level,
+        salt: r.get("salt")?,
+        answer_deadline: r.get("answer_deadline")?,
+        questionnaire_sha: r.get("questionnaire_sha")?,
+        organiser: r.get("organiser")?,
+    })
 }
 
 /// Where and how a respondent's request came, already hashed with the campaign's salt.
@@ -202,32 +239,33 @@ pub struct Trace {
     pub signed_in_unit: Option<i64>,
 }
 
-async fn trace(
-    tx: &mut Tx,
-    invitation_id: i64,
-    event: &str,
-    page: i64,
-    t: &Trace,
-    now_ms: i64,
-) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO survey_paradata (invitation_id, at, event, page, session_hash, ip_hash, ua_hash, \
-         signed_in_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    ).bind(invitation_id).bind(now_ms).bind(event).bind(page).bind(&t.session_hash).bind(&t.ip_hash)
-    .bind(&t.ua_hash).bind(t.signed_in_unit).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// The paradata row of one step of the respondent's.
+fn trace(invitation_id: i64, event: &str, page: i64, t: &Trace, now_ms: i64) -> Step {
+    Step::new(
+        "INSERT INTO survey_paradata (invitation_id, at, event, page, session_hash, ip_hash, \
+         ua_hash, signed_in_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        vec![
+            invitation_id.into(),
+            now_ms.into(),
+            event.into(),
+            page.into(),
+            t.session_hash.as_str().into(),
+            t.ip_hash.as_str().into(),
+            t.ua_hash.as_str().into(),
+            t.signed_in_unit.into(),
+        ],
+    )
 }
 
-/// Marks the invitation started (the respondent pressed Start), unless it is already complete.
-async fn touch_started(tx: &mut Tx, invitation_id: i64, now_ms: i64) -> DbResult<()> {
-    let n = on_tx!(tx, c => sqlx::query(
+/// Marks the invitation started (the respondent pressed Start); refused as stale once the response
+/// is complete.
+fn touch_started(invitation_id: i64, now_ms: i64) -> Step {
+    Step::new(
         "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2), \
-         started_at = COALESCE(started_at, $2) WHERE id = $1 AND completed_at IS NULL"
-    ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-    if n == 0 {
-        return Err(DbError::Stale);
-    }
-    Ok(())
+         started_at = COALESCE(started_at, $2) WHERE id = $1 AND completed_at IS NULL",
+        vec![invitation_id.into(), now_ms.into()],
+    )
+    .must_change()
 }
 
 pub async fn start(
@@ -236,16 +274,12 @@ pub async fn start(
     t: &Trace,
     now_ms: i64,
 ) -> DbResult<()> {
-    let t = Arc::new(t.clone());
+    let ev = parindex_domain::survey::paradata::event::STARTED;
     writes
-        .run(move |tx| {
-            let t = t.clone();
-            Box::pin(async move {
-                touch_started(tx, invitation_id, now_ms).await?;
-                let ev = parindex_domain::survey::paradata::event::STARTED;
-                trace(tx, invitation_id, ev, 0, &t, now_ms).await
-            })
-        })
+        .steps(vec![
+            touch_started(invitation_id, now_ms),
+            trace(invitation_id, ev, 0, t, now_ms),
+        ])
         .await
 }
 
@@ -259,51 +293,49 @@ pub async fn save_answers(
     t: &Trace,
     now_ms: i64,
 ) -> DbResult<()> {
-    // A page's answers in one statement: the write lock is held for fewer round trips. A question
-    // given twice keeps its last answer, as separate statements would.
+    // A page's answers in one statement. A question given twice keeps its last answer, as
+    // separate statements would.
     let mut last: Vec<(String, String)> = Vec::with_capacity(answers.len());
     for (code, key) in answers {
         last.retain(|(c, _)| c != code);
         last.push((code.clone(), key.clone()));
     }
-    let rows: Vec<String> = (0..last.len())
-        .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
-        .collect();
-    let sql = Arc::new(format!(
-        "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) VALUES {} \
-         ON CONFLICT (invitation_id, question_code) \
-         DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at",
-        rows.join(", ")
-    ));
-    let (last, t) = (Arc::new(last), Arc::new(t.clone()));
-    writes
-        .run(move |tx| {
-            let (sql, last, t) = (sql.clone(), last.clone(), t.clone());
-            Box::pin(async move {
-                touch_started(tx, invitation_id, now_ms).await?;
-                if !last.is_empty() {
-                    on_tx!(tx, c => {
-                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str().to_owned()))
-                            .bind(invitation_id)
-                            .bind(now_ms);
-                        for (code, key) in last.iter() {
-                            q = q.bind(code.as_str()).bind(key.as_str());
-                        }
-                        q.execute(c).await.map(|r| r.rows_affected())
-                    })?;
-                }
-                let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
-                trace(tx, invitation_id, ev, page, &t, now_ms).await
-            })
-        })
-        .await
+    let mut steps = vec![touch_started(invitation_id, now_ms)];
+    if !last.is_empty() {
+        let rows: Vec<String> = (0..last.len())
+            .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
+            .collect();
+        let sql = format!(
+            "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
+             VALUES {} ON CONFLICT (invitation_id, question_code) \
+             DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at",
+            rows.join(", ")
+        );
+        let mut params: Vec<Param> = vec![invitation_id.into(), now_ms.into()];
+        for (code, key) in &last {
+            params.extend([code.as_str().into(), key.as_str().into()]);
+        }
+        steps.push(Step::new(sql, params));
+    }
+    let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
+    steps.push(trace(invitation_id, ev, page, t, now_ms));
+    writes.steps(steps).await
 }
 
-/// The answers saved so far, by question code.
+const ANSWERS: &str =
+    "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1";
+
+/// The answers saved so far, by question code. On SQLite the read runs on this thread.
 pub async fn answers(db: &Db, invitation_id: i64) -> DbResult<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1"
-    ).bind(invitation_id).fetch_all(p).await)?;
+    if let Some(r) = db.inline() {
+        return r.read(|c| {
+            c.prepare_cached(ANSWERS)?
+                .query_map([invitation_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect()
+        });
+    }
+    let rows: Vec<(String, String)> =
+        on_pool!(db, p => sqlx::query_as(ANSWERS).bind(invitation_id).fetch_all(p).await)?;
     Ok(rows.into_iter().collect())
 }
 
@@ -330,7 +362,7 @@ pub async fn submit(
                 }
                 crate::survey_tallies::add_submission(tx, invitation_id).await?;
                 let ev = parindex_domain::survey::paradata::event::SUBMITTED;
-                trace(tx, invitation_id, ev, 0, &t, now_ms).await?;
+                steps::run_tx(tx, &[trace(invitation_id, ev, 0, &t, now_ms)]).await?;
                 Ok(true)
             })
         })

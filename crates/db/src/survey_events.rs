@@ -10,7 +10,8 @@
 //! bad event fails only its own request.
 
 use crate::error::{DbError, DbResult};
-use crate::pool::{Db, Tx};
+use crate::pool::Db;
+use crate::steps::{Param, Step};
 use crate::survey::Trace;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
@@ -83,17 +84,12 @@ fn spawn(db: Db) -> mpsc::Sender<Job> {
 
 /// Writes `events` in one transaction.
 async fn write(db: &Db, events: &[&Event]) -> DbResult<()> {
-    let mut tx = db.begin().await?;
-    insert(&mut tx, events).await?;
-    for e in events.iter().filter(|e| e.opens) {
-        on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2) WHERE id = $1"
-        ).bind(e.invitation_id).bind(e.at).execute(c).await.map(|r| r.rows_affected()))?;
-    }
-    tx.commit().await
+    let steps = steps(events);
+    crate::steps::run_batch(db, &[&steps]).await
 }
 
-async fn insert(tx: &mut Tx, events: &[&Event]) -> DbResult<()> {
+/// One multi-row insert of the events, then the openings.
+fn steps(events: &[&Event]) -> Vec<Step> {
     let rows: Vec<String> = (0..events.len())
         .map(|i| {
             let p: Vec<String> = (1..=8).map(|k| format!("${}", i * 8 + k)).collect();
@@ -105,20 +101,25 @@ async fn insert(tx: &mut Tx, events: &[&Event]) -> DbResult<()> {
          ua_hash, signed_in_unit) VALUES {}",
         rows.join(", ")
     );
-    on_tx!(tx, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-        for e in events {
-            q = q
-                .bind(e.invitation_id)
-                .bind(e.at)
-                .bind(e.event)
-                .bind(e.page)
-                .bind(&e.trace.session_hash)
-                .bind(&e.trace.ip_hash)
-                .bind(&e.trace.ua_hash)
-                .bind(e.trace.signed_in_unit);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    let mut params: Vec<Param> = Vec::with_capacity(events.len() * 8);
+    for e in events {
+        params.extend([
+            e.invitation_id.into(),
+            e.at.into(),
+            e.event.into(),
+            e.page.into(),
+            e.trace.session_hash.as_str().into(),
+            e.trace.ip_hash.as_str().into(),
+            e.trace.ua_hash.as_str().into(),
+            e.trace.signed_in_unit.into(),
+        ]);
+    }
+    let mut steps = vec![Step::new(sql, params)];
+    for e in events.iter().filter(|e| e.opens) {
+        steps.push(Step::new(
+            "UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2) WHERE id = $1",
+            vec![e.invitation_id.into(), e.at.into()],
+        ));
+    }
+    steps
 }

@@ -10,9 +10,15 @@
 //! the answer it would have got alone, and no failure reaches another request. A piece of work may
 //! therefore run twice, the first time rolled back: it must do all its writing through the
 //! transaction it is given.
+//!
+//! Work is either code run against a [`Tx`] ([`WriteQueue::run`]) or a list of [`Step`]s
+//! ([`WriteQueue::steps`]). The steps of a batch run in a transaction of their own, apart from the
+//! code: on SQLite in a file that transaction runs on the inline writer, without a thread switch per
+//! statement ([`crate::inline`]).
 
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Tx};
+use crate::steps::{self, Step};
 use futures_util::future::BoxFuture;
 use std::any::Any;
 use std::sync::{Arc, OnceLock};
@@ -21,8 +27,14 @@ use tokio::sync::{mpsc, oneshot};
 /// What a piece of work returns, before it is handed back with its own type.
 type Output = Box<dyn Any + Send>;
 
-/// A piece of work: its writes, through the transaction it is given.
-type Work = Box<dyn for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<Output>> + Send>;
+/// Code to run: its writes, through the transaction it is given.
+type Code = Box<dyn for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<Output>> + Send>;
+
+/// A piece of work.
+enum Work {
+    Steps(Vec<Step>),
+    Code(Code),
+}
 
 struct Job {
     work: Work,
@@ -57,21 +69,30 @@ impl WriteQueue {
         T: Send + 'static,
         F: for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<T>> + Send + 'static,
     {
-        let queue = self.queue.get_or_init(|| spawn(self.db.clone()));
-        let (reply, done) = oneshot::channel();
-        let work: Work = Box::new(move |tx: &mut Tx| {
+        let code: Code = Box::new(move |tx: &mut Tx| {
             let fut = work(tx);
             Box::pin(async move { fut.await.map(|t| Box::new(t) as Output) })
         });
+        let out = self.send(Work::Code(code)).await?;
+        out.downcast::<T>()
+            .map(|t| *t)
+            .map_err(|_| DbError::Other("the write queue returned another type".into()))
+    }
+
+    /// Runs `steps` in the next batch, as [`WriteQueue::run`] does.
+    pub async fn steps(&self, steps: Vec<Step>) -> DbResult<()> {
+        self.send(Work::Steps(steps)).await.map(|_| ())
+    }
+
+    async fn send(&self, work: Work) -> DbResult<Output> {
+        let queue = self.queue.get_or_init(|| spawn(self.db.clone()));
+        let (reply, done) = oneshot::channel();
         let unavailable = || DbError::Unavailable("the write queue has stopped".into());
         queue
             .send(Job { work, reply })
             .await
             .map_err(|_| unavailable())?;
-        let out = done.await.map_err(|_| unavailable())??;
-        out.downcast::<T>()
-            .map(|t| *t)
-            .map_err(|_| DbError::Other("the write queue returned another type".into()))
+        done.await.map_err(|_| unavailable())?
     }
 }
 
@@ -80,38 +101,64 @@ fn spawn(db: Db) -> mpsc::Sender<Job> {
     tokio::spawn(async move {
         let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            match together(&db, &mut batch).await {
-                Ok(outputs) => {
-                    for (job, out) in batch.drain(..).zip(outputs) {
-                        let _ = job.reply.send(Ok(out));
-                    }
-                }
-                Err(_) => {
-                    for mut job in batch.drain(..) {
-                        let out = alone(&db, &mut job.work).await;
-                        let _ = job.reply.send(out);
-                    }
-                }
-            }
+            let (lists, code): (Vec<Job>, Vec<Job>) = batch
+                .drain(..)
+                .partition(|j| matches!(j.work, Work::Steps(_)));
+            settle(&db, lists).await;
+            settle(&db, code).await;
         }
     });
     tx
 }
 
-/// Every piece of `batch` in one transaction; the first failure rolls all of them back.
-async fn together(db: &Db, batch: &mut [Job]) -> DbResult<Vec<Output>> {
+/// Runs `jobs` together and answers each; if that fails, runs each alone.
+async fn settle(db: &Db, mut jobs: Vec<Job>) {
+    if jobs.is_empty() {
+        return;
+    }
+    match together(db, &mut jobs).await {
+        Ok(outputs) => {
+            for (job, out) in jobs.into_iter().zip(outputs) {
+                let _ = job.reply.send(Ok(out));
+            }
+        }
+        Err(_) => {
+            for mut job in jobs {
+                let out = together(db, std::slice::from_mut(&mut job)).await;
+                let out = out.and_then(|mut o| {
+                    o.pop()
+                        .ok_or_else(|| DbError::Other("a write returned nothing".into()))
+                });
+                let _ = job.reply.send(out);
+            }
+        }
+    }
+}
+
+/// Every piece of `jobs` in one transaction; the first failure rolls all of them back.
+async fn together(db: &Db, jobs: &mut [Job]) -> DbResult<Vec<Output>> {
+    let lists: Vec<&[Step]> = jobs
+        .iter()
+        .filter_map(|j| match &j.work {
+            Work::Steps(s) => Some(s.as_slice()),
+            Work::Code(_) => None,
+        })
+        .collect();
+    if lists.len() == jobs.len() {
+        steps::run_batch(db, &lists).await?;
+        return Ok(jobs.iter().map(|_| Box::new(()) as Output).collect());
+    }
     let mut tx = db.begin().await?;
-    let mut outputs = Vec::with_capacity(batch.len());
-    for job in batch.iter_mut() {
-        outputs.push((job.work)(&mut tx).await?);
+    let mut outputs = Vec::with_capacity(jobs.len());
+    for job in jobs.iter_mut() {
+        outputs.push(match &mut job.work {
+            Work::Steps(s) => {
+                steps::run_tx(&mut tx, s).await?;
+                Box::new(()) as Output
+            }
+            Work::Code(code) => code(&mut tx).await?,
+        });
     }
     tx.commit().await?;
     Ok(outputs)
-}
-
-async fn alone(db: &Db, work: &mut Work) -> DbResult<Output> {
-    let mut tx = db.begin().await?;
-    let out = work(&mut tx).await?;
-    tx.commit().await?;
-    Ok(out)
 }

@@ -44,8 +44,20 @@ impl Default for WebConfig {
     }
 }
 
+/// What every handler can reach, behind one shared pointer: handlers take the state by value, and
+/// copying one pointer is cheaper than copying each field's (a request copies it several times).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Shared {
     pub db: Db,
     /// The respondent path's events (a link opened, a page shown), written in batches.
     pub events: parindex_db::survey_events::EventWriter,
@@ -78,7 +90,7 @@ impl AppState {
         config: WebConfig,
         files: Arc<dyn object_store::ObjectStore>,
     ) -> Self {
-        AppState {
+        AppState(Arc::new(Shared {
             events: parindex_db::survey_events::EventWriter::new(db.clone()),
             writes: parindex_db::write_queue::WriteQueue::new(db.clone()),
             db,
@@ -88,7 +100,7 @@ impl AppState {
             criteria: Arc::default(),
             criteria_codes: Arc::default(),
             questionnaires: Arc::default(),
-        }
+        }))
     }
 
     /// A level's questionnaires in a campaign, whose stored file has hash `sha`; parsed once per
