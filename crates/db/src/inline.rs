@@ -1,17 +1,19 @@
-//! The respondent path's reads and simplest writes on SQLite, run on the calling thread.
+//! The respondent path's reads and writes on SQLite, run on the calling thread.
 //!
 //! sqlx runs each SQLite connection on a thread of its own: every query is a message to that thread
 //! and a wake-up back, two thread switches. On a 2-core machine under load those switches were the
 //! largest item of the profile, larger than all the SQL (docs/operations.md). The respondent path's
 //! reads (the link behind a token, the answers saved so far) are short indexed look-ups, so on
 //! SQLite they run here instead, on the caller's thread: a connection of their own taken from a
-//! small stack, statements prepared once and kept, the database file mapped into memory. A read
-//! then takes microseconds. In WAL mode a reader never waits for the writer, and it sees every
-//! transaction committed before it began, so a page shown after a save shows the save.
+//! small stack, statements prepared once and kept. A read then takes microseconds. In WAL mode a
+//! reader never waits for the writer, and it sees every transaction committed before it began, so
+//! a page shown after a save shows the save. (Mapping the file into memory was measured too: the
+//! file grows all the time under load, and remapping it cost more than it saved.)
 //!
-//! The batched writes made of [`crate::steps::Step`]s (starting, saving a page, recording an event)
-//! run the same way on one inline writer connection, inside the pool's write gate, and wait at its
-//! WAL fence like every other commit (`SqliteSide::write_inline`).
+//! The write queue's batches of work written for either kind of transaction (starting, saving a
+//! page, an event, the submission: see [`crate::portable`]) run the same way on one inline writer
+//! connection, inside the pool's write gate, and wait at its WAL fence like every other commit
+//! (`SqliteSide::write_inline`).
 
 use crate::error::{DbError, DbResult};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -21,10 +23,6 @@ use std::time::Duration;
 
 /// Idle connections kept, at most (one per core is enough; the rest are opened on demand).
 const MAX_IDLE: usize = 8;
-
-/// How much of the database file is mapped into memory (read through the map, not copied by
-/// `read` calls).
-const MMAP_BYTES: i64 = 256 * 1024 * 1024;
 
 /// Prepared statements kept per connection.
 const STATEMENTS: usize = 32;
@@ -114,10 +112,6 @@ impl Inline {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let c = Connection::open_with_flags(&self.path, flags)?;
         c.busy_timeout(Duration::from_secs(5))?;
-        // The pragma answers with the size it took, so it is read, not set.
-        let _: i64 = c.query_row(&format!("PRAGMA mmap_size = {MMAP_BYTES}"), [], |r| {
-            r.get(0)
-        })?;
         c.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(c)
     }
@@ -132,15 +126,5 @@ impl From<rusqlite::Error> for DbError {
             Some(rusqlite::ErrorCode::DiskFull) => DbError::StorageFull(e.to_string()),
             _ => DbError::Other(format!("database error: {e}")),
         }
-    }
-}
-
-/// Runs `f` on this thread, telling a multi-threaded runtime first that the thread will be busy for
-/// a while (its other tasks move to another worker meanwhile).
-pub(crate) fn on_this_thread<T>(f: impl FnOnce() -> T) -> T {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    match Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
-        _ => f(),
     }
 }

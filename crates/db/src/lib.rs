@@ -28,6 +28,7 @@ pub mod inline;
 pub mod integrity;
 pub mod outbox;
 pub mod pool;
+pub(crate) mod portable;
 pub mod publication;
 pub mod questionnaires;
 pub mod reminders;

@@ -5,7 +5,8 @@
 use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
-use crate::pool::{Db, Tx};
+use crate::pool::Db;
+use crate::portable::{Conn, Kind, Value};
 use parindex_domain::CampaignId;
 use parindex_domain::survey::QuestionnaireSet;
 use sha2::{Digest, Sha256};
@@ -24,16 +25,27 @@ pub async fn get(
 
 /// The level's stored questionnaires with their hash, read inside `tx` (a caller already holding a
 /// connection must not wait for a second one from the pool).
-pub async fn get_in(
-    tx: &mut Tx,
+pub(crate) async fn get_in<C: Conn>(
+    tx: &mut C,
     campaign_id: CampaignId,
     level: &str,
 ) -> DbResult<Option<(QuestionnaireSet, String)>> {
-    let row: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT body_json, sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2"
-    ).bind(campaign_id).bind(level).fetch_optional(c).await)?;
-    row.map(|(json, sha)| Ok((parse_stored(campaign_id, level, &json, &sha)?, sha)))
-        .transpose()
+    let rows = tx
+        .rows(
+            "SELECT body_json, sha256 FROM campaign_questionnaires WHERE campaign_id = $1 AND level = $2",
+            &[campaign_id.get().into(), level.into()],
+            &[Kind::Text, Kind::Text],
+        )
+        .await?;
+    let Some([json, sha]) = rows
+        .into_iter()
+        .next()
+        .and_then(|r| <[Value; 2]>::try_from(r).ok())
+    else {
+        return Ok(None);
+    };
+    let (json, sha) = (json.text()?, sha.text()?);
+    Ok(Some((parse_stored(campaign_id, level, &json, &sha)?, sha)))
 }
 
 /// A stored body, checked against its hash and parsed.

@@ -7,7 +7,8 @@
 //! written in one place.
 
 use crate::error::{DbError, DbResult};
-use crate::pool::{Db, Tx};
+use crate::pool::Tx;
+use crate::portable::{Conn, InlineTx, finish_inline};
 
 /// One parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +59,7 @@ impl Step {
         self
     }
 
-    fn check(&self, changed: u64) -> DbResult<()> {
+    pub(crate) fn check(&self, changed: u64) -> DbResult<()> {
         if self.must_change && changed == 0 {
             return Err(DbError::Stale);
         }
@@ -69,71 +70,26 @@ impl Step {
 /// Runs `steps` in `tx`, through sqlx.
 pub async fn run_tx(tx: &mut Tx, steps: &[Step]) -> DbResult<()> {
     for s in steps {
-        let changed = on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(s.sql.to_string()));
-            for p in &s.params {
-                q = match p {
-                    Param::Int(v) => q.bind(*v),
-                    Param::Text(v) => q.bind(v.as_str()),
-                };
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
-        s.check(changed)?;
+        tx.execute(s).await?;
     }
     Ok(())
 }
 
 /// Runs `steps` in `tx`, an inline SQLite transaction on this thread.
 pub fn run_inline(tx: &rusqlite::Transaction<'_>, steps: &[Step]) -> DbResult<()> {
-    for s in steps {
-        let mut st = tx.prepare_cached(&s.sql)?;
-        // SQLite numbers `$N` parameters by first appearance, so each is bound by its name, as
-        // sqlx does.
-        for i in 1..=st.parameter_count() {
-            let n = st
-                .parameter_name(i)
-                .and_then(|name| name.strip_prefix('$'))
-                .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| DbError::Other(format!("parameter {i} of a step is not $N")))?;
-            match s.params.get(n.wrapping_sub(1)) {
-                Some(Param::Int(v)) => st.raw_bind_parameter(i, v)?,
-                Some(Param::Text(v)) => st.raw_bind_parameter(i, v.as_str())?,
-                None => return Err(DbError::Other(format!("a step has no parameter ${n}"))),
-            }
+    let mut on = InlineTx(tx);
+    finish_inline(async move {
+        for s in steps {
+            on.execute(s).await?;
         }
-        let changed = st.raw_execute()?;
-        s.check(u64::try_from(changed).unwrap_or(u64::MAX))?;
-    }
-    Ok(())
-}
-
-/// Runs every list of `batch` in one transaction, inline on SQLite in a file, else through sqlx;
-/// the first failure rolls all of them back. Returns once the commit is on disk.
-pub async fn run_batch(db: &Db, batch: &[&[Step]]) -> DbResult<()> {
-    let inline = db.sqlite_side().map(|side| {
-        side.write_inline(|tx| {
-            for steps in batch {
-                run_inline(tx, steps)?;
-            }
-            Ok(())
-        })
-    });
-    if let Some(write) = inline
-        && let Some(out) = write.await
-    {
-        return out;
-    }
-    let mut tx = db.begin().await?;
-    for steps in batch {
-        run_tx(&mut tx, steps).await?;
-    }
-    tx.commit().await
+        Ok(())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pool::Db;
 
     async fn db_with_table(dir: &tempfile::TempDir) -> Db {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
@@ -168,7 +124,8 @@ mod tests {
             )
         };
         let first = [insert(1, "one")];
-        run_batch(&db, &[&first]).await.expect("insert");
+        let writes = crate::write_queue::WriteQueue::new(db.clone());
+        writes.steps(first.to_vec()).await.expect("insert");
         assert_eq!(rows(&db).await, vec![(1, "one".to_string())]);
 
         let rename = Step::new(
@@ -177,7 +134,7 @@ mod tests {
         )
         .must_change();
         let second = [insert(2, "two"), rename];
-        let out = run_batch(&db, &[&second]).await;
+        let out = writes.steps(second.to_vec()).await;
         assert!(matches!(out, Err(DbError::Stale)), "{out:?}");
         assert_eq!(rows(&db).await, vec![(1, "one".to_string())], "rolled back");
 

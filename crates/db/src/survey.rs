@@ -9,7 +9,8 @@ use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Tx};
-use crate::steps::{self, Param, Step};
+use crate::portable::{Conn, InlineTx, finish_inline};
+use crate::steps::{Param, Step};
 use crate::write_queue::WriteQueue;
 use parindex_domain::ids::{CampaignId, UnitId};
 use parindex_domain::respondents::ListState;
@@ -240,7 +241,7 @@ pub struct Trace {
 }
 
 /// The paradata row of one step of the respondent's.
-fn trace(invitation_id: i64, event: &str, page: i64, t: &Trace, now_ms: i64) -> Step {
+pub(crate) fn trace(invitation_id: i64, event: &str, page: i64, t: &Trace, now_ms: i64) -> Step {
     Step::new(
         "INSERT INTO survey_paradata (invitation_id, at, event, page, session_hash, ip_hash, \
          ua_hash, signed_in_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -348,23 +349,40 @@ pub async fn submit(
     t: &Trace,
     now_ms: i64,
 ) -> DbResult<bool> {
-    let t = Arc::new(t.clone());
+    let (t, inline_t) = (Arc::new(t.clone()), Arc::new(t.clone()));
     writes
-        .run(move |tx| {
-            let t = t.clone();
-            Box::pin(async move {
-                let n = on_tx!(tx, c => sqlx::query(
-                    "UPDATE survey_invitations SET completed_at = $2, started_at = COALESCE(started_at, $2), \
-                     opened_at = COALESCE(opened_at, $2) WHERE id = $1 AND completed_at IS NULL"
-                ).bind(invitation_id).bind(now_ms).execute(c).await.map(|r| r.rows_affected()))?;
-                if n == 0 {
-                    return Ok(false);
-                }
-                crate::survey_tallies::add_submission(tx, invitation_id).await?;
-                let ev = parindex_domain::survey::paradata::event::SUBMITTED;
-                steps::run_tx(tx, &[trace(invitation_id, ev, 0, &t, now_ms)]).await?;
-                Ok(true)
-            })
-        })
+        .either(
+            move |tx| {
+                let t = t.clone();
+                Box::pin(async move { submit_on(tx, invitation_id, &t, now_ms).await })
+            },
+            move |tx| {
+                let on = &mut InlineTx(tx);
+                finish_inline(submit_on(on, invitation_id, &inline_t, now_ms))
+            },
+        )
         .await
+}
+
+/// The submission, on either kind of transaction.
+async fn submit_on<C: Conn>(
+    c: &mut C,
+    invitation_id: i64,
+    t: &Trace,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let n = c
+        .execute(&Step::new(
+            "UPDATE survey_invitations SET completed_at = $2, started_at = COALESCE(started_at, $2), \
+             opened_at = COALESCE(opened_at, $2) WHERE id = $1 AND completed_at IS NULL",
+            vec![invitation_id.into(), now_ms.into()],
+        ))
+        .await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    crate::survey_tallies::add_submission(c, invitation_id).await?;
+    let ev = parindex_domain::survey::paradata::event::SUBMITTED;
+    c.execute(&trace(invitation_id, ev, 0, t, now_ms)).await?;
+    Ok(true)
 }

@@ -8,9 +8,11 @@
 //! [`verify`] recounts from the raw answers and compares.
 
 use crate::error::DbResult;
-use crate::pool::{Db, Tx};
+use crate::pool::{Db, Engine, Tx};
+use crate::portable::{Conn, Kind, Value};
 use crate::questionnaires;
 use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
+use crate::steps::{Param, Step};
 use parindex_domain::CampaignId;
 use parindex_domain::Level;
 use parindex_domain::UnitId;
@@ -61,8 +63,8 @@ fn keys() -> &'static KeyCache {
 /// The level's parsed answer key if its stored questionnaires still hash to `sha`. A miss reads
 /// them inside `tx`: a submission holds its connection, and waiting for a second one from the pool
 /// would starve the pool when many submit at once.
-async fn key_for(
-    tx: &mut Tx,
+async fn key_for<C: Conn>(
+    tx: &mut C,
     campaign_id: CampaignId,
     level: &str,
     sha: &str,
@@ -94,12 +96,13 @@ type TallyRow<'a> = ((UnitId, &'a str, &'a str, u32), (i64, i64));
 
 /// Adds `rows` to the stored tallies (upserts, in the order given: callers pass a stable order, so
 /// that concurrent writers lock shared rows in the same order).
-async fn add_rows(tx: &mut Tx, rows: &[TallyRow<'_>]) -> DbResult<()> {
+async fn add_rows<C: Conn>(tx: &mut C, rows: &[TallyRow<'_>]) -> DbResult<()> {
     for chunk in rows.chunks(100) {
         let mut sql = String::from(
             "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
         );
-        for i in 0..chunk.len() {
+        let mut params: Vec<Param> = Vec::with_capacity(chunk.len() * 6);
+        for (i, ((unit, leaf, group, n), (respondents, cents))) in chunk.iter().enumerate() {
             let b = i * 6 + 1;
             if i > 0 {
                 sql.push(',');
@@ -112,25 +115,21 @@ async fn add_rows(tx: &mut Tx, rows: &[TallyRow<'_>]) -> DbResult<()> {
                 b + 4,
                 b + 5
             ));
+            params.extend([
+                unit.get().into(),
+                (*leaf).into(),
+                (*group).into(),
+                i64::from(*n).into(),
+                (*respondents).into(),
+                (*cents).into(),
+            ]);
         }
         sql.push_str(
             " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
              respondents = survey_tallies.respondents + excluded.respondents, \
              cents = survey_tallies.cents + excluded.cents",
         );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-            for ((unit, leaf, group, n), (respondents, cents)) in chunk {
-                q = q
-                    .bind(*unit)
-                    .bind(*leaf)
-                    .bind(*group)
-                    .bind(i64::from(*n))
-                    .bind(*respondents)
-                    .bind(*cents);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
+        tx.execute(&Step::new(sql, params)).await?;
     }
     Ok(())
 }
@@ -139,10 +138,10 @@ async fn add_rows(tx: &mut Tx, rows: &[TallyRow<'_>]) -> DbResult<()> {
 /// `completed_at` is set): the respondent's hundredths and counted answers per leaf, by the domain's
 /// [`AnswerKey::response`], and the response marked as tallied under the key's hash. A level
 /// without a key yet leaves the response untallied; computing folds it in.
-pub async fn add_submission(tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
-    let lock = match tx {
-        Tx::Postgres(_) => " FOR SHARE OF k",
-        Tx::Sqlite(..) => "",
+pub(crate) async fn add_submission<C: Conn>(tx: &mut C, invitation_id: i64) -> DbResult<()> {
+    let lock = match tx.engine() {
+        Engine::Postgres => " FOR SHARE OF k",
+        Engine::Sqlite => "",
     };
     let sql = format!(
         "SELECT i.campaign_id, i.unit_id, i.group_code, u.level, k.questionnaire_sha256 \
@@ -150,17 +149,35 @@ pub async fn add_submission(tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
          JOIN survey_tally_keys k ON k.campaign_id = i.campaign_id AND k.level = u.level \
          WHERE i.id = $1{lock}"
     );
-    let row: Option<(CampaignId, UnitId, String, String, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(invitation_id).fetch_optional(c).await)?;
-    let Some((campaign_id, unit_id, group, level, sha)) = row else {
+    let kinds = [Kind::Int, Kind::Int, Kind::Text, Kind::Text, Kind::Text];
+    let rows = tx.rows(&sql, &[invitation_id.into()], &kinds).await?;
+    let Some([campaign_id, unit_id, group, level, sha]) = rows
+        .into_iter()
+        .next()
+        .and_then(|r| <[Value; 5]>::try_from(r).ok())
+    else {
         return Ok(());
     };
+    let (campaign_id, unit_id) = (CampaignId(campaign_id.int()?), UnitId(unit_id.int()?));
+    let (group, level, sha) = (group.text()?, level.text()?, sha.text()?);
     let Some(key) = key_for(tx, campaign_id, &level, &sha).await? else {
         return Ok(());
     };
-    let answers: Vec<(String, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1"
-    ).bind(invitation_id).fetch_all(c).await)?;
+    let answers = tx
+        .rows(
+            "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1",
+            &[invitation_id.into()],
+            &[Kind::Text, Kind::Text],
+        )
+        .await?
+        .into_iter()
+        .map(|r| match <[Value; 2]>::try_from(r) {
+            Ok([q, o]) => Ok((q.text()?, o.text()?)),
+            Err(_) => Err(crate::DbError::Other(
+                "an answer row of another width".into(),
+            )),
+        })
+        .collect::<DbResult<Vec<(String, String)>>>()?;
     let r = key.response(
         &group,
         answers.iter().map(|(q, o)| (q.as_str(), o.as_str())),
@@ -176,10 +193,12 @@ pub async fn add_submission(tx: &mut Tx, invitation_id: i64) -> DbResult<()> {
         })
         .collect();
     add_rows(tx, &rows).await?;
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE survey_invitations SET tallied_sha256 = $2, unmatched_answers = $3 WHERE id = $1"
-    ).bind(invitation_id).bind(&sha).bind(i64::try_from(r.unmatched).unwrap_or(i64::MAX))
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    let unmatched = i64::try_from(r.unmatched).unwrap_or(i64::MAX);
+    tx.execute(&Step::new(
+        "UPDATE survey_invitations SET tallied_sha256 = $2, unmatched_answers = $3 WHERE id = $1",
+        vec![invitation_id.into(), sha.as_str().into(), unmatched.into()],
+    ))
+    .await?;
     Ok(())
 }
 

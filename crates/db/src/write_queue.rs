@@ -1,23 +1,25 @@
-//! Group commit for the respondent path's writes: starting, saving a page, submitting.
+//! Group commit for the respondent path's writes: starting, saving a page, an event (the link
+//! opened, a page shown), submitting.
 //!
 //! Each of these writes alone would be a transaction of its own: a turn at SQLite's write gate,
-//! `BEGIN`, its statements, `COMMIT` and a wait for the disk, every step a round trip to the
-//! connection's thread while the gate is held. Instead each request hands its work to one writer
-//! per database and waits. The writer runs every piece of work that arrived while it was busy in one
-//! transaction, commits once, and only then answers each request, so nothing acknowledged can be
-//! lost. If any piece fails (a submitted response saved again, a constraint), the whole batch is
-//! rolled back and each piece runs again alone in its own transaction, so each request gets exactly
-//! the answer it would have got alone, and no failure reaches another request. A piece of work may
-//! therefore run twice, the first time rolled back: it must do all its writing through the
-//! transaction it is given.
+//! `BEGIN`, its statements, `COMMIT` and a wait for the disk. Instead each request hands its work to
+//! one writer per database and waits. The writer runs every piece of work that arrived while it was
+//! busy in one transaction and commits once. It answers the batch's requests only once that commit
+//! is on disk, so nothing acknowledged can be lost, but it goes on to the next batch meanwhile:
+//! commits made while one sync of the WAL runs share the next one. If any piece fails (a submitted
+//! response saved again, a constraint), the whole batch is rolled back and each piece runs again
+//! alone in its own transaction, so each request gets exactly the answer it would have got alone,
+//! and no failure reaches another request. A piece of work may therefore run twice, the first time
+//! rolled back: it must do all its writing through the transaction it is given.
 //!
-//! Work is either code run against a [`Tx`] ([`WriteQueue::run`]) or a list of [`Step`]s
-//! ([`WriteQueue::steps`]). The steps of a batch run in a transaction of their own, apart from the
-//! code: on SQLite in a file that transaction runs on the inline writer, without a thread switch per
-//! statement ([`crate::inline`]).
+//! Work is either code run against a [`Tx`] only ([`WriteQueue::run`]), or work written once for
+//! either kind of transaction ([`WriteQueue::steps`], and `either` inside this crate, from code for
+//! [`crate::portable::Conn`]). The second kind of a batch runs in a transaction of its own, apart
+//! from the first: on SQLite in a file, on the inline writer, without a thread switch per statement
+//! ([`crate::inline`]). The respondent path has only the second kind.
 
 use crate::error::{DbError, DbResult};
-use crate::pool::{Db, Tx};
+use crate::pool::{Db, Pending, Tx};
 use crate::steps::{self, Step};
 use futures_util::future::BoxFuture;
 use std::any::Any;
@@ -30,10 +32,13 @@ type Output = Box<dyn Any + Send>;
 /// Code to run: its writes, through the transaction it is given.
 type Code = Box<dyn for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<Output>> + Send>;
 
-/// A piece of work.
+/// The same work for an inline SQLite transaction, on this thread.
+type InlineCode = Box<dyn FnMut(&rusqlite::Transaction<'_>) -> DbResult<Output> + Send>;
+
+/// A piece of work: code for a [`Tx`] only, or the same work for either kind of transaction.
 enum Work {
-    Steps(Vec<Step>),
     Code(Code),
+    Either(Code, InlineCode),
 }
 
 struct Job {
@@ -73,15 +78,44 @@ impl WriteQueue {
             let fut = work(tx);
             Box::pin(async move { fut.await.map(|t| Box::new(t) as Output) })
         });
-        let out = self.send(Work::Code(code)).await?;
-        out.downcast::<T>()
-            .map(|t| *t)
-            .map_err(|_| DbError::Other("the write queue returned another type".into()))
+        Self::typed(self.send(Work::Code(code)).await?)
     }
 
     /// Runs `steps` in the next batch, as [`WriteQueue::run`] does.
     pub async fn steps(&self, steps: Vec<Step>) -> DbResult<()> {
-        self.send(Work::Steps(steps)).await.map(|_| ())
+        let steps = Arc::new(steps);
+        let inline = steps.clone();
+        self.either(
+            move |tx| {
+                let steps = steps.clone();
+                Box::pin(async move { steps::run_tx(tx, &steps).await })
+            },
+            move |tx| steps::run_inline(tx, &inline),
+        )
+        .await
+    }
+
+    /// Runs the same work in the next batch, as [`WriteQueue::run`] does: `on_tx` in a sqlx
+    /// transaction, or `inline` in an inline one (SQLite in a file). Both are to be built from one
+    /// body of code written for [`crate::portable::Conn`].
+    pub(crate) async fn either<T, F, G>(&self, mut on_tx: F, mut inline: G) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<T>> + Send + 'static,
+        G: FnMut(&rusqlite::Transaction<'_>) -> DbResult<T> + Send + 'static,
+    {
+        let code: Code = Box::new(move |tx: &mut Tx| {
+            let fut = on_tx(tx);
+            Box::pin(async move { fut.await.map(|t| Box::new(t) as Output) })
+        });
+        let inline: InlineCode = Box::new(move |tx| inline(tx).map(|t| Box::new(t) as Output));
+        Self::typed(self.send(Work::Either(code, inline)).await?)
+    }
+
+    fn typed<T: 'static>(out: Output) -> DbResult<T> {
+        out.downcast::<T>()
+            .map(|t| *t)
+            .map_err(|_| DbError::Other("the write queue returned another type".into()))
     }
 
     async fn send(&self, work: Work) -> DbResult<Output> {
@@ -101,64 +135,79 @@ fn spawn(db: Db) -> mpsc::Sender<Job> {
     tokio::spawn(async move {
         let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let (lists, code): (Vec<Job>, Vec<Job>) = batch
+            let (either, code): (Vec<Job>, Vec<Job>) = batch
                 .drain(..)
-                .partition(|j| matches!(j.work, Work::Steps(_)));
-            settle(&db, lists).await;
+                .partition(|j| matches!(j.work, Work::Either(..)));
+            settle(&db, either).await;
             settle(&db, code).await;
         }
     });
     tx
 }
 
-/// Runs `jobs` together and answers each; if that fails, runs each alone.
+/// Runs `jobs` together and answers each once the batch is on disk, without holding up the next
+/// batch meanwhile; if the batch fails, runs each alone.
 async fn settle(db: &Db, mut jobs: Vec<Job>) {
     if jobs.is_empty() {
         return;
     }
     match together(db, &mut jobs).await {
-        Ok(outputs) => {
-            for (job, out) in jobs.into_iter().zip(outputs) {
-                let _ = job.reply.send(Ok(out));
-            }
+        Ok((outputs, pending)) => {
+            tokio::spawn(async move {
+                match pending.on_disk().await {
+                    Ok(()) => {
+                        for (job, out) in jobs.into_iter().zip(outputs) {
+                            let _ = job.reply.send(Ok(out));
+                        }
+                    }
+                    Err(e) => {
+                        for job in jobs {
+                            let _ = job.reply.send(Err(DbError::Other(e.to_string())));
+                        }
+                    }
+                }
+            });
         }
         Err(_) => {
             for mut job in jobs {
-                let out = together(db, std::slice::from_mut(&mut job)).await;
-                let out = out.and_then(|mut o| {
-                    o.pop()
-                        .ok_or_else(|| DbError::Other("a write returned nothing".into()))
-                });
+                let out = match together(db, std::slice::from_mut(&mut job)).await {
+                    Ok((mut o, pending)) => pending.on_disk().await.and_then(|()| {
+                        o.pop()
+                            .ok_or_else(|| DbError::Other("a write returned nothing".into()))
+                    }),
+                    Err(e) => Err(e),
+                };
                 let _ = job.reply.send(out);
             }
         }
     }
 }
 
-/// Every piece of `jobs` in one transaction; the first failure rolls all of them back.
-async fn together(db: &Db, jobs: &mut [Job]) -> DbResult<Vec<Output>> {
-    let lists: Vec<&[Step]> = jobs
-        .iter()
-        .filter_map(|j| match &j.work {
-            Work::Steps(s) => Some(s.as_slice()),
-            Work::Code(_) => None,
-        })
-        .collect();
-    if lists.len() == jobs.len() {
-        steps::run_batch(db, &lists).await?;
-        return Ok(jobs.iter().map(|_| Box::new(()) as Output).collect());
+/// Every piece of `jobs` in one transaction; the first failure rolls all of them back. Returns once
+/// the commit is made, with what tells when it is on disk.
+async fn together(db: &Db, jobs: &mut [Job]) -> DbResult<(Vec<Output>, Pending)> {
+    let inline = jobs.iter().all(|j| matches!(j.work, Work::Either(..)));
+    if inline && let Some(side) = db.sqlite_side() {
+        let run = side.write_inline(|tx| {
+            jobs.iter_mut()
+                .map(|j| match &mut j.work {
+                    Work::Either(_, inline) => inline(tx),
+                    Work::Code(_) => Err(DbError::Other("code in an inline batch".into())),
+                })
+                .collect::<DbResult<Vec<Output>>>()
+        });
+        if let Some(out) = run.await {
+            return out;
+        }
     }
     let mut tx = db.begin().await?;
     let mut outputs = Vec::with_capacity(jobs.len());
     for job in jobs.iter_mut() {
-        outputs.push(match &mut job.work {
-            Work::Steps(s) => {
-                steps::run_tx(&mut tx, s).await?;
-                Box::new(()) as Output
-            }
-            Work::Code(code) => code(&mut tx).await?,
-        });
+        let code = match &mut job.work {
+            Work::Code(code) | Work::Either(code, _) => code,
+        };
+        outputs.push(code(&mut tx).await?);
     }
     tx.commit().await?;
-    Ok(outputs)
+    Ok((outputs, Pending::on_disk_already()))
 }

@@ -59,7 +59,7 @@ impl std::ops::Deref for AppState {
 #[derive(Debug)]
 pub struct Shared {
     pub db: Db,
-    /// The respondent path's events (a link opened, a page shown), written in batches.
+    /// The respondent path's events (a link opened, a page shown), written in batches of their own.
     pub events: parindex_db::survey_events::EventWriter,
     /// The respondent path's writes (start, a page saved, the submission), committed in batches.
     pub writes: parindex_db::write_queue::WriteQueue,
@@ -90,9 +90,13 @@ impl AppState {
         config: WebConfig,
         files: Arc<dyn object_store::ObjectStore>,
     ) -> Self {
+        let writes = parindex_db::write_queue::WriteQueue::new(db.clone());
         AppState(Arc::new(Shared {
-            events: parindex_db::survey_events::EventWriter::new(db.clone()),
-            writes: parindex_db::write_queue::WriteQueue::new(db.clone()),
+            // A queue of their own: two writers keep PostgreSQL's connections busy side by side.
+            events: parindex_db::survey_events::EventWriter::new(
+                parindex_db::write_queue::WriteQueue::new(db.clone()),
+            ),
+            writes,
             db,
             clock,
             config: Arc::new(config),

@@ -1,5 +1,6 @@
-//! The respondent path's events and writes are committed in batches: many requests share one
-//! transaction, every one is stored, and a failure reaches only its own request.
+//! The respondent path's events and writes are committed in batches: many requests share their
+//! transactions and their waits for the disk, every one is stored, and a failure reaches only its own
+//! request.
 
 use super::*;
 use parindex_db::survey::{self, Trace};
@@ -20,10 +21,11 @@ fn event(invitation_id: i64, at: i64, opens: bool) -> Event {
     }
 }
 
-/// Commits made so far (SQLite's fence counts them; PostgreSQL has none to count).
-fn commits(db: &Db) -> Option<u64> {
+/// Syncs of the WAL made so far: each request waits for one, and many share it (SQLite's fence
+/// counts them; PostgreSQL has none to count).
+fn syncs(db: &Db) -> Option<u64> {
     match db {
-        Db::Sqlite(_, gate) => Some(gate.fence.counts().0),
+        Db::Sqlite(_, side) => Some(side.fence.counts().1),
         Db::Postgres(_) => None,
     }
 }
@@ -48,9 +50,9 @@ const NOW: i64 = 1_702_000_000_000;
 async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engine) {
     let (db, tokens, ids) = open_survey(engine).await;
     let now = NOW;
-    let writer = EventWriter::new(db.clone());
+    let writer = EventWriter::new(WriteQueue::new(db.clone()));
     let before = db.scalar("SELECT COUNT(*) FROM survey_paradata").await;
-    let commits_before = commits(&db);
+    let syncs_before = syncs(&db);
 
     // 200 requests at once, each link's first event opening it.
     let n = 200usize;
@@ -70,8 +72,8 @@ async fn many_requests_events_share_transactions_and_all_are_stored(engine: Engi
         let v = survey::by_token(&db, t).await.unwrap().unwrap();
         assert!(v.opened_at.is_some(), "every link is marked opened");
     }
-    if let (Some(a), Some(b)) = (commits_before, commits(&db)) {
-        assert!(b - a < n as u64 / 4, "{} commits for {n} events", b - a);
+    if let (Some(a), Some(b)) = (syncs_before, syncs(&db)) {
+        assert!(b - a < n as u64 / 4, "{} syncs for {n} events", b - a);
     }
 
     // A bad event (no such invitation) beside good ones: only its own request fails.
@@ -107,7 +109,7 @@ async fn many_requests_writes_share_transactions_and_a_refusal_stays_its_own(eng
     survey::start(&writes, ids[1], &t, now).await.unwrap();
 
     // 120 saves at once on open responses: a handful of transactions.
-    let commits_before = commits(&db);
+    let syncs_before = syncs(&db);
     let open: Vec<i64> = ids[1..].to_vec();
     let all = (0..120usize).map(|i| {
         let w = writes.clone();
@@ -120,8 +122,8 @@ async fn many_requests_writes_share_transactions_and_a_refusal_stays_its_own(eng
     for r in futures_util::future::join_all(all).await {
         r.unwrap().unwrap();
     }
-    if let (Some(a), Some(b)) = (commits_before, commits(&db)) {
-        assert!(b - a < 30, "{} commits for 120 saves", b - a);
+    if let (Some(a), Some(b)) = (syncs_before, syncs(&db)) {
+        assert!(b - a < 30, "{} syncs for 120 saves", b - a);
     }
     let mut stored = 0;
     for id in &open {
