@@ -52,14 +52,14 @@ impl Inline {
             .writer
             .lock()
             .map_err(|_| DbError::Other("the inline writer was poisoned".into()))?;
-        let conn = match slot.take() {
+        let mut conn = match slot.take() {
             Some(c) => c,
             None => self.open_writer()?,
         };
-        let mut conn = conn;
         let out = Self::in_transaction(&mut conn, f);
-        // After a failed commit (a full disk) the connection is closed rather than trusted again.
-        if out.is_ok() || conn.is_autocommit() {
+        // A connection left inside a transaction (a commit that failed half-way) is closed, not
+        // reused; a rolled-back one is clean.
+        if conn.is_autocommit() {
             *slot = Some(conn);
         }
         out
