@@ -162,10 +162,7 @@ impl Db {
 
     /// The respondent path's readers on this thread: SQLite in a file only.
     pub(crate) fn inline(&self) -> Option<&Inline> {
-        match self {
-            Db::Sqlite(_, side) => side.inline.as_deref(),
-            Db::Postgres(_) => None,
-        }
+        self.sqlite_side()?.inline.as_deref()
     }
 
     /// The SQLite side of this database, if it is SQLite.

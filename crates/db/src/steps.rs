@@ -38,14 +38,15 @@ impl From<&str> for Param {
 /// One statement with its parameters (`$1`, `$2`, … in order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    pub sql: std::sync::Arc<str>,
+    /// Fixed statements are borrowed, built ones owned: a request copies no fixed text.
+    pub sql: std::borrow::Cow<'static, str>,
     pub params: Vec<Param>,
     /// Changing no row means the record moved on meanwhile: the write is refused as stale.
     pub must_change: bool,
 }
 
 impl Step {
-    pub fn new(sql: impl Into<std::sync::Arc<str>>, params: Vec<Param>) -> Step {
+    pub fn new(sql: impl Into<std::borrow::Cow<'static, str>>, params: Vec<Param>) -> Step {
         Step {
             sql: sql.into(),
             params,

@@ -323,7 +323,8 @@ pub async fn save_answers(
     writes.steps(steps).await
 }
 
-const ANSWERS: &str =
+/// The answers saved so far on one invitation: (question code, option key).
+pub(crate) const ANSWERS: &str =
     "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1";
 
 /// The answers saved so far, by question code. On SQLite the read runs on this thread.
@@ -349,7 +350,8 @@ pub async fn submit(
     t: &Trace,
     now_ms: i64,
 ) -> DbResult<bool> {
-    let (t, inline_t) = (Arc::new(t.clone()), Arc::new(t.clone()));
+    let t = Arc::new(t.clone());
+    let inline_t = t.clone();
     writes
         .either(
             move |tx| {

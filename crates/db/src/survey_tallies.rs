@@ -165,7 +165,7 @@ pub(crate) async fn add_submission<C: Conn>(tx: &mut C, invitation_id: i64) -> D
     };
     let answers = tx
         .rows(
-            "SELECT question_code, option_key FROM survey_answers WHERE invitation_id = $1",
+            crate::survey::ANSWERS,
             &[invitation_id.into()],
             &[Kind::Text, Kind::Text],
         )

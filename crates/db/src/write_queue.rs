@@ -12,11 +12,9 @@
 //! and no failure reaches another request. A piece of work may therefore run twice, the first time
 //! rolled back: it must do all its writing through the transaction it is given.
 //!
-//! Work is either code run against a [`Tx`] only ([`WriteQueue::run`]), or work written once for
-//! either kind of transaction ([`WriteQueue::steps`], and `either` inside this crate, from code for
-//! [`crate::portable::Conn`]). The second kind of a batch runs in a transaction of its own, apart
-//! from the first: on SQLite in a file, on the inline writer, without a thread switch per statement
-//! ([`crate::inline`]). The respondent path has only the second kind.
+//! Work is written once for either kind of transaction ([`WriteQueue::steps`], and `either` inside
+//! this crate, from code for [`crate::portable::Conn`]). On SQLite in a file a batch runs on the
+//! inline writer, without a thread switch per statement ([`crate::inline`]); otherwise through sqlx.
 
 use crate::error::{DbError, DbResult};
 use crate::pool::{Db, Pending, Tx};
@@ -35,10 +33,10 @@ type Code = Box<dyn for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<Output>>
 /// The same work for an inline SQLite transaction, on this thread.
 type InlineCode = Box<dyn FnMut(&rusqlite::Transaction<'_>) -> DbResult<Output> + Send>;
 
-/// A piece of work: code for a [`Tx`] only, or the same work for either kind of transaction.
-enum Work {
-    Code(Code),
-    Either(Code, InlineCode),
+/// A piece of work, for either kind of transaction.
+struct Work {
+    on_tx: Code,
+    inline: InlineCode,
 }
 
 struct Job {
@@ -67,21 +65,8 @@ impl WriteQueue {
         }
     }
 
-    /// Runs `work` in the next batch; returns its result once the batch is committed (and, on
-    /// SQLite, on disk), or its error from running alone.
-    pub async fn run<T, F>(&self, mut work: F) -> DbResult<T>
-    where
-        T: Send + 'static,
-        F: for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<T>> + Send + 'static,
-    {
-        let code: Code = Box::new(move |tx: &mut Tx| {
-            let fut = work(tx);
-            Box::pin(async move { fut.await.map(|t| Box::new(t) as Output) })
-        });
-        Self::typed(self.send(Work::Code(code)).await?)
-    }
-
-    /// Runs `steps` in the next batch, as [`WriteQueue::run`] does.
+    /// Runs `steps` in the next batch; returns once the batch is committed (and, on SQLite, on
+    /// disk), or with their error from running alone.
     pub async fn steps(&self, steps: Vec<Step>) -> DbResult<()> {
         let steps = Arc::new(steps);
         let inline = steps.clone();
@@ -95,7 +80,7 @@ impl WriteQueue {
         .await
     }
 
-    /// Runs the same work in the next batch, as [`WriteQueue::run`] does: `on_tx` in a sqlx
+    /// Runs the same work in the next batch, as [`WriteQueue::steps`] does: `on_tx` in a sqlx
     /// transaction, or `inline` in an inline one (SQLite in a file). Both are to be built from one
     /// body of code written for [`crate::portable::Conn`].
     pub(crate) async fn either<T, F, G>(&self, mut on_tx: F, mut inline: G) -> DbResult<T>
@@ -104,16 +89,16 @@ impl WriteQueue {
         F: for<'a> FnMut(&'a mut Tx) -> BoxFuture<'a, DbResult<T>> + Send + 'static,
         G: FnMut(&rusqlite::Transaction<'_>) -> DbResult<T> + Send + 'static,
     {
-        let code: Code = Box::new(move |tx: &mut Tx| {
-            let fut = on_tx(tx);
-            Box::pin(async move { fut.await.map(|t| Box::new(t) as Output) })
-        });
-        let inline: InlineCode = Box::new(move |tx| inline(tx).map(|t| Box::new(t) as Output));
-        Self::typed(self.send(Work::Either(code, inline)).await?)
-    }
-
-    fn typed<T: 'static>(out: Output) -> DbResult<T> {
-        out.downcast::<T>()
+        let work = Work {
+            on_tx: Box::new(move |tx: &mut Tx| {
+                let fut = on_tx(tx);
+                Box::pin(async move { fut.await.map(|t| Box::new(t) as Output) })
+            }),
+            inline: Box::new(move |tx| inline(tx).map(|t| Box::new(t) as Output)),
+        };
+        self.send(work)
+            .await?
+            .downcast::<T>()
             .map(|t| *t)
             .map_err(|_| DbError::Other("the write queue returned another type".into()))
     }
@@ -135,11 +120,8 @@ fn spawn(db: Db) -> mpsc::Sender<Job> {
     tokio::spawn(async move {
         let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let (either, code): (Vec<Job>, Vec<Job>) = batch
-                .drain(..)
-                .partition(|j| matches!(j.work, Work::Either(..)));
-            settle(&db, either).await;
-            settle(&db, code).await;
+            let jobs = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
+            settle(&db, jobs).await;
         }
     });
     tx
@@ -186,14 +168,10 @@ async fn settle(db: &Db, mut jobs: Vec<Job>) {
 /// Every piece of `jobs` in one transaction; the first failure rolls all of them back. Returns once
 /// the commit is made, with what tells when it is on disk.
 async fn together(db: &Db, jobs: &mut [Job]) -> DbResult<(Vec<Output>, Pending)> {
-    let inline = jobs.iter().all(|j| matches!(j.work, Work::Either(..)));
-    if inline && let Some(side) = db.sqlite_side() {
+    if let Some(side) = db.sqlite_side() {
         let run = side.write_inline(|tx| {
             jobs.iter_mut()
-                .map(|j| match &mut j.work {
-                    Work::Either(_, inline) => inline(tx),
-                    Work::Code(_) => Err(DbError::Other("code in an inline batch".into())),
-                })
+                .map(|j| (j.work.inline)(tx))
                 .collect::<DbResult<Vec<Output>>>()
         });
         if let Some(out) = run.await {
@@ -203,10 +181,7 @@ async fn together(db: &Db, jobs: &mut [Job]) -> DbResult<(Vec<Output>, Pending)>
     let mut tx = db.begin().await?;
     let mut outputs = Vec::with_capacity(jobs.len());
     for job in jobs.iter_mut() {
-        let code = match &mut job.work {
-            Work::Code(code) | Work::Either(code, _) => code,
-        };
-        outputs.push(code(&mut tx).await?);
+        outputs.push((job.work.on_tx)(&mut tx).await?);
     }
     tx.commit().await?;
     Ok((outputs, Pending::on_disk_already()))
