@@ -9,8 +9,9 @@
 #   PARINDEX_BIN=/path/to/parindex bash scripts/load-path.sh   # another build, for comparison
 #
 # It builds the release binary, prepares a campaign in a new data folder (`parindex loadtest
-# prepare`), starts the server, and runs `parindex loadtest run` against it with the server's
-# process id. That prints completed respondents a second (a respondent counts once the submission
+# prepare`, which also sends the invitations, as they would go out before the survey day, so the
+# outbox does not compete with the respondents), starts the server, and runs `parindex loadtest
+# run` against it with the server's process id. That prints completed respondents a second (a respondent counts once the submission
 # is confirmed), request and whole-path latency (p50, p99), and the cores the server and the client
 # used. Then `parindex loadtest report` says what the database stored.
 set -euo pipefail

@@ -35,6 +35,16 @@ pub fn worker(
     clock: Arc<dyn Clock>,
     listening: std::net::SocketAddr,
 ) -> anyhow::Result<Worker> {
+    named_worker(settings, db, clock, owner(listening))
+}
+
+/// The same worker under another name in leases (a command that sends without serving).
+pub fn named_worker(
+    settings: &Settings,
+    db: Db,
+    clock: Arc<dyn Clock>,
+    owner: String,
+) -> anyhow::Result<Worker> {
     let from = parse_from(&settings.mail_from).map_err(anyhow::Error::msg)?;
     let concurrency = settings.mail_concurrency.max(1);
     let ws = WorkerSettings {
@@ -50,7 +60,7 @@ pub fn worker(
         transport(settings)?,
         from,
         clock,
-        owner(listening),
+        owner,
         ws,
     ))
 }

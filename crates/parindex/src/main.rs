@@ -462,12 +462,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = serve::open_db(&settings).await?;
             db.migrate().await?;
             let p = parindex::loadtest::prepare(&db, respondents, &out).await?;
+            let sent = parindex::loadtest::send_invitations(&db, &settings).await?;
             println!(
-                "prepared {} respondents in {} units: {} requests in {}",
+                "prepared {} respondents in {} units: {} requests in {}; {} invitations sent",
                 p.respondents,
                 p.units,
                 p.requests,
-                out.display()
+                out.display(),
+                sent
             );
             Ok(ExitCode::SUCCESS)
         }

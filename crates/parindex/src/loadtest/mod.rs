@@ -144,6 +144,22 @@ pub async fn prepare(db: &Db, respondents_wanted: usize, out: &Path) -> anyhow::
     })
 }
 
+/// Sends the prepared invitations through this data folder's transport (SMTP, or `.eml` files in
+/// its outbox folder) and returns how many went. They go out before the survey day, as they would:
+/// a run then measures the respondents alone, not the outbox sending thousands of messages beside
+/// them.
+pub async fn send_invitations(
+    db: &Db,
+    settings: &crate::settings::Settings,
+) -> anyhow::Result<usize> {
+    let clock: std::sync::Arc<dyn parindex_domain::Clock> =
+        std::sync::Arc::new(parindex_domain::FixedClock::at(crate::demo::DEMO_NOW));
+    let round = crate::mail::named_worker(settings, db.clone(), clock, "loadtest".into())?
+        .drain()
+        .await?;
+    Ok(round.sent)
+}
+
 /// What the database says after a run: respondents invited, and submissions stored.
 pub async fn report(db: &Db) -> anyhow::Result<String> {
     let c = campaigns::by_year(db, crate::demo::DEMO_YEAR).await?;

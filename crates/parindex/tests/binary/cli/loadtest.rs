@@ -32,6 +32,15 @@ async fn the_whole_path_load_test_completes_and_stores_every_prepared_respondent
         .parse()
         .unwrap();
     assert!(prepared >= 24, "{}", stdout(&o));
+    // The invitations went out during `prepare`, through the data folder's transport, so the run
+    // measures the respondents alone.
+    assert!(
+        stdout(&o).contains(&format!("{prepared} invitations sent")),
+        "{}",
+        stdout(&o)
+    );
+    let spooled = std::fs::read_dir(data.join("outbox")).unwrap().count();
+    assert_eq!(spooled, prepared, "one .eml file per invitation");
 
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_parindex"))
