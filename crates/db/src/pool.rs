@@ -83,6 +83,11 @@ impl Pending {
         Pending(None)
     }
 
+    /// Whether [`Pending::on_disk`] has anything to wait for.
+    pub(crate) fn waits(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Returns once the commit is on disk.
     pub(crate) async fn on_disk(self) -> DbResult<()> {
         match self.0 {

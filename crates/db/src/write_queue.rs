@@ -2,15 +2,17 @@
 //! opened, a page shown), submitting.
 //!
 //! Each of these writes alone would be a transaction of its own: a turn at SQLite's write gate,
-//! `BEGIN`, its statements, `COMMIT` and a wait for the disk. Instead each request hands its work to
-//! one writer per database and waits. The writer runs every piece of work that arrived while it was
-//! busy in one transaction and commits once. It answers the batch's requests only once that commit
-//! is on disk, so nothing acknowledged can be lost, but it goes on to the next batch meanwhile:
-//! commits made while one sync of the WAL runs share the next one. If any piece fails (a submitted
-//! response saved again, a constraint), the whole batch is rolled back and each piece runs again
-//! alone in its own transaction, so each request gets exactly the answer it would have got alone,
-//! and no failure reaches another request. A piece of work may therefore run twice, the first time
-//! rolled back: it must do all its writing through the transaction it is given.
+//! `BEGIN`, its statements, `COMMIT` and a wait for the disk. Instead each request hands its work
+//! to a writer and waits (on SQLite one writer; on PostgreSQL one per kind of work, see
+//! [`WriteQueue::beside`]). The writer runs every piece of work that arrived while it was busy in
+//! one transaction and commits once. It answers the batch's requests only once that commit is on
+//! disk, so nothing acknowledged can be lost. Meanwhile it gathers the next batch, and commits it
+//! when that sync ends: about one commit per sync of the WAL, covering all the work that arrived
+//! during it (see `gather`). If any piece fails (a submitted response saved again, a constraint),
+//! the whole batch is rolled back and each piece runs again alone in its own transaction, so each
+//! request gets exactly the answer it would have got alone, and no failure reaches another request.
+//! A piece of work may therefore run twice, the first time rolled back: it must do all its writing
+//! through the transaction it is given.
 //!
 //! Work is written once for either kind of transaction ([`WriteQueue::steps`], and `either` inside
 //! this crate, from code for [`crate::portable::Conn`]). On SQLite in a file a batch runs on the
@@ -62,6 +64,17 @@ impl WriteQueue {
         WriteQueue {
             db,
             queue: Arc::default(),
+        }
+    }
+
+    /// A writer for another kind of work beside this one. On PostgreSQL it is a queue of its own,
+    /// so that two writers keep the pool's connections busy side by side. On SQLite it is this same
+    /// queue: one write gate serialises every writer anyway, and one commit for both kinds writes
+    /// each changed page once.
+    pub fn beside(&self) -> WriteQueue {
+        match self.db {
+            Db::Sqlite(..) => self.clone(),
+            Db::Postgres(_) => WriteQueue::new(self.db.clone()),
         }
     }
 
@@ -119,24 +132,54 @@ fn spawn(db: Db) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(QUEUE);
     tokio::spawn(async move {
         let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+        let mut syncing: Option<oneshot::Receiver<()>> = None;
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            if let Some(synced) = syncing.take() {
+                gather(&mut rx, &mut batch, synced).await;
+            }
             let jobs = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
-            settle(&db, jobs).await;
+            syncing = settle(&db, jobs).await;
         }
     });
     tx
 }
 
+/// Adds the work arriving to `batch` until the last batch's sync has ended (or the batch is full).
+///
+/// A commit made while a sync runs is not covered by it: it waits for the next one anyway. So
+/// committing at once would only make more, smaller commits for the same wait, and each commit
+/// writes every page it changed into the WAL again (an index page shared by ten pieces of work, ten
+/// times). Gathering until the sync ends makes about one commit per sync, with no longer wait.
+async fn gather(
+    rx: &mut mpsc::Receiver<Job>,
+    batch: &mut Vec<Job>,
+    mut synced: oneshot::Receiver<()>,
+) {
+    while batch.len() < MAX_BATCH {
+        let room = MAX_BATCH - batch.len();
+        tokio::select! {
+            biased;
+            _ = &mut synced => return,
+            n = rx.recv_many(batch, room) => if n == 0 { return },
+        }
+    }
+}
+
 /// Runs `jobs` together and answers each once the batch is on disk, without holding up the next
-/// batch meanwhile; if the batch fails, runs each alone.
-async fn settle(db: &Db, mut jobs: Vec<Job>) {
+/// batch meanwhile; if the batch fails, runs each alone. Returns what ends with the batch's sync,
+/// if it has one still to wait for.
+async fn settle(db: &Db, mut jobs: Vec<Job>) -> Option<oneshot::Receiver<()>> {
     if jobs.is_empty() {
-        return;
+        return None;
     }
     match together(db, &mut jobs).await {
         Ok((outputs, pending)) => {
+            let (synced, syncing) = oneshot::channel();
+            let syncing = pending.waits().then_some(syncing);
             tokio::spawn(async move {
-                match pending.on_disk().await {
+                let on_disk = pending.on_disk().await;
+                let _ = synced.send(());
+                match on_disk {
                     Ok(()) => {
                         for (job, out) in jobs.into_iter().zip(outputs) {
                             let _ = job.reply.send(Ok(out));
@@ -149,6 +192,7 @@ async fn settle(db: &Db, mut jobs: Vec<Job>) {
                     }
                 }
             });
+            syncing
         }
         Err(_) => {
             for mut job in jobs {
@@ -161,6 +205,7 @@ async fn settle(db: &Db, mut jobs: Vec<Job>) {
                 };
                 let _ = job.reply.send(out);
             }
+            None
         }
     }
 }

@@ -92,10 +92,7 @@ impl AppState {
     ) -> Self {
         let writes = parindex_db::write_queue::WriteQueue::new(db.clone());
         AppState(Arc::new(Shared {
-            // A queue of their own: two writers keep PostgreSQL's connections busy side by side.
-            events: parindex_db::survey_events::EventWriter::new(
-                parindex_db::write_queue::WriteQueue::new(db.clone()),
-            ),
+            events: parindex_db::survey_events::EventWriter::new(writes.beside()),
             writes,
             db,
             clock,
