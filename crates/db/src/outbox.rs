@@ -58,16 +58,18 @@ pub(crate) async fn cancel_queued(tx: &mut Tx, invitation_id: i64) -> DbResult<(
 
 const CLAIM_SQLITE: &str = "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $3 \
-     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4) \
+     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY next_attempt_at, id LIMIT $4) \
      RETURNING id, invitation_id, to_addr, subject, body_text, body_html, attempts";
 
 const CLAIM_POSTGRES: &str = "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $3 \
-     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
      RETURNING id, invitation_id, to_addr, subject, body_text, body_html, attempts";
 
-/// Takes the lease of up to `limit` due messages for `lease_ms`. A worker that dies leaves its
-/// messages to be claimed again when the lease runs out.
+/// Takes the lease of up to `limit` due messages for `lease_ms`, those due first first (a message
+/// put back for a retry goes after those due before it). A worker that dies leaves its messages to
+/// be claimed again when the lease runs out. The order is the index `outbox_due`'s, so a claim reads
+/// only the rows it takes however many are queued.
 pub async fn claim(
     db: &Db,
     owner: &str,

@@ -285,6 +285,46 @@ async fn two_app_servers_share_the_outbox_without_duplicates(engine: Engine) {
     assert_eq!((got.len(), ids.len()), (n, n));
 }
 
+/// A claim takes the messages that fell due first: one put back for a retry waits behind those due
+/// before it. (The queue's index is in this order, so a claim reads only the rows it takes.)
+async fn claims_take_the_messages_due_first(engine: Engine) {
+    use parindex_db::outbox;
+    let app = spawn_app(engine).await;
+    let n = open_survey(&app).await;
+    assert!(n > 3, "{n}");
+    let due = app
+        .db
+        .scalar("SELECT MAX(next_attempt_at) FROM outbox WHERE state = 'queued'")
+        .await;
+    let first = outbox::claim(&app.db, "w", due, 60_000, 1).await.unwrap();
+    assert_eq!(first.len(), 1);
+    // The relay refuses it for now: it is put back, due a second later.
+    let retry = parindex_domain::survey::Next::RetryAt {
+        at_ms: due + 1_000,
+        error: "451 try later".into(),
+    };
+    outbox::record(&app.db, "w", &[(first[0].clone(), retry)], due)
+        .await
+        .unwrap();
+    let next = outbox::claim(&app.db, "w", due + 2_000, 60_000, 2)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = next.iter().map(|m| m.id).collect();
+    let lowest_others = app
+        .db
+        .scalar(&format!(
+            "SELECT MIN(id) FROM outbox WHERE state = 'queued' AND id <> {}",
+            first[0].id
+        ))
+        .await;
+    assert_eq!(ids.len(), 2);
+    assert!(
+        !ids.contains(&first[0].id),
+        "the retried message waits behind those due before it: {ids:?}"
+    );
+    assert_eq!(ids[0], lowest_others, "then by id: {ids:?}");
+}
+
 /// A relay closes idle connections (Postfix after 300 s). The next message over such a pooled
 /// connection goes again at once over a new one: delivered on its first attempt, nothing retried.
 async fn a_relay_closing_idle_connections_costs_no_attempt(engine: Engine) {
@@ -365,4 +405,5 @@ on_both_engines!(
     an_smtp_outage_mid_send_ends_with_each_message_delivered_once,
     two_app_servers_share_the_outbox_without_duplicates,
     a_relay_closing_idle_connections_costs_no_attempt,
+    claims_take_the_messages_due_first,
 );
