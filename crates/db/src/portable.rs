@@ -42,6 +42,29 @@ impl Value {
     }
 }
 
+/// A row read as exactly `N` columns.
+pub(crate) fn columns<const N: usize>(row: Vec<Value>) -> DbResult<[Value; N]> {
+    let width = row.len();
+    <[Value; N]>::try_from(row)
+        .map_err(|_| DbError::Other(format!("expected {N} columns, read {width}")))
+}
+
+/// One row's columns decoded as `kinds` says, by `int` and `text` (each engine's column getters).
+fn decode<E>(
+    kinds: &[Kind],
+    mut int: impl FnMut(usize) -> Result<Option<i64>, E>,
+    mut text: impl FnMut(usize) -> Result<Option<String>, E>,
+) -> Result<Vec<Value>, E> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| match k {
+            Kind::Int => int(i).map(Value::Int),
+            Kind::Text => text(i).map(Value::Text),
+        })
+        .collect()
+}
+
 /// A write transaction that code can be written once for.
 pub(crate) trait Conn {
     fn engine(&self) -> Engine;
@@ -100,16 +123,7 @@ impl Conn for Tx {
             let q = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
             let rows = bind_all!(q, params).fetch_all(c).await?;
             rows.iter()
-                .map(|r| {
-                    kinds
-                        .iter()
-                        .enumerate()
-                        .map(|(i, k)| match k {
-                            Kind::Int => r.try_get(i).map(Value::Int),
-                            Kind::Text => r.try_get(i).map(Value::Text),
-                        })
-                        .collect::<Result<Vec<Value>, sqlx::Error>>()
-                })
+                .map(|r| decode(kinds, |i| r.try_get(i), |i| r.try_get(i)))
                 .collect::<Result<Vec<_>, sqlx::Error>>()
         })?;
         Ok(rows)
@@ -162,15 +176,7 @@ impl Conn for InlineTx<'_, '_> {
         let mut rows = st.raw_query();
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let row = kinds
-                .iter()
-                .enumerate()
-                .map(|(i, k)| match k {
-                    Kind::Int => r.get(i).map(Value::Int),
-                    Kind::Text => r.get(i).map(Value::Text),
-                })
-                .collect::<rusqlite::Result<Vec<Value>>>()?;
-            out.push(row);
+            out.push(decode(kinds, |i| r.get(i), |i| r.get(i))?);
         }
         Ok(out)
     }

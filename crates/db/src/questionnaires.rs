@@ -6,7 +6,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
-use crate::portable::{Conn, Kind, Value};
+use crate::portable::{Conn, Kind, columns};
 use parindex_domain::CampaignId;
 use parindex_domain::survey::QuestionnaireSet;
 use sha2::{Digest, Sha256};
@@ -37,13 +37,10 @@ pub(crate) async fn get_in<C: Conn>(
             &[Kind::Text, Kind::Text],
         )
         .await?;
-    let Some([json, sha]) = rows
-        .into_iter()
-        .next()
-        .and_then(|r| <[Value; 2]>::try_from(r).ok())
-    else {
+    let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
+    let [json, sha] = columns(row)?;
     let (json, sha) = (json.text()?, sha.text()?);
     Ok(Some((parse_stored(campaign_id, level, &json, &sha)?, sha)))
 }

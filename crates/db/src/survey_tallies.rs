@@ -9,7 +9,7 @@
 
 use crate::error::DbResult;
 use crate::pool::{Db, Engine, Tx};
-use crate::portable::{Conn, Kind, Value};
+use crate::portable::{Conn, Kind, columns};
 use crate::questionnaires;
 use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
 use crate::steps::{Param, Step};
@@ -151,13 +151,10 @@ pub(crate) async fn add_submission<C: Conn>(tx: &mut C, invitation_id: i64) -> D
     );
     let kinds = [Kind::Int, Kind::Int, Kind::Text, Kind::Text, Kind::Text];
     let rows = tx.rows(&sql, &[invitation_id.into()], &kinds).await?;
-    let Some([campaign_id, unit_id, group, level, sha]) = rows
-        .into_iter()
-        .next()
-        .and_then(|r| <[Value; 5]>::try_from(r).ok())
-    else {
+    let Some(row) = rows.into_iter().next() else {
         return Ok(());
     };
+    let [campaign_id, unit_id, group, level, sha] = columns(row)?;
     let (campaign_id, unit_id) = (CampaignId(campaign_id.int()?), UnitId(unit_id.int()?));
     let (group, level, sha) = (group.text()?, level.text()?, sha.text()?);
     let Some(key) = key_for(tx, campaign_id, &level, &sha).await? else {
@@ -171,11 +168,9 @@ pub(crate) async fn add_submission<C: Conn>(tx: &mut C, invitation_id: i64) -> D
         )
         .await?
         .into_iter()
-        .map(|r| match <[Value; 2]>::try_from(r) {
-            Ok([q, o]) => Ok((q.text()?, o.text()?)),
-            Err(_) => Err(crate::DbError::Other(
-                "an answer row of another width".into(),
-            )),
+        .map(|r| {
+            let [q, o] = columns(r)?;
+            Ok((q.text()?, o.text()?))
         })
         .collect::<DbResult<Vec<(String, String)>>>()?;
     let r = key.response(

@@ -59,7 +59,8 @@ impl std::ops::Deref for AppState {
 #[derive(Debug)]
 pub struct Shared {
     pub db: Db,
-    /// The respondent path's events (a link opened, a page shown), written in batches of their own.
+    /// The respondent path's events (a link opened, a page shown), committed in batches: on SQLite
+    /// in the writes' own batches, on PostgreSQL in batches of their own.
     pub events: parindex_db::survey_events::EventWriter,
     /// The respondent path's writes (start, a page saved, the submission), committed in batches.
     pub writes: parindex_db::write_queue::WriteQueue,
