@@ -17,7 +17,7 @@ macro_rules! on_tx {
                 let $c = &mut **t;
                 $body
             }
-            $crate::pool::Tx::Postgres(t) => {
+            $crate::pool::Tx::Postgres(t, _) => {
                 let $c = &mut **t;
                 $body
             }

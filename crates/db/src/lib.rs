@@ -13,6 +13,7 @@ pub mod appraisals;
 pub mod audit;
 pub mod audit_checkpoint;
 pub mod backup;
+pub mod bulk;
 pub mod campaigns;
 pub mod contacts;
 pub mod copy;

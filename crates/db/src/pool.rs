@@ -1,5 +1,6 @@
 //! Connecting, migrating and starting transactions on either engine.
 
+use crate::bulk::Deferred;
 use crate::durability::WalFence;
 use crate::error::DbResult;
 use crate::inline::Inline;
@@ -108,7 +109,8 @@ const GATE_WAIT: Duration = Duration::from_secs(10);
 
 pub enum Tx {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, Turn),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    /// With the rows it adds at commit ([`crate::bulk`]).
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>, Deferred),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +224,7 @@ impl Db {
                 };
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?, Deferred::default()),
         })
     }
 
@@ -260,7 +262,10 @@ impl Tx {
                 drop(_guard);
                 fence.wait(fence.ticket()).await?;
             }
-            Tx::Postgres(t) => t.commit().await?,
+            Tx::Postgres(mut t, mut deferred) => {
+                deferred.flush(&mut t).await?;
+                t.commit().await?
+            }
         }
         Ok(())
     }

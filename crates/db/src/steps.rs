@@ -43,6 +43,8 @@ pub struct Step {
     pub params: Vec<Param>,
     /// Changing no row means the record moved on meanwhile: the write is refused as stale.
     pub must_change: bool,
+    /// On PostgreSQL, the statement that adds this row with others at commit ([`crate::bulk`]).
+    pub bulk: Option<&'static str>,
 }
 
 impl Step {
@@ -51,7 +53,21 @@ impl Step {
             sql: sql.into(),
             params,
             must_change: false,
+            bulk: None,
         }
+    }
+
+    /// On PostgreSQL, written at commit with the transaction's other rows of its kind, by `bulk`:
+    /// an `INSERT … SELECT * FROM unnest(…)` taking one array per parameter of this step, in order
+    /// ([`crate::bulk`]). Only for an insert that nothing in its transaction reads back; it counts
+    /// as one row changed.
+    pub fn at_commit(mut self, bulk: &'static str) -> Step {
+        debug_assert!(
+            !self.must_change,
+            "a row written at commit changes no row yet"
+        );
+        self.bulk = Some(bulk);
+        self
     }
 
     /// Refused with [`DbError::Stale`] if it changes no row.

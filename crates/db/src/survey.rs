@@ -8,7 +8,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
-use crate::pool::{Db, Tx};
+use crate::pool::{Db, Engine, Tx};
 use crate::portable::{Conn, InlineTx, finish_inline};
 use crate::steps::{Param, Step};
 use crate::write_queue::WriteQueue;
@@ -178,16 +178,35 @@ pub struct LinkView {
 }
 
 /// The link behind a token's hash, with what its pages need.
-const LINK_BY_TOKEN: &str = "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
+const LINK_BY_TOKEN: &str = link_by_token!("");
+
+/// The same, with the answers saved on it so far in one column (PostgreSQL): each question code
+/// and option key joined by the unit separator (31), the answers by the record separator (30).
+const LINK_AND_ANSWERS_PG: &str = link_by_token!(
+    ", (SELECT string_agg(a.question_code || chr(31) || a.option_key, chr(30)) \
+     FROM survey_answers a WHERE a.invitation_id = i.id) AS answers"
+);
+
+/// The link query, with `$extra` columns.
+macro_rules! link_by_token {
+    ($extra:literal) => {
+        concat!(
+            "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
          i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt, \
          COALESCE(e.due_date, d.due_date) AS answer_deadline, q.sha256 AS questionnaire_sha, \
-         c.organiser FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
+         c.organiser",
+            $extra,
+            " FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
          JOIN units u ON u.id = i.unit_id JOIN survey_campaigns s ON s.campaign_id = i.campaign_id \
          JOIN campaigns c ON c.id = i.campaign_id \
          LEFT JOIN campaign_deadlines d ON d.campaign_id = i.campaign_id AND d.kind = 'survey_answers' \
          LEFT JOIN deadline_extensions e ON e.unit_id = i.unit_id AND e.kind = 'survey_answers' \
          LEFT JOIN campaign_questionnaires q ON q.campaign_id = i.campaign_id AND q.level = u.level \
-         WHERE l.token_hash = $1";
+         WHERE l.token_hash = $1"
+        )
+    };
+}
+use link_by_token;
 
 /// The link with this secret, if there is one, with what its pages need in the same query. On
 /// SQLite the read runs on this thread ([`crate::inline`]).
@@ -204,6 +223,67 @@ pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> 
         });
     }
     Ok(on_pool!(db, p => sqlx::query_as(LINK_BY_TOKEN).bind(&hash).fetch_optional(p).await)?)
+}
+
+/// The link with this secret and the answers saved on it so far (question code to option key),
+/// read together: one statement on PostgreSQL, one read on this thread on SQLite in a file.
+pub async fn by_token_with_answers(
+    db: &Db,
+    token_value: &str,
+) -> DbResult<Option<(LinkView, HashMap<String, String>)>> {
+    if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let hash = token::hash(token_value);
+    if let Some(r) = db.inline() {
+        return r.read(|c| {
+            let Some(link) = c
+                .prepare_cached(LINK_BY_TOKEN)?
+                .query_row([&hash], link_view)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let answers = c
+                .prepare_cached(ANSWERS)?
+                .query_map([link.invitation_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<HashMap<String, String>>>()?;
+            Ok(Some((link, answers)))
+        });
+    }
+    match db {
+        Db::Postgres(p) => {
+            let Some(row) = sqlx::query(LINK_AND_ANSWERS_PG)
+                .bind(&hash)
+                .fetch_optional(p)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let link = <LinkView as sqlx::FromRow<_>>::from_row(&row)?;
+            let packed: Option<String> = sqlx::Row::try_get(&row, "answers")?;
+            Ok(Some((
+                link,
+                unpack_answers(packed.as_deref().unwrap_or("")),
+            )))
+        }
+        Db::Sqlite(..) => {
+            let Some(link) = by_token(db, token_value).await? else {
+                return Ok(None);
+            };
+            let answers = answers(db, link.invitation_id).await?;
+            Ok(Some((link, answers)))
+        }
+    }
+}
+
+/// Answers packed as [`LINK_AND_ANSWERS_PG`] packs them.
+fn unpack_answers(packed: &str) -> HashMap<String, String> {
+    packed
+        .split('\u{1e}')
+        .filter_map(|a| a.split_once('\u{1f}'))
+        .map(|(q, o)| (q.to_string(), o.to_string()))
+        .collect()
 }
 
 /// A [`LinkView`] from an inline read's row, by the columns' names as sqlx decodes it.
@@ -256,7 +336,13 @@ pub(crate) fn trace(invitation_id: i64, event: &str, page: i64, t: &Trace, now_m
             t.signed_in_unit.into(),
         ],
     )
+    .at_commit(TRACES)
 }
+
+/// Every paradata row of a PostgreSQL transaction in one statement, at commit ([`crate::bulk`]).
+const TRACES: &str = "INSERT INTO survey_paradata (invitation_id, at, event, page, session_hash, \
+     ip_hash, ua_hash, signed_in_unit) SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], \
+     $4::int8[], $5::text[], $6::text[], $7::text[], $8::int8[])";
 
 /// Marks the invitation started (the respondent pressed Start); refused as stale once the response
 /// is complete.
@@ -301,26 +387,68 @@ pub async fn save_answers(
         last.retain(|(c, _)| c != code);
         last.push((code.clone(), key.clone()));
     }
-    let mut steps = vec![touch_started(invitation_id, now_ms)];
-    if !last.is_empty() {
-        let rows: Vec<String> = (0..last.len())
-            .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
-            .collect();
-        let sql = format!(
-            "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
-             VALUES {} ON CONFLICT (invitation_id, question_code) \
-             DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at",
-            rows.join(", ")
-        );
+    let mut steps = Vec::with_capacity(3);
+    if last.is_empty() {
+        steps.push(touch_started(invitation_id, now_ms));
+    } else {
         let mut params: Vec<Param> = vec![invitation_id.into(), now_ms.into()];
         for (code, key) in &last {
             params.extend([code.as_str().into(), key.as_str().into()]);
         }
-        steps.push(Step::new(sql, params));
+        steps.extend(page_upsert(
+            writes.engine(),
+            invitation_id,
+            now_ms,
+            last.len(),
+            params,
+        ));
     }
     let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
     steps.push(trace(invitation_id, ev, page, t, now_ms));
     writes.steps(steps).await
+}
+
+/// A page's `n` answers stored over earlier ones, with the invitation marked started; refused as
+/// stale once the response is complete. `params` are the invitation, the time, then each answer's
+/// question code and option key. On PostgreSQL it is one statement (the marking in a `WITH`, the
+/// answers stored only if it changed the invitation): the write queue's batches run one round trip
+/// per statement. SQLite, without such a `WITH`, runs the two statements, at no round trip's cost.
+fn page_upsert(
+    engine: Engine,
+    invitation_id: i64,
+    now_ms: i64,
+    n: usize,
+    params: Vec<Param>,
+) -> Vec<Step> {
+    const UPSERT: &str = "ON CONFLICT (invitation_id, question_code) \
+         DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at";
+    match engine {
+        Engine::Postgres => {
+            let rows: Vec<String> = (0..n)
+                .map(|i| format!("(${}::text, ${}::text)", 2 * i + 3, 2 * i + 4))
+                .collect();
+            let sql = format!(
+                "WITH t AS (UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2), \
+                 started_at = COALESCE(started_at, $2) WHERE id = $1 AND completed_at IS NULL \
+                 RETURNING id) \
+                 INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
+                 SELECT t.id, a.q, a.o, $2::int8 FROM t, (VALUES {}) AS a(q, o) {UPSERT}",
+                rows.join(", ")
+            );
+            vec![Step::new(sql, params).must_change()]
+        }
+        Engine::Sqlite => {
+            let rows: Vec<String> = (0..n)
+                .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
+                .collect();
+            let sql = format!(
+                "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
+                 VALUES {} {UPSERT}",
+                rows.join(", ")
+            );
+            vec![touch_started(invitation_id, now_ms), Step::new(sql, params)]
+        }
+    }
 }
 
 /// The answers saved so far on one invitation: (question code, option key).

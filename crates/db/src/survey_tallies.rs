@@ -237,7 +237,7 @@ pub async fn fold_in(db: &Db, campaign_id: CampaignId) -> DbResult<Folded> {
     ).bind(campaign_id).bind(FOLDING).execute(c).await.map(|r| r.rows_affected()))?;
     let agg = match &tx {
         Tx::Sqlite(..) => "group_concat(a.question_code || char(31) || a.option_key, char(30))",
-        Tx::Postgres(_) => "string_agg(a.question_code || chr(31) || a.option_key, chr(30))",
+        Tx::Postgres(..) => "string_agg(a.question_code || chr(31) || a.option_key, chr(30))",
     };
     let sql = format!(
         "SELECT i.id, i.unit_id, i.group_code, u.level, {agg} FROM survey_invitations i \

@@ -67,6 +67,11 @@ impl WriteQueue {
         }
     }
 
+    /// The engine its writes run on.
+    pub fn engine(&self) -> crate::pool::Engine {
+        self.db.engine()
+    }
+
     /// A writer for another kind of work beside this one. On PostgreSQL it is a queue of its own,
     /// so that two writers keep the pool's connections busy side by side. On SQLite it is this same
     /// queue: one write gate serialises every writer anyway, and one commit for both kinds writes

@@ -6,6 +6,7 @@ use super::*;
 use parindex_db::survey::{self, Trace};
 use parindex_db::survey_events::{Event, EventWriter};
 use parindex_db::write_queue::WriteQueue;
+use std::collections::HashMap;
 
 fn event(invitation_id: i64, at: i64, opens: bool) -> Event {
     Event {
@@ -177,7 +178,66 @@ async fn many_requests_writes_share_transactions_and_a_refusal_stays_its_own(eng
     assert!(survey::answers(&db, ids[0]).await.unwrap().is_empty());
 }
 
+/// A page reads its link and the answers saved on it at once; the link is the same as read alone,
+/// and a page save's paradata row is stored with it (on PostgreSQL written at commit).
+async fn a_link_is_read_with_its_answers(engine: Engine) {
+    let (db, tokens, ids) = open_survey(engine).await;
+    let writes = WriteQueue::new(db.clone());
+    let t = Trace::default();
+    survey::start(&writes, ids[1], &t, NOW).await.unwrap();
+    let answers = vec![
+        ("q1".to_string(), "A".to_string()),
+        ("q2".to_string(), "B".to_string()),
+        ("q1".to_string(), "C".to_string()),
+    ];
+    let paradata = "SELECT COUNT(*) FROM survey_paradata WHERE invitation_id = ";
+    let before = db.scalar(&format!("{paradata}{}", ids[1])).await;
+    survey::save_answers(&writes, ids[1], 1, &answers, &t, NOW + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.scalar(&format!("{paradata}{}", ids[1])).await,
+        before + 1
+    );
+
+    let (link, saved) = survey::by_token_with_answers(&db, &tokens[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        link,
+        survey::by_token(&db, &tokens[1]).await.unwrap().unwrap()
+    );
+    assert!(link.started_at.is_some());
+    let want: HashMap<String, String> = [("q1", "C"), ("q2", "B")]
+        .iter()
+        .map(|(q, o)| (q.to_string(), o.to_string()))
+        .collect();
+    assert_eq!(saved, want, "a question given twice keeps its last answer");
+    assert_eq!(saved, survey::answers(&db, ids[1]).await.unwrap());
+
+    let (other, none) = survey::by_token_with_answers(&db, &tokens[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.invitation_id, ids[0]);
+    assert!(none.is_empty());
+    assert!(
+        survey::by_token_with_answers(&db, &"0".repeat(64))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        survey::by_token_with_answers(&db, "short")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 on_both_engines!(
     many_requests_events_share_transactions_and_all_are_stored,
-    many_requests_writes_share_transactions_and_a_refusal_stays_its_own
+    many_requests_writes_share_transactions_and_a_refusal_stays_its_own,
+    a_link_is_read_with_its_answers
 );

@@ -45,6 +45,8 @@ struct Open {
     /// The answer deadline as dd/mm/yyyy, if one is set.
     deadline: Option<String>,
     closed: bool,
+    /// The answers saved so far, by question code, when the request read them with the link.
+    saved: Option<HashMap<String, String>>,
 }
 
 impl Open {
@@ -55,6 +57,13 @@ impl Open {
                 self.link.group_code, self.link.unit_level
             ))
         })
+    }
+
+    /// The answers saved so far, read with the link ([`With::Answers`]).
+    fn saved(&self) -> AppResult<&HashMap<String, String>> {
+        self.saved
+            .as_ref()
+            .ok_or_else(|| AppError::bug("the answers were not read with the link"))
     }
 
     fn base(&self) -> String {
@@ -94,9 +103,20 @@ fn status_page(
 /// Finds the link, or answers for it: too many guesses, unknown, replaced. A valid link always
 /// opens, however many wrong ones came from the same address (an office behind one address); only
 /// unknown links count, and past the limit they are answered 429 until the window has passed.
-async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Open, Response>> {
+async fn gate(
+    state: &AppState,
+    meta: &Meta,
+    token: &str,
+    with: With,
+) -> AppResult<Result<Open, Response>> {
     let now = state.clock.now_ms();
-    let Some(link) = survey::by_token(&state.db, token).await? else {
+    let found = match with {
+        With::Link => survey::by_token(&state.db, token).await?.map(|l| (l, None)),
+        With::Answers => survey::by_token_with_answers(&state.db, token)
+            .await?
+            .map(|(l, a)| (l, Some(a))),
+    };
+    let Some((link, saved)) = found else {
         let guesses =
             throttle::recent_by_ip(&state.db, GUESS_KEY, &meta.ip, now - GUESS_WINDOW_MS).await?;
         if guesses >= GUESS_LIMIT {
@@ -144,6 +164,7 @@ async fn gate(state: &AppState, meta: &Meta, token: &str) -> AppResult<Result<Op
         set,
         deadline: day.map(deadline::display),
         closed,
+        saved,
     }))
 }
 
@@ -158,14 +179,23 @@ enum Need {
     Started,
 }
 
+/// What a request reads with its link, in the same read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum With {
+    Link,
+    /// ... and the answers saved so far ([`Open::saved`]).
+    Answers,
+}
+
 /// The link, if the request may go on; otherwise the page that answers it.
 async fn admit(
     state: &AppState,
     meta: &Meta,
     token: &str,
     need: Need,
+    with: With,
 ) -> AppResult<Result<Open, Response>> {
-    let open = match gate(state, meta, token).await? {
+    let open = match gate(state, meta, token, with).await? {
         Ok(o) => o,
         Err(r) => return Ok(Err(r)),
     };
@@ -264,7 +294,7 @@ pub async fn landing(
     Path(token): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Open).await? {
+    let open = match admit(&state, &meta, &token, Need::Open, With::Link).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
@@ -293,7 +323,8 @@ pub async fn start(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Open).await? {
+    // Starting changes no answer: those read with the link say where to go on.
+    let open = match admit(&state, &meta, &token, Need::Open, With::Answers).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
@@ -327,8 +358,7 @@ pub async fn start(
         Err(e) => return Err(e.into()),
     }
     let qn = open.questionnaire()?;
-    let answers = survey::answers(&state.db, open.link.invitation_id).await?;
-    let first = answering::missing(qn, &answers)
+    let first = answering::missing(qn, open.saved()?)
         .first()
         .and_then(|q| answering::page_of(qn, &q.code))
         .unwrap_or(1);

@@ -146,7 +146,7 @@ pub async fn show_page(
     Path((token, n)): Path<(String, usize)>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Started).await? {
+    let open = match admit(&state, &meta, &token, Need::Started, With::Answers).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
@@ -155,9 +155,9 @@ pub async fn show_page(
         return Err(AppError::NotFound);
     }
     record(&state, &meta, &headers, &open, event::PAGE_SHOWN, n as i64).await?;
-    let chosen = survey::answers(&state.db, open.link.invitation_id).await?;
+    let chosen = open.saved()?;
     let criteria = state.criteria_by_code(&open.set.set.criteria_set).await?;
-    let mut page = question_page(&meta, &open, criteria.as_deref(), qn, n, &chosen, &[]);
+    let mut page = question_page(&meta, &open, criteria.as_deref(), qn, n, chosen, &[]);
     if q.unanswered.is_some() {
         page.unanswered = page
             .questions
@@ -176,7 +176,7 @@ pub async fn save_page(
     Path((token, n)): Path<(String, usize)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Open).await? {
+    let open = match admit(&state, &meta, &token, Need::Open, With::Link).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };

@@ -20,14 +20,9 @@ pub struct CheckPage {
     pub missing: usize,
 }
 
-async fn check_page(
-    state: &AppState,
-    meta: &Meta,
-    open: &Open,
-    show_missing: bool,
-) -> AppResult<CheckPage> {
+fn check_page(meta: &Meta, open: &Open, show_missing: bool) -> AppResult<CheckPage> {
     let qn = open.questionnaire()?;
-    let chosen = survey::answers(&state.db, open.link.invitation_id).await?;
+    let chosen = open.saved()?;
     let rows: Vec<CheckRow> = qn
         .questions
         .iter()
@@ -75,14 +70,12 @@ pub async fn check(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Started).await? {
+    let open = match admit(&state, &meta, &token, Need::Started, With::Answers).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
     record(&state, &meta, &headers, &open, event::CHECK_SHOWN, 0).await?;
-    Ok(check_page(&state, &meta, &open, false)
-        .await?
-        .into_response())
+    Ok(check_page(&meta, &open, false)?.into_response())
 }
 
 pub async fn submit(
@@ -91,7 +84,7 @@ pub async fn submit(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Link).await? {
+    let open = match admit(&state, &meta, &token, Need::Link, With::Answers).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
@@ -107,7 +100,7 @@ pub async fn submit(
     if let Some(r) = finished(&meta, &open) {
         return Ok(r);
     }
-    let page = check_page(&state, &meta, &open, true).await?;
+    let page = check_page(&meta, &open, true)?;
     if page.missing > 0 {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
@@ -142,7 +135,7 @@ pub async fn thanks(
     meta: Meta,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let open = match admit(&state, &meta, &token, Need::Link).await? {
+    let open = match admit(&state, &meta, &token, Need::Link, With::Link).await? {
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
