@@ -208,13 +208,18 @@ macro_rules! link_by_token {
 }
 use link_by_token;
 
+/// The hash a link's secret is stored under; `None` for what cannot be a secret.
+fn link_hash(token_value: &str) -> Option<String> {
+    (token_value.len() == 64 && token_value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| token::hash(token_value))
+}
+
 /// The link with this secret, if there is one, with what its pages need in the same query. On
 /// SQLite the read runs on this thread ([`crate::inline`]).
 pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> {
-    if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Some(hash) = link_hash(token_value) else {
         return Ok(None);
-    }
-    let hash = token::hash(token_value);
+    };
     if let Some(r) = db.inline() {
         return r.read(|c| {
             c.prepare_cached(LINK_BY_TOKEN)?
@@ -231,10 +236,9 @@ pub async fn by_token_with_answers(
     db: &Db,
     token_value: &str,
 ) -> DbResult<Option<(LinkView, HashMap<String, String>)>> {
-    if token_value.len() != 64 || !token_value.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Some(hash) = link_hash(token_value) else {
         return Ok(None);
-    }
-    let hash = token::hash(token_value);
+    };
     if let Some(r) = db.inline() {
         return r.read(|c| {
             let Some(link) = c
