@@ -10,6 +10,7 @@ use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
 use crate::pool::{Db, Engine, Tx};
 use crate::portable::{Conn, InlineTx, finish_inline};
+use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
 use crate::steps::{Param, Step};
 use crate::write_queue::WriteQueue;
 use parindex_domain::ids::{CampaignId, UnitId};
@@ -177,16 +178,6 @@ pub struct LinkView {
     pub organiser: String,
 }
 
-/// The link behind a token's hash, with what its pages need.
-const LINK_BY_TOKEN: &str = link_by_token!("");
-
-/// The same, with the answers saved on it so far in one column (PostgreSQL): each question code
-/// and option key joined by the unit separator (31), the answers by the record separator (30).
-const LINK_AND_ANSWERS_PG: &str = link_by_token!(
-    ", (SELECT string_agg(a.question_code || chr(31) || a.option_key, chr(30)) \
-     FROM survey_answers a WHERE a.invitation_id = i.id) AS answers"
-);
-
 /// The link query, with `$extra` columns.
 macro_rules! link_by_token {
     ($extra:literal) => {
@@ -206,7 +197,17 @@ macro_rules! link_by_token {
         )
     };
 }
-use link_by_token;
+
+/// The link behind a token's hash, with what its pages need.
+const LINK_BY_TOKEN: &str = link_by_token!("");
+
+/// The same, with the answers saved on it so far in one column (PostgreSQL): each question code
+/// and option key joined by [`UNIT_SEP`] (31), the answers by [`RECORD_SEP`] (30), as the tallies'
+/// fold packs them.
+const LINK_AND_ANSWERS_PG: &str = link_by_token!(
+    ", (SELECT string_agg(a.question_code || chr(31) || a.option_key, chr(30)) \
+     FROM survey_answers a WHERE a.invitation_id = i.id) AS answers"
+);
 
 /// The hash a link's secret is stored under; `None` for what cannot be a secret.
 fn link_hash(token_value: &str) -> Option<String> {
@@ -284,8 +285,8 @@ pub async fn by_token_with_answers(
 /// Answers packed as [`LINK_AND_ANSWERS_PG`] packs them.
 fn unpack_answers(packed: &str) -> HashMap<String, String> {
     packed
-        .split('\u{1e}')
-        .filter_map(|a| a.split_once('\u{1f}'))
+        .split(RECORD_SEP)
+        .filter_map(|a| a.split_once(UNIT_SEP))
         .map(|(q, o)| (q.to_string(), o.to_string()))
         .collect()
 }
@@ -391,65 +392,53 @@ pub async fn save_answers(
         last.retain(|(c, _)| c != code);
         last.push((code.clone(), key.clone()));
     }
-    let mut steps = Vec::with_capacity(3);
-    if last.is_empty() {
-        steps.push(touch_started(invitation_id, now_ms));
+    let mut steps = if last.is_empty() {
+        vec![touch_started(invitation_id, now_ms)]
     } else {
-        let mut params: Vec<Param> = vec![invitation_id.into(), now_ms.into()];
-        for (code, key) in &last {
-            params.extend([code.as_str().into(), key.as_str().into()]);
-        }
-        steps.extend(page_upsert(
-            writes.engine(),
-            invitation_id,
-            now_ms,
-            last.len(),
-            params,
-        ));
-    }
+        page_upsert(writes.engine(), invitation_id, now_ms, &last)
+    };
     let ev = parindex_domain::survey::paradata::event::PAGE_SAVED;
     steps.push(trace(invitation_id, ev, page, t, now_ms));
     writes.steps(steps).await
 }
 
-/// A page's `n` answers stored over earlier ones, with the invitation marked started; refused as
-/// stale once the response is complete. `params` are the invitation, the time, then each answer's
-/// question code and option key. On PostgreSQL it is one statement (the marking in a `WITH`, the
-/// answers stored only if it changed the invitation): the write queue's batches run one round trip
-/// per statement. SQLite, without such a `WITH`, runs the two statements, at no round trip's cost.
+/// A page's answers (question code, option key) stored over earlier ones, with the invitation
+/// marked started; refused as stale once the response is complete. On PostgreSQL it is one statement
+/// (the marking in a `WITH`, the answers stored only if it changed the invitation): the write
+/// queue's batches run one round trip per statement. SQLite, without such a `WITH`, runs the two
+/// statements, at no round trip's cost.
 fn page_upsert(
     engine: Engine,
     invitation_id: i64,
     now_ms: i64,
-    n: usize,
-    params: Vec<Param>,
+    answers: &[(String, String)],
 ) -> Vec<Step> {
-    const UPSERT: &str = "ON CONFLICT (invitation_id, question_code) \
+    let mut params: Vec<Param> = vec![invitation_id.into(), now_ms.into()];
+    let mut rows: Vec<String> = Vec::with_capacity(answers.len());
+    for (i, (code, key)) in answers.iter().enumerate() {
+        params.extend([code.as_str().into(), key.as_str().into()]);
+        let (q, o) = (2 * i + 3, 2 * i + 4);
+        rows.push(match engine {
+            Engine::Postgres => format!("(${q}::text, ${o}::text)"),
+            Engine::Sqlite => format!("($1, ${q}, ${o}, $2)"),
+        });
+    }
+    let rows = rows.join(", ");
+    let upsert = "ON CONFLICT (invitation_id, question_code) \
          DO UPDATE SET option_key = excluded.option_key, saved_at = excluded.saved_at";
+    let insert = "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at)";
     match engine {
         Engine::Postgres => {
-            let rows: Vec<String> = (0..n)
-                .map(|i| format!("(${}::text, ${}::text)", 2 * i + 3, 2 * i + 4))
-                .collect();
             let sql = format!(
                 "WITH t AS (UPDATE survey_invitations SET opened_at = COALESCE(opened_at, $2), \
                  started_at = COALESCE(started_at, $2) WHERE id = $1 AND completed_at IS NULL \
                  RETURNING id) \
-                 INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
-                 SELECT t.id, a.q, a.o, $2::int8 FROM t, (VALUES {}) AS a(q, o) {UPSERT}",
-                rows.join(", ")
+                 {insert} SELECT t.id, a.q, a.o, $2::int8 FROM t, (VALUES {rows}) AS a(q, o) {upsert}"
             );
             vec![Step::new(sql, params).must_change()]
         }
         Engine::Sqlite => {
-            let rows: Vec<String> = (0..n)
-                .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
-                .collect();
-            let sql = format!(
-                "INSERT INTO survey_answers (invitation_id, question_code, option_key, saved_at) \
-                 VALUES {} {UPSERT}",
-                rows.join(", ")
-            );
+            let sql = format!("{insert} VALUES {rows} {upsert}");
             vec![touch_started(invitation_id, now_ms), Step::new(sql, params)]
         }
     }
