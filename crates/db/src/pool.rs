@@ -4,7 +4,7 @@ use crate::bulk::Deferred;
 use crate::durability::WalFence;
 use crate::error::DbResult;
 use crate::inline::Inline;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -127,10 +127,18 @@ impl Db {
     /// file in WAL mode.
     pub async fn connect(url: &str) -> DbResult<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // Every statement is prepared once per connection and then run with new values. Left to
+            // itself, PostgreSQL may keep planning some of them afresh on every run (a "custom"
+            // plan), depending on the statistics it happened to hold when it chose: for the
+            // eight-table link read that a respondent's every request makes, planning cost several
+            // times the run itself and halved the throughput. parindex's statements look rows up by
+            // key or by campaign, where the one generic plan is the right one.
+            let opts = PgConnectOptions::from_str(url)?
+                .options([("plan_cache_mode", "force_generic_plan")]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
-                .connect(url)
+                .connect_with(opts)
                 .await?;
             return Ok(Db::Postgres(pool));
         }

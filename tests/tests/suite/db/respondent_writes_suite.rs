@@ -241,3 +241,48 @@ on_both_engines!(
     many_requests_writes_share_transactions_and_a_refusal_stays_its_own,
     a_link_is_read_with_its_answers
 );
+
+/// On PostgreSQL the link read every request makes is planned once per connection and then run on
+/// that plan: left to choose, PostgreSQL could plan its eight-table join afresh on every run, which
+/// cost more than the run itself.
+#[tokio::test]
+async fn postgres_reads_a_link_on_one_generic_plan() {
+    let (db, tokens, _) = open_survey(Engine::Postgres).await;
+    assert!(!tokens.is_empty());
+    let one = Db::connect(&db.url).await.unwrap();
+    for _ in 0..8 {
+        for t in &tokens {
+            assert!(survey::by_token(&one, t).await.unwrap().is_some());
+        }
+    }
+    let Db::Postgres(pool) = &one else {
+        unreachable!()
+    };
+    // Each connection prepared the read for itself: hold every one of them and add up.
+    let mut held = Vec::new();
+    while held.len() < pool.size() as usize {
+        held.push(pool.acquire().await.unwrap());
+    }
+    let (mut custom, mut generic) = (0, 0);
+    for conn in &mut held {
+        let (mode,): (String,) = sqlx::query_as("SHOW plan_cache_mode")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap();
+        assert_eq!(mode, "force_generic_plan");
+        let (c, g): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(custom_plans), 0)::bigint, COALESCE(SUM(generic_plans), 0)::bigint \
+             FROM pg_prepared_statements WHERE statement LIKE '%FROM survey\\_links l%'",
+        )
+        .fetch_one(&mut **conn)
+        .await
+        .unwrap();
+        (custom, generic) = (custom + c, generic + g);
+    }
+    assert_eq!(custom, 0, "no run planned afresh");
+    let reads = 8 * i64::try_from(tokens.len()).unwrap();
+    assert_eq!(
+        generic, reads,
+        "every read ran on its connection's one plan"
+    );
+}
