@@ -8,6 +8,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
+use crate::packed::{self, RECORD_SEP, UNIT_SEP, packed_answers};
 use crate::pool::Db;
 use crate::{criteria_sets, deadlines, questionnaires};
 use futures_util::TryStreamExt;
@@ -27,9 +28,6 @@ use std::collections::HashMap;
 fn json_err(e: serde_json::Error) -> DbError {
     DbError::Other(e.to_string())
 }
-
-const UNIT_SEP: char = '\u{1f}';
-const RECORD_SEP: char = '\u{1e}';
 
 pub async fn settings(db: &Db, campaign_id: CampaignId) -> DbResult<IntegritySettings> {
     let row: Option<(String,)> = on_pool!(db, p => sqlx::query_as(
@@ -118,9 +116,8 @@ impl Positions {
             return (Vec::new(), &[]);
         };
         let mut out = vec![NO_ANSWER; *n];
-        for pair in text.split(RECORD_SEP) {
-            if let Some((code, key)) = pair.split_once(UNIT_SEP)
-                && let Some((i, options)) = questions.get(code)
+        for (code, key) in packed::pairs(text) {
+            if let Some((i, options)) = questions.get(code)
                 && let Some(&pos) = options.get(key)
             {
                 out[*i] = pos;
@@ -142,12 +139,14 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
     }
     let (answers_sql, events_sql) = match db {
         Db::Sqlite(..) => (
-            "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, \
-             COALESCE(group_concat(a.question_code || char(31) || a.option_key, char(30)), '') \
-             FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
-             LEFT JOIN survey_answers a ON a.invitation_id = i.id \
-             WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
-             GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at",
+            concat!(
+                "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, COALESCE(",
+                packed_answers!(sqlite),
+                ", '') FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
+                 LEFT JOIN survey_answers a ON a.invitation_id = i.id \
+                 WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
+                 GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at"
+            ),
             "SELECT p.invitation_id, group_concat(p.at || char(31) || p.event || char(31) || p.page \
              || char(31) || p.session_hash || char(31) || p.ip_hash || char(31) || \
              CASE WHEN p.signed_in_unit IS NULL THEN '' ELSE '1' END, char(30)) \
@@ -155,12 +154,14 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
              WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL GROUP BY p.invitation_id",
         ),
         Db::Postgres(_) => (
-            "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, \
-             COALESCE(string_agg(a.question_code || chr(31) || a.option_key, chr(30)), '') \
-             FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
-             LEFT JOIN survey_answers a ON a.invitation_id = i.id \
-             WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
-             GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at",
+            concat!(
+                "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, COALESCE(",
+                packed_answers!(postgres),
+                ", '') FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
+                 LEFT JOIN survey_answers a ON a.invitation_id = i.id \
+                 WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
+                 GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at"
+            ),
             "SELECT p.invitation_id, string_agg(p.at::text || chr(31) || p.event || chr(31) || \
              p.page::text || chr(31) || p.session_hash || chr(31) || p.ip_hash || chr(31) || \
              CASE WHEN p.signed_in_unit IS NULL THEN '' ELSE '1' END, chr(30)) \

@@ -28,6 +28,7 @@ pub mod exclusive;
 pub mod inline;
 pub mod integrity;
 pub mod outbox;
+pub(crate) mod packed;
 pub mod pool;
 pub(crate) mod portable;
 pub mod publication;

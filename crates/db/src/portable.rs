@@ -40,6 +40,14 @@ impl Value {
             other => Err(DbError::Other(format!("expected a text, read {other:?}"))),
         }
     }
+
+    /// A text that may be NULL.
+    pub(crate) fn maybe_text(self) -> DbResult<Option<String>> {
+        match self {
+            Value::Text(v) => Ok(v),
+            other => Err(DbError::Other(format!("expected a text, read {other:?}"))),
+        }
+    }
 }
 
 /// A row read as exactly `N` columns.

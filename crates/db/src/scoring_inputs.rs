@@ -6,7 +6,7 @@
 
 use crate::error::{DbError, DbResult};
 use crate::pool::Db;
-use crate::{campaigns, criteria_sets, questionnaires, results, survey_tallies, units};
+use crate::{campaigns, criteria_sets, packed, questionnaires, results, survey_tallies, units};
 use futures_util::TryStreamExt;
 use parindex_domain::CampaignId;
 use parindex_domain::Level;
@@ -127,11 +127,6 @@ async fn imported(
     Ok(out)
 }
 
-/// Separators inside the aggregated answers of one response: ASCII unit and record separators, which
-/// no question code or option key can hold.
-pub(crate) const UNIT_SEP: char = '\u{1f}';
-pub(crate) const RECORD_SEP: char = '\u{1e}';
-
 /// How many parts the responses are read in at once, on as many connections: SQLite and PostgreSQL
 /// both spend their time per answer row, so two parts use both cores of a small server.
 const PARTS: i64 = 2;
@@ -220,23 +215,14 @@ async fn for_each_response(
          JOIN survey_answers a ON a.invitation_id = i.id \
          WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL AND i.id >= $3 AND i.id < $4 \
          GROUP BY i.id, i.unit_id, i.group_code ORDER BY i.id";
-    let sql = match db {
-        Db::Sqlite(..) => format!(
-            "SELECT i.unit_id, i.group_code, \
-             group_concat(a.question_code || char(31) || a.option_key, char(30)) {FROM}"
-        ),
-        Db::Postgres(_) => format!(
-            "SELECT i.unit_id, i.group_code, \
-             string_agg(a.question_code || chr(31) || a.option_key, chr(30)) {FROM}"
-        ),
-    };
+    let sql = format!(
+        "SELECT i.unit_id, i.group_code, {} {FROM}",
+        packed::aggregate(db.engine())
+    );
     let mut one = |row: &dyn RowView| -> DbResult<()> {
         let unit = row.unit()?;
         let (group, answers) = row.texts()?;
-        let mut pairs = answers
-            .split(RECORD_SEP)
-            .filter_map(|a| a.split_once(UNIT_SEP));
-        add(unit, group, &mut pairs);
+        add(unit, group, &mut packed::pairs(answers));
         Ok(())
     };
     match db {

@@ -8,9 +8,9 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
+use crate::packed::{self, packed_answers};
 use crate::pool::{Db, Engine, Tx};
 use crate::portable::{Conn, InlineTx, finish_inline};
-use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
 use crate::steps::{Param, Step};
 use crate::write_queue::WriteQueue;
 use parindex_domain::ids::{CampaignId, UnitId};
@@ -180,13 +180,13 @@ pub struct LinkView {
 
 /// The link query, with `$extra` columns.
 macro_rules! link_by_token {
-    ($extra:literal) => {
+    ($($extra:expr),*) => {
         concat!(
             "SELECT i.id AS invitation_id, i.campaign_id, i.unit_id, i.group_code, l.revoked, i.opened_at, \
          i.started_at, i.completed_at, u.name AS unit_name, u.level AS unit_level, s.salt, \
          COALESCE(e.due_date, d.due_date) AS answer_deadline, q.sha256 AS questionnaire_sha, \
          c.organiser",
-            $extra,
+            $($extra,)*
             " FROM survey_links l JOIN survey_invitations i ON i.id = l.invitation_id \
          JOIN units u ON u.id = i.unit_id JOIN survey_campaigns s ON s.campaign_id = i.campaign_id \
          JOIN campaigns c ON c.id = i.campaign_id \
@@ -199,14 +199,14 @@ macro_rules! link_by_token {
 }
 
 /// The link behind a token's hash, with what its pages need.
-const LINK_BY_TOKEN: &str = link_by_token!("");
+const LINK_BY_TOKEN: &str = link_by_token!();
 
-/// The same, with the answers saved on it so far in one column (PostgreSQL): each question code
-/// and option key joined by [`UNIT_SEP`] (31), the answers by [`RECORD_SEP`] (30), as the tallies'
-/// fold packs them.
+/// The same, with the answers saved on it so far in one column (PostgreSQL), packed
+/// ([`crate::packed`]).
 const LINK_AND_ANSWERS_PG: &str = link_by_token!(
-    ", (SELECT string_agg(a.question_code || chr(31) || a.option_key, chr(30)) \
-     FROM survey_answers a WHERE a.invitation_id = i.id) AS answers"
+    ", (SELECT ",
+    packed_answers!(postgres),
+    " FROM survey_answers a WHERE a.invitation_id = i.id) AS answers"
 );
 
 /// The hash a link's secret is stored under; `None` for what cannot be a secret.
@@ -267,10 +267,10 @@ pub async fn by_token_with_answers(
             };
             let link = <LinkView as sqlx::FromRow<_>>::from_row(&row)?;
             let packed: Option<String> = sqlx::Row::try_get(&row, "answers")?;
-            Ok(Some((
-                link,
-                unpack_answers(packed.as_deref().unwrap_or("")),
-            )))
+            let answers = packed::pairs(packed.as_deref().unwrap_or(""))
+                .map(|(q, o)| (q.to_string(), o.to_string()))
+                .collect();
+            Ok(Some((link, answers)))
         }
         Db::Sqlite(..) => {
             let Some(link) = by_token(db, token_value).await? else {
@@ -280,15 +280,6 @@ pub async fn by_token_with_answers(
             Ok(Some((link, answers)))
         }
     }
-}
-
-/// Answers packed as [`LINK_AND_ANSWERS_PG`] packs them.
-fn unpack_answers(packed: &str) -> HashMap<String, String> {
-    packed
-        .split(RECORD_SEP)
-        .filter_map(|a| a.split_once(UNIT_SEP))
-        .map(|(q, o)| (q.to_string(), o.to_string()))
-        .collect()
 }
 
 /// A [`LinkView`] from an inline read's row, by the columns' names as sqlx decodes it.

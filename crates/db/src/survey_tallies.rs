@@ -8,10 +8,10 @@
 //! [`verify`] recounts from the raw answers and compares.
 
 use crate::error::DbResult;
+use crate::packed;
 use crate::pool::{Db, Engine, Tx};
 use crate::portable::{Conn, Kind, columns};
 use crate::questionnaires;
-use crate::scoring_inputs::{RECORD_SEP, UNIT_SEP};
 use crate::steps::{Param, Step};
 use parindex_domain::CampaignId;
 use parindex_domain::Level;
@@ -94,89 +94,127 @@ async fn key_for<C: Conn>(
 /// One tally row to add: (unit, leaf, group, counted answers) and (respondents, hundredths).
 type TallyRow<'a> = ((UnitId, &'a str, &'a str, u32), (i64, i64));
 
-/// Adds `rows` to the stored tallies (upserts, in the order given: callers pass a stable order, so
-/// that concurrent writers lock shared rows in the same order).
-async fn add_rows<C: Conn>(tx: &mut C, rows: &[TallyRow<'_>]) -> DbResult<()> {
-    for chunk in rows.chunks(100) {
-        let mut sql = String::from(
-            "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
-        );
-        let mut params: Vec<Param> = Vec::with_capacity(chunk.len() * 6);
-        for (i, ((unit, leaf, group, n), (respondents, cents))) in chunk.iter().enumerate() {
-            let b = i * 6 + 1;
-            if i > 0 {
-                sql.push(',');
+/// The upserts that add `rows` to the stored tallies, 100 rows a statement, in the order given
+/// (callers pass a stable order, so that concurrent writers lock shared rows in the same order).
+fn upserts(rows: &[TallyRow<'_>]) -> Vec<Step> {
+    rows.chunks(100)
+        .map(|chunk| {
+            let mut sql = String::from(
+                "INSERT INTO survey_tallies (unit_id, leaf_code, group_code, answers, respondents, cents) VALUES ",
+            );
+            let mut params: Vec<Param> = Vec::with_capacity(chunk.len() * 6);
+            for (i, ((unit, leaf, group, n), (respondents, cents))) in chunk.iter().enumerate() {
+                let b = i * 6 + 1;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${b}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5
+                ));
+                params.extend([
+                    unit.get().into(),
+                    (*leaf).into(),
+                    (*group).into(),
+                    i64::from(*n).into(),
+                    (*respondents).into(),
+                    (*cents).into(),
+                ]);
             }
-            sql.push_str(&format!(
-                "(${b}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-            params.extend([
-                unit.get().into(),
-                (*leaf).into(),
-                (*group).into(),
-                i64::from(*n).into(),
-                (*respondents).into(),
-                (*cents).into(),
-            ]);
-        }
-        sql.push_str(
-            " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
-             respondents = survey_tallies.respondents + excluded.respondents, \
-             cents = survey_tallies.cents + excluded.cents",
-        );
-        tx.execute(&Step::new(sql, params)).await?;
+            sql.push_str(
+                " ON CONFLICT (unit_id, leaf_code, group_code, answers) DO UPDATE SET \
+                 respondents = survey_tallies.respondents + excluded.respondents, \
+                 cents = survey_tallies.cents + excluded.cents",
+            );
+            Step::new(sql, params)
+        })
+        .collect()
+}
+
+/// Adds `rows` to the stored tallies, by [`upserts`].
+async fn add_rows<C: Conn>(tx: &mut C, rows: &[TallyRow<'_>]) -> DbResult<()> {
+    for step in upserts(rows) {
+        tx.execute(&step).await?;
     }
     Ok(())
 }
 
+/// The statements that add one response's `rows` to the tallies and mark it tallied under `sha`
+/// with `unmatched` answers no key matched. On PostgreSQL the mark rides on the last upsert, in a
+/// data-modifying `WITH`, so a submission makes one statement fewer.
+fn tally_response(
+    engine: Engine,
+    invitation_id: i64,
+    rows: &[TallyRow<'_>],
+    sha: &str,
+    unmatched: i64,
+) -> Vec<Step> {
+    let mark = |first: usize| {
+        format!(
+            "UPDATE survey_invitations SET tallied_sha256 = ${}, unmatched_answers = ${} WHERE id = ${first}",
+            first + 1,
+            first + 2
+        )
+    };
+    let mark_params: [Param; 3] = [invitation_id.into(), sha.into(), unmatched.into()];
+    let mut steps = upserts(rows);
+    match (engine, steps.pop()) {
+        (Engine::Postgres, Some(mut last)) => {
+            let upsert = std::mem::take(last.sql.to_mut());
+            last.sql = format!("WITH added AS ({upsert}) {}", mark(last.params.len() + 1)).into();
+            last.params.extend(mark_params);
+            steps.push(last);
+        }
+        (_, last) => {
+            steps.extend(last);
+            steps.push(Step::new(mark(1), mark_params.into()));
+        }
+    }
+    steps
+}
+
 /// Adds one submitted response to the tallies, in the submission's transaction (after its
-/// `completed_at` is set): the respondent's hundredths and counted answers per leaf, by the domain's
-/// [`AnswerKey::response`], and the response marked as tallied under the key's hash. A level
-/// without a key yet leaves the response untallied; computing folds it in.
+/// `completed_at` is set, which locks the invitation, so the answers read here are its last): the
+/// respondent's hundredths and counted answers per leaf, by the domain's [`AnswerKey::response`],
+/// and the response marked as tallied under the key's hash. The key and the answers are read in one
+/// statement. A level without a key yet leaves the response untallied; computing folds it in.
 pub(crate) async fn add_submission<C: Conn>(tx: &mut C, invitation_id: i64) -> DbResult<()> {
     let lock = match tx.engine() {
         Engine::Postgres => " FOR SHARE OF k",
         Engine::Sqlite => "",
     };
     let sql = format!(
-        "SELECT i.campaign_id, i.unit_id, i.group_code, u.level, k.questionnaire_sha256 \
+        "SELECT i.campaign_id, i.unit_id, i.group_code, u.level, k.questionnaire_sha256, \
+         (SELECT {} FROM survey_answers a WHERE a.invitation_id = i.id) \
          FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
          JOIN survey_tally_keys k ON k.campaign_id = i.campaign_id AND k.level = u.level \
-         WHERE i.id = $1{lock}"
+         WHERE i.id = $1{lock}",
+        packed::aggregate(tx.engine())
     );
-    let kinds = [Kind::Int, Kind::Int, Kind::Text, Kind::Text, Kind::Text];
+    let kinds = [
+        Kind::Int,
+        Kind::Int,
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+    ];
     let rows = tx.rows(&sql, &[invitation_id.into()], &kinds).await?;
     let Some(row) = rows.into_iter().next() else {
         return Ok(());
     };
-    let [campaign_id, unit_id, group, level, sha] = columns(row)?;
+    let [campaign_id, unit_id, group, level, sha, answers] = columns(row)?;
     let (campaign_id, unit_id) = (CampaignId(campaign_id.int()?), UnitId(unit_id.int()?));
     let (group, level, sha) = (group.text()?, level.text()?, sha.text()?);
+    let answers = answers.maybe_text()?.unwrap_or_default();
     let Some(key) = key_for(tx, campaign_id, &level, &sha).await? else {
         return Ok(());
     };
-    let answers = tx
-        .rows(
-            crate::survey::ANSWERS,
-            &[invitation_id.into()],
-            &[Kind::Text, Kind::Text],
-        )
-        .await?
-        .into_iter()
-        .map(|r| {
-            let [q, o] = columns(r)?;
-            Ok((q.text()?, o.text()?))
-        })
-        .collect::<DbResult<Vec<(String, String)>>>()?;
-    let r = key.response(
-        &group,
-        answers.iter().map(|(q, o)| (q.as_str(), o.as_str())),
-    );
+    let r = key.response(&group, packed::pairs(&answers));
     let rows: Vec<TallyRow> = r
         .leaves
         .iter()
@@ -187,13 +225,10 @@ pub(crate) async fn add_submission<C: Conn>(tx: &mut C, invitation_id: i64) -> D
             )
         })
         .collect();
-    add_rows(tx, &rows).await?;
     let unmatched = i64::try_from(r.unmatched).unwrap_or(i64::MAX);
-    tx.execute(&Step::new(
-        "UPDATE survey_invitations SET tallied_sha256 = $2, unmatched_answers = $3 WHERE id = $1",
-        vec![invitation_id.into(), sha.as_str().into(), unmatched.into()],
-    ))
-    .await?;
+    for step in tally_response(tx.engine(), invitation_id, &rows, &sha, unmatched) {
+        tx.execute(&step).await?;
+    }
     Ok(())
 }
 
@@ -235,10 +270,7 @@ pub async fn fold_in(db: &Db, campaign_id: CampaignId) -> DbResult<Folded> {
         "UPDATE survey_invitations SET tallied_sha256 = $2 \
          WHERE campaign_id = $1 AND completed_at IS NOT NULL AND tallied_sha256 IS NULL"
     ).bind(campaign_id).bind(FOLDING).execute(c).await.map(|r| r.rows_affected()))?;
-    let agg = match &tx {
-        Tx::Sqlite(..) => "group_concat(a.question_code || char(31) || a.option_key, char(30))",
-        Tx::Postgres(..) => "string_agg(a.question_code || chr(31) || a.option_key, chr(30))",
-    };
+    let agg = packed::aggregate(tx.engine());
     let sql = format!(
         "SELECT i.id, i.unit_id, i.group_code, u.level, {agg} FROM survey_invitations i \
          JOIN units u ON u.id = i.unit_id LEFT JOIN survey_answers a ON a.invitation_id = i.id \
@@ -253,10 +285,7 @@ pub async fn fold_in(db: &Db, campaign_id: CampaignId) -> DbResult<Folded> {
             continue;
         };
         let answers = answers.as_deref().unwrap_or("");
-        let pairs = answers
-            .split(RECORD_SEP)
-            .filter_map(|a| a.split_once(UNIT_SEP));
-        let r = key.response(group, pairs);
+        let r = key.response(group, packed::pairs(answers));
         for (leaf, cents, n) in r.leaves {
             let e = sums
                 .entry((*unit, leaf.to_string(), group.clone(), n))
@@ -427,5 +456,56 @@ pub fn compare(stored: &Stored, recount: &Tallies) -> Verification {
         differences,
         responses: (stored.responses, recount.responses),
         unmatched: (stored.unmatched, recount.unmatched),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(n: u32) -> Vec<TallyRow<'static>> {
+        (0..n)
+            .map(|i| ((UnitId(7), "L1", "G", i), (1, 250)))
+            .collect()
+    }
+
+    #[test]
+    fn on_postgres_the_mark_rides_on_the_last_upsert() {
+        let one = tally_response(Engine::Postgres, 42, &rows(1), "abc", 3);
+        assert_eq!(one.len(), 1);
+        assert!(
+            one[0]
+                .sql
+                .starts_with("WITH added AS (INSERT INTO survey_tallies")
+        );
+        assert!(one[0].sql.ends_with(
+            ") UPDATE survey_invitations SET tallied_sha256 = $8, unmatched_answers = $9 WHERE id = $7"
+        ));
+        assert_eq!(one[0].params.len(), 9);
+        assert_eq!(
+            one[0].params[6..],
+            [Param::from(42), Param::from("abc"), Param::from(3)]
+        );
+        // 150 rows: two upserts, the mark on the second, numbered after its 50 rows.
+        let two = tally_response(Engine::Postgres, 42, &rows(150), "abc", 0);
+        assert_eq!(two.len(), 2);
+        assert!(!two[0].sql.contains("UPDATE survey_invitations"));
+        assert_eq!(two[0].params.len(), 600);
+        assert!(two[1].sql.contains("WHERE id = $301"));
+        assert_eq!(two[1].params.len(), 303);
+    }
+
+    #[test]
+    fn on_sqlite_and_without_rows_the_mark_is_its_own_statement() {
+        let lite = tally_response(Engine::Sqlite, 42, &rows(1), "abc", 3);
+        assert_eq!(lite.len(), 2);
+        assert!(lite[0].sql.starts_with("INSERT INTO survey_tallies"));
+        assert_eq!(
+            lite[1].sql,
+            "UPDATE survey_invitations SET tallied_sha256 = $2, unmatched_answers = $3 WHERE id = $1"
+        );
+        let none = tally_response(Engine::Postgres, 42, &[], "abc", 5);
+        assert_eq!(none.len(), 1);
+        assert!(none[0].sql.starts_with("UPDATE survey_invitations"));
     }
 }
