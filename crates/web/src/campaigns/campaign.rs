@@ -177,7 +177,9 @@ impl CampaignForm {
         let names = check_names(page, &self.name_vi, &self.name_en);
         let legal_basis =
             parindex_domain::legal_basis::parse(&self.legal_basis).unwrap_or_else(|key| {
-                page.error("legal_basis", key);
+                let max = parindex_domain::legal_basis::MAX_ITEMS.to_string();
+                let message = page.lang.t_args(key, &[("max", max)]);
+                page.error_msg("legal_basis", message);
                 String::new()
             });
         let organiser = match text::clean(&self.organiser) {
