@@ -8,7 +8,7 @@ use crate::audit::{self, Change};
 use crate::ctx::Ctx;
 use crate::error::{DbError, DbResult};
 use crate::outbox::{self, OutMail};
-use crate::packed::{self, RECORD_SEP, UNIT_SEP, packed_answers};
+use crate::packed::{self, RECORD_SEP, UNIT_SEP};
 use crate::pool::Db;
 use crate::{criteria_sets, deadlines, questionnaires};
 use futures_util::TryStreamExt;
@@ -137,37 +137,29 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
             pos.add(level.as_str(), &set);
         }
     }
-    let (answers_sql, events_sql) = match db {
-        Db::Sqlite(..) => (
-            concat!(
-                "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, COALESCE(",
-                packed_answers!(sqlite),
-                ", '') FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
-                 LEFT JOIN survey_answers a ON a.invitation_id = i.id \
-                 WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
-                 GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at"
-            ),
+    let answers_sql = format!(
+        "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, COALESCE({}, '') \
+         FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
+         LEFT JOIN survey_answers a ON a.invitation_id = i.id \
+         WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
+         GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at",
+        packed::aggregate(db.engine())
+    );
+    let events_sql = match db {
+        Db::Sqlite(..) => {
             "SELECT p.invitation_id, group_concat(p.at || char(31) || p.event || char(31) || p.page \
              || char(31) || p.session_hash || char(31) || p.ip_hash || char(31) || \
              CASE WHEN p.signed_in_unit IS NULL THEN '' ELSE '1' END, char(30)) \
              FROM survey_paradata p JOIN survey_invitations i ON i.id = p.invitation_id \
-             WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL GROUP BY p.invitation_id",
-        ),
-        Db::Postgres(_) => (
-            concat!(
-                "SELECT i.id, i.unit_id, u.level, i.group_code, i.completed_at, COALESCE(",
-                packed_answers!(postgres),
-                ", '') FROM survey_invitations i JOIN units u ON u.id = i.unit_id \
-                 LEFT JOIN survey_answers a ON a.invitation_id = i.id \
-                 WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL \
-                 GROUP BY i.id, i.unit_id, u.level, i.group_code, i.completed_at"
-            ),
+             WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL GROUP BY p.invitation_id"
+        }
+        Db::Postgres(_) => {
             "SELECT p.invitation_id, string_agg(p.at::text || chr(31) || p.event || chr(31) || \
              p.page::text || chr(31) || p.session_hash || chr(31) || p.ip_hash || chr(31) || \
              CASE WHEN p.signed_in_unit IS NULL THEN '' ELSE '1' END, chr(30)) \
              FROM survey_paradata p JOIN survey_invitations i ON i.id = p.invitation_id \
-             WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL GROUP BY p.invitation_id",
-        ),
+             WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL GROUP BY p.invitation_id"
+        }
     };
     let mut events: HashMap<i64, String> = HashMap::new();
     macro_rules! read_events {
@@ -188,7 +180,9 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
     let mut out = Vec::with_capacity(events.len());
     macro_rules! read_answers {
         ($p:expr) => {{
-            let mut rows = sqlx::query(answers_sql).bind(campaign_id).fetch($p);
+            let mut rows = sqlx::query(sqlx::AssertSqlSafe(answers_sql))
+                .bind(campaign_id)
+                .fetch($p);
             while let Some(r) = rows.try_next().await? {
                 let id: i64 = r.try_get(0)?;
                 let unit: i64 = r.try_get(1)?;

@@ -35,10 +35,8 @@ impl Value {
     }
 
     pub(crate) fn text(self) -> DbResult<String> {
-        match self {
-            Value::Text(Some(v)) => Ok(v),
-            other => Err(DbError::Other(format!("expected a text, read {other:?}"))),
-        }
+        self.maybe_text()?
+            .ok_or_else(|| DbError::Other("expected a text, read NULL".into()))
     }
 
     /// A text that may be NULL.
