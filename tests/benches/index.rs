@@ -191,7 +191,7 @@ async fn seed(db: &Db) -> CampaignId {
          WHERE 1 = 1 ON CONFLICT DO NOTHING".into()).await;
     exec_sql(db, "INSERT INTO self_assessments (unit_id, state, updated_at) SELECT unit_id, 'submitted', 0 FROM bench_units \
          WHERE 1 = 1 ON CONFLICT (unit_id) DO UPDATE SET state = 'submitted'".into()).await;
-    if let Db::Postgres(p) = db {
+    if let Db::Postgres(p, _) = db {
         sqlx::query("ANALYZE").execute(p).await.unwrap();
     }
     println!(
@@ -239,7 +239,7 @@ async fn baseline(db: &Db, c: CampaignId) -> Tallies {
         }
         match db {
             Db::Sqlite(p, _) => stream!(p, sqlx::sqlite::SqliteRow),
-            Db::Postgres(p) => stream!(p, sqlx::postgres::PgRow),
+            Db::Postgres(p, _) => stream!(p, sqlx::postgres::PgRow),
         }
         flush(&current, &mut answers);
     }
@@ -252,7 +252,7 @@ async fn sql_only(db: &Db, c: CampaignId) -> usize {
     for level in ["all"] {
         let agg = match db {
             Db::Sqlite(..) => "group_concat(a.question_code || char(31) || a.option_key, char(30))",
-            Db::Postgres(_) => "string_agg(a.question_code || chr(31) || a.option_key, chr(30))",
+            Db::Postgres(..) => "string_agg(a.question_code || chr(31) || a.option_key, chr(30))",
         };
         let sql = format!(
             "SELECT i.unit_id, i.group_code, {agg} FROM survey_invitations i \
@@ -274,7 +274,7 @@ async fn sql_only(db: &Db, c: CampaignId) -> usize {
         }
         match db {
             Db::Sqlite(p, _) => stream!(p, sqlx::sqlite::SqliteRow),
-            Db::Postgres(p) => stream!(p, sqlx::postgres::PgRow),
+            Db::Postgres(p, _) => stream!(p, sqlx::postgres::PgRow),
         }
     }
     bytes
@@ -296,7 +296,7 @@ async fn bare_scan(db: &Db) -> u64 {
     }
     match db {
         Db::Sqlite(p, _) => stream!(p, sqlx::sqlite::SqliteRow),
-        Db::Postgres(p) => stream!(p, sqlx::postgres::PgRow),
+        Db::Postgres(p, _) => stream!(p, sqlx::postgres::PgRow),
     }
     n
 }

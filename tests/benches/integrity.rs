@@ -35,7 +35,7 @@ use std::time::Instant;
 async fn insert(db: &Db, table: &str, cols: &str, rows: &[String]) {
     // PostgreSQL ids are GENERATED ALWAYS: explicit ones need saying so.
     let overriding = match db {
-        Db::Postgres(_) if cols.starts_with("id,") => " OVERRIDING SYSTEM VALUE",
+        Db::Postgres(..) if cols.starts_with("id,") => " OVERRIDING SYSTEM VALUE",
         _ => "",
     };
     for chunk in rows.chunks(2_000) {

@@ -321,7 +321,7 @@ async fn run(engine: Engine) {
         // the OS cache (the old behaviour, the baseline), then waiting for the group-commit sync.
         let fence = match &*app.db {
             parindex_db::Db::Sqlite(_, gate) => Some(gate.fence.clone()),
-            parindex_db::Db::Postgres(_) => None,
+            parindex_db::Db::Postgres(..) => None,
         };
         // And at 32, durable, once with the survey's tallies switched off (the level's tally key
         // removed, so a submission leaves itself to be folded in later): the cost tallying adds.

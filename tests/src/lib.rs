@@ -44,7 +44,7 @@ impl TestDb {
         let sql = sql.to_string();
         let (n,): (i64,) = match &self.db {
             Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
-            Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+            Db::Postgres(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
         }
         .unwrap();
         n
@@ -55,7 +55,7 @@ impl TestDb {
         let sql = sql.to_string();
         let (t,): (String,) = match &self.db {
             Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
-            Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+            Db::Postgres(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
         }
         .unwrap();
         t
@@ -65,7 +65,7 @@ impl TestDb {
     pub async fn execute_raw(&self, sql: &'static str) {
         match &self.db {
             Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Db::Postgres(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()),
         }
         .unwrap();
     }
@@ -193,7 +193,7 @@ pub async fn table_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
         .fetch_all(p)
         .await
         .unwrap(),
-        Db::Postgres(p) => sqlx::query_as(
+        Db::Postgres(p, _) => sqlx::query_as(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
              AND table_name <> '_sqlx_migrations'",
         )
@@ -206,7 +206,7 @@ pub async fn table_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
         let sql = format!("SELECT COUNT(*) FROM \"{name}\"");
         let (n,): (i64,) = match db {
             Db::Sqlite(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
-            Db::Postgres(p) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
+            Db::Postgres(p, _) => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(p).await,
         }
         .unwrap();
         out.insert(name, n);
@@ -234,7 +234,7 @@ pub async fn audit_head(db: &Db) -> String {
     let sql = "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1";
     let (h,): (String,) = match db {
         Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_one(p).await,
-        Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await,
+        Db::Postgres(p, _) => sqlx::query_as(sql).fetch_one(p).await,
     }
     .unwrap();
     h

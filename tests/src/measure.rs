@@ -24,7 +24,7 @@ pub async fn exec_sql(db: &parindex_db::Db, sql: String) {
             .execute(p)
             .await
             .map(|_| ()),
-        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        Db::Postgres(p, _) => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .execute(p)
             .await
             .map(|_| ()),

@@ -19,7 +19,7 @@ pub async fn sqlite_copy(db: &Db, dest: &Path) -> DbResult<()> {
             sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
             Ok(())
         }
-        Db::Postgres(_) => Err(DbError::Other(
+        Db::Postgres(..) => Err(DbError::Other(
             "PostgreSQL is backed up with pg_dump: see docs/operations.md".into(),
         )),
     }
@@ -34,7 +34,7 @@ pub async fn integrity_check(db: &Db) -> DbResult<String> {
                 .await?;
             Ok(ok)
         }
-        Db::Postgres(_) => Ok("ok".into()),
+        Db::Postgres(..) => Ok("ok".into()),
     }
 }
 
@@ -46,7 +46,7 @@ pub async fn table_count(db: &Db) -> DbResult<i64> {
                 .fetch_one(p)
                 .await?
         }
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             sqlx::query_as(
                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
             )

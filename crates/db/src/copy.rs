@@ -261,7 +261,7 @@ pub async fn sqlite_to_postgres(
     dst: &Db,
     progress: &mut (dyn FnMut(&str, u64) + Send),
 ) -> DbResult<Report> {
-    let (Db::Sqlite(lite, _), Db::Postgres(pg)) = (src, dst) else {
+    let (Db::Sqlite(lite, _), Db::Postgres(pg, _)) = (src, dst) else {
         return Err(DbError::Other(
             "the copy goes from a SQLite database to a PostgreSQL one".into(),
         ));

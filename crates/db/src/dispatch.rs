@@ -5,7 +5,7 @@ macro_rules! on_pool {
     ($db:expr, $p:ident => $body:expr) => {
         match $db {
             $crate::pool::Db::Sqlite($p, _) => $body,
-            $crate::pool::Db::Postgres($p) => $body,
+            $crate::pool::Db::Postgres($p, _) => $body,
         }
     };
 }

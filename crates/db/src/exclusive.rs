@@ -15,7 +15,7 @@ pub async fn run<T, F>(db: &Db, key: i64, work: F) -> DbResult<Option<T>>
 where
     F: Future<Output = DbResult<T>>,
 {
-    let Db::Postgres(pool) = db else {
+    let Db::Postgres(pool, _) = db else {
         return work.await.map(Some);
     };
     // The lock belongs to this one connection, held out of the pool until the work ends.

@@ -153,7 +153,7 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
              FROM survey_paradata p JOIN survey_invitations i ON i.id = p.invitation_id \
              WHERE i.campaign_id = $1 AND i.completed_at IS NOT NULL GROUP BY p.invitation_id"
         }
-        Db::Postgres(_) => {
+        Db::Postgres(..) => {
             "SELECT p.invitation_id, string_agg(p.at::text || chr(31) || p.event || chr(31) || \
              p.page::text || chr(31) || p.session_hash || chr(31) || p.ip_hash || chr(31) || \
              CASE WHEN p.signed_in_unit IS NULL THEN '' ELSE '1' END, chr(30)) \
@@ -174,7 +174,7 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
     }
     match db {
         Db::Sqlite(p, _) => read_events!(p),
-        Db::Postgres(p) => read_events!(p),
+        Db::Postgres(p, _) => read_events!(p),
     }
     let mut names = Interner::default();
     let mut out = Vec::with_capacity(events.len());
@@ -201,7 +201,7 @@ pub async fn traces(db: &Db, campaign_id: CampaignId) -> DbResult<Vec<ResponseTr
     }
     match db {
         Db::Sqlite(p, _) => read_answers!(p),
-        Db::Postgres(p) => read_answers!(p),
+        Db::Postgres(p, _) => read_answers!(p),
     }
     Ok(out)
 }

@@ -27,6 +27,7 @@ pub mod evidence;
 pub mod exclusive;
 pub mod inline;
 pub mod integrity;
+pub mod kept;
 pub mod outbox;
 pub(crate) mod packed;
 pub mod pool;

@@ -87,7 +87,7 @@ pub async fn claim(
                 .fetch_all(p)
                 .await?
         }
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             sqlx::query_as(CLAIM_POSTGRES)
                 .bind(owner)
                 .bind(now_ms + lease_ms)

@@ -4,6 +4,7 @@ use crate::bulk::Deferred;
 use crate::durability::WalFence;
 use crate::error::DbResult;
 use crate::inline::Inline;
+use crate::kept::{Kept, Lent};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -16,7 +17,8 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub enum Db {
     Sqlite(SqlitePool, SqliteSide),
-    Postgres(PgPool),
+    /// With the connections kept out of the pool between the respondent path's statements.
+    Postgres(PgPool, Kept),
 }
 
 /// What this process keeps beside a SQLite pool.
@@ -110,7 +112,7 @@ const GATE_WAIT: Duration = Duration::from_secs(10);
 pub enum Tx {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, Turn),
     /// With the rows it adds at commit ([`crate::bulk`]).
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>, Deferred),
+    Postgres(Lent, Deferred),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +142,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;
-            return Ok(Db::Postgres(pool));
+            return Ok(Db::Postgres(pool.clone(), Kept::new(pool)));
         }
         let url = if url.starts_with("sqlite:") {
             url.to_string()
@@ -184,14 +186,14 @@ impl Db {
     pub(crate) fn sqlite_side(&self) -> Option<&SqliteSide> {
         match self {
             Db::Sqlite(_, side) => Some(side),
-            Db::Postgres(_) => None,
+            Db::Postgres(..) => None,
         }
     }
 
     pub fn engine(&self) -> Engine {
         match self {
             Db::Sqlite(..) => Engine::Sqlite,
-            Db::Postgres(_) => Engine::Postgres,
+            Db::Postgres(..) => Engine::Postgres,
         }
     }
 
@@ -200,7 +202,7 @@ impl Db {
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
             Db::Sqlite(p, _) => SQLITE_MIGRATIONS.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+            Db::Postgres(p, _) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
@@ -232,7 +234,7 @@ impl Db {
                 };
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?, Deferred::default()),
+            Db::Postgres(_, kept) => Tx::Postgres(kept.begin().await?, Deferred::default()),
         })
     }
 
@@ -256,6 +258,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Db::Postgres(_, kept) = self {
+            kept.close();
+        }
         on_pool!(self, p => p.close().await);
     }
 }

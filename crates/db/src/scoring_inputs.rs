@@ -237,7 +237,7 @@ async fn for_each_response(
                 one(&r)?;
             }
         }
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(campaign_id)
                 .bind(level)

@@ -228,7 +228,16 @@ pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> 
                 .optional()
         });
     }
-    Ok(on_pool!(db, p => sqlx::query_as(LINK_BY_TOKEN).bind(&hash).fetch_optional(p).await)?)
+    match db {
+        Db::Postgres(_, kept) => match kept.read_row(LINK_BY_TOKEN, &hash).await? {
+            Some(row) => Ok(Some(<LinkView as sqlx::FromRow<_>>::from_row(&row)?)),
+            None => Ok(None),
+        },
+        Db::Sqlite(p, _) => Ok(sqlx::query_as(LINK_BY_TOKEN)
+            .bind(&hash)
+            .fetch_optional(p)
+            .await?),
+    }
 }
 
 /// The link with this secret and the answers saved on it so far (question code to option key),
@@ -257,12 +266,8 @@ pub async fn by_token_with_answers(
         });
     }
     match db {
-        Db::Postgres(p) => {
-            let Some(row) = sqlx::query(LINK_AND_ANSWERS_PG)
-                .bind(&hash)
-                .fetch_optional(p)
-                .await?
-            else {
+        Db::Postgres(_, kept) => {
+            let Some(row) = kept.read_row(LINK_AND_ANSWERS_PG, &hash).await? else {
                 return Ok(None);
             };
             let link = <LinkView as sqlx::FromRow<_>>::from_row(&row)?;

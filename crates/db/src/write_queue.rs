@@ -79,7 +79,7 @@ impl WriteQueue {
     pub fn beside(&self) -> WriteQueue {
         match self.db {
             Db::Sqlite(..) => self.clone(),
-            Db::Postgres(_) => WriteQueue::new(self.db.clone()),
+            Db::Postgres(..) => WriteQueue::new(self.db.clone()),
         }
     }
 

@@ -210,7 +210,7 @@ async fn tallies_follow_every_submission_and_every_other_writer(engine: Engine) 
         .fetch_one(p)
         .await
         .unwrap(),
-        parindex_db::Db::Postgres(p) => sqlx::query_as(
+        parindex_db::Db::Postgres(p, _) => sqlx::query_as(
             "SELECT questionnaire_sha256 FROM survey_tally_keys WHERE campaign_id = $1 AND level = 'province'",
         )
         .bind(c)

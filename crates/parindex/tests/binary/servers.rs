@@ -62,7 +62,7 @@ async fn two_app_servers_behind_nginx_share_sessions_outbox_and_migrations() {
     );
     parindex_tests::use_test_audit_key();
     let db = Db::connect(&url).await.unwrap();
-    let Db::Postgres(pool) = &db else {
+    let Db::Postgres(pool, _) = &db else {
         unreachable!()
     };
     let applied: Vec<(i64, bool)> =

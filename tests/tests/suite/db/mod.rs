@@ -76,6 +76,7 @@ mod campaign_records;
 mod criteria_sets_suite;
 mod deadline_rules;
 mod engines;
+mod kept_connections;
 mod login_sessions;
 mod migrations;
 mod respondent_writes_suite;

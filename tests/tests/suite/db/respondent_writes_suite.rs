@@ -35,7 +35,7 @@ fn commits_and_syncs(db: &Db) -> Option<(u64, u64)> {
             let (commits, syncs, _) = side.fence.counts();
             Some((commits, syncs))
         }
-        Db::Postgres(_) => None,
+        Db::Postgres(..) => None,
     }
 }
 
@@ -255,10 +255,11 @@ async fn postgres_reads_a_link_on_one_generic_plan() {
             assert!(survey::by_token(&one, t).await.unwrap().is_some());
         }
     }
-    let Db::Postgres(pool) = &one else {
+    let Db::Postgres(pool, kept) = &one else {
         unreachable!()
     };
     // Each connection prepared the read for itself: hold every one of them and add up.
+    kept.hand_back();
     let mut held = Vec::new();
     while held.len() < pool.size() as usize {
         held.push(pool.acquire().await.unwrap());
