@@ -42,6 +42,18 @@ struct Idle {
     closed: bool,
 }
 
+impl Drop for Idle {
+    fn drop(&mut self) {
+        // A connection goes back to the pool on the async runtime. Without one (the last copy of the
+        // database dropped outside it), the connections kept are closed instead.
+        if tokio::runtime::Handle::try_current().is_err() {
+            for (conn, _) in self.conns.drain(..) {
+                drop(conn.leak());
+            }
+        }
+    }
+}
+
 impl Kept {
     pub(crate) fn new(pool: PgPool) -> Kept {
         Kept {
@@ -66,7 +78,7 @@ impl Kept {
         Ok(row)
     }
 
-    /// A connection inside a new transaction, started as [`Kept::read`] runs a read.
+    /// A connection inside a new transaction; `BEGIN` may run twice, as [`Kept::read_row`]'s read.
     pub(crate) async fn begin(&self) -> DbResult<Lent> {
         let mut conn = self.lend().await?;
         match PgTransactionManager::begin(&mut conn, None).await {

@@ -112,3 +112,22 @@ async fn end_other_sessions(url: &str) {
     assert!(ended >= 1, "the kept connection's session was ended");
     admin.close().await.unwrap();
 }
+
+/// The last copy of a database dropped outside the async runtime (a tool's `main` after its
+/// `block_on`) closes the connections it kept instead of handing them back on a runtime that is not
+/// there.
+#[test]
+fn postgres_closes_kept_connections_when_dropped_outside_the_runtime() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(async {
+        let test_db = fresh_db(Engine::Postgres).await;
+        let db = Db::connect(&test_db.url).await.unwrap();
+        assert!(survey_read(&db, &"ab".repeat(32)).await.is_none());
+        db
+    });
+    let Db::Postgres(_, kept) = &db else {
+        unreachable!()
+    };
+    assert_eq!(kept.count(), 1);
+    drop(db);
+}
