@@ -67,9 +67,8 @@ impl Kept {
     pub(crate) async fn read_row(&self, sql: &'static str, param: &str) -> DbResult<Option<PgRow>> {
         let mut conn = self.lend().await?;
         let row = match fetch(&mut conn, sql, param).await {
-            Err(DbError::Unavailable(_)) if conn.was_kept => {
-                drop(conn);
-                conn = self.lend().await?;
+            Err(e) if conn.was_gone(&e) => {
+                conn = self.lend_after(conn).await?;
                 fetch(&mut conn, sql, param).await?
             }
             row => row?,
@@ -81,18 +80,21 @@ impl Kept {
     /// A connection inside a new transaction; `BEGIN` may run twice, as [`Kept::read_row`]'s read.
     pub(crate) async fn begin(&self) -> DbResult<Lent> {
         let mut conn = self.lend().await?;
-        match PgTransactionManager::begin(&mut conn, None).await {
-            Ok(()) => Ok(conn),
-            Err(e) => match DbError::from(e) {
-                DbError::Unavailable(_) if conn.was_kept => {
-                    drop(conn);
-                    let mut conn = self.lend().await?;
-                    PgTransactionManager::begin(&mut conn, None).await?;
-                    Ok(conn)
-                }
-                e => Err(e),
-            },
+        match start(&mut conn).await {
+            Err(e) if conn.was_gone(&e) => {
+                conn = self.lend_after(conn).await?;
+                start(&mut conn).await?;
+            }
+            started => started?,
         }
+        Ok(conn)
+    }
+
+    /// Another connection in place of `gone`, which goes back to the pool first, with every other
+    /// connection kept: the next one lent is one the pool checks.
+    async fn lend_after(&self, gone: Lent) -> DbResult<Lent> {
+        drop(gone);
+        self.lend().await
     }
 
     /// A connection: the last one kept, if it is fresh, else one from the pool.
@@ -100,17 +102,16 @@ impl Kept {
         let now = Instant::now();
         let (kept, stale) = {
             let mut idle = self.lock();
-            let kept = idle
-                .conns
-                .pop()
-                .filter(|(_, at)| now.duration_since(*at) < FRESH);
-            // The rest were kept longer still: back to the pool with them.
-            let stale = match kept {
-                Some(_) => Vec::new(),
-                None => std::mem::take(&mut idle.conns),
+            // Kept in the order they were last used: if the newest is stale, so are all.
+            let stale = match idle.conns.last() {
+                Some((_, at)) if now.duration_since(*at) >= FRESH => {
+                    std::mem::take(&mut idle.conns)
+                }
+                _ => Vec::new(),
             };
-            (kept, stale)
+            (idle.conns.pop(), stale)
         };
+        // Back to the pool, outside the lock.
         drop(stale);
         let (conn, was_kept) = match kept {
             Some((conn, _)) => (conn, true),
@@ -127,12 +128,8 @@ impl Kept {
     /// Hands every kept connection back to the pool, and keeps none from now on (the pool is
     /// closing: it waits for all of its connections).
     pub(crate) fn close(&self) {
-        let conns = {
-            let mut idle = self.lock();
-            idle.closed = true;
-            std::mem::take(&mut idle.conns)
-        };
-        drop(conns);
+        self.lock().closed = true;
+        self.hand_back();
     }
 
     /// Hands every kept connection back to the pool and goes on keeping.
@@ -165,6 +162,10 @@ async fn fetch(conn: &mut PgConnection, sql: &'static str, param: &str) -> DbRes
     Ok(sqlx::query(sql).bind(param).fetch_optional(conn).await?)
 }
 
+async fn start(conn: &mut PgConnection) -> DbResult<()> {
+    Ok(PgTransactionManager::begin(conn, None).await?)
+}
+
 /// A connection lent from [`Kept`]: kept again when dropped if [`Lent::went_well`] was said,
 /// otherwise handed back to the pool.
 #[derive(Debug)]
@@ -180,6 +181,11 @@ impl Lent {
     /// Its statements went well: it may serve the next ones as it is.
     fn went_well(&mut self) {
         self.well = true;
+    }
+
+    /// Whether `e` says this connection, lent unchecked, was gone: then what failed may run again.
+    fn was_gone(&self, e: &DbError) -> bool {
+        self.was_kept && matches!(e, DbError::Unavailable(_))
     }
 
     /// Commits its transaction; then it may serve the next one.
@@ -213,11 +219,12 @@ impl Drop for Lent {
         let Some(mut conn) = self.conn.take() else {
             return;
         };
-        if self.well && PgTransactionManager::get_transaction_depth(&conn) == 0 {
+        let in_transaction = PgTransactionManager::get_transaction_depth(&conn) > 0;
+        if self.well && !in_transaction {
             self.home.keep(conn);
             return;
         }
-        if PgTransactionManager::get_transaction_depth(&conn) > 0 {
+        if in_transaction {
             // As sqlx's own transactions do when dropped: the rollback goes with the next message,
             // here the pool's check as it takes the connection back.
             PgTransactionManager::start_rollback(&mut conn);

@@ -229,10 +229,11 @@ pub async fn by_token(db: &Db, token_value: &str) -> DbResult<Option<LinkView>> 
         });
     }
     match db {
-        Db::Postgres(_, kept) => match kept.read_row(LINK_BY_TOKEN, &hash).await? {
-            Some(row) => Ok(Some(<LinkView as sqlx::FromRow<_>>::from_row(&row)?)),
-            None => Ok(None),
-        },
+        Db::Postgres(_, kept) => Ok(kept
+            .read_row(LINK_BY_TOKEN, &hash)
+            .await?
+            .map(|row| <LinkView as sqlx::FromRow<_>>::from_row(&row))
+            .transpose()?),
         Db::Sqlite(p, _) => Ok(sqlx::query_as(LINK_BY_TOKEN)
             .bind(&hash)
             .fetch_optional(p)
